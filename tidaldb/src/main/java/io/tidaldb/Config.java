@@ -1,0 +1,43 @@
+package io.tidaldb;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The settings a {@link TidalDb} was opened with, after defaults were filled in and paths resolved.
+ *
+ * <pre>{@code
+ * Config config = db.config();
+ * config.storageMode();                                 // PERSISTENT
+ * config.home().map(TidalHome::wal);                    // Optional[/var/lib/tidaldb/wal]
+ * }</pre>
+ *
+ * @param storageMode where the data lives
+ * @param home the directory layout; empty for an ephemeral database, which has none
+ * @param durability when a write counts as done; empty for an ephemeral database, which writes no log
+ * @param clock the source of time for decay, windows and uptime
+ * @param partitionId the value of the {@code partition_id} tag on every meter
+ */
+public record Config(
+    StorageMode storageMode,
+    Optional<TidalHome> home,
+    Optional<Durability> durability,
+    Clock clock,
+    String partitionId) {
+
+  /** Checks that the settings hang together. */
+  public Config {
+    Objects.requireNonNull(storageMode, "storageMode");
+    Objects.requireNonNull(home, "home");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(partitionId, "partitionId");
+    if ((storageMode == StorageMode.PERSISTENT) != home.isPresent()) {
+      throw new IllegalArgumentException("a " + storageMode + " database " + (home.isPresent() ? "has no" : "needs a") + " home");
+    }
+    if (home.isPresent() != durability.isPresent()) {
+      throw new IllegalArgumentException("durability applies to a persistent home and to nothing else");
+    }
+  }
+}

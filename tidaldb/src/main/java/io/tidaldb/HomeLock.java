@@ -1,0 +1,167 @@
+package io.tidaldb;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The exclusive lock on a home's {@code LOCK} file, held while a database is open.
+ *
+ * <p>POSIX record locks belong to the process, and closing <em>any</em> descriptor of the file
+ * releases them all. So within one JVM a second channel on a held {@code LOCK} file must never be
+ * opened (and closed): a process-wide registry of held locks answers for this JVM first, and only
+ * then is the file touched. Acquiring, probing and releasing are serialised on one JVM-wide
+ * monitor, so that a probe's short-lived channel can never be closed while this JVM holds the lock.
+ */
+final class HomeLock implements AutoCloseable {
+
+  /** Held locks of this JVM: the {@code LOCK} file's real path, and who opened it. Guarded by the class. */
+  private static final Map<Path, String> HELD = new HashMap<>();
+
+  /** A probe by {@code tidalctl} holds a shared lock for microseconds; ride over it. */
+  private static final long CONTENDED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final Path key;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private HomeLock(Path key, FileChannel channel, FileLock lock) {
+    this.key = key;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * Takes the home's lock, creating the {@code LOCK} file if needed, and records this process's id
+   * in it.
+   *
+   * @throws HomeInUseException if another database in this JVM or another process holds it
+   * @throws StorageException if the file cannot be created or locked
+   */
+  static synchronized HomeLock acquire(TidalHome home, Instant now) {
+    Path file = home.lockFile();
+    try {
+      if (!Files.exists(file)) {
+        Files.write(file, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      }
+      Path key = file.toRealPath();
+      long pid = ProcessHandle.current().pid();
+      String owner = "pid " + pid + " since " + now;
+      String previous = HELD.putIfAbsent(key, owner);
+      if (previous != null) {
+        throw inUse(home, "another TidalDb in this JVM (" + previous + ") holds it");
+      }
+      try {
+        FileChannel channel = FileChannel.open(key, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = tryLockExclusive(channel);
+        if (lock == null) {
+          String holder = readOwnerPid(key).map(p -> "process " + p).orElse("another process");
+          channel.close();
+          throw inUse(home, holder + " holds it");
+        }
+        byte[] stamp = ("pid=" + pid + "\nsince=" + now + "\n").getBytes(StandardCharsets.US_ASCII);
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(stamp), 0);
+        channel.force(true);
+        return new HomeLock(key, channel, lock);
+      } catch (IOException | RuntimeException e) {
+        HELD.remove(key);
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot lock the home " + home.base() + " (" + file + ")", e);
+    }
+  }
+
+  private static FileLock tryLockExclusive(FileChannel channel) throws IOException {
+    long deadline = System.nanoTime() + CONTENDED_RETRY_NANOS;
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null || System.nanoTime() - deadline > 0) {
+        return lock;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  private static HomeInUseException inUse(TidalHome home, String who) {
+    return new HomeInUseException(home.base(), "the home " + home.base() + " is in use: " + who
+        + ". A home admits one open TidalDb at a time; close the other one, or open another dataDir.");
+  }
+
+  /** Reads the lock state without creating or writing anything. */
+  static synchronized TidalHome.LockStatus probe(TidalHome home) {
+    Path file = home.lockFile();
+    Path key;
+    try {
+      key = file.toRealPath();
+    } catch (NoSuchFileException e) {
+      return new TidalHome.LockStatus(false, Optional.empty());
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + file, e);
+    }
+    if (HELD.containsKey(key)) {
+      return new TidalHome.LockStatus(true, Optional.of(ProcessHandle.current().pid()));
+    }
+    try (FileChannel channel = FileChannel.open(key, StandardOpenOption.READ)) {
+      FileLock shared = channel.tryLock(0, Long.MAX_VALUE, true);
+      if (shared == null) {
+        return new TidalHome.LockStatus(true, readOwnerPid(key));
+      }
+      shared.release();
+      return new TidalHome.LockStatus(false, Optional.empty());
+    } catch (IOException e) {
+      throw new StorageException("cannot probe the lock " + file, e);
+    }
+  }
+
+  private static Optional<Long> readOwnerPid(Path file) {
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+        if (line.startsWith("pid=")) {
+          return Optional.of(Long.parseLong(line.substring(4).trim()));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // The holder's id is a courtesy; the lock itself is what matters.
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the operating-system lock is still held through an open channel. */
+  boolean isValid() {
+    return lock.isValid() && channel.isOpen();
+  }
+
+  @Override
+  public void close() {
+    synchronized (HomeLock.class) {
+      release();
+    }
+  }
+
+  private void release() {
+    try {
+      if (lock.isValid()) {
+        lock.release();
+      }
+      channel.close();
+    } catch (IOException e) {
+      throw new StorageException("cannot release the lock " + key, e);
+    } finally {
+      HELD.remove(key);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.tidaldb;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Configures and opens a {@link TidalDb}. Obtain one from {@link TidalDb#builder()}.
+ *
+ * <pre>{@code
+ * try (TidalDb db = TidalDb.builder()
+ *         .dataDir(Path.of("/var/lib/tidaldb"))
+ *         .open()) {
+ *   db.healthCheck();
+ * }
+ * }</pre>
+ *
+ * <p>Choose exactly one of {@link #ephemeral()} and {@link #dataDir(Path)}. Each setting may be given
+ * once. A null or malformed value fails at the setter; settings that conflict with each other, and
+ * directories that cannot be used, fail in {@link #open()}. Every failure is a
+ * {@link ConfigException} whose message names the setting and the value.
+ *
+ * <p>A builder is not thread-safe; use it from one thread and throw it away after {@code open()}.
+ */
+public final class TidalDbBuilder {
+
+  private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  private boolean ephemeral;
+  private Path dataDir;
+  private Path walDir;
+  private Path cacheDir;
+  private Durability durability;
+  private Clock clock;
+  private String partitionId;
+
+  TidalDbBuilder() {}
+
+  /**
+   * Keeps everything in memory: nothing touches the disk, and the data is gone on {@code close()}.
+   *
+   * @return this builder
+   */
+  public TidalDbBuilder ephemeral() {
+    if (ephemeral) {
+      throw new ConfigException("ephemeral() was already called; call it once");
+    }
+    ephemeral = true;
+    return this;
+  }
+
+  /**
+   * Keeps the data in a home directory, created with its layout if missing (see {@link TidalHome}).
+   *
+   * @param dataDir the home's base directory
+   * @return this builder
+   */
+  public TidalDbBuilder dataDir(Path dataDir) {
+    requireNonNull("dataDir", dataDir);
+    requireUnset("dataDir", this.dataDir);
+    this.dataDir = dataDir;
+    return this;
+  }
+
+  /**
+   * Puts the write-ahead log in {@code walDir} instead of {@code dataDir/wal}, for example on a
+   * faster disk. Only with {@link #dataDir(Path)}.
+   *
+   * @param walDir the write-ahead log's directory
+   * @return this builder
+   */
+  public TidalDbBuilder walDir(Path walDir) {
+    requireNonNull("walDir", walDir);
+    requireUnset("walDir", this.walDir);
+    this.walDir = walDir;
+    return this;
+  }
+
+  /**
+   * Puts the cache in {@code cacheDir} instead of {@code dataDir/cache}. Only with
+   * {@link #dataDir(Path)}.
+   *
+   * @param cacheDir the cache directory
+   * @return this builder
+   */
+  public TidalDbBuilder cacheDir(Path cacheDir) {
+    requireNonNull("cacheDir", cacheDir);
+    requireUnset("cacheDir", this.cacheDir);
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  /**
+   * When a write counts as done; {@link Durability#SYNC} unless set. Only with {@link #dataDir(Path)}.
+   *
+   * @param durability the durability mode
+   * @return this builder
+   */
+  public TidalDbBuilder durability(Durability durability) {
+    requireNonNull("durability", durability);
+    requireUnset("durability", this.durability);
+    this.durability = durability;
+    return this;
+  }
+
+  /**
+   * The source of time for decay, windows and uptime; {@link Clock#systemUTC()} unless set. Tests
+   * inject a clock they can move.
+   *
+   * @param clock the clock
+   * @return this builder
+   */
+  public TidalDbBuilder clock(Clock clock) {
+    requireNonNull("clock", clock);
+    requireUnset("clock", this.clock);
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * The value of the {@code partition_id} tag on every meter; {@code "0"} unless set. Give two
+   * databases in one JVM distinct ids.
+   *
+   * @param partitionId 1 to 64 characters from {@code [A-Za-z0-9_.-]}
+   * @return this builder
+   */
+  public TidalDbBuilder partitionId(String partitionId) {
+    requireNonNull("partitionId", partitionId);
+    requireUnset("partitionId", this.partitionId);
+    if (!PARTITION_ID.matcher(partitionId).matches()) {
+      throw new ConfigException("partitionId(\"" + partitionId + "\"): use 1 to 64 characters from [A-Za-z0-9_.-]");
+    }
+    this.partitionId = partitionId;
+    return this;
+  }
+
+  /**
+   * Checks the settings, creates and locks the home (for a persistent database), and opens it.
+   *
+   * @return the open database; close it when done
+   * @throws ConfigException if the settings are wrong or conflict, or a directory cannot be used
+   * @throws HomeInUseException if another open database holds the home
+   * @throws StorageException if the operating system refuses an operation on the home
+   */
+  public TidalDb open() {
+    return TidalDb.open(resolve());
+  }
+
+  Config resolve() {
+    if (ephemeral && dataDir != null) {
+      throw new ConfigException("ephemeral() and dataDir(" + dataDir + ") conflict: choose one");
+    }
+    if (!ephemeral && dataDir == null) {
+      throw new ConfigException("no storage chosen: call ephemeral() for memory only, or dataDir(Path) for a home on disk");
+    }
+    Clock resolvedClock = clock == null ? Clock.systemUTC() : clock;
+    String resolvedPartition = partitionId == null ? "0" : partitionId;
+    if (ephemeral) {
+      rejectWithEphemeral("walDir(" + walDir + ")", walDir);
+      rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
+      rejectWithEphemeral("durability(" + durability + ")", durability);
+      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition);
+    }
+    TidalHome home = TidalHome.at(dataDir);
+    if (walDir != null) {
+      home = home.withWal(walDir);
+    }
+    if (cacheDir != null) {
+      home = home.withCache(cacheDir);
+    }
+    requireDistinct(home);
+    Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
+    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition);
+  }
+
+  private static void requireDistinct(TidalHome home) {
+    for (TidalHome.Dir a : TidalHome.Dir.values()) {
+      for (TidalHome.Dir b : TidalHome.Dir.values()) {
+        if (a.ordinal() < b.ordinal() && home.path(a).equals(home.path(b))) {
+          throw new ConfigException(b.key() + " directory " + home.path(b) + " is the same directory as the home's "
+              + a.key() + " directory (check walDir and cacheDir); give each a directory of its own");
+        }
+      }
+    }
+  }
+
+  private static void rejectWithEphemeral(String setting, Object value) {
+    if (value != null) {
+      throw new ConfigException(setting + " has no meaning with ephemeral(): an ephemeral database writes nothing"
+          + " to disk. Drop the setting, or use dataDir(Path) instead of ephemeral()");
+    }
+  }
+
+  private static void requireNonNull(String setting, Object value) {
+    if (value == null) {
+      throw new ConfigException(setting + "(null): a value is required");
+    }
+  }
+
+  private static void requireUnset(String setting, Object current) {
+    if (current != null) {
+      throw new ConfigException(setting + " was already set (to " + current + "); set it once");
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package io.tidaldb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The directory layout of a tidalDB home: the single source of truth for where every file lives.
+ *
+ * <pre>{@code
+ * TidalHome home = TidalHome.at(Path.of("/var/lib/tidaldb"));
+ * home.wal();        // /var/lib/tidaldb/wal
+ * home.ensureAll();  // creates base, wal, items, users, creators and cache
+ * }</pre>
+ *
+ * <p>A home has a base directory and five directories under it ({@link Dir}); the write-ahead log
+ * and the cache may be moved elsewhere with {@link #withWal(Path)} and {@link #withCache(Path)},
+ * which is what {@link TidalDbBuilder#walDir(Path)} and {@link TidalDbBuilder#cacheDir(Path)} do.
+ * The {@code LOCK} file that marks a home in use always lives in the base directory.
+ *
+ * <p>Instances are immutable and hold absolute, normalised paths. Nothing is read or written on the
+ * file system until a method says it does ({@link #ensureAll()}, {@link #exists(Dir)},
+ * {@link #lockStatus()}).
+ */
+public final class TidalHome {
+
+  /** The name of the lock file in the base directory. */
+  public static final String LOCK_FILE_NAME = "LOCK";
+
+  /** The directories of a home, in the order tools list them. */
+  public enum Dir {
+    /** The base directory, holding the others by default and the {@code LOCK} file. */
+    BASE("base"),
+    /** The write-ahead log: segments and {@code checkpoint.meta}. */
+    WAL("wal"),
+    /** State kept for item entities. */
+    ITEMS("items"),
+    /** State kept for user entities. */
+    USERS("users"),
+    /** State kept for creator entities. */
+    CREATORS("creators"),
+    /** Disposable, rebuildable data. */
+    CACHE("cache");
+
+    private final String key;
+
+    Dir(String key) {
+      this.key = key;
+    }
+
+    /**
+     * The directory's name as tools print it, and its default name under the base directory.
+     *
+     * @return a lowercase name such as {@code "wal"}
+     */
+    public String key() {
+      return key;
+    }
+  }
+
+  private final Map<Dir, Path> paths;
+
+  private TidalHome(Map<Dir, Path> paths) {
+    this.paths = Collections.unmodifiableMap(paths);
+  }
+
+  /**
+   * The default layout under {@code base}: {@code base/wal}, {@code base/items}, ...
+   *
+   * @param base the home's base directory; made absolute and normalised
+   * @return the layout
+   */
+  public static TidalHome at(Path base) {
+    Objects.requireNonNull(base, "base");
+    Path root = base.toAbsolutePath().normalize();
+    EnumMap<Dir, Path> paths = new EnumMap<>(Dir.class);
+    paths.put(Dir.BASE, root);
+    for (Dir dir : Dir.values()) {
+      if (dir != Dir.BASE) {
+        paths.put(dir, root.resolve(dir.key()));
+      }
+    }
+    return new TidalHome(paths);
+  }
+
+  /**
+   * The same layout with the write-ahead log in {@code wal} instead of {@code base/wal}.
+   *
+   * @param wal the directory for the write-ahead log; made absolute and normalised
+   * @return a new layout
+   */
+  public TidalHome withWal(Path wal) {
+    return with(Dir.WAL, wal);
+  }
+
+  /**
+   * The same layout with the cache in {@code cache} instead of {@code base/cache}.
+   *
+   * @param cache the directory for the cache; made absolute and normalised
+   * @return a new layout
+   */
+  public TidalHome withCache(Path cache) {
+    return with(Dir.CACHE, cache);
+  }
+
+  private TidalHome with(Dir dir, Path path) {
+    Objects.requireNonNull(path, dir.key());
+    EnumMap<Dir, Path> copy = new EnumMap<>(paths);
+    copy.put(dir, path.toAbsolutePath().normalize());
+    return new TidalHome(copy);
+  }
+
+  /** {@return the base directory} */
+  public Path base() {
+    return paths.get(Dir.BASE);
+  }
+
+  /** {@return the write-ahead log's directory} */
+  public Path wal() {
+    return paths.get(Dir.WAL);
+  }
+
+  /** {@return the directory for item state} */
+  public Path items() {
+    return paths.get(Dir.ITEMS);
+  }
+
+  /** {@return the directory for user state} */
+  public Path users() {
+    return paths.get(Dir.USERS);
+  }
+
+  /** {@return the directory for creator state} */
+  public Path creators() {
+    return paths.get(Dir.CREATORS);
+  }
+
+  /** {@return the cache directory} */
+  public Path cache() {
+    return paths.get(Dir.CACHE);
+  }
+
+  /** {@return the {@code LOCK} file in the base directory} */
+  public Path lockFile() {
+    return base().resolve(LOCK_FILE_NAME);
+  }
+
+  /**
+   * One directory of the layout.
+   *
+   * @param dir which directory
+   * @return its absolute path
+   */
+  public Path path(Dir dir) {
+    return paths.get(Objects.requireNonNull(dir, "dir"));
+  }
+
+  /**
+   * Every directory of the layout, in {@link Dir} order.
+   *
+   * @return an unmodifiable map from directory to absolute path
+   */
+  public Map<Dir, Path> paths() {
+    return paths;
+  }
+
+  /**
+   * Whether one directory of the layout exists (as a directory) right now.
+   *
+   * @param dir which directory
+   * @return true if it exists and is a directory
+   */
+  public boolean exists(Dir dir) {
+    return Files.isDirectory(path(dir));
+  }
+
+  /**
+   * Which directories of the layout exist right now, in {@link Dir} order.
+   *
+   * @return an unmodifiable map from directory to whether it exists as a directory
+   */
+  public Map<Dir, Boolean> existence() {
+    EnumMap<Dir, Boolean> result = new EnumMap<>(Dir.class);
+    for (Dir dir : Dir.values()) {
+      result.put(dir, exists(dir));
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /**
+   * Creates every directory of the layout that is missing (and their parents).
+   *
+   * @return this layout
+   * @throws StorageException if a directory cannot be created, or a regular file stands in its place
+   */
+  public TidalHome ensureAll() {
+    for (Dir dir : Dir.values()) {
+      Path path = path(dir);
+      try {
+        Files.createDirectories(path);
+      } catch (IOException e) {
+        throw new StorageException("cannot create the " + dir.key() + " directory " + path, e);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Whether an open {@link TidalDb}, in this JVM or another process, holds this home's lock.
+   *
+   * <p>This never creates or writes the {@code LOCK} file: it opens an existing one read-only and
+   * probes it with a shared, non-blocking lock that is released at once. A home without a
+   * {@code LOCK} file is not in use.
+   *
+   * @return whether the home is in use, and by which process where that is known
+   */
+  public LockStatus lockStatus() {
+    return HomeLock.probe(this);
+  }
+
+  /**
+   * Whether a home is held by an open database.
+   *
+   * @param inUse whether an open database holds the home's lock
+   * @param ownerPid the process id written into the {@code LOCK} file by its holder, where known
+   */
+  public record LockStatus(boolean inUse, Optional<Long> ownerPid) {
+    /** Checks the components. */
+    public LockStatus {
+      Objects.requireNonNull(ownerPid, "ownerPid");
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TidalHome other && paths.equals(other.paths);
+  }
+
+  @Override
+  public int hashCode() {
+    return paths.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "TidalHome" + paths;
+  }
+}

@@ -1,0 +1,114 @@
+package io.tidaldb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.testing.ChildJvm;
+import io.tidaldb.testing.TempTidalHome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class HomeLockTest {
+
+  private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+  private static final long PID = ProcessHandle.current().pid();
+
+  /** Child process: tries to open the home given as argument; exit 0 if it could, 3 if in use. */
+  public static final class TryOpen {
+    public static void main(String[] args) {
+      try (TidalDb db = TidalDb.builder().dataDir(Path.of(args[0])).open()) {
+        System.out.println("OPENED");
+      } catch (HomeInUseException e) {
+        System.out.println("IN_USE " + e.getMessage());
+        System.exit(3);
+      }
+    }
+  }
+
+  /** Child process: prints the home's lock status as {@code inUse pid}. */
+  public static final class Probe {
+    public static void main(String[] args) {
+      TidalHome.LockStatus status = TidalHome.at(Path.of(args[0])).lockStatus();
+      System.out.println(status.inUse() + " " + status.ownerPid().map(String::valueOf).orElse("-"));
+    }
+  }
+
+  @Test
+  void secondOpen_inTheSameJvm_failsAtOnceAndSaysTheHomeIsInUse() {
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb first = TidalDb.builder().dataDir(temp.path()).open()) {
+      HomeInUseException e = assertThrows(HomeInUseException.class, () -> TidalDb.builder().dataDir(temp.path()).open());
+      assertTrue(e.getMessage().contains("is in use"), e.getMessage());
+      assertTrue(e.getMessage().contains("pid " + PID), e.getMessage());
+      assertEquals(temp.path(), e.home());
+      first.healthCheck();
+    }
+  }
+
+  @Test
+  void open_afterTheHolderCloses_succeeds() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalDb first = TidalDb.builder().dataDir(temp.path()).open();
+      assertThrows(HomeInUseException.class, () -> TidalDb.builder().dataDir(temp.path()).open());
+      first.close();
+      try (TidalDb second = TidalDb.builder().dataDir(temp.path()).open()) {
+        second.healthCheck();
+      }
+    }
+  }
+
+  @Test
+  void secondOpen_fromAnotherProcess_failsNamingThisProcess_andSucceedsAfterClose() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+        ChildJvm.Result refused = ChildJvm.run(CHILD_TIMEOUT, TryOpen.class, temp.path().toString());
+        assertEquals(3, refused.exitCode(), refused.stdout() + refused.stderr());
+        assertTrue(refused.stdout().contains("process " + PID + " holds it"), refused.stdout());
+      }
+      ChildJvm.Result opened = ChildJvm.run(CHILD_TIMEOUT, TryOpen.class, temp.path().toString());
+      assertEquals(0, opened.exitCode(), opened.stdout() + opened.stderr());
+      assertTrue(opened.stdout().contains("OPENED"));
+    }
+  }
+
+  @Test
+  void refusedOpenInThisJvm_doesNotReleaseTheLockForOtherProcesses() {
+    // POSIX locks are dropped when any descriptor of the file closes; a refused open must not open one.
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+      assertThrows(HomeInUseException.class, () -> TidalDb.builder().dataDir(temp.path()).open());
+      assertTrue(temp.home().lockStatus().inUse());
+      ChildJvm.Result refused = ChildJvm.run(CHILD_TIMEOUT, TryOpen.class, temp.path().toString());
+      assertEquals(3, refused.exitCode(), "the lock must still hold against other processes: " + refused.stdout());
+    }
+  }
+
+  @Test
+  void lockStatus_tellsWhetherAndByWhomTheHomeIsHeld() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      assertEquals(new TidalHome.LockStatus(false, Optional.empty()), temp.home().lockStatus());
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+        assertEquals(new TidalHome.LockStatus(true, Optional.of(PID)), temp.home().lockStatus());
+        ChildJvm.Result seen = ChildJvm.run(CHILD_TIMEOUT, Probe.class, temp.path().toString());
+        assertEquals("true " + PID, seen.stdout().trim(), seen.stderr());
+        db.healthCheck();
+      }
+      assertFalse(temp.home().lockStatus().inUse());
+      ChildJvm.Result free = ChildJvm.run(CHILD_TIMEOUT, Probe.class, temp.path().toString());
+      assertEquals("false -", free.stdout().trim(), free.stderr());
+    }
+  }
+
+  @Test
+  void lockStatus_ofAHomeWithoutLockFile_isFreeAndCreatesNothing() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path missing = temp.path().resolve("never-opened");
+      assertFalse(TidalHome.at(missing).lockStatus().inUse());
+      assertFalse(java.nio.file.Files.exists(missing));
+    }
+  }
+}
