@@ -1,0 +1,82 @@
+package io.tidaldb.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The disk's physical limit for a log: append {@code bytes} with one {@code FileChannel.write} and
+ * one {@code force(false)}, over and over, on the same disk the database uses. Every durable-write
+ * benchmark is read against this one.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar FsyncBaseline -p dir=/var/lib/tidaldb-bench
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class FsyncBaseline {
+
+  /** Bytes appended per fsync: one event (24), a small batch, a large batch. */
+  @Param({"24", "4096", "262144"})
+  public int bytes;
+
+  /** A directory on the disk under test. */
+  @Param({"target/bench-fsync"})
+  public String dir;
+
+  private Path file;
+  private FileChannel channel;
+  private ByteBuffer buffer;
+  private long position;
+
+  @Setup(Level.Trial)
+  public void open() throws IOException {
+    Path directory = Files.createDirectories(Path.of(dir));
+    file = Files.createTempFile(directory, "fsync-", ".bin");
+    channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    buffer = ByteBuffer.allocateDirect(bytes);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws IOException {
+    channel.close();
+    Files.deleteIfExists(file);
+  }
+
+  /**
+   * One write of {@link #bytes} at the end of the file, then one fsync of the data.
+   *
+   * @return the new file position, so the work cannot be optimised away
+   */
+  @Benchmark
+  public long appendAndForce() throws IOException {
+    buffer.clear();
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+    channel.force(false);
+    return position;
+  }
+}
