@@ -1,0 +1,51 @@
+package io.tidaldb.ctl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidaldb.TidalHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidalctl paths --path <dir>}: the six directories of the home's layout, and which exist.
+ * A home that does not exist yet is fine: it prints the paths it would have, all absent.
+ */
+@Command(name = "paths", mixinStandardHelpOptions = true,
+    description = "Prints the home's directory layout and which of its directories exist.")
+final class PathsCommand implements Callable<Integer>, Reporting {
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Mixin
+  OutputOptions outputOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public OutputOptions outputOptions() {
+    return outputOptions;
+  }
+
+  @Override
+  public Integer call() {
+    TidalHome home = homeOption.home();
+    if (Files.exists(home.base()) && !Files.isDirectory(home.base())) {
+      HomeOption.requireReadableDirectory(home.base());
+    }
+    ObjectNode report = Output.object();
+    for (Map.Entry<TidalHome.Dir, Path> dir : home.paths().entrySet()) {
+      report.put(dir.getKey().key(), dir.getValue().toString());
+    }
+    ObjectNode exists = report.putObject("exists");
+    home.existence().forEach((dir, present) -> exists.put(dir.key(), present));
+    Output.of(spec, outputOptions).report(report);
+    return ExitCodes.OK;
+  }
+}
