@@ -1,0 +1,59 @@
+package io.tidaldb.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ManifestIT {
+
+  /** The published modules: their main jars must say what they are. */
+  @Test
+  void everyPublishedJar_carriesItsVersionAndAModuleName() throws IOException {
+    String version = System.getProperty("tidaldb.expectedVersion");
+    List<Path> jars = new ArrayList<>();
+    try (Stream<Path> modules = Files.list(Reactor.root())) {
+      for (Path module : modules.filter(p -> Files.isRegularFile(p.resolve("pom.xml"))).toList()) {
+        Path target = module.resolve("target");
+        String name = module.getFileName().toString();
+        Path jar = target.resolve(name + "-" + version + ".jar");
+        if (Files.exists(jar)) {
+          jars.add(jar);
+        }
+      }
+    }
+    assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("tidaldb-" + version)), "core jar: " + jars);
+    assertTrue(jars.stream().anyMatch(j -> j.getFileName().toString().startsWith("tidalctl-")), "tidalctl jar: " + jars);
+    for (Path jar : jars) {
+      try (JarFile file = new JarFile(jar.toFile())) {
+        Attributes main = file.getManifest().getMainAttributes();
+        assertEquals(version, main.getValue("Implementation-Version"), jar + " Implementation-Version");
+        String moduleName = main.getValue("Automatic-Module-Name");
+        assertNotNull(moduleName, jar + " Automatic-Module-Name");
+        assertTrue(moduleName.startsWith("io.tidaldb"), jar + ": " + moduleName);
+      }
+    }
+  }
+
+  @Test
+  void coreJar_holdsNoTestSupport() throws IOException {
+    String version = System.getProperty("tidaldb.expectedVersion");
+    try (JarFile core = new JarFile(Reactor.root().resolve("tidaldb/target/tidaldb-" + version + ".jar").toFile())) {
+      assertFalse(core.stream().anyMatch(e -> e.getName().startsWith("io/tidaldb/testing/")),
+          "TempTidalHome belongs in the test-jar only");
+    }
+    try (JarFile tests = new JarFile(Reactor.root().resolve("tidaldb/target/tidaldb-" + version + "-tests.jar").toFile())) {
+      assertNotNull(tests.getEntry("io/tidaldb/testing/TempTidalHome.class"));
+    }
+  }
+}
