@@ -1,0 +1,345 @@
+package io.tidaldb.wal;
+
+import io.tidaldb.CorruptionException;
+import io.tidaldb.StorageException;
+import io.tidaldb.TidalDbException;
+import io.tidaldb.UnsupportedFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Walks the segments of a log in order, validating every batch, and stops at the first problem.
+ * The one reading path: {@link WalReader} (tools) and {@link Wal} (recovery, replay) both use it.
+ *
+ * <p>Read-only and streaming: a sliding window over each segment, never more than one batch in
+ * memory (plus the window). The rule that tells a torn tail from corruption lives in
+ * {@link #damage}.
+ */
+final class LogScanner {
+
+  static final int WINDOW = 1 << 20;
+
+  /** What a scan found, and for recovery the index of the segment where it stopped. */
+  record Outcome(ScanResult result, int endSegment, int unsupportedVersion) {
+
+    Optional<WalProblem> problem() {
+      return result.problem();
+    }
+
+    /** The exception for a problem that is not a torn tail. */
+    TidalDbException toException() {
+      WalProblem p = result.problem().orElseThrow();
+      return switch (p.kind()) {
+        case UNSUPPORTED_VERSION -> new UnsupportedFormatException(p.file(), p.offset(), unsupportedVersion,
+            WalFormat.VERSION);
+        case CORRUPTION -> new CorruptionException(p.file(), p.offset(), p.detail());
+        case TORN_TAIL -> throw new IllegalStateException("a torn tail is not an error: " + p);
+      };
+    }
+  }
+
+  private final WalSegments.Listing listing;
+  private final List<Segment> segments;
+  private long skipBelow = 0;
+  private long to = Long.MAX_VALUE;
+  private Consumer<WalBatch> visitor;
+  private WalEventSink sink;
+  private long sinkFrom = Long.MIN_VALUE;
+  private long sinkTo = Long.MAX_VALUE;
+
+  private final CRC32C crc = new CRC32C();
+  private final WalBatch view = new WalBatch();
+  private ByteBuffer buf = WalFormat.allocate(WINDOW);
+  private long bufStart;
+  private int bufLen;
+  private FileChannel channel;
+  private long size;
+
+  private long batches;
+  private long events;
+  private long bytes;
+  private int unsupportedVersion;
+  private int batchCount;
+
+  LogScanner(WalSegments.Listing listing) {
+    this.listing = listing;
+    this.segments = listing.segments();
+  }
+
+  /** Segments wholly below {@code sequence} are only checked for a valid header, not read. */
+  LogScanner skipSegmentsBelow(long sequence) {
+    this.skipBelow = sequence;
+    return this;
+  }
+
+  /** Stops before a batch (or segment) that starts after {@code sequence}; nothing beyond is looked at. */
+  LogScanner upTo(long sequence) {
+    this.to = sequence;
+    return this;
+  }
+
+  LogScanner visitor(Consumer<WalBatch> visitor) {
+    this.visitor = visitor;
+    return this;
+  }
+
+  /** Events with sequences in {@code [from, to]} go to the sink. */
+  LogScanner sink(long from, long to, WalEventSink sink) {
+    this.sinkFrom = from;
+    this.sinkTo = to;
+    this.sink = sink;
+    return this;
+  }
+
+  Outcome run() {
+    long expected = -1;
+    long last = segments.isEmpty() ? 0 : segments.get(0).firstSequence() - 1;
+    WalProblem problem = null;
+    int endSegment = segments.size() - 1;
+    scan:
+    for (int i = 0; i < segments.size(); i++) {
+      Segment segment = segments.get(i);
+      if (segment.firstSequence() > to) {
+        break;
+      }
+      if (expected >= 0 && segment.firstSequence() != expected) {
+        problem = new WalProblem(WalProblem.Kind.CORRUPTION, segment.path(), 0, "the segment starts at sequence "
+            + segment.firstSequence() + " but the log before it ends at " + (expected - 1)
+            + (segment.firstSequence() > expected ? ": a segment is missing" : ": segments overlap"));
+        endSegment = i;
+        break;
+      }
+      boolean skip = i + 1 < segments.size() && segments.get(i + 1).firstSequence() <= skipBelow;
+      try (FileChannel ch = FileChannel.open(segment.path(), StandardOpenOption.READ)) {
+        open(ch);
+        problem = checkSegmentHeader(i, segment);
+        if (problem != null) {
+          endSegment = i;
+          break;
+        }
+        if (skip) {
+          expected = segments.get(i + 1).firstSequence();
+          last = expected - 1;
+          continue;
+        }
+        bytes += WalFormat.SEGMENT_HEADER_SIZE;
+        long pos = WalFormat.SEGMENT_HEADER_SIZE;
+        long seq = segment.firstSequence();
+        while (pos < size) {
+          if (seq > to) {
+            break scan;
+          }
+          problem = readBatch(i, segment, pos, seq);
+          if (problem != null) {
+            endSegment = i;
+            break scan;
+          }
+          pos += WalFormat.batchSize(batchCount);
+          seq += batchCount;
+          last = seq - 1;
+        }
+        expected = seq;
+      } catch (NoSuchFileException e) {
+        throw new StorageException("the segment " + segment.path() + " disappeared while it was read"
+            + " (was the log truncated meanwhile?)", e);
+      } catch (IOException e) {
+        throw new StorageException("cannot read the segment " + segment.path(), e);
+      } finally {
+        channel = null;
+      }
+    }
+    long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
+    ScanResult result = new ScanResult(segments, listing.unknownFiles(), batches, events, bytes, first, last,
+        Optional.ofNullable(problem));
+    return new Outcome(result, endSegment, unsupportedVersion);
+  }
+
+  private void open(FileChannel ch) throws IOException {
+    channel = ch;
+    size = ch.size();
+    bufStart = 0;
+    bufLen = 0;
+  }
+
+  /**
+   * Makes {@code length} bytes at file offset {@code offset} available in the window, reading as
+   * needed; the caller has checked that the file holds them.
+   *
+   * @return the index of {@code offset} in the window
+   */
+  private int window(long offset, int length) throws IOException {
+    if (offset >= bufStart && offset + length <= bufStart + bufLen) {
+      return (int) (offset - bufStart);
+    }
+    if (length > buf.capacity()) {
+      buf = WalFormat.allocate(Math.max(length, WINDOW));
+    }
+    buf.clear();
+    buf.limit((int) Math.min(buf.capacity(), size - offset));
+    bufStart = offset;
+    while (buf.hasRemaining()) {
+      if (channel.read(buf, offset + buf.position()) < 0) {
+        break;
+      }
+    }
+    bufLen = buf.position();
+    buf.clear();
+    if (bufLen < length) {
+      throw new IOException("the file ended at " + (offset + bufLen) + " while " + length + " bytes at " + offset
+          + " were read (did it shrink meanwhile?)");
+    }
+    return 0;
+  }
+
+  private WalProblem checkSegmentHeader(int i, Segment segment) throws IOException {
+    Path file = segment.path();
+    if (size < WalFormat.SEGMENT_HEADER_SIZE) {
+      return damage(i, 0, "incomplete segment header (" + size + " of " + WalFormat.SEGMENT_HEADER_SIZE + " bytes)");
+    }
+    int h = window(0, WalFormat.SEGMENT_HEADER_SIZE);
+    long magic = buf.getLong(h + WalFormat.SEG_MAGIC);
+    if (magic != WalFormat.SEGMENT_MAGIC) {
+      if (allZero(h, WalFormat.SEGMENT_HEADER_SIZE)) {
+        return damage(i, 0, "zero-filled segment header");
+      }
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, 0, "not a tidalDB WAL segment: magic "
+          + WalFormat.hex(magic, 8) + ", expected " + WalFormat.hex(WalFormat.SEGMENT_MAGIC, 8) + " (\"TIDALWAL\")");
+    }
+    int version = buf.getShort(h + WalFormat.SEG_VERSION) & 0xFFFF;
+    if (version > WalFormat.VERSION) {
+      return unsupported(file, 0, version);
+    }
+    if (WalFormat.crc(crc, buf, h, WalFormat.SEG_CRC) != buf.getInt(h + WalFormat.SEG_CRC)) {
+      return damage(i, 0, "segment header checksum mismatch");
+    }
+    long first = buf.getLong(h + WalFormat.SEG_FIRST_SEQ);
+    if (version < 1 || first != segment.firstSequence()) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, 0, "the segment header says version " + version
+          + " and first sequence " + first + "; the file name says first sequence " + segment.firstSequence());
+    }
+    return null;
+  }
+
+  /** Validates the batch at {@code pos} and hands it on; null if it is valid. */
+  private WalProblem readBatch(int i, Segment segment, long pos, long expectedSeq) throws IOException {
+    Path file = segment.path();
+    long remaining = size - pos;
+    if (remaining < WalFormat.BATCH_HEADER_SIZE) {
+      int at = window(pos, (int) remaining);
+      return damage(i, pos, (allZero(at, (int) remaining) ? "zero-filled" : "incomplete") + " batch header ("
+          + remaining + " of " + WalFormat.BATCH_HEADER_SIZE + " bytes)");
+    }
+    int h = window(pos, WalFormat.BATCH_HEADER_SIZE);
+    if (WalFormat.crc(crc, buf, h, WalFormat.B_HEADER_CRC) != buf.getInt(h + WalFormat.B_HEADER_CRC)) {
+      return damage(i, pos, allZero(h, WalFormat.BATCH_HEADER_SIZE) ? "zero-filled space where a batch should start"
+          : "batch header checksum mismatch");
+    }
+    int magic = buf.getInt(h + WalFormat.B_MAGIC);
+    int version = buf.getShort(h + WalFormat.B_VERSION) & 0xFFFF;
+    if (magic != WalFormat.BATCH_MAGIC) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "not a batch: magic " + WalFormat.hex(magic, 4));
+    }
+    if (version > WalFormat.VERSION) {
+      return unsupported(file, pos, version);
+    }
+    long count = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_EVENT_COUNT));
+    long payload = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_PAYLOAD_LENGTH));
+    long first = buf.getLong(h + WalFormat.B_FIRST_SEQ);
+    if (version < 1 || count < 1 || count > WalFormat.MAX_EVENTS_PER_BATCH || payload != count * WalFormat.EVENT_SIZE) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "inconsistent batch header: version " + version
+          + ", " + count + " events, payload " + payload + " bytes");
+    }
+    if (first != expectedSeq) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "the batch starts at sequence " + first
+          + ", expected " + expectedSeq);
+    }
+    if (remaining < WalFormat.BATCH_HEADER_SIZE + payload) {
+      return damage(i, pos, "incomplete batch (" + remaining + " of " + (WalFormat.BATCH_HEADER_SIZE + payload)
+          + " bytes)");
+    }
+    int total = (int) (WalFormat.BATCH_HEADER_SIZE + payload);
+    int at = window(pos, total);
+    if (WalFormat.crc(crc, buf, at + WalFormat.BATCH_HEADER_SIZE, (int) payload) != buf.getInt(at + WalFormat.B_PAYLOAD_CRC)) {
+      return damage(i, pos, "batch payload checksum mismatch");
+    }
+    batchCount = (int) count;
+    batches++;
+    events += count;
+    bytes += total;
+    if (visitor != null) {
+      view.point(file, buf, at, pos);
+      visitor.accept(view);
+    }
+    if (sink != null) {
+      long last = first + count - 1;
+      if (last >= sinkFrom && first <= sinkTo) {
+        int from = (int) Math.max(0, sinkFrom - first);
+        int end = (int) Math.min(count, sinkTo - first + 1);
+        WalBatch.deliver(buf, at, first, from, end, sink);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The torn-tail rule. Damage in the last segment with no valid batch anywhere after it is a torn
+   * tail: the trace of a crash during a write. Anything else (damage in an earlier segment, or damage
+   * followed by a valid batch) is corruption: a crash cannot produce it.
+   */
+  private WalProblem damage(int i, long pos, String reason) throws IOException {
+    Path file = segments.get(i).path();
+    if (i != segments.size() - 1) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason
+          + "; this is not the last segment, so it is not a torn tail");
+    }
+    long valid = findValidBatch(pos + 1);
+    if (valid >= 0) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason + "; a valid batch follows at offset " + valid);
+    }
+    return new WalProblem(WalProblem.Kind.TORN_TAIL, file, pos, reason + "; nothing valid follows ("
+        + (size - pos) + " bytes to the end of the segment)");
+  }
+
+  /** The offset of the first complete, valid batch at or after {@code from}, or -1. */
+  private long findValidBatch(long from) throws IOException {
+    for (long y = from; y + WalFormat.BATCH_HEADER_SIZE <= size; y++) {
+      int h = window(y, WalFormat.BATCH_HEADER_SIZE);
+      if (buf.getInt(h + WalFormat.B_MAGIC) != WalFormat.BATCH_MAGIC
+          || WalFormat.crc(crc, buf, h, WalFormat.B_HEADER_CRC) != buf.getInt(h + WalFormat.B_HEADER_CRC)) {
+        continue;
+      }
+      long payload = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_PAYLOAD_LENGTH));
+      if (y + WalFormat.BATCH_HEADER_SIZE + payload > size || payload > Integer.MAX_VALUE - WalFormat.BATCH_HEADER_SIZE) {
+        continue;
+      }
+      int at = window(y, (int) (WalFormat.BATCH_HEADER_SIZE + payload));
+      if (WalFormat.crc(crc, buf, at + WalFormat.BATCH_HEADER_SIZE, (int) payload) == buf.getInt(at + WalFormat.B_PAYLOAD_CRC)) {
+        return y;
+      }
+    }
+    return -1;
+  }
+
+  private WalProblem unsupported(Path file, long pos, int version) {
+    unsupportedVersion = version;
+    return new WalProblem(WalProblem.Kind.UNSUPPORTED_VERSION, file, pos, "format version " + version
+        + "; this build reads version " + WalFormat.VERSION + " and older");
+  }
+
+  private boolean allZero(int at, int length) {
+    for (int k = 0; k < length; k++) {
+      if (buf.get(at + k) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,459 @@
+package io.tidaldb.wal;
+
+import io.tidaldb.ConfigException;
+import io.tidaldb.CorruptionException;
+import io.tidaldb.DatabaseClosedException;
+import io.tidaldb.StorageException;
+import io.tidaldb.TidalDbException;
+import io.tidaldb.UnsupportedFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The durable, segmented write-ahead log: every event is in it, in order, before it is
+ * acknowledged.
+ *
+ * <pre>{@code
+ * try (Wal wal = Wal.open(WalConfig.of(home.wal()))) {       // recovers on open
+ *   Recovery recovery = wal.recovery();                       // what recovery found and cut
+ *   wal.replay(recovery.checkpoint().map(CheckpointMeta::sequence).orElse(0L) + 1, ledger::apply);
+ *   long seq = wal.append(new WalEvent(42L, 3, 1.0f, nowNanos));          // returns once durable
+ *   CompletableFuture<Long> later = wal.appendAsync(new WalEvent(43L, 3, 1.0f, nowNanos));
+ *   wal.checkpoint(seq);                                      // after the ledger's snapshot holds seq
+ *   wal.truncateBefore(seq + 1);                              // drop segments the checkpoint covers
+ * }
+ * }</pre>
+ *
+ * <p><b>Sequences</b> start at 1, grow by one per event without gaps under any concurrency, and
+ * continue after reopening. A sequence that was acknowledged is never given out again; one whose
+ * event was cut off with a torn tail (so never acknowledged) may be.
+ *
+ * <p><b>Durability.</b> Under {@link io.tidaldb.Durability#SYNC} an append completes once the batch
+ * holding it is fsynced; concurrent appenders share fsyncs (group commit, one writer thread,
+ * {@code tidaldb-wal-writer}). Under {@link io.tidaldb.Durability#interval} it completes once the
+ * batch is handed to the operating system, and an fsync follows within the interval.
+ * {@code docs/DURABILITY.md} has the table of what each survives.
+ *
+ * <p><b>Recovery</b> ({@link #open}) validates every batch after the checkpoint. A torn tail (the
+ * incomplete or damaged last batch of the last segment, nothing valid after it) is cut off and
+ * reported; any other damage is corruption, refused with a {@link CorruptionException} naming file
+ * and offset unless the configuration says {@link CorruptionPolicy#TRUNCATE}. Files in the
+ * directory that are not part of the log are left alone and reported.
+ *
+ * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
+ * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
+ * per JVM; across processes the home's {@code LOCK} (held by {@code TidalDb}) keeps writers apart,
+ * and the {@code Wal} itself takes no lock file.
+ */
+public final class Wal implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Wal.class.getName());
+
+  /** The WAL directories open in this JVM (real paths). */
+  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
+  private final WalConfig config;
+  private final Path dir;
+  private final Path key;
+  private final Recovery recovery;
+  private final WalWriter writer;
+  private final List<Segment> segments;
+  private final ReentrantReadWriteLock files = new ReentrantReadWriteLock();
+  private final Object checkpointLock = new Object();
+  private volatile Optional<CheckpointMeta> checkpoint;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Wal(WalConfig config, Path key, Recovery recovery, List<Segment> segments, long lastEnd) {
+    this.config = config;
+    this.dir = config.dir();
+    this.key = key;
+    this.recovery = recovery;
+    this.segments = segments;
+    this.checkpoint = recovery.checkpoint();
+    Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+    this.writer = new WalWriter(config, recovery.nextSequence(), last, lastEnd, this::added);
+    writer.start();
+  }
+
+  /**
+   * Opens the log in {@code config.dir()}, creating the directory if missing, recovers it (see the
+   * class documentation), and starts accepting appends.
+   *
+   * @param config the settings
+   * @return the open log; close it
+   * @throws CorruptionException if the log or {@code checkpoint.meta} is damaged beyond a torn tail
+   *     (and the policy is {@link CorruptionPolicy#FAIL}), naming file and offset
+   * @throws UnsupportedFormatException if a file was written by a newer tidalDB
+   * @throws ConfigException if the directory is a regular file or cannot be created
+   * @throws StorageException if a file cannot be read or written
+   * @throws TidalDbException if this JVM already has the directory open
+   */
+  public static Wal open(WalConfig config) {
+    Objects.requireNonNull(config, "config");
+    Path dir = config.dir();
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException("WalConfig dir(" + dir + ") is a regular file, not a directory");
+    }
+    Path key;
+    try {
+      key = Files.createDirectories(dir).toRealPath();
+    } catch (IOException e) {
+      throw new ConfigException("WalConfig dir(" + dir + ") cannot be created: " + e, e);
+    }
+    if (!OPEN.add(key)) {
+      throw new TidalDbException("the WAL in " + dir + " is already open in this JVM; close that Wal first");
+    }
+    try {
+      return recover(config, key);
+    } catch (RuntimeException | Error e) {
+      OPEN.remove(key);
+      throw e;
+    }
+  }
+
+  private static Wal recover(WalConfig config, Path key) {
+    Path dir = config.dir();
+    try {
+      Files.deleteIfExists(dir.resolve(CheckpointMeta.TEMP_FILE_NAME));
+    } catch (IOException e) {
+      throw new StorageException("cannot remove the leftover " + CheckpointMeta.TEMP_FILE_NAME + " in " + dir, e);
+    }
+    Optional<CheckpointMeta> checkpoint = CheckpointMeta.read(dir);
+    long checkpointSeq = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
+    WalSegments.Listing listing = WalSegments.listing(dir);
+    if (!listing.unknownFiles().isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "the WAL directory " + dir + " holds files that are not part of the log;"
+          + " they are left alone: " + listing.unknownFiles());
+    }
+    LogScanner.Outcome outcome = new LogScanner(listing).skipSegmentsBelow(checkpointSeq + 1).run();
+    List<Segment> segments = new ArrayList<>(listing.segments());
+    long lastSeq = outcome.result().lastSequence();
+    Optional<Recovery.Truncation> truncation = Optional.empty();
+    Optional<WalProblem> problem = outcome.problem();
+    if (problem.isPresent()) {
+      WalProblem p = problem.get();
+      if (p.kind() == WalProblem.Kind.UNSUPPORTED_VERSION
+          || (p.kind() == WalProblem.Kind.CORRUPTION && config.corruptionPolicy() == CorruptionPolicy.FAIL)) {
+        throw outcome.toException();
+      }
+      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
+      Recovery.Truncation t = truncation.get();
+      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
+          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
+          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
+          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
+    }
+    if (!segments.isEmpty() && segments.get(0).firstSequence() > checkpointSeq + 1) {
+      throw new CorruptionException(segments.get(0).path(), 0, "the log starts at sequence "
+          + segments.get(0).firstSequence() + " but the checkpoint covers only up to " + checkpointSeq
+          + ": older segments are missing");
+    }
+    if (checkpointSeq > lastSeq) {
+      throw new CorruptionException(dir.resolve(CheckpointMeta.FILE_NAME), WalFormat.C_SEQUENCE, "the checkpoint is at"
+          + " sequence " + checkpointSeq + " but the log ends at " + lastSeq + ": segments are missing or were cut");
+    }
+    long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
+    long lastEnd;
+    try {
+      lastEnd = segments.isEmpty() ? 0 : Files.size(segments.get(segments.size() - 1).path());
+    } catch (IOException e) {
+      throw new StorageException("cannot read the size of the last segment in " + dir, e);
+    }
+    Recovery recovery = new Recovery(checkpoint, first, lastSeq, lastSeq + 1, lastSeq - checkpointSeq,
+        segments.size(), truncation, listing.unknownFiles());
+    return new Wal(config, key, recovery, segments, lastEnd);
+  }
+
+  /**
+   * Cuts the log at a problem: truncates its segment there and deletes every later segment. A
+   * segment cut inside its header gets a fresh header if it is still where the next event goes, and
+   * is deleted otherwise.
+   */
+  private static Recovery.Truncation cut(Path dir, List<Segment> segments, int at, WalProblem problem, long nextSeq) {
+    long removed = 0;
+    List<Path> deleted = new ArrayList<>();
+    try {
+      for (int i = segments.size() - 1; i > at; i--) {
+        Path path = segments.remove(i).path();
+        removed += Files.size(path);
+        Files.delete(path);
+        deleted.add(0, path);
+      }
+      Segment segment = segments.get(at);
+      long size = Files.size(segment.path());
+      removed += size - problem.offset();
+      if (problem.offset() < WalFormat.SEGMENT_HEADER_SIZE && segment.firstSequence() != nextSeq) {
+        Files.delete(segment.path());
+        segments.remove(at);
+        deleted.add(0, segment.path());
+      } else {
+        try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
+          channel.truncate(problem.offset());
+          if (problem.offset() < WalFormat.SEGMENT_HEADER_SIZE) {
+            channel.truncate(0);
+            ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
+            WalFormat.writeSegmentHeader(header, segment.firstSequence());
+            CheckpointWriter.writeFully(channel, header, 0);
+          }
+          channel.force(true);
+        }
+      }
+      if (!deleted.isEmpty()) {
+        CheckpointWriter.syncDirectory(dir);
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot cut the WAL at " + problem.file() + " offset " + problem.offset(), e);
+    }
+    return new Recovery.Truncation(problem, removed, deleted);
+  }
+
+  private void added(Segment segment) {
+    synchronized (segments) {
+      segments.add(segment);
+    }
+  }
+
+  /**
+   * What recovery found and did when this log was opened.
+   *
+   * @return the recovery report
+   */
+  public Recovery recovery() {
+    return recovery;
+  }
+
+  /** {@return the settings this log was opened with} */
+  public WalConfig config() {
+    return config;
+  }
+
+  /**
+   * Appends an event and waits until it counts as done under the configured durability.
+   *
+   * @param event the event
+   * @return its sequence number
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed (an I/O error stops it; reopen to recover)
+   */
+  public long append(WalEvent event) {
+    try {
+      return appendAsync(event).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Appends an event without waiting: the future completes with its sequence once it counts as done
+   * under the configured durability, so one producer can keep many events in flight. The sequence is
+   * fixed when this method returns: events appended later by the same thread get higher ones.
+   *
+   * <p>When both the batch being written and the one queued behind it are full, this call waits for
+   * room (back pressure). Actions chained on the future without an executor run on the writer thread:
+   * keep them short, or use the {@code ...Async} variants.
+   *
+   * @param event the event
+   * @return a future of its sequence; it fails with a {@link TidalDbException} if the write fails
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public CompletableFuture<Long> appendAsync(WalEvent event) {
+    Objects.requireNonNull(event, "event");
+    return writer.enqueue(event.entityId(), event.signalTypeId(), event.weight(), event.timestampNanos());
+  }
+
+  /**
+   * Makes every event appended so far durable now (under {@code SYNC} they already are, once
+   * acknowledged; under the interval mode this forces the fsync the interval would bring).
+   *
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed
+   */
+  public void sync() {
+    writer.awaitDurable(writer.lastAssigned());
+  }
+
+  /**
+   * Records that every event up to {@code sequence} is captured elsewhere (the ledger's snapshot):
+   * recovery then replays only what follows. Makes the log durable up to {@code sequence} first, then
+   * replaces {@code checkpoint.meta} atomically (temp file, fsync, rename, fsync of the directory).
+   *
+   * @param sequence the last sequence covered; from the current checkpoint's up to the last appended
+   * @throws IllegalArgumentException if {@code sequence} is below the current checkpoint or beyond the
+   *     last appended event
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws StorageException if the checkpoint cannot be written
+   */
+  public void checkpoint(long sequence) {
+    synchronized (checkpointLock) {
+      requireOpen();
+      long current = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
+      long last = writer.lastAssigned();
+      if (sequence < current || sequence > last) {
+        throw new IllegalArgumentException("checkpoint(" + sequence + "): a checkpoint is between the current one ("
+            + current + ") and the last appended sequence (" + last + ")");
+      }
+      writer.awaitDurable(sequence);
+      Instant now = config.clock().instant();
+      CheckpointMeta meta = new CheckpointMeta(sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+      CheckpointWriter.write(dir, meta);
+      checkpoint = Optional.of(meta);
+    }
+  }
+
+  /** {@return the last checkpoint, read on open or written since} */
+  public Optional<CheckpointMeta> lastCheckpoint() {
+    return checkpoint;
+  }
+
+  /**
+   * Deletes the segments whose events are all below {@code sequence}, oldest first. Only what a
+   * checkpoint covers may go, and the newest segment always stays (the log continues from it).
+   *
+   * @param sequence the first sequence to keep; at most the checkpoint's sequence + 1
+   * @return how many segments were deleted
+   * @throws IllegalArgumentException if {@code sequence} is beyond the checkpoint's sequence + 1
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws StorageException if a segment cannot be deleted
+   */
+  public int truncateBefore(long sequence) {
+    requireOpen();
+    long covered = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
+    if (sequence > covered + 1) {
+      throw new IllegalArgumentException("truncateBefore(" + sequence + "): only what a checkpoint covers may be"
+          + " removed; the checkpoint is at " + covered + ", so at most truncateBefore(" + (covered + 1) + ")");
+    }
+    files.writeLock().lock();
+    try {
+      List<Segment> doomed = new ArrayList<>();
+      synchronized (segments) {
+        for (int i = 0; i + 1 < segments.size() && segments.get(i + 1).firstSequence() <= sequence; i++) {
+          doomed.add(segments.get(i));
+        }
+      }
+      for (Segment segment : doomed) {
+        Files.deleteIfExists(segment.path());
+        synchronized (segments) {
+          segments.remove(segment);
+        }
+      }
+      if (!doomed.isEmpty()) {
+        CheckpointWriter.syncDirectory(dir);
+      }
+      return doomed.size();
+    } catch (IOException e) {
+      throw new StorageException("cannot delete old segments in " + dir, e);
+    } finally {
+      files.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Reads back, in order, every event from {@code fromSequence} up to the last one written when the
+   * call starts, without allocating per event. This is how the ledger rebuilds its state after its
+   * snapshot. Appends may go on meanwhile; they are not included.
+   *
+   * @param fromSequence the first sequence wanted (at least the log's first sequence to get them all)
+   * @param sink receives each event
+   * @return how many events were delivered
+   * @throws CorruptionException if the log was damaged after it was opened
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws StorageException if a segment cannot be read
+   */
+  public long replay(long fromSequence, WalEventSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    requireOpen();
+    long to = writer.writtenSequence();
+    if (fromSequence > to) {
+      return 0;
+    }
+    files.readLock().lock();
+    try {
+      long[] delivered = new long[1];
+      LogScanner.Outcome outcome = new LogScanner(WalSegments.listing(dir)).skipSegmentsBelow(fromSequence).upTo(to)
+          .sink(fromSequence, to, (seq, entity, type, weight, ts) -> {
+            delivered[0]++;
+            sink.accept(seq, entity, type, weight, ts);
+          }).run();
+      if (outcome.problem().isPresent()) {
+        WalProblem p = outcome.problem().get();
+        throw p.kind() == WalProblem.Kind.TORN_TAIL ? new CorruptionException(p.file(), p.offset(), p.detail())
+            : outcome.toException();
+      }
+      return delivered[0];
+    } finally {
+      files.readLock().unlock();
+    }
+  }
+
+  /** {@return the last acknowledged sequence: durable under SYNC, written under the interval mode; 0 if none} */
+  public long lastSequence() {
+    return config.durability() instanceof io.tidaldb.Durability.Sync ? writer.durableSequence() : writer.writtenSequence();
+  }
+
+  /** {@return the last sequence known to be fsynced} */
+  public long durableSequence() {
+    return writer.durableSequence();
+  }
+
+  /** {@return how many segment files the log has now} */
+  public int segmentCount() {
+    synchronized (segments) {
+      return segments.size();
+    }
+  }
+
+  /** {@return how many bytes this instance has written to segments since it was opened} */
+  public long bytesWritten() {
+    return writer.bytesWritten();
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new DatabaseClosedException("Wal(" + dir + ")");
+    }
+  }
+
+  /**
+   * Writes and fsyncs everything queued, stops the writer thread and closes the files. Idempotent;
+   * appends racing with it either make it in or fail with {@link io.tidaldb.DatabaseClosedException}.
+   *
+   * @throws TidalDbException if the log had failed (the failure is the cause)
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      synchronized (checkpointLock) {
+        writer.close();
+      }
+    } finally {
+      OPEN.remove(key);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Wal(" + dir + (closed.get() ? ") [closed]" : ")");
+  }
+}

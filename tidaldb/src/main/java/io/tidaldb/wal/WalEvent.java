@@ -1,0 +1,40 @@
+package io.tidaldb.wal;
+
+/**
+ * One event in the write-ahead log: a signal of one type, with a weight, recorded against an entity
+ * at a moment.
+ *
+ * <pre>{@code
+ * long seq = wal.append(new WalEvent(42L, 3, 1.0f, clock.instant().toEpochMilli() * 1_000_000L));
+ * }</pre>
+ *
+ * <p>On disk an event takes 24 bytes (see {@code docs/FORMAT.md}). The weight is stored as the raw
+ * bits of a 32-bit float, so every float value (NaN included) reads back bit for bit; deciding which
+ * weights are acceptable is the caller's business.
+ *
+ * @param entityId the entity the signal is about (an item, user or creator id)
+ * @param signalTypeId the signal's type, {@code 0..65535}
+ * @param weight the event's weight
+ * @param timestampNanos when the event happened, in nanoseconds since the epoch
+ */
+public record WalEvent(long entityId, int signalTypeId, float weight, long timestampNanos) {
+
+  /** The largest signal type id the log can store (an unsigned 16-bit field). */
+  public static final int MAX_SIGNAL_TYPE_ID = WalFormat.MAX_SIGNAL_TYPE_ID;
+
+  /**
+   * Checks the signal type id.
+   *
+   * @throws IllegalArgumentException if {@code signalTypeId} is outside {@code 0..65535}
+   */
+  public WalEvent {
+    checkSignalTypeId(signalTypeId);
+  }
+
+  static void checkSignalTypeId(int signalTypeId) {
+    if (signalTypeId < 0 || signalTypeId > MAX_SIGNAL_TYPE_ID) {
+      throw new IllegalArgumentException("signalTypeId " + signalTypeId + " is out of range: a signal type id is 0.."
+          + MAX_SIGNAL_TYPE_ID);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.tidaldb.wal;
+
+import io.tidaldb.Durability;
+import io.tidaldb.testing.TempTidalHome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Shared helpers for the WAL tests: events that tell their own index, reading a log back, file copies. */
+final class WalTesting {
+
+  private WalTesting() {}
+
+  /** An event whose every field is derived from {@code i}, so a reader can check it. */
+  static WalEvent event(long i) {
+    return new WalEvent(1_000_000L + i, (int) (i % 65_536), i * 0.5f, 1_700_000_000_000_000_000L + i);
+  }
+
+  /** Settings for tests: small segments, no fsync wait per append (close() still fsyncs). */
+  static WalConfig.Builder fast(Path dir) {
+    return WalConfig.builder(dir).durability(Durability.interval(Duration.ofDays(1)));
+  }
+
+  /** Every event in the log, by sequence, read with the public reader; fails on any problem. */
+  static TreeMap<Long, WalEvent> readAll(Path dir) {
+    TreeMap<Long, WalEvent> events = new TreeMap<>();
+    ScanResult result = WalReader.of(dir).events(1, Long.MAX_VALUE,
+        (seq, entity, type, weight, ts) -> events.put(seq, new WalEvent(entity, type, weight, ts)));
+    if (!result.isClean()) {
+      throw new AssertionError("unexpected problem: " + result.problem().get());
+    }
+    return events;
+  }
+
+  /** Every event replayed by an open log from {@code from}. */
+  static TreeMap<Long, WalEvent> replay(Wal wal, long from) {
+    TreeMap<Long, WalEvent> events = new TreeMap<>();
+    wal.replay(from, (seq, entity, type, weight, ts) -> {
+      if (events.put(seq, new WalEvent(entity, type, weight, ts)) != null) {
+        throw new AssertionError("sequence " + seq + " replayed twice");
+      }
+    });
+    return events;
+  }
+
+  /** The files of a directory by name, as bytes. */
+  static Map<String, byte[]> snapshot(Path dir) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.sorted().toList()) {
+        files.put(entry.getFileName().toString(), Files.readAllBytes(entry));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** Writes files into an empty directory (created if needed). */
+  static Path restore(Path dir, Map<String, byte[]> files) {
+    try {
+      if (Files.exists(dir)) {
+        TempTidalHome.deleteRecursively(dir);
+      }
+      Files.createDirectories(dir);
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        Files.write(dir.resolve(file.getKey()), file.getValue());
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The batches of a log: segment file name and offset, first sequence, size. */
+  record BatchAt(String segment, long offset, long firstSequence, int events, int size) {}
+
+  static List<BatchAt> batches(Path dir) {
+    List<BatchAt> batches = new ArrayList<>();
+    ScanResult result = WalReader.of(dir).scan(b -> batches.add(new BatchAt(b.segment().getFileName().toString(),
+        b.offset(), b.firstSequence(), b.eventCount(), b.sizeBytes())));
+    if (!result.isClean()) {
+      throw new AssertionError("unexpected problem: " + result.problem().get());
+    }
+    return batches;
+  }
+}
