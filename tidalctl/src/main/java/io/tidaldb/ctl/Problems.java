@@ -1,0 +1,71 @@
+package io.tidaldb.ctl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidaldb.CorruptionException;
+import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.wal.WalProblem;
+import java.util.Locale;
+
+/** How problems found in a home's files appear in reports and decide the exit code. One home for both. */
+final class Problems {
+
+  private Problems() {}
+
+  /** {@code torn_tail}, {@code corruption} or {@code unsupported_version}. */
+  static String kind(WalProblem problem) {
+    return problem.kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  static ObjectNode json(WalProblem problem) {
+    ObjectNode node = Output.object();
+    node.put("kind", kind(problem));
+    node.put("file", problem.file().toString());
+    node.put("offset", problem.offset());
+    node.put("detail", problem.detail());
+    return node;
+  }
+
+  static ObjectNode json(CorruptionException e) {
+    ObjectNode node = Output.object();
+    node.put("kind", "corruption");
+    node.put("file", e.file().toString());
+    node.put("offset", e.offset());
+    node.put("detail", e.getMessage());
+    return node;
+  }
+
+  static ObjectNode json(UnsupportedFormatException e) {
+    ObjectNode node = Output.object();
+    node.put("kind", "unsupported_version");
+    node.put("file", e.file().toString());
+    node.put("offset", e.offset());
+    node.put("detail", e.getMessage());
+    return node;
+  }
+
+  /**
+   * The exit code a problem calls for: a torn tail is the normal trace of a crash (0); corruption is
+   * {@link ExitCodes#CORRUPTION}; a newer format cannot be read by this build ({@link ExitCodes#HOME_UNREADABLE}).
+   */
+  static int exitCode(WalProblem problem) {
+    return switch (problem.kind()) {
+      case TORN_TAIL -> ExitCodes.OK;
+      case CORRUPTION -> ExitCodes.CORRUPTION;
+      case UNSUPPORTED_VERSION -> ExitCodes.HOME_UNREADABLE;
+    };
+  }
+
+  /** The more serious of two exit codes: corruption outranks an unreadable file, which outranks ok. */
+  static int worst(int a, int b) {
+    return rank(a) >= rank(b) ? a : b;
+  }
+
+  private static int rank(int exitCode) {
+    return switch (exitCode) {
+      case ExitCodes.OK -> 0;
+      case ExitCodes.HOME_UNREADABLE -> 1;
+      case ExitCodes.CORRUPTION -> 2;
+      default -> 3;
+    };
+  }
+}

@@ -1,0 +1,147 @@
+package io.tidaldb.ctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidaldb.BuildInfo;
+import io.tidaldb.CorruptionException;
+import io.tidaldb.StorageException;
+import io.tidaldb.TidalHome;
+import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.wal.CheckpointMeta;
+import io.tidaldb.wal.ScanResult;
+import io.tidaldb.wal.Segment;
+import io.tidaldb.wal.WalReader;
+import io.tidaldb.wal.WalSegments;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidalctl status --path <dir>}: what the home holds, from its files alone.
+ *
+ * <p>It lists the WAL's segments, reads the checkpoint, and reads the last segment (not the whole
+ * log: {@code tidalctl wal verify} does that) to find the last sequence and a torn tail. It is fast
+ * on a log of any size.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, directories, lock.")
+final class StatusCommand implements Callable<Integer>, Reporting {
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Mixin
+  OutputOptions outputOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public OutputOptions outputOptions() {
+    return outputOptions;
+  }
+
+  @Override
+  public Integer call() {
+    TidalHome home = homeOption.existingHome();
+    Path walDir = home.wal();
+    if (Files.exists(walDir) && !Files.isDirectory(walDir)) {
+      throw CliFailure.homeUnreadable("not_a_directory", walDir, walDir + " should be the WAL directory but is a file");
+    }
+    ArrayNode warnings = Output.JSON.createArrayNode();
+    ArrayNode errors = Output.JSON.createArrayNode();
+    int exitCode = ExitCodes.OK;
+
+    List<Segment> segments = WalSegments.list(walDir);
+    List<Path> unknown = WalSegments.unknownFiles(walDir);
+    TidalHome.LockStatus lock = home.lockStatus();
+
+    Optional<CheckpointMeta> checkpoint = Optional.empty();
+    try {
+      checkpoint = CheckpointMeta.read(walDir);
+    } catch (CorruptionException e) {
+      errors.add(Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
+    } catch (UnsupportedFormatException e) {
+      errors.add(Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
+    }
+
+    long lastSeq = 0;
+    if (!segments.isEmpty()) {
+      ScanResult tail = WalReader.of(walDir).scan(segments.get(segments.size() - 1).firstSequence(), Long.MAX_VALUE, batch -> {});
+      lastSeq = tail.lastSequence();
+      if (tail.problem().isPresent()) {
+        var problem = tail.problem().get();
+        ObjectNode node = Problems.json(problem);
+        if (Problems.exitCode(problem) == ExitCodes.OK) {
+          if (lock.inUse()) {
+            node.put("note", "the home is in use: its newest batch may still be being written");
+          }
+          warnings.add(node);
+        } else {
+          errors.add(node);
+        }
+        exitCode = Problems.worst(exitCode, Problems.exitCode(problem));
+      }
+    }
+
+    ObjectNode report = Output.object();
+    report.put("version", BuildInfo.version());
+    report.put("build_hash", BuildInfo.buildHash());
+    report.put("status", !errors.isEmpty() ? "error" : segments.isEmpty() ? "empty" : "ok");
+    report.put("storage_mode", segments.isEmpty() && !Files.exists(home.lockFile()) ? "unknown" : "persistent");
+    ObjectNode wal = report.putObject("wal");
+    wal.put("segments", segments.size());
+    wal.put("first_seq", segments.isEmpty() ? 0 : segments.get(0).firstSequence());
+    wal.put("last_segment_seq", segments.isEmpty() ? 0 : segments.get(segments.size() - 1).firstSequence());
+    wal.put("last_seq", lastSeq);
+    if (checkpoint.isPresent()) {
+      wal.put("checkpoint_seq", checkpoint.get().sequence());
+      wal.put("checkpoint_ts", checkpoint.get().time().toString());
+    } else {
+      wal.putNull("checkpoint_seq");
+      wal.putNull("checkpoint_ts");
+    }
+    wal.put("wal_dir_bytes", directoryBytes(walDir));
+    ArrayNode strangers = wal.putArray("unknown_files");
+    unknown.forEach(p -> strangers.add(p.getFileName().toString()));
+    ObjectNode dirs = report.putObject("dirs");
+    for (Map.Entry<TidalHome.Dir, Path> dir : home.paths().entrySet()) {
+      dirs.put(dir.getKey().key(), dir.getValue().toString());
+    }
+    report.put("in_use", lock.inUse());
+    lock.ownerPid().ifPresent(pid -> report.put("in_use_pid", pid));
+    report.set("warnings", warnings);
+    report.set("errors", errors);
+    Output.of(spec, outputOptions).report(report);
+    return exitCode;
+  }
+
+  /** The sum of the sizes of the regular files in {@code dir}; 0 if it does not exist. */
+  private static long directoryBytes(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long total = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.isRegularFile(entry)) {
+          total += Files.size(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot read the WAL directory " + dir, e);
+    }
+    return total;
+  }
+}

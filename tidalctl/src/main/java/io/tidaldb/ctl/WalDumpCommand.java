@@ -1,0 +1,213 @@
+package io.tidaldb.ctl;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tidaldb.TidalHome;
+import io.tidaldb.wal.ScanResult;
+import io.tidaldb.wal.WalBatch;
+import io.tidaldb.wal.WalProblem;
+import io.tidaldb.wal.WalReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidalctl wal dump --path <dir>}: the log's events as JSON lines (one object per line), in
+ * sequence order, or its batches with {@code --batches}. It streams: a log of any size needs little
+ * memory. A problem that stops the dump is reported on stderr when the events before it are out.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+    description = {"Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, weight, timestamp),",
+        "or its batches (segment, offset, sequence range) with --batches."})
+final class WalDumpCommand implements Callable<Integer>, Reporting {
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Mixin
+  OutputOptions outputOptions;
+
+  @Option(names = "--from", paramLabel = "<seq>", defaultValue = "1", description = "First sequence to print (default: 1).")
+  long from;
+
+  @Option(names = "--to", paramLabel = "<seq>", description = "Last sequence to print, inclusive (default: the end).")
+  long to = Long.MAX_VALUE;
+
+  @Option(names = "--limit", paramLabel = "<n>", description = "Print at most n events (or batches).")
+  long limit = Long.MAX_VALUE;
+
+  @Option(names = "--batches", description = "Print one line per batch (its segment, offset and sequence range) instead of events.")
+  boolean batches;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public OutputOptions outputOptions() {
+    return outputOptions;
+  }
+
+  /** Thrown by the printer to stop the read once {@code --limit} lines are out. */
+  private static final class LimitReached extends RuntimeException {
+    LimitReached() {
+      super(null, null, false, false);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    if (from < 1 || to < from || limit < 0) {
+      throw new ParameterException(spec.commandLine(), "need 1 <= --from <= --to and --limit >= 0 (got --from "
+          + from + ", --to " + (to == Long.MAX_VALUE ? "end" : to) + ", --limit " + limit + ")");
+    }
+    TidalHome home = homeOption.existingHome();
+    Output output = Output.of(spec, outputOptions);
+    Printer printer = outputOptions.format == OutputOptions.Format.text ? new TextPrinter(output.out()) : new JsonPrinter(output);
+    ScanResult result;
+    try {
+      WalReader reader = WalReader.of(home.wal());
+      result = batches
+          ? reader.scan(from, to, printer::batch)
+          : reader.events(from, to, printer::event);
+    } catch (LimitReached stop) {
+      printer.finish();
+      return ExitCodes.OK;
+    }
+    printer.finish();
+    if (result.problem().isEmpty()) {
+      return ExitCodes.OK;
+    }
+    WalProblem problem = result.problem().get();
+    int exitCode = Problems.exitCode(problem);
+    String message = Problems.kind(problem) + " in " + problem.file() + " at offset " + problem.offset() + ": " + problem.detail();
+    if (exitCode == ExitCodes.OK) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(outputOptions.format == OutputOptions.Format.text ? "warning: " + message
+          : Output.json(Problems.json(problem).put("warning", Problems.kind(problem)), false));
+      err.flush();
+      return exitCode;
+    }
+    throw new CliFailure(exitCode, Problems.kind(problem), message, problem.file());
+  }
+
+  private abstract class Printer {
+    private long printed;
+
+    final void event(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
+      count();
+      printEvent(seq, entityId, signalTypeId, weight, timestampNanos);
+    }
+
+    final void batch(WalBatch batch) {
+      count();
+      printBatch(batch);
+    }
+
+    private void count() {
+      if (printed++ == limit) {
+        throw new LimitReached();
+      }
+    }
+
+    abstract void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos);
+
+    abstract void printBatch(WalBatch batch);
+
+    abstract void finish();
+  }
+
+  private final class JsonPrinter extends Printer {
+    private final JsonGenerator json;
+
+    JsonPrinter(Output output) {
+      this.json = output.jsonLines();
+    }
+
+    @Override
+    void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
+      try {
+        json.writeStartObject();
+        json.writeNumberField("seq", seq);
+        json.writeNumberField("entity_id", entityId);
+        json.writeNumberField("signal_type_id", signalTypeId);
+        json.writeNumberField("weight", weight);
+        json.writeStringField("timestamp", instant(timestampNanos).toString());
+        json.writeNumberField("timestamp_nanos", timestampNanos);
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    void printBatch(WalBatch batch) {
+      try {
+        json.writeStartObject();
+        json.writeStringField("segment", batch.segment().getFileName().toString());
+        json.writeNumberField("offset", batch.offset());
+        json.writeNumberField("first_seq", batch.firstSequence());
+        json.writeNumberField("last_seq", batch.lastSequence());
+        json.writeNumberField("events", batch.eventCount());
+        json.writeNumberField("bytes", batch.sizeBytes());
+        json.writeStringField("timestamp", instant(batch.timestampNanos()).toString());
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    void finish() {
+      try {
+        json.writeRaw('\n');
+        json.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private final class TextPrinter extends Printer {
+    private final PrintWriter out;
+    private boolean header;
+
+    TextPrinter(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
+      if (!header) {
+        out.printf("%12s  %20s  %6s  %14s  %s%n", "seq", "entity_id", "signal", "weight", "timestamp");
+        header = true;
+      }
+      out.printf("%12d  %20d  %6d  %14s  %s%n", seq, entityId, signalTypeId, weight, instant(timestampNanos));
+    }
+
+    @Override
+    void printBatch(WalBatch batch) {
+      if (!header) {
+        out.printf("%-28s  %12s  %12s  %12s  %8s  %s%n", "segment", "offset", "first_seq", "last_seq", "events", "timestamp");
+        header = true;
+      }
+      out.printf("%-28s  %12d  %12d  %12d  %8d  %s%n", batch.segment().getFileName(), batch.offset(),
+          batch.firstSequence(), batch.lastSequence(), batch.eventCount(), instant(batch.timestampNanos()));
+    }
+
+    @Override
+    void finish() {
+      out.flush();
+    }
+  }
+
+  static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+  }
+}

@@ -1,0 +1,86 @@
+package io.tidaldb.ctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidaldb.CorruptionException;
+import io.tidaldb.TidalHome;
+import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.wal.CheckpointMeta;
+import io.tidaldb.wal.ScanResult;
+import io.tidaldb.wal.WalReader;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidalctl wal verify --path <dir>}: reads every batch of every segment and checks it
+ * (header, sequence continuity, checksum), and checks the checkpoint. Exit 0 when clean or when the
+ * only problem is a torn tail; {@link ExitCodes#CORRUPTION} for corruption.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Checks every batch of the WAL and the checkpoint; reports segments, batches, events,",
+        "the sequence range and the first problem (file, offset, kind)."})
+final class WalVerifyCommand implements Callable<Integer>, Reporting {
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Mixin
+  OutputOptions outputOptions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public OutputOptions outputOptions() {
+    return outputOptions;
+  }
+
+  @Override
+  public Integer call() {
+    TidalHome home = homeOption.existingHome();
+    long started = System.nanoTime();
+    ScanResult result = WalReader.of(home.wal()).verify();
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    ObjectNode report = Output.object();
+    int exitCode = result.problem().map(Problems::exitCode).orElse(ExitCodes.OK);
+    ObjectNode checkpoint = Output.object();
+    try {
+      Optional<CheckpointMeta> meta = CheckpointMeta.read(home.wal());
+      checkpoint.put("status", meta.isPresent() ? "ok" : "absent");
+      meta.ifPresent(m -> checkpoint.put("seq", m.sequence()).put("ts", m.time().toString()));
+    } catch (CorruptionException e) {
+      checkpoint.put("status", "corruption").set("problem", Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
+    } catch (UnsupportedFormatException e) {
+      checkpoint.put("status", "unsupported_version").set("problem", Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
+    }
+
+    report.put("status", result.problem().map(Problems::kind)
+        .orElse(exitCode == ExitCodes.OK ? "ok" : "checkpoint_" + checkpoint.get("status").asText()));
+    report.put("wal_dir", home.wal().toString());
+    report.put("segments", result.segments().size());
+    report.put("batches", result.batches());
+    report.put("events", result.events());
+    report.put("bytes", result.bytes());
+    report.put("first_seq", result.firstSequence());
+    report.put("last_seq", result.lastSequence());
+    report.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    report.put("mb_per_second", seconds > 0 ? Math.round(result.bytes() / 1e6 / seconds * 10) / 10.0 : 0);
+    if (result.problem().isPresent()) {
+      report.set("problem", Problems.json(result.problem().get()));
+    } else {
+      report.putNull("problem");
+    }
+    report.set("checkpoint", checkpoint);
+    ArrayNode strangers = report.putArray("unknown_files");
+    result.unknownFiles().forEach(p -> strangers.add(p.getFileName().toString()));
+    Output.of(spec, outputOptions).report(report);
+    return exitCode;
+  }
+}
