@@ -357,13 +357,13 @@ final class WalWriter implements Runnable {
     int count = batch.count;
     int size = WalFormat.batchSize(count);
     roll(batch.firstSequence, size);
-    ByteBuffer buffer = out;
+    ByteBuffer buffer = out.clear();
     int e = WalFormat.BATCH_HEADER_SIZE;
     for (int i = 0; i < count; i++, e += WalFormat.EVENT_SIZE) {
       WalFormat.putEvent(buffer, e, batch.entityIds[i], batch.signalTypeIds[i], batch.weights[i], batch.timestamps[i]);
     }
     WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos());
-    buffer.clear().limit(size);
+    buffer.limit(size);
     CheckpointWriter.writeFully(channel, buffer, position);
     position += size;
     bytesWritten += size;
