@@ -249,8 +249,11 @@ public final class Wal implements AutoCloseable {
    * @return its sequence number
    * @throws io.tidaldb.DatabaseClosedException if the log is closed
    * @throws TidalDbException if the log failed (an I/O error stops it; reopen to recover)
+   * @throws IllegalStateException if called from an action chained on an append's future that runs
+   *     on the writer thread (it would wait for itself)
    */
   public long append(WalEvent event) {
+    writer.refuseOnWriterThread("append()");
     try {
       return appendAsync(event).join();
     } catch (CompletionException e) {

@@ -135,6 +135,7 @@ final class WalWriter implements Runnable {
         if (queued.count < capacity) {
           break;
         }
+        refuseOnWriterThread("appendAsync() with a full queue");
         spaceWaiters++;
         try {
           space.awaitUninterruptibly();
@@ -188,6 +189,10 @@ final class WalWriter implements Runnable {
 
   /** Waits until every event up to {@code sequence} is on disk (fsynced), asking the writer to fsync now. */
   void awaitDurable(long sequence) {
+    if (durableSequence >= sequence) {
+      return;
+    }
+    refuseOnWriterThread("waiting for durability");
     lock.lock();
     try {
       durableWaiters++;
@@ -208,6 +213,17 @@ final class WalWriter implements Runnable {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * A future's dependent actions run on the writer thread; one that waits for the writer would wait
+   * for itself forever. Fail loudly instead.
+   */
+  void refuseOnWriterThread(String what) {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException(what + " on the WAL's writer thread would wait for itself: run the action"
+          + " chained on the future with an executor (thenRunAsync, thenApplyAsync, ...)");
     }
   }
 

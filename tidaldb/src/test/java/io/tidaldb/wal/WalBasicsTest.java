@@ -1,19 +1,23 @@
 package io.tidaldb.wal;
 
 import static io.tidaldb.wal.WalTesting.event;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.DatabaseClosedException;
+import io.tidaldb.Durability;
 import io.tidaldb.testing.TempTidalHome;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WalBasicsTest {
@@ -61,6 +65,79 @@ class WalBasicsTest {
       var events = WalTesting.readAll(dir);
       assertEquals(20_000, events.size());
       events.forEach((seq, e) -> assertEquals(event(seq), e));
+    }
+  }
+
+  @Test
+  void close_withEventsInFlight_writesThemAllBeforeReturning() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<CompletableFuture<Long>> futures = new ArrayList<>();
+      Wal wal = Wal.open(WalConfig.builder(temp.path()).maxBatchEvents(100).build());
+      for (int i = 1; i <= 5_000; i++) {
+        futures.add(wal.appendAsync(event(i)));
+      }
+      wal.close();
+      for (int i = 0; i < futures.size(); i++) {
+        assertTrue(futures.get(i).isDone(), "close() returns after every queued event is written");
+        assertEquals(i + 1, futures.get(i).join());
+      }
+      assertEquals(5_000, WalTesting.readAll(temp.path()).size());
+    }
+  }
+
+  @Test
+  void batch_closesWhenFull_beforeTheDelayPasses() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (Wal wal = Wal.open(WalConfig.builder(temp.path()).maxBatchEvents(10).maxBatchDelay(Duration.ofSeconds(1))
+          .build())) {
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+          futures.add(wal.appendAsync(event(i)));
+        }
+        futures.forEach(CompletableFuture::join);
+      }
+      List<WalTesting.BatchAt> batches = WalTesting.batches(temp.path());
+      assertEquals(1, batches.size(), "ten events queued within the delay make one batch: " + batches);
+      assertEquals(10, batches.get(0).events());
+    }
+  }
+
+  @Test
+  void batch_thatDoesNotFill_isWrittenWhenTheDelayPasses() {
+    try (TempTidalHome temp = TempTidalHome.create();
+        Wal wal = Wal.open(WalConfig.builder(temp.path()).maxBatchDelay(Duration.ofMillis(20)).build())) {
+      assertEquals(1, wal.append(event(1)));
+      assertEquals(1, wal.durableSequence());
+    }
+  }
+
+  @Test
+  void intervalMode_fsyncsWithinTheIntervalWithoutBeingAsked() {
+    AtomicLong fsyncs = new AtomicLong();
+    try (TempTidalHome temp = TempTidalHome.create();
+        Wal wal = Wal.open(WalConfig.builder(temp.path()).durability(Durability.interval(Duration.ofMillis(50)))
+            .fsyncListener(nanos -> fsyncs.incrementAndGet()).build())) {
+      assertEquals(1, wal.append(event(1)));
+      assertEquals(1, wal.lastSequence(), "acknowledged once handed to the operating system");
+      await().atMost(Duration.ofSeconds(10)).until(() -> wal.durableSequence() == 1);
+      assertTrue(fsyncs.get() >= 1);
+    }
+  }
+
+  @Test
+  void blockingCallsFromTheWriterThread_failInsteadOfWaitingForever() {
+    try (TempTidalHome temp = TempTidalHome.create();
+        Wal wal = Wal.open(WalConfig.builder(temp.path()).maxBatchEvents(2).maxBatchDelay(Duration.ofSeconds(1))
+            .build())) {
+      // The first event waits in the queue for a second one; the action chained on it therefore runs
+      // on the writer thread, when the second event fills the batch.
+      CompletableFuture<Long> first = wal.appendAsync(event(1));
+      CompletableFuture<Long> nested = first.thenApply(seq -> wal.append(event(99)));
+      wal.appendAsync(event(2));
+      CompletionException e = assertThrows(CompletionException.class, nested::join);
+      assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+      assertTrue(e.getCause().getMessage().contains("writer thread"), e.getCause().getMessage());
+      assertEquals(3, wal.append(event(3)), "the log goes on");
     }
   }
 
