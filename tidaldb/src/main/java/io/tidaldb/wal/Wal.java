@@ -151,13 +151,8 @@ public final class Wal implements AutoCloseable {
           || (p.kind() == WalProblem.Kind.CORRUPTION && config.corruptionPolicy() == CorruptionPolicy.FAIL)) {
         throw outcome.toException();
       }
-      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
-      Recovery.Truncation t = truncation.get();
-      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
-          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
-          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
-          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
+    // Every check that can refuse comes before anything on disk is changed.
     if (!segments.isEmpty() && segments.get(0).firstSequence() > checkpointSeq + 1) {
       throw new CorruptionException(segments.get(0).path(), 0, "the log starts at sequence "
           + segments.get(0).firstSequence() + " but the checkpoint covers only up to " + checkpointSeq
@@ -165,7 +160,17 @@ public final class Wal implements AutoCloseable {
     }
     if (checkpointSeq > lastSeq) {
       throw new CorruptionException(dir.resolve(CheckpointMeta.FILE_NAME), WalFormat.C_SEQUENCE, "the checkpoint is at"
-          + " sequence " + checkpointSeq + " but the log ends at " + lastSeq + ": segments are missing or were cut");
+          + " sequence " + checkpointSeq + " but the log " + (problem.isPresent() ? "would end" : "ends") + " at "
+          + lastSeq + ": segments are missing or damaged below the checkpoint");
+    }
+    if (problem.isPresent()) {
+      WalProblem p = problem.get();
+      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
+      Recovery.Truncation t = truncation.get();
+      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
+          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
+          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
+          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     long lastEnd;

@@ -193,6 +193,32 @@ class BadInputTest {
   }
 
   @Test
+  void segmentsMissingAroundTheCheckpoint_areCorruption_andNothingIsChanged() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      try (Wal wal = Wal.open(WalTesting.fast(dir).segmentSize(1024).build())) {
+        for (int i = 1; i <= 100; i++) {
+          wal.append(event(i));
+        }
+        wal.checkpoint(100);
+      }
+      List<Segment> segments = WalSegments.list(dir);
+      Files.delete(segments.get(segments.size() - 1).path());
+      var before = WalTesting.snapshot(dir);
+      CorruptionException beyond = assertThrowsWith(CorruptionException.class, () -> Wal.open(WalConfig.of(dir)),
+          "checkpoint is at sequence 100", "segments are missing");
+      assertEquals(dir.resolve(CheckpointMeta.FILE_NAME), beyond.file());
+      assertEquals(before.keySet(), WalTesting.snapshot(dir).keySet());
+
+      Files.delete(dir.resolve(CheckpointMeta.FILE_NAME));
+      Files.delete(segments.get(0).path());
+      CorruptionException older = assertThrowsWith(CorruptionException.class, () -> Wal.open(WalConfig.of(dir)),
+          "older segments are missing");
+      assertEquals(segments.get(1).path(), older.file());
+    }
+  }
+
+  @Test
   void walDir_thatIsARegularFile_isAConfigError() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = Files.writeString(temp.path().resolve("file"), "x");
