@@ -57,7 +57,7 @@ final class LogScanner {
 
   private final CRC32C crc = new CRC32C();
   private final WalBatch view = new WalBatch();
-  private ByteBuffer buf = WalFormat.allocate(WINDOW);
+  private ByteBuffer buf = WalFormat.allocate(0);
   private long bufStart;
   private int bufLen;
   private FileChannel channel;
@@ -167,6 +167,11 @@ final class LogScanner {
     size = ch.size();
     bufStart = 0;
     bufLen = 0;
+    // The window grows with the segments read, up to WINDOW: a small log costs a small buffer.
+    long wanted = Math.min(WINDOW, size);
+    if (buf.capacity() < wanted) {
+      buf = WalFormat.allocate((int) wanted);
+    }
   }
 
   /**

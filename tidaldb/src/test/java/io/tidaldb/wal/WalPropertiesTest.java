@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
-class WalProperties {
+class WalPropertiesTest {
 
   @Provide
   Arbitrary<WalEvent> events() {
