@@ -147,7 +147,7 @@ public final class Wal implements AutoCloseable {
     Optional<WalProblem> problem = outcome.problem();
     if (problem.isPresent()) {
       WalProblem p = problem.get();
-      if (p.kind() == WalProblem.Kind.UNSUPPORTED_VERSION
+      if (outcome.refuseAlways()
           || (p.kind() == WalProblem.Kind.CORRUPTION && config.corruptionPolicy() == CorruptionPolicy.FAIL)) {
         throw outcome.toException();
       }

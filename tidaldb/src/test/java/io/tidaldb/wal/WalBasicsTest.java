@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.Durability;
 import io.tidaldb.testing.TempTidalHome;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class WalBasicsTest {
 
   @Test
-  void append_onAFreshDirectory_startsAtOneAndSurvivesReopen() {
+  void append_onAFreshDirectory_startsAtOneAndSurvivesReopen() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
@@ -34,8 +35,11 @@ class WalBasicsTest {
         assertEquals(2, wal.append(event(2)));
         assertEquals(2, wal.lastSequence());
         assertEquals(1, wal.segmentCount());
-        assertTrue(wal.bytesWritten() > 0);
+        assertEquals(Files.size(dir.resolve(Segment.fileName(1))), wal.bytesWritten());
       }
+      assertEquals(List.of(Segment.of(dir, 1)), WalSegments.list(dir));
+      assertEquals(List.of(), WalSegments.unknownFiles(dir));
+      assertFalse(Files.exists(temp.path().resolve("LOCK")), "the home's LOCK is TidalDb's business, not the WAL's");
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
         Recovery recovery = wal.recovery();
         assertEquals(2, recovery.lastSequence());
@@ -49,7 +53,7 @@ class WalBasicsTest {
   }
 
   @Test
-  void appendAsync_manyInFlight_completeInOrderWithGaplessSequences() {
+  void appendAsync_manyInFlight_completeInOrderWithGaplessSequences() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
       List<CompletableFuture<Long>> futures = new ArrayList<>();
@@ -61,6 +65,9 @@ class WalBasicsTest {
           assertEquals(i + 1, futures.get(i).join());
         }
         assertTrue(wal.segmentCount() > 1, "64 KiB segments must have rolled over");
+      }
+      for (Segment segment : WalSegments.list(dir)) {
+        assertTrue(Files.size(segment.path()) <= 64 * 1024, segment + " must not outgrow segmentSize");
       }
       var events = WalTesting.readAll(dir);
       assertEquals(20_000, events.size());
