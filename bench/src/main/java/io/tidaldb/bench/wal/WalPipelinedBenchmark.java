@@ -46,7 +46,7 @@ public class WalPipelinedBenchmark {
   public String durability;
 
   /** The most events per batch (and per fsync under SYNC). */
-  @Param({"16384"})
+  @Param({"65536"})
   public int maxBatchEvents;
 
   /** A directory on the disk under test. */
