@@ -258,15 +258,8 @@ public final class Wal implements AutoCloseable {
    *     on the writer thread (it would wait for itself)
    */
   public long append(WalEvent event) {
-    writer.refuseOnWriterThread("append()");
-    try {
-      return appendAsync(event).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e;
-    }
+    Objects.requireNonNull(event, "event");
+    return append(event.entityId(), event.signalTypeId(), event.weight(), event.timestampNanos());
   }
 
   /**
@@ -286,6 +279,47 @@ public final class Wal implements AutoCloseable {
   public CompletableFuture<Long> appendAsync(WalEvent event) {
     Objects.requireNonNull(event, "event");
     return writer.enqueue(event.entityId(), event.signalTypeId(), event.weight(), event.timestampNanos());
+  }
+
+  /**
+   * {@link #append(WalEvent)} without the event object, for a caller on a hot path.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return its sequence number
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed
+   */
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    writer.refuseOnWriterThread("append()");
+    try {
+      return appendAsync(entityId, signalTypeId, weight, timestampNanos).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #appendAsync(WalEvent)} without the event object, for a caller on a hot path.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return a future of its sequence
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    WalEvent.checkSignalTypeId(signalTypeId);
+    return writer.enqueue(entityId, signalTypeId, weight, timestampNanos);
   }
 
   /**

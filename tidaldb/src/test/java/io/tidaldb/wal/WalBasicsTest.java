@@ -46,7 +46,10 @@ class WalBasicsTest {
         assertEquals(3, recovery.nextSequence());
         assertEquals(2, recovery.eventsAfterCheckpoint());
         assertEquals(Optional.empty(), recovery.truncation());
-        assertEquals(3, wal.append(event(3)));
+        WalEvent third = event(3);
+        assertEquals(3, wal.append(third.entityId(), third.signalTypeId(), third.weight(), third.timestampNanos()));
+        assertThrows(IllegalArgumentException.class, () -> wal.appendAsync(1L, 70_000, 1f, 0L),
+            "the primitive overloads check the signal type id too");
         assertEquals(List.of(event(1), event(2), event(3)), new ArrayList<>(WalTesting.replay(wal, 1).values()));
       }
     }
