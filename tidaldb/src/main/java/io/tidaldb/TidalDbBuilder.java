@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class TidalDbBuilder {
 
+  /** The ledger's bound on (entity, signal) entries unless {@link #maxEntries(long)} is set. */
+  public static final long DEFAULT_MAX_ENTRIES = 1_000_000;
+
   private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private boolean ephemeral;
@@ -34,6 +37,8 @@ public final class TidalDbBuilder {
   private Durability durability;
   private Clock clock;
   private String partitionId;
+  private Schema schema;
+  private Long maxEntries;
 
   TidalDbBuilder() {}
 
@@ -136,6 +141,38 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * The signals the database records; {@link Schema#empty()} unless set, with which every signal
+   * write is refused.
+   *
+   * @param schema the signals
+   * @return this builder
+   */
+  public TidalDbBuilder schema(Schema schema) {
+    requireNonNull("schema", schema);
+    requireUnset("schema", this.schema);
+    this.schema = schema;
+    return this;
+  }
+
+  /**
+   * The most (entity, signal) entries the signal ledger holds; {@value #DEFAULT_MAX_ENTRIES} unless
+   * set. A write that needs a new entry in a full ledger first evicts the entry whose newest event
+   * is oldest among a small sample (see {@code docs/SIGNALS.md}); an evicted entity reads as never
+   * seen. Size it from about 300 bytes of heap per entry with every window declared.
+   *
+   * @param maxEntries at least 1
+   * @return this builder
+   */
+  public TidalDbBuilder maxEntries(long maxEntries) {
+    requireUnset("maxEntries", this.maxEntries);
+    if (maxEntries < 1) {
+      throw new ConfigException("maxEntries(" + maxEntries + "): the ledger must hold at least 1 entry");
+    }
+    this.maxEntries = maxEntries;
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -156,11 +193,14 @@ public final class TidalDbBuilder {
     }
     Clock resolvedClock = clock == null ? Clock.systemUTC() : clock;
     String resolvedPartition = partitionId == null ? "0" : partitionId;
+    Schema resolvedSchema = schema == null ? Schema.empty() : schema;
+    long resolvedMaxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
     if (ephemeral) {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
       rejectWithEphemeral("durability(" + durability + ")", durability);
-      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition);
+      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition,
+          resolvedSchema, resolvedMaxEntries);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -171,7 +211,8 @@ public final class TidalDbBuilder {
     }
     requireDistinct(home);
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
-    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition);
+    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
+        resolvedSchema, resolvedMaxEntries);
   }
 
   private static void requireDistinct(TidalHome home) {
