@@ -28,6 +28,9 @@ public final class TidalDbBuilder {
   /** The ledger's bound on (entity, signal) entries unless {@link #maxEntries(long)} is set. */
   public static final long DEFAULT_MAX_ENTRIES = 1_000_000;
 
+  /** The largest bound {@link #maxEntries(long)} accepts (about 280 GB of heap with every window). */
+  public static final long MAX_ENTRIES_LIMIT = 1_000_000_000;
+
   private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private boolean ephemeral;
@@ -160,13 +163,14 @@ public final class TidalDbBuilder {
    * is oldest among a small sample (see {@code docs/SIGNALS.md}); an evicted entity reads as never
    * seen. Size it from about 300 bytes of heap per entry with every window declared.
    *
-   * @param maxEntries at least 1
+   * @param maxEntries from 1 to {@value #MAX_ENTRIES_LIMIT}
    * @return this builder
    */
   public TidalDbBuilder maxEntries(long maxEntries) {
     requireUnset("maxEntries", this.maxEntries);
-    if (maxEntries < 1) {
-      throw new ConfigException("maxEntries(" + maxEntries + "): the ledger must hold at least 1 entry");
+    if (maxEntries < 1 || maxEntries > MAX_ENTRIES_LIMIT) {
+      throw new ConfigException("maxEntries(" + maxEntries + "): the ledger holds from 1 to " + MAX_ENTRIES_LIMIT
+          + " entries");
     }
     this.maxEntries = maxEntries;
     return this;

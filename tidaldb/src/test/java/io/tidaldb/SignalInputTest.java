@@ -185,7 +185,9 @@ class SignalInputTest {
 
   @Test
   void builder_refusesBadSignalSettings() {
-    SchemaTest.assertConfigError(() -> TidalDb.builder().ephemeral().maxEntries(0), "maxEntries(0)", "at least 1");
+    SchemaTest.assertConfigError(() -> TidalDb.builder().ephemeral().maxEntries(0), "maxEntries(0)", "from 1 to 1000000000");
+    SchemaTest.assertConfigError(() -> TidalDb.builder().ephemeral().maxEntries(1_000_000_001),
+        "maxEntries(1000000001)", "from 1 to 1000000000");
     SchemaTest.assertConfigError(() -> TidalDb.builder().ephemeral().maxEntries(5).maxEntries(6),
         "maxEntries was already set (to 5)");
     SchemaTest.assertConfigError(() -> TidalDb.builder().ephemeral().schema(null), "schema(null)");

@@ -6,6 +6,10 @@ import java.util.Arrays;
  * The entries of one signal type in one stripe: an open-addressing index from entity id to a dense
  * entry number, and the entries themselves in primitive arrays, in chunks of {@value #CHUNK}.
  *
+ * <p>The index is one {@code int[]} with linear probing: each used slot holds the entry number + 1
+ * in its low 24 bits and 8 bits of the key's hash above them, so that a probe compares the entity
+ * id in the entry's hot record only when the tags match (a miss rarely touches an entry at all).
+ *
  * <p>Entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset {@code d & CHUNK_MASK}:
  * <ul>
  *   <li>{@code hot}: four longs, {@code [entityId, last, score bits, all-time count]}: what a score
@@ -24,7 +28,7 @@ import java.util.Arrays;
  */
 final class EntryTable {
 
-  static final int CHUNK_SHIFT = 8;
+  static final int CHUNK_SHIFT = 6;
   static final int CHUNK = 1 << CHUNK_SHIFT;
   static final int CHUNK_MASK = CHUNK - 1;
   /** The first chunk starts this small and doubles, so that a rarely used table stays small. */
@@ -35,6 +39,10 @@ final class EntryTable {
   static final int LAST = 1;
   static final int SCORE = 2;
   static final int TOTAL = 3;
+
+  /** Entries a table can number in a ref's 24 bits. */
+  static final int MAX_ENTRIES = (1 << 24) - 1;
+  private static final int REF_MASK = MAX_ENTRIES;
 
   private static final Index EMPTY = new Index(1);
 
@@ -51,20 +59,30 @@ final class EntryTable {
     this.stride = layout.stride;
   }
 
-  /** The open-addressing index, replaced as a whole on growth so that readers see one consistent pair. */
+  /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
   private static final class Index {
-    final long[] keys;
-    /** Entry number + 1; 0 marks an empty slot, so that every long is a usable entity id. */
+    /** {@code tag << 24 | (entry + 1)}; 0 marks an empty slot, so that every long is a usable entity id. */
     final int[] refs;
     final int mask;
     final int threshold;
 
     Index(int capacity) {
-      keys = new long[capacity];
       refs = new int[capacity];
       mask = capacity - 1;
       threshold = capacity == 1 ? 0 : capacity / 4 * 3;
     }
+  }
+
+  private static int tag(long hash) {
+    return (int) (hash >>> 56);
+  }
+
+  private static int ref(long hash, int d) {
+    return tag(hash) << 24 | (d + 1);
+  }
+
+  private static int entryOf(int ref) {
+    return (ref & REF_MASK) - 1;
   }
 
   /** A well-mixed hash of an entity id (MurmurHash3's finaliser); the stripe uses its high bits. */
@@ -85,17 +103,21 @@ final class EntryTable {
   /** The entry number of {@code key}, or -1. Safe under an optimistic stamp. */
   int find(long key, long hash) {
     Index ix = index;
-    long[] keys = ix.keys;
     int[] refs = ix.refs;
     int mask = ix.mask;
+    int tag = tag(hash);
     int i = (int) hash & mask;
     for (int probes = 0; probes <= mask; probes++) {
       int ref = refs[i];
       if (ref == 0) {
         return -1;
       }
-      if (keys[i] == key) {
-        return ref - 1;
+      if (ref >>> 24 == tag) {
+        int d = entryOf(ref);
+        long[] chunk = hotChunk(d);
+        if (chunk != null && chunk[(d & CHUNK_MASK) * HOT_STRIDE + ID] == key) {
+          return d;
+        }
       }
       i = (i + 1) & mask;
     }
@@ -175,8 +197,11 @@ final class EntryTable {
 
   /** Adds an entry for {@code key} (absent), with no events yet. */
   int insert(long key, long hash) {
+    if (size == MAX_ENTRIES) {
+      throw new IllegalStateException("a ledger table holds at most " + MAX_ENTRIES + " entries");
+    }
     if (size + 1 > index.threshold) {
-      rehash(Math.max(16, index.keys.length * 2));
+      rehash(Math.max(16, index.refs.length * 2));
     }
     int d = size;
     ensureRoom(d);
@@ -191,7 +216,7 @@ final class EntryTable {
       Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
       wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = null;
     }
-    place(index, key, hash, d + 1);
+    place(index, hash, ref(hash, d));
     size++;
     return d;
   }
@@ -276,8 +301,7 @@ final class EntryTable {
 
   /** Removes entry {@code d}; the last entry moves into its place. */
   void remove(int d) {
-    long key = hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + ID];
-    unplace(key, hash(key));
+    unplace(d, hash(keyAt(d)));
     int lastEntry = size - 1;
     if (d != lastEntry) {
       move(lastEntry, d);
@@ -300,10 +324,10 @@ final class EntryTable {
     long key = dst[(to & CHUNK_MASK) * HOT_STRIDE + ID];
     Index ix = index;
     int i = (int) hash(key) & ix.mask;
-    while (ix.keys[i] != key || ix.refs[i] == 0) {
+    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != from) {
       i = (i + 1) & ix.mask;
     }
-    ix.refs[i] = to + 1;
+    ix.refs[i] = ref(hash(key), to);
   }
 
   /** The entry's counters as ints, {@link SignalLayout#stride} of them, for a snapshot. */
@@ -369,29 +393,28 @@ final class EntryTable {
   private void rehash(int capacity) {
     Index old = index;
     Index grown = new Index(capacity);
-    for (int i = 0; i < old.keys.length; i++) {
-      if (old.refs[i] != 0) {
-        place(grown, old.keys[i], hash(old.keys[i]), old.refs[i]);
+    for (int ref : old.refs) {
+      if (ref != 0) {
+        place(grown, hash(keyAt(entryOf(ref))), ref);
       }
     }
     index = grown;
   }
 
-  private static void place(Index ix, long key, long hash, int ref) {
+  private static void place(Index ix, long hash, int ref) {
     int i = (int) hash & ix.mask;
     while (ix.refs[i] != 0) {
       i = (i + 1) & ix.mask;
     }
-    ix.keys[i] = key;
     ix.refs[i] = ref;
   }
 
-  /** Deletes {@code key} from the index by shifting its probe chain back (no tombstones). */
-  private void unplace(long key, long hash) {
+  /** Deletes entry {@code d} (whose key hashes to {@code hash}) from the index by shifting its probe chain back. */
+  private void unplace(int d, long hash) {
     Index ix = index;
     int mask = ix.mask;
     int i = (int) hash & mask;
-    while (ix.keys[i] != key || ix.refs[i] == 0) {
+    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != d) {
       i = (i + 1) & mask;
     }
     int j = i;
@@ -400,16 +423,14 @@ final class EntryTable {
       if (ix.refs[j] == 0) {
         break;
       }
-      int home = (int) hash(ix.keys[j]) & mask;
+      int home = (int) hash(keyAt(entryOf(ix.refs[j]))) & mask;
       boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
       if (!stays) {
-        ix.keys[i] = ix.keys[j];
         ix.refs[i] = ix.refs[j];
         i = j;
       }
     }
     ix.refs[i] = 0;
-    ix.keys[i] = 0;
   }
 
   /** Entity id of entry {@code d} (under the lock). */

@@ -2,6 +2,7 @@ package io.tidaldb.signal;
 
 import io.tidaldb.Window;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory state of every (entity, signal) pair: decayed score, window buckets, all-time count.
@@ -13,8 +14,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Entries are spread over a power-of-two number of {@link Stripe}s by a hash of (entity id,
- * signal type id); each stripe has its own lock and an equal share of the capacity. Writes lock one
- * stripe; reads take no lock unless a write to the same stripe gets in the way.
+ * signal type id); each stripe has its own lock. Writes lock one stripe; reads take no lock unless a
+ * write to the same stripe gets in the way. One counter bounds the entries of the whole ledger.
  *
  * <p>{@link #apply} is a pure function of the event: it does not read the clock, so applying the
  * same events (in any order) gives the same windows, and the same score up to floating-point
@@ -23,12 +24,16 @@ import java.util.List;
 final class SignalLedger {
 
   static final int MAX_STRIPES = 64;
-  /** Below this capacity per stripe, fewer stripes are used, so that a small bound stays exact. */
-  static final int MIN_STRIPE_CAPACITY = 1024;
+  /**
+   * A small bound gets fewer stripes, so that a full ledger has entries to evict in every stripe
+   * (and the eviction sample sees a good share of them).
+   */
+  static final int MIN_STRIPE_ENTRIES = 1024;
 
   private final SignalLayout[] layouts;
   private final Stripe[] stripes;
   private final int stripeMask;
+  private final AtomicLong entries = new AtomicLong();
 
   SignalLedger(List<SignalLayout> layouts, long maxEntries) {
     if (maxEntries < 1) {
@@ -36,13 +41,12 @@ final class SignalLedger {
     }
     this.layouts = layouts.toArray(SignalLayout[]::new);
     int count = 1;
-    while (count < MAX_STRIPES && maxEntries / (count * 2L) >= MIN_STRIPE_CAPACITY) {
+    while (count < MAX_STRIPES && maxEntries / (count * 2L) >= MIN_STRIPE_ENTRIES) {
       count *= 2;
     }
-    int capacity = (int) Math.min(Integer.MAX_VALUE / 2, (maxEntries + count - 1) / count);
     this.stripes = new Stripe[count];
     for (int i = 0; i < count; i++) {
-      stripes[i] = new Stripe(this.layouts, capacity, i);
+      stripes[i] = new Stripe(this.layouts, entries, maxEntries, i);
     }
     this.stripeMask = count - 1;
   }
@@ -145,11 +149,7 @@ final class SignalLedger {
 
   /** Entries held, over all signals; exact when no write is under way. */
   long size() {
-    long size = 0;
-    for (Stripe stripe : stripes) {
-      size += stripe.size();
-    }
-    return size;
+    return entries.get();
   }
 
   /** Entries evicted to make room since the ledger was created. */

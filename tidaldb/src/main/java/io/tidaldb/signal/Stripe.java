@@ -1,15 +1,16 @@
 package io.tidaldb.signal;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * One lock's share of the ledger: a table per signal type, and a capacity shared by them. Writers
- * hold {@link #lock} exclusively; readers try an optimistic read first (no write to shared memory)
- * and fall back to the read lock if a writer got in the way.
+ * One lock's share of the ledger: a table per signal type. Writers hold {@link #lock} exclusively;
+ * readers try an optimistic read first (no write to shared memory) and fall back to the read lock
+ * if a writer got in the way.
  *
- * <p>When a new entry would exceed the capacity, the stripe evicts one: it samples
- * {@value #EVICTION_SAMPLES} of its entries (any signal) with a deterministic pseudo-random
- * sequence, and drops the one whose newest event is oldest.
+ * <p>When a new entry takes the ledger past its bound, the stripe that adds it evicts one of its
+ * own: it samples {@value #EVICTION_SAMPLES} of its entries (any signal) with a deterministic
+ * pseudo-random sequence, and drops the one whose newest event is oldest.
  */
 final class Stripe {
 
@@ -17,23 +18,22 @@ final class Stripe {
 
   final StampedLock lock = new StampedLock();
   final EntryTable[] tables;
-  private final int capacity;
-  /** Entries in all tables; written under the write lock, read by metrics without it. */
-  private volatile int size;
+  /** Entries in the whole ledger, shared by its stripes. */
+  private final AtomicLong ledgerEntries;
+  private final long maxEntries;
+  /** Entries in this stripe's tables (under the lock). */
+  private int size;
   private volatile long evictions;
   private long random;
 
-  Stripe(SignalLayout[] layouts, int capacity, long seed) {
+  Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, long seed) {
     this.tables = new EntryTable[layouts.length];
     for (int i = 0; i < layouts.length; i++) {
       tables[i] = new EntryTable(layouts[i]);
     }
-    this.capacity = capacity;
+    this.ledgerEntries = ledgerEntries;
+    this.maxEntries = maxEntries;
     this.random = seed;
-  }
-
-  int size() {
-    return size;
   }
 
   long evictions() {
@@ -51,13 +51,20 @@ final class Stripe {
     table.apply(d, fresh, weight, t);
   }
 
-  /** Adds an entry with no events, evicting another first if the stripe is full. */
+  /**
+   * Adds an entry with no events, first evicting from this stripe while the ledger is over its
+   * bound. A stripe with nothing to evict adds anyway: the ledger then holds one entry too many
+   * until the next new entry in another stripe evicts (rare: a stripe averages at least
+   * {@value SignalLedger#MIN_STRIPE_ENTRIES} entries of a full ledger).
+   */
   int insert(EntryTable table, long entityId, long hash) {
-    if (size >= capacity) {
+    ledgerEntries.incrementAndGet();
+    while (size > 0 && ledgerEntries.get() > maxEntries) {
       evictOne();
+      ledgerEntries.decrementAndGet();
     }
     int d = table.insert(entityId, hash);
-    size = size + 1;
+    size++;
     return d;
   }
 
@@ -82,7 +89,7 @@ final class Stripe {
       }
     }
     victimTable.remove(victim);
-    size = size - 1;
+    size--;
     evictions = evictions + 1;
   }
 

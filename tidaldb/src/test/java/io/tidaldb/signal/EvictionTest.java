@@ -34,9 +34,17 @@ class EvictionTest {
   }
 
   @Test
-  void bigBound_isSplitOverStripesWithoutLosingCapacity() {
-    SignalLedger ledger = Ledgers.of(SCHEMA, 1_000_000);
+  void bigBound_isSpreadOverStripesAndHoldsExactlyTheBound() {
+    SignalLedger ledger = Ledgers.of(SCHEMA, 200_000);
     assertEquals(SignalLedger.MAX_STRIPES, ledger.stripeCount());
+    for (int i = 0; i < 200_000; i++) {
+      ledger.apply(i * 31L, i % 2, 1f, Ledgers.T0);
+    }
+    assertEquals(200_000, ledger.size());
+    assertEquals(0, ledger.evictions(), "a ledger at its bound has evicted nothing");
+    ledger.apply(-1L, 0, 1f, Ledgers.T0);
+    assertEquals(200_000, ledger.size());
+    assertEquals(1, ledger.evictions());
     assertEquals(1, Ledgers.of(SCHEMA, 2_047).stripeCount());
     assertEquals(2, Ledgers.of(SCHEMA, 2_048).stripeCount());
   }
