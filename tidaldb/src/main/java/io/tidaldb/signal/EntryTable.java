@@ -332,6 +332,9 @@ final class EntryTable {
 
   /** The entry's counters as ints, {@link SignalLayout#stride} of them, for a snapshot. */
   void copyCounters(int d, int[] into) {
+    if (stride == 0) {
+      return;
+    }
     int[] w = wideOf(d);
     if (w != null) {
       System.arraycopy(w, 0, into, 0, stride);
@@ -344,13 +347,16 @@ final class EntryTable {
     }
   }
 
-  /** Sets an entry's whole state, for a restore. */
+  /** Sets the whole state of entry {@code d}, just inserted, for a restore. */
   void restore(int d, long last, double score, long total, int[] counters) {
     long[] chunk = hot[d >>> CHUNK_SHIFT];
     int o = (d & CHUNK_MASK) * HOT_STRIDE;
     chunk[o + LAST] = last;
     chunk[o + SCORE] = Double.doubleToRawLongBits(score);
     chunk[o + TOTAL] = total;
+    if (stride == 0) {
+      return;
+    }
     boolean fitsBytes = true;
     for (int i = 0; i < stride; i++) {
       fitsBytes &= counters[i] <= 255;

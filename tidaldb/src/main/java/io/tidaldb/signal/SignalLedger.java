@@ -161,6 +161,30 @@ final class SignalLedger {
     return evictions;
   }
 
+  /**
+   * Puts an entry back as a snapshot recorded it, for a restore into a ledger that does not hold
+   * it yet.
+   */
+  void restore(int typeId, long entityId, long last, double score, long total, int[] counters) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    long stamp = stripe.lock.writeLock();
+    try {
+      EntryTable table = stripe.tables[typeId];
+      if (table.find(entityId, hash) >= 0) {
+        throw new IllegalStateException("entity " + entityId + " of signal " + typeId + " is already in the ledger");
+      }
+      int d = stripe.insert(table, entityId, hash);
+      table.restore(d, last, score, total, counters);
+    } finally {
+      stripe.lock.unlockWrite(stamp);
+    }
+  }
+
+  int signalCount() {
+    return layouts.length;
+  }
+
   SignalLayout layout(int typeId) {
     return layouts[typeId];
   }
@@ -173,7 +197,7 @@ final class SignalLedger {
     return stripes[index];
   }
 
-  /** The stripe that holds (or would hold) the entry, for a restore. */
+  /** The stripe that holds (or would hold) the entry. */
   Stripe stripeOf(int typeId, long entityId) {
     return stripe(typeId, EntryTable.hash(entityId));
   }
