@@ -37,6 +37,43 @@ class SignalApiTest {
     return TidalDb.builder().ephemeral().clock(clock).schema(SCHEMA).open();
   }
 
+  /** The README's example, as written there. */
+  @Test
+  void readmeExample_runs() {
+    Schema schema = Schema.builder()
+        .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
+            .windows(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.ALL_TIME)
+            .velocity(true)
+            .add()
+        .signal("like", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(30)))
+            .windows(Window.ALL_TIME)
+            .add()
+        .build();
+
+    try (TidalDb db = TidalDb.builder().ephemeral().schema(schema).open()) {
+      Instant now = Instant.now();
+      long seq = db.signal("view", 42L, 1.0, now);
+      double score = db.decayScore("view", 42L, now);
+      long lastHour = db.windowCount("view", 42L, Window.ONE_HOUR);
+      double perSecond = db.velocity("view", 42L, Window.ONE_HOUR);
+
+      SignalType view = db.signalType("view");
+      view.record(43L, 1.0, now);
+      CompletableFuture<Long> pending = view.recordAsync(44L, 1.0, now);
+
+      long[] candidates = {42L, 43L, 44L, 45L};
+      double[] scores = new double[candidates.length];
+      view.decayScores(candidates, now, scores);
+
+      assertEquals(1, seq);
+      assertEquals(1.0, score);
+      assertEquals(1, lastHour);
+      assertEquals(1 / 3600.0, perSecond);
+      assertEquals(3, pending.join());
+      assertArrayEquals(new double[] {1.0, 1.0, 1.0, 0.0}, scores);
+    }
+  }
+
   @Test
   void signal_returnsSequenceFromOneAndScoreReadsBack() {
     ManualClock clock = ManualClock.at(T0);
