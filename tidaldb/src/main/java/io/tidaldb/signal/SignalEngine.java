@@ -213,11 +213,6 @@ public final class SignalEngine implements AutoCloseable {
     return at.getEpochSecond() * 1_000_000_000L + at.getNano();
   }
 
-  /** The ledger, for tests and (in phase 2) snapshots and metrics. */
-  SignalLedger ledger() {
-    return ledger;
-  }
-
   /** Closes the log. The ledger's memory goes with the database object. */
   @Override
   public void close() {

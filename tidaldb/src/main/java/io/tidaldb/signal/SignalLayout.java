@@ -64,10 +64,6 @@ final class SignalLayout {
     stride = minuteSlots + hourSlots;
   }
 
-  int id() {
-    return spec.id();
-  }
-
   /** The score after an event of weight {@code w} at {@code t}, given score {@code s} as of {@code last}. */
   double afterWrite(double s, long last, double w, long t) {
     if (t >= last) {
