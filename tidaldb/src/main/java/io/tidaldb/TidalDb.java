@@ -1,7 +1,9 @@
 package io.tidaldb;
 
 import java.io.IOException;
+import io.tidaldb.metrics.MetricsRuntime;
 import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,7 @@ public final class TidalDb implements AutoCloseable {
   private final Cleaner.Cleanable cleanable;
   private final Instant openedAt;
   private final HomeLock lock;
+  private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
 
   private TidalDb(Config config, Resources resources, Instant openedAt, HomeLock lock) {
     this.config = config;
@@ -68,10 +71,25 @@ public final class TidalDb implements AutoCloseable {
         resources.add(lock);
       }
       TidalDb db = new TidalDb(config, resources, openedAt, lock);
+      db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
     } catch (RuntimeException e) {
       resources.closeAfterFailedOpen(e);
+      throw e;
+    }
+  }
+
+  /** Binds the host's registry and starts the endpoint; on failure, closes what the database holds. */
+  private void startMetrics() {
+    try {
+      metricsAddress = MetricsRuntime.start(this, resources::add);
+    } catch (RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
@@ -172,6 +190,16 @@ public final class TidalDb implements AutoCloseable {
         throw new TidalDbException("unhealthy: the lock on " + home.lockFile() + " was lost");
       }
     }
+  }
+
+  /**
+   * Where {@code /metrics} and {@code /healthz} listen, with the port chosen for port 0. The address
+   * stays readable after {@code close()}, which closes the port.
+   *
+   * @return the endpoint's address, or empty without {@link TidalDbBuilder#enableMetrics(String)}
+   */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metricsAddress;
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.tidaldb;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidaldb.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -34,6 +36,7 @@ public final class TidalDbBuilder {
   private Durability durability;
   private Clock clock;
   private String partitionId;
+  private MetricsConfig metrics = MetricsConfig.NONE;
 
   TidalDbBuilder() {}
 
@@ -136,6 +139,47 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * Binds tidalDB's meters (see {@link io.tidaldb.metrics.MeterNames}) to the host's registry; they
+   * are removed from it on {@code close()}. Databases sharing a registry need distinct
+   * {@link #partitionId(String)}s.
+   *
+   * @param registry the host's registry: Prometheus, any other, or a composite
+   * @return this builder
+   */
+  public TidalDbBuilder meterRegistry(MeterRegistry registry) {
+    metrics = metrics.withMeterRegistry(registry);
+    return this;
+  }
+
+  /**
+   * Serves {@code GET /metrics} and {@code GET /healthz} on {@code hostPort} with the one metrics
+   * transport on the classpath ({@code io.tidaldb:tidaldb-metrics-jdk} or
+   * {@code io.tidaldb:tidaldb-metrics-undertow}). {@link TidalDb#metricsAddress()} tells the port.
+   *
+   * @param hostPort such as {@code "127.0.0.1:9464"}; port 0 picks a free port; a port alone binds loopback
+   * @return this builder
+   */
+  public TidalDbBuilder enableMetrics(String hostPort) {
+    metrics = metrics.withEndpoint(hostPort, null);
+    return this;
+  }
+
+  /**
+   * Like {@link #enableMetrics(String)}, with the transport chosen by name.
+   *
+   * @param hostPort such as {@code "127.0.0.1:9464"}; port 0 picks a free port; a port alone binds loopback
+   * @param transportName {@code "jdk"} or {@code "undertow"}
+   * @return this builder
+   */
+  public TidalDbBuilder enableMetrics(String hostPort, String transportName) {
+    if (transportName == null) {
+      throw new ConfigException("enableMetrics(\"" + hostPort + "\", null): name a transport, \"jdk\" or \"undertow\"");
+    }
+    metrics = metrics.withEndpoint(hostPort, transportName);
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -160,7 +204,7 @@ public final class TidalDbBuilder {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
       rejectWithEphemeral("durability(" + durability + ")", durability);
-      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition);
+      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -171,7 +215,7 @@ public final class TidalDbBuilder {
     }
     requireDistinct(home);
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
-    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition);
+    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition, metrics);
   }
 
   private static void requireDistinct(TidalHome home) {
