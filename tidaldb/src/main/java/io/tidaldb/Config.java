@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.metrics.MetricsConfig;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param durability when a write counts as done; empty for an ephemeral database, which writes no log
  * @param clock the source of time for decay, windows and uptime
  * @param partitionId the value of the {@code partition_id} tag on every meter
+ * @param metrics the host's meter registry and the metrics endpoint, if any
  * @param schema the signals the database records
  * @param maxEntries the most (entity, signal) entries the signal ledger holds before it evicts
  */
@@ -27,6 +29,7 @@ public record Config(
     Optional<Durability> durability,
     Clock clock,
     String partitionId,
+    MetricsConfig metrics,
     Schema schema,
     long maxEntries) {
 
@@ -37,6 +40,7 @@ public record Config(
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(partitionId, "partitionId");
+    Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(schema, "schema");
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries " + maxEntries + " is not positive");

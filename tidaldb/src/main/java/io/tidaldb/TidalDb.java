@@ -1,8 +1,10 @@
 package io.tidaldb;
 
+import io.tidaldb.metrics.MetricsRuntime;
 import io.tidaldb.signal.SignalEngine;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ public final class TidalDb implements AutoCloseable {
   private final Instant openedAt;
   private final HomeLock lock;
   private final SignalEngine signals;
+  private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
 
   private TidalDb(Config config, Resources resources, Instant openedAt, HomeLock lock, SignalEngine signals) {
     this.config = config;
@@ -74,10 +77,25 @@ public final class TidalDb implements AutoCloseable {
       SignalEngine signals = SignalEngine.open(config);
       resources.add(signals);
       TidalDb db = new TidalDb(config, resources, openedAt, lock, signals);
+      db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
     } catch (RuntimeException e) {
       resources.closeAfterFailedOpen(e);
+      throw e;
+    }
+  }
+
+  /** Binds the host's registry and starts the endpoint; on failure, closes what the database holds. */
+  private void startMetrics() {
+    try {
+      metricsAddress = MetricsRuntime.start(this, resources::add);
+    } catch (RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
@@ -305,6 +323,16 @@ public final class TidalDb implements AutoCloseable {
   public double velocity(String name, long entityId, Window window) {
     requireOpen();
     return signals.velocity(signals.spec(name), entityId, window);
+  }
+
+  /**
+   * Where {@code /metrics} and {@code /healthz} listen, with the port chosen for port 0. The address
+   * stays readable after {@code close()}, which closes the port.
+   *
+   * @return the endpoint's address, or empty without {@link TidalDbBuilder#enableMetrics(String)}
+   */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metricsAddress;
   }
 
   /**
