@@ -479,9 +479,12 @@ public final class Wal implements AutoCloseable {
    * appends racing with it either make it in or fail with {@link io.tidaldb.DatabaseClosedException}.
    *
    * @throws TidalDbException if the log had failed (the failure is the cause)
+   * @throws IllegalStateException if called from an action chained on an append's future that runs
+   *     on the writer thread (it would wait for itself)
    */
   @Override
   public void close() {
+    writer.refuseOnWriterThread("close()");
     if (!closed.compareAndSet(false, true)) {
       return;
     }

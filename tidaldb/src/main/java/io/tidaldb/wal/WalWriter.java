@@ -259,6 +259,7 @@ final class WalWriter implements Runnable {
 
   /** Writes what is queued, fsyncs, stops the thread and closes the segment. */
   void close() {
+    refuseOnWriterThread("close()");
     lock.lock();
     try {
       closing = true;
