@@ -41,7 +41,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Sequences</b> start at 1, grow by one per event without gaps under any concurrency, and
  * continue after reopening. A sequence that was acknowledged is never given out again; one whose
- * event was cut off with a torn tail (so never acknowledged) may be.
+ * event was cut off with a torn tail (so never acknowledged) may be. (Under the interval mode, a
+ * power loss may take away the events of the last interval, acknowledged or not, and their
+ * sequences with them.)
  *
  * <p><b>Durability.</b> Under {@link io.tidaldb.Durability#SYNC} an append completes once the batch
  * holding it is fsynced; concurrent appenders share fsyncs (group commit, one writer thread,
