@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.metrics.MetricsConfig;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,13 +19,19 @@ import java.util.Optional;
  * @param durability when a write counts as done; empty for an ephemeral database, which writes no log
  * @param clock the source of time for decay, windows and uptime
  * @param partitionId the value of the {@code partition_id} tag on every meter
+ * @param metrics the host's meter registry and the metrics endpoint, if any
+ * @param schema the signals the database records
+ * @param maxEntries the most (entity, signal) entries the signal ledger holds before it evicts
  */
 public record Config(
     StorageMode storageMode,
     Optional<TidalHome> home,
     Optional<Durability> durability,
     Clock clock,
-    String partitionId) {
+    String partitionId,
+    MetricsConfig metrics,
+    Schema schema,
+    long maxEntries) {
 
   /** Checks that the settings hang together. */
   public Config {
@@ -33,6 +40,11 @@ public record Config(
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(partitionId, "partitionId");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(schema, "schema");
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries " + maxEntries + " is not positive");
+    }
     if ((storageMode == StorageMode.PERSISTENT) != home.isPresent()) {
       throw new IllegalArgumentException("a " + storageMode + " database " + (home.isPresent() ? "has no" : "needs a") + " home");
     }

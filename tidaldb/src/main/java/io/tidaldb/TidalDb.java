@@ -1,13 +1,17 @@
 package io.tidaldb;
 
+import io.tidaldb.metrics.MetricsRuntime;
+import io.tidaldb.signal.SignalEngine;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An open tidalDB database: the handle an application embeds.
@@ -38,12 +42,15 @@ public final class TidalDb implements AutoCloseable {
   private final Cleaner.Cleanable cleanable;
   private final Instant openedAt;
   private final HomeLock lock;
+  private final SignalEngine signals;
+  private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
 
-  private TidalDb(Config config, Resources resources, Instant openedAt, HomeLock lock) {
+  private TidalDb(Config config, Resources resources, Instant openedAt, HomeLock lock, SignalEngine signals) {
     this.config = config;
     this.resources = resources;
     this.openedAt = openedAt;
     this.lock = lock;
+    this.signals = signals;
     this.cleanable = Resources.CLEANER.register(this, resources);
   }
 
@@ -67,11 +74,28 @@ public final class TidalDb implements AutoCloseable {
         lock = prepareHome(home.get(), openedAt);
         resources.add(lock);
       }
-      TidalDb db = new TidalDb(config, resources, openedAt, lock);
+      SignalEngine signals = SignalEngine.open(config);
+      resources.add(signals);
+      TidalDb db = new TidalDb(config, resources, openedAt, lock, signals);
+      db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
     } catch (RuntimeException e) {
       resources.closeAfterFailedOpen(e);
+      throw e;
+    }
+  }
+
+  /** Binds the host's registry and starts the endpoint; on failure, closes what the database holds. */
+  private void startMetrics() {
+    try {
+      metricsAddress = MetricsRuntime.start(this, resources::add);
+    } catch (RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
@@ -175,6 +199,143 @@ public final class TidalDb implements AutoCloseable {
   }
 
   /**
+   * Records an event of a signal: appends it to the log (the write-ahead log of a persistent
+   * database), then applies it to the ledger. The weight is stored as a 32-bit float.
+   *
+   * <pre>{@code
+   * long seq = db.signal("view", itemId, 1.0, Instant.now());
+   * }</pre>
+   *
+   * @param name a signal the schema declares
+   * @param entityId the entity (of the signal's {@link EntityKind}) the event is about
+   * @param weight finite, at most {@link Float#MAX_VALUE} in magnitude, not negative unless the
+   *     signal allows {@linkplain Schema.SignalBuilder#negativeWeights(boolean) negative weights}
+   * @param at when the event happened, from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z
+   * @return the event's sequence number: 1 for the first event, then increasing by one
+   * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored;
+   *     nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public long signal(String name, long entityId, double weight, Instant at) {
+    requireOpen();
+    return signals.record(signals.spec(name), entityId, weight, at);
+  }
+
+  /**
+   * Records an event without waiting for the log, so that one producer can keep many writes in
+   * flight. Bad input throws at once, as for {@link #signal}; the future completes with the sequence
+   * number once the event is as durable as the {@link Durability} mode asks and applied to the ledger.
+   *
+   * @param name a signal the schema declares
+   * @param entityId the entity the event is about
+   * @param weight as for {@link #signal}
+   * @param at as for {@link #signal}
+   * @return the future sequence number
+   * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public CompletableFuture<Long> signalAsync(String name, long entityId, double weight, Instant at) {
+    requireOpen();
+    return signals.recordAsync(signals.spec(name), entityId, weight, at);
+  }
+
+  /**
+   * A handle on one signal, for the hot path: its methods skip the lookup by name.
+   *
+   * <pre>{@code
+   * SignalType view = db.signalType("view");
+   * view.record(itemId, 1.0, Instant.now());
+   * }</pre>
+   *
+   * @param name a signal the schema declares
+   * @return the handle, valid as long as this database is open
+   * @throws InvalidSignalException if the schema does not declare the signal
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public SignalType signalType(String name) {
+    requireOpen();
+    return new SignalType(this, signals, signals.spec(name));
+  }
+
+  /**
+   * The entity's decayed score for a signal at {@code at}: the sum of its weights, each faded by
+   * the signal's {@link DecaySpec} from its time to {@code at}. Never negative; 0 for an entity
+   * never recorded. Read at "now" (the clock's instant); a time before the entity's newest event
+   * reads the score as of that event.
+   *
+   * @param name a signal the schema declares
+   * @param entityId the entity
+   * @param at the time to read at
+   * @return the score
+   * @throws InvalidSignalException if the signal is unknown or the time cannot be represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public double decayScore(String name, long entityId, Instant at) {
+    requireOpen();
+    return signals.decayScore(signals.spec(name), entityId, at);
+  }
+
+  /**
+   * The decayed scores of many entities at once, for ranking candidates: {@code out[i]} receives
+   * the score of {@code entityIds[i]}, as {@link #decayScore} would return it.
+   *
+   * @param name a signal the schema declares
+   * @param entityIds the entities
+   * @param at the time to read at
+   * @param out receives the scores; at least as long as {@code entityIds}
+   * @throws InvalidSignalException if the signal is unknown, the time cannot be represented, or
+   *     {@code out} is shorter than {@code entityIds}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public void decayScores(String name, long[] entityIds, Instant at, double[] out) {
+    requireOpen();
+    signals.decayScores(signals.spec(name), entityIds, at, out);
+  }
+
+  /**
+   * How many events of a signal the entity had in a window ending now, by the database's clock.
+   * 0 for an entity never recorded. See {@link Window} for what each window covers.
+   *
+   * @param name a signal the schema declares
+   * @param entityId the entity
+   * @param window a window the signal declares
+   * @return the number of events
+   * @throws InvalidSignalException if the signal is unknown or does not count {@code window}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public long windowCount(String name, long entityId, Window window) {
+    requireOpen();
+    return signals.windowCount(signals.spec(name), entityId, window);
+  }
+
+  /**
+   * Events per second over a window ending now: {@link #windowCount} divided by the window's length
+   * in seconds. Only for signals declared with {@code velocity(true)}.
+   *
+   * @param name a signal the schema declares with velocity
+   * @param entityId the entity
+   * @param window a window the signal declares, other than {@link Window#ALL_TIME}
+   * @return events per second
+   * @throws InvalidSignalException if the signal is unknown, does not offer velocity, or does not
+   *     count {@code window}, or {@code window} is {@link Window#ALL_TIME}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public double velocity(String name, long entityId, Window window) {
+    requireOpen();
+    return signals.velocity(signals.spec(name), entityId, window);
+  }
+
+  /**
+   * Where {@code /metrics} and {@code /healthz} listen, with the port chosen for port 0. The address
+   * stays readable after {@code close()}, which closes the port.
+   *
+   * @return the endpoint's address, or empty without {@link TidalDbBuilder#enableMetrics(String)}
+   */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return metricsAddress;
+  }
+
+  /**
    * Whether {@link #close()} has been called.
    *
    * @return true once the database is closed or closing
@@ -183,7 +344,7 @@ public final class TidalDb implements AutoCloseable {
     return resources.isClosing();
   }
 
-  private void requireOpen() {
+  void requireOpen() {
     if (resources.isClosing()) {
       throw new DatabaseClosedException(resources.description());
     }

@@ -1,5 +1,7 @@
 package io.tidaldb;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidaldb.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,6 +27,12 @@ import java.util.regex.Pattern;
  */
 public final class TidalDbBuilder {
 
+  /** The ledger's bound on (entity, signal) entries unless {@link #maxEntries(long)} is set. */
+  public static final long DEFAULT_MAX_ENTRIES = 1_000_000;
+
+  /** The largest bound {@link #maxEntries(long)} accepts (about 280 GB of heap with every window). */
+  public static final long MAX_ENTRIES_LIMIT = 1_000_000_000;
+
   private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private boolean ephemeral;
@@ -34,6 +42,9 @@ public final class TidalDbBuilder {
   private Durability durability;
   private Clock clock;
   private String partitionId;
+  private MetricsConfig metrics = MetricsConfig.NONE;
+  private Schema schema;
+  private Long maxEntries;
 
   TidalDbBuilder() {}
 
@@ -136,6 +147,80 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * Binds tidalDB's meters (see {@link io.tidaldb.metrics.MeterNames}) to the host's registry; they
+   * are removed from it on {@code close()}. Databases sharing a registry need distinct
+   * {@link #partitionId(String)}s.
+   *
+   * @param registry the host's registry: Prometheus, any other, or a composite
+   * @return this builder
+   */
+  public TidalDbBuilder meterRegistry(MeterRegistry registry) {
+    metrics = metrics.withMeterRegistry(registry);
+    return this;
+  }
+
+  /**
+   * Serves {@code GET /metrics} and {@code GET /healthz} on {@code hostPort} with the one metrics
+   * transport on the classpath ({@code io.tidaldb:tidaldb-metrics-jdk} or
+   * {@code io.tidaldb:tidaldb-metrics-undertow}). {@link TidalDb#metricsAddress()} tells the port.
+   *
+   * @param hostPort such as {@code "127.0.0.1:9464"}; port 0 picks a free port; a port alone binds loopback
+   * @return this builder
+   */
+  public TidalDbBuilder enableMetrics(String hostPort) {
+    metrics = metrics.withEndpoint(hostPort, null);
+    return this;
+  }
+
+  /**
+   * Like {@link #enableMetrics(String)}, with the transport chosen by name.
+   *
+   * @param hostPort such as {@code "127.0.0.1:9464"}; port 0 picks a free port; a port alone binds loopback
+   * @param transportName {@code "jdk"} or {@code "undertow"}
+   * @return this builder
+   */
+  public TidalDbBuilder enableMetrics(String hostPort, String transportName) {
+    if (transportName == null) {
+      throw new ConfigException("enableMetrics(\"" + hostPort + "\", null): name a transport, \"jdk\" or \"undertow\"");
+    }
+    metrics = metrics.withEndpoint(hostPort, transportName);
+    return this;
+  }
+
+  /**
+   * The signals the database records; {@link Schema#empty()} unless set, with which every signal
+   * write is refused.
+   *
+   * @param schema the signals
+   * @return this builder
+   */
+  public TidalDbBuilder schema(Schema schema) {
+    requireNonNull("schema", schema);
+    requireUnset("schema", this.schema);
+    this.schema = schema;
+    return this;
+  }
+
+  /**
+   * The most (entity, signal) entries the signal ledger holds; {@value #DEFAULT_MAX_ENTRIES} unless
+   * set. A write that needs a new entry in a full ledger first evicts the entry whose newest event
+   * is oldest among a small sample (see {@code docs/SIGNALS.md}); an evicted entity reads as never
+   * seen. Size it from about 280 bytes of heap per entry with every window declared.
+   *
+   * @param maxEntries from 1 to {@value #MAX_ENTRIES_LIMIT}
+   * @return this builder
+   */
+  public TidalDbBuilder maxEntries(long maxEntries) {
+    requireUnset("maxEntries", this.maxEntries);
+    if (maxEntries < 1 || maxEntries > MAX_ENTRIES_LIMIT) {
+      throw new ConfigException("maxEntries(" + maxEntries + "): the ledger holds from 1 to " + MAX_ENTRIES_LIMIT
+          + " entries");
+    }
+    this.maxEntries = maxEntries;
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -156,11 +241,14 @@ public final class TidalDbBuilder {
     }
     Clock resolvedClock = clock == null ? Clock.systemUTC() : clock;
     String resolvedPartition = partitionId == null ? "0" : partitionId;
+    Schema resolvedSchema = schema == null ? Schema.empty() : schema;
+    long resolvedMaxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
     if (ephemeral) {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
       rejectWithEphemeral("durability(" + durability + ")", durability);
-      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition);
+      return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics,
+          resolvedSchema, resolvedMaxEntries);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -171,7 +259,8 @@ public final class TidalDbBuilder {
     }
     requireDistinct(home);
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
-    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition);
+    return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
+        metrics, resolvedSchema, resolvedMaxEntries);
   }
 
   private static void requireDistinct(TidalHome home) {

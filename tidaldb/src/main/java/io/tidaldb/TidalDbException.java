@@ -6,8 +6,10 @@ package io.tidaldb;
  * <p>Catch this type to handle any tidalDB failure; catch a subtype to handle one kind:
  * {@link ConfigException} (a setting is wrong), {@link HomeInUseException} (another handle or
  * process holds the home), {@link CorruptionException} (a file on disk is damaged),
- * {@link StorageException} (the operating system refused an I/O operation) and
- * {@link DatabaseClosedException} (the handle was used after {@code close()}).
+ * {@link StorageException} (the operating system refused an I/O operation),
+ * {@link DatabaseClosedException} (the handle was used after {@code close()}),
+ * {@link InvalidSignalException} (a signal write or read was given something it cannot accept) and
+ * {@link UnsupportedFormatException} (a file was written by a newer tidalDB).
  *
  * <p>Every message says what went wrong and, where there is one, what to do about it.
  */

@@ -22,7 +22,8 @@ public enum CorruptionPolicy {
   /**
    * Cut the log at the first corruption: truncate the damaged segment there and delete every later
    * segment. Events after that point are lost, even acknowledged ones, and their sequence numbers
-   * are given out again. {@link Wal#recovery()} reports what was cut.
+   * are given out again. {@link Wal#recovery()} reports what was cut. A segment that is not a
+   * tidalDB segment (foreign magic) or is in a newer format is never cut: opening refuses anyway.
    */
   TRUNCATE
 }

@@ -28,10 +28,15 @@ final class LogScanner {
   static final int WINDOW = 1 << 20;
 
   /** What a scan found, and for recovery the index of the segment where it stopped. */
-  record Outcome(ScanResult result, int endSegment, int unsupportedVersion) {
+  record Outcome(ScanResult result, int endSegment, int unsupportedVersion, boolean foreign) {
 
     Optional<WalProblem> problem() {
       return result.problem();
+    }
+
+    /** Whether recovery must refuse whatever the policy: a newer format, or a file that is not ours. */
+    boolean refuseAlways() {
+      return result.problem().map(p -> p.kind() == WalProblem.Kind.UNSUPPORTED_VERSION).orElse(false) || foreign;
     }
 
     /** The exception for a problem that is not a torn tail. */
@@ -57,7 +62,7 @@ final class LogScanner {
 
   private final CRC32C crc = new CRC32C();
   private final WalBatch view = new WalBatch();
-  private ByteBuffer buf = WalFormat.allocate(WINDOW);
+  private ByteBuffer buf = WalFormat.allocate(0);
   private long bufStart;
   private int bufLen;
   private FileChannel channel;
@@ -68,6 +73,7 @@ final class LogScanner {
   private long bytes;
   private int unsupportedVersion;
   private int batchCount;
+  private boolean foreign;
 
   LogScanner(WalSegments.Listing listing) {
     this.listing = listing;
@@ -159,7 +165,7 @@ final class LogScanner {
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     ScanResult result = new ScanResult(segments, listing.unknownFiles(), batches, events, bytes, first, last,
         Optional.ofNullable(problem));
-    return new Outcome(result, endSegment, unsupportedVersion);
+    return new Outcome(result, endSegment, unsupportedVersion, foreign);
   }
 
   private void open(FileChannel ch) throws IOException {
@@ -167,6 +173,11 @@ final class LogScanner {
     size = ch.size();
     bufStart = 0;
     bufLen = 0;
+    // The window grows with the segments read, up to WINDOW: a small log costs a small buffer.
+    long wanted = Math.min(WINDOW, size);
+    if (buf.capacity() < wanted) {
+      buf = WalFormat.allocate((int) wanted);
+    }
   }
 
   /**
@@ -210,6 +221,7 @@ final class LogScanner {
       if (allZero(h, WalFormat.SEGMENT_HEADER_SIZE)) {
         return damage(i, 0, "zero-filled segment header");
       }
+      foreign = true;
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, 0, "not a tidalDB WAL segment: magic "
           + WalFormat.hex(magic, 8) + ", expected " + WalFormat.hex(WalFormat.SEGMENT_MAGIC, 8) + " (\"TIDALWAL\")");
     }

@@ -41,7 +41,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Sequences</b> start at 1, grow by one per event without gaps under any concurrency, and
  * continue after reopening. A sequence that was acknowledged is never given out again; one whose
- * event was cut off with a torn tail (so never acknowledged) may be.
+ * event was cut off with a torn tail (so never acknowledged) may be. (Under the interval mode, a
+ * power loss may take away the events of the last interval, acknowledged or not, and their
+ * sequences with them.)
  *
  * <p><b>Durability.</b> Under {@link io.tidaldb.Durability#SYNC} an append completes once the batch
  * holding it is fsynced; concurrent appenders share fsyncs (group commit, one writer thread,
@@ -147,17 +149,12 @@ public final class Wal implements AutoCloseable {
     Optional<WalProblem> problem = outcome.problem();
     if (problem.isPresent()) {
       WalProblem p = problem.get();
-      if (p.kind() == WalProblem.Kind.UNSUPPORTED_VERSION
+      if (outcome.refuseAlways()
           || (p.kind() == WalProblem.Kind.CORRUPTION && config.corruptionPolicy() == CorruptionPolicy.FAIL)) {
         throw outcome.toException();
       }
-      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
-      Recovery.Truncation t = truncation.get();
-      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
-          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
-          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
-          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
+    // Every check that can refuse comes before anything on disk is changed.
     if (!segments.isEmpty() && segments.get(0).firstSequence() > checkpointSeq + 1) {
       throw new CorruptionException(segments.get(0).path(), 0, "the log starts at sequence "
           + segments.get(0).firstSequence() + " but the checkpoint covers only up to " + checkpointSeq
@@ -165,7 +162,17 @@ public final class Wal implements AutoCloseable {
     }
     if (checkpointSeq > lastSeq) {
       throw new CorruptionException(dir.resolve(CheckpointMeta.FILE_NAME), WalFormat.C_SEQUENCE, "the checkpoint is at"
-          + " sequence " + checkpointSeq + " but the log ends at " + lastSeq + ": segments are missing or were cut");
+          + " sequence " + checkpointSeq + " but the log " + (problem.isPresent() ? "would end" : "ends") + " at "
+          + lastSeq + ": segments are missing or damaged below the checkpoint");
+    }
+    if (problem.isPresent()) {
+      WalProblem p = problem.get();
+      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
+      Recovery.Truncation t = truncation.get();
+      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
+          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
+          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
+          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     long lastEnd;
@@ -249,16 +256,12 @@ public final class Wal implements AutoCloseable {
    * @return its sequence number
    * @throws io.tidaldb.DatabaseClosedException if the log is closed
    * @throws TidalDbException if the log failed (an I/O error stops it; reopen to recover)
+   * @throws IllegalStateException if called from an action chained on an append's future that runs
+   *     on the writer thread (it would wait for itself)
    */
   public long append(WalEvent event) {
-    try {
-      return appendAsync(event).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e;
-    }
+    Objects.requireNonNull(event, "event");
+    return append(event.entityId(), event.signalTypeId(), event.weight(), event.timestampNanos());
   }
 
   /**
@@ -278,6 +281,47 @@ public final class Wal implements AutoCloseable {
   public CompletableFuture<Long> appendAsync(WalEvent event) {
     Objects.requireNonNull(event, "event");
     return writer.enqueue(event.entityId(), event.signalTypeId(), event.weight(), event.timestampNanos());
+  }
+
+  /**
+   * {@link #append(WalEvent)} without the event object, for a caller on a hot path.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return its sequence number
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed
+   */
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    writer.refuseOnWriterThread("append()");
+    try {
+      return appendAsync(entityId, signalTypeId, weight, timestampNanos).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #appendAsync(WalEvent)} without the event object, for a caller on a hot path.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return a future of its sequence
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    WalEvent.checkSignalTypeId(signalTypeId);
+    return writer.enqueue(entityId, signalTypeId, weight, timestampNanos);
   }
 
   /**
@@ -437,9 +481,12 @@ public final class Wal implements AutoCloseable {
    * appends racing with it either make it in or fail with {@link io.tidaldb.DatabaseClosedException}.
    *
    * @throws TidalDbException if the log had failed (the failure is the cause)
+   * @throws IllegalStateException if called from an action chained on an append's future that runs
+   *     on the writer thread (it would wait for itself)
    */
   @Override
   public void close() {
+    writer.refuseOnWriterThread("close()");
     if (!closed.compareAndSet(false, true)) {
       return;
     }

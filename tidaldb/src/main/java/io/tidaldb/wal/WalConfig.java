@@ -52,8 +52,12 @@ public record WalConfig(
   public static final long MIN_SEGMENT_SIZE = 1L << 10;
   /** The largest segment size accepted: 1 GiB. */
   public static final long MAX_SEGMENT_SIZE = 1L << 30;
-  /** The default batch limit: 16384 events (384 KiB of payload). */
-  public static final int DEFAULT_MAX_BATCH_EVENTS = 16_384;
+  /**
+   * The default batch limit: 65536 events (1.5 MiB of payload). An fsync costs nearly the same for
+   * 4 KiB and for 1.5 MiB, so a pipelining producer gets its throughput from large batches; a log
+   * that never fills them never allocates for them.
+   */
+  public static final int DEFAULT_MAX_BATCH_EVENTS = 65_536;
   /** The largest batch limit accepted: 1,048,576 events. */
   public static final int MAX_MAX_BATCH_EVENTS = 1 << 20;
   /**
@@ -88,7 +92,7 @@ public record WalConfig(
   }
 
   /**
-   * The defaults: 16 MiB segments, {@link Durability#SYNC}, batches of up to 16384 events written
+   * The defaults: 16 MiB segments, {@link Durability#SYNC}, batches of up to 65536 events written
    * without delay, {@link CorruptionPolicy#FAIL}, the system clock.
    *
    * @param dir the WAL directory
@@ -201,7 +205,7 @@ public record WalConfig(
      * The most events written as one batch (one write, and under {@code SYNC} one fsync). Appenders
      * wait while a full batch is queued behind the one being written.
      *
-     * @param events between 1 and 1,048,576; default 16384
+     * @param events between 1 and 1,048,576; default 65536
      * @return this builder
      * @throws ConfigException if out of range or already set
      */

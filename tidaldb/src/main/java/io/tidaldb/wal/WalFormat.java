@@ -84,10 +84,17 @@ final class WalFormat {
     return BATCH_HEADER_SIZE + eventCount * EVENT_SIZE;
   }
 
-  /** CRC32C of {@code length} bytes at {@code offset}, without moving the buffer. */
+  /**
+   * CRC32C of {@code length} bytes at {@code offset}. Leaves position and limit as it found them
+   * (without allocating a duplicate: this runs for every batch read).
+   */
   static int crc(CRC32C crc, ByteBuffer buffer, int offset, int length) {
+    int position = buffer.position();
+    int limit = buffer.limit();
+    buffer.limit(buffer.capacity()).position(offset).limit(offset + length);
     crc.reset();
-    crc.update(buffer.duplicate().limit(offset + length).position(offset));
+    crc.update(buffer);
+    buffer.limit(limit).position(position);
     return (int) crc.getValue();
   }
 

@@ -74,8 +74,9 @@ public final class WalReader {
 
   /**
    * Hands the valid batches holding any sequence in {@code [fromSequence, toSequence]} to
-   * {@code visitor}, in log order. Batches before the range are still checked; nothing after
-   * {@code toSequence} is read, so a problem there is not reported.
+   * {@code visitor}, in log order. Segments wholly before the range are not read (only their
+   * headers are checked), the batches of the segment holding {@code fromSequence} are all checked,
+   * and nothing after {@code toSequence} is read, so a problem there is not reported.
    *
    * @param fromSequence the first sequence of interest
    * @param toSequence the last sequence of interest (inclusive)

@@ -26,28 +26,45 @@ import java.util.zip.CRC32C;
  *
  * <p>Two queues of primitive arrays alternate: appenders fill one while the writer writes the
  * other, so an event costs a few array stores and its future. When both are full, appenders wait:
- * that is the back pressure a pipelining producer meets.
+ * that is the back pressure a pipelining producer meets. The queues and the buffer start small and
+ * grow only as far as appenders fill them, so a lightly used log stays small in memory.
  */
 final class WalWriter implements Runnable {
 
   private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
+  /** Queues start this small and double as a producer fills them, up to the batch limit. */
+  private static final int INITIAL_QUEUE = 1024;
+
   /** A queue of events, as parallel arrays. */
   private static final class Queue {
-    final long[] entityIds;
-    final int[] signalTypeIds;
-    final float[] weights;
-    final long[] timestamps;
-    final CompletableFuture<?>[] futures;
+    long[] entityIds;
+    int[] signalTypeIds;
+    float[] weights;
+    long[] timestamps;
+    CompletableFuture<?>[] futures;
     int count;
     long firstSequence;
 
-    Queue(int capacity) {
-      entityIds = new long[capacity];
-      signalTypeIds = new int[capacity];
-      weights = new float[capacity];
-      timestamps = new long[capacity];
-      futures = new CompletableFuture<?>[capacity];
+    Queue(int length) {
+      entityIds = new long[length];
+      signalTypeIds = new int[length];
+      weights = new float[length];
+      timestamps = new long[length];
+      futures = new CompletableFuture<?>[length];
+    }
+
+    /** Makes room for one more event, doubling the arrays up to {@code capacity}. */
+    void ensureRoom(int capacity) {
+      if (count < entityIds.length) {
+        return;
+      }
+      int length = (int) Math.min((long) entityIds.length * 2, capacity);
+      entityIds = Arrays.copyOf(entityIds, length);
+      signalTypeIds = Arrays.copyOf(signalTypeIds, length);
+      weights = Arrays.copyOf(weights, length);
+      timestamps = Arrays.copyOf(timestamps, length);
+      futures = Arrays.copyOf(futures, length);
     }
   }
 
@@ -85,7 +102,7 @@ final class WalWriter implements Runnable {
   private FileChannel channel;
   private long position;
   private long firstUnforcedNanos;
-  private final ByteBuffer out;
+  private ByteBuffer out;
   private final CRC32C crc = new CRC32C();
   private final Thread thread;
 
@@ -102,12 +119,12 @@ final class WalWriter implements Runnable {
     this.delayNanos = config.maxBatchDelay().toNanos();
     this.capacity = config.effectiveBatchEvents();
     this.segments = segments;
-    this.queued = new Queue(capacity);
-    this.spare = new Queue(capacity);
+    this.queued = new Queue(Math.min(INITIAL_QUEUE, capacity));
+    this.spare = new Queue(Math.min(INITIAL_QUEUE, capacity));
     this.nextSequence = nextSequence;
     this.writtenSequence = nextSequence - 1;
     this.durableSequence = nextSequence - 1;
-    this.out = WalFormat.allocate(WalFormat.batchSize(capacity));
+    this.out = WalFormat.allocate(WalFormat.batchSize(Math.min(INITIAL_QUEUE, capacity)));
     this.thread = new Thread(this, "tidaldb-wal-writer");
     this.thread.setDaemon(true);
     if (last != null) {
@@ -135,6 +152,7 @@ final class WalWriter implements Runnable {
         if (queued.count < capacity) {
           break;
         }
+        refuseOnWriterThread("appendAsync() with a full queue");
         spaceWaiters++;
         try {
           space.awaitUninterruptibly();
@@ -143,6 +161,7 @@ final class WalWriter implements Runnable {
         }
       }
       Queue q = queued;
+      q.ensureRoom(capacity);
       int i = q.count++;
       if (i == 0) {
         q.firstSequence = nextSequence;
@@ -188,6 +207,10 @@ final class WalWriter implements Runnable {
 
   /** Waits until every event up to {@code sequence} is on disk (fsynced), asking the writer to fsync now. */
   void awaitDurable(long sequence) {
+    if (durableSequence >= sequence) {
+      return;
+    }
+    refuseOnWriterThread("waiting for durability");
     lock.lock();
     try {
       durableWaiters++;
@@ -211,6 +234,17 @@ final class WalWriter implements Runnable {
     }
   }
 
+  /**
+   * A future's dependent actions run on the writer thread; one that waits for the writer would wait
+   * for itself forever. Fail loudly instead.
+   */
+  void refuseOnWriterThread(String what) {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException(what + " on the WAL's writer thread would wait for itself: run the action"
+          + " chained on the future with an executor (thenRunAsync, thenApplyAsync, ...)");
+    }
+  }
+
   long writtenSequence() {
     return writtenSequence;
   }
@@ -225,6 +259,7 @@ final class WalWriter implements Runnable {
 
   /** Writes what is queued, fsyncs, stops the thread and closes the segment. */
   void close() {
+    refuseOnWriterThread("close()");
     lock.lock();
     try {
       closing = true;
@@ -357,13 +392,16 @@ final class WalWriter implements Runnable {
     int count = batch.count;
     int size = WalFormat.batchSize(count);
     roll(batch.firstSequence, size);
-    ByteBuffer buffer = out;
+    if (out.capacity() < size) {
+      out = WalFormat.allocate(Math.max(size, Math.min(out.capacity() * 2, WalFormat.batchSize(capacity))));
+    }
+    ByteBuffer buffer = out.clear();
     int e = WalFormat.BATCH_HEADER_SIZE;
     for (int i = 0; i < count; i++, e += WalFormat.EVENT_SIZE) {
       WalFormat.putEvent(buffer, e, batch.entityIds[i], batch.signalTypeIds[i], batch.weights[i], batch.timestamps[i]);
     }
     WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos());
-    buffer.clear().limit(size);
+    buffer.limit(size);
     CheckpointWriter.writeFully(channel, buffer, position);
     position += size;
     bytesWritten += size;

@@ -29,6 +29,41 @@ final class WalTesting {
     return WalConfig.builder(dir).durability(Durability.interval(Duration.ofDays(1)));
   }
 
+  /**
+   * A directory for the many short-lived copies of the every-offset tests: on tmpfs where there is
+   * one (fsync costs nothing there, and these tests are about bytes, not disks), else a temporary
+   * directory. Deleted on close.
+   */
+  record Scratch(Path path) implements AutoCloseable {
+    static Scratch create() {
+      Path shm = Path.of("/dev/shm");
+      try {
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+          return new Scratch(Files.createTempDirectory(shm, "tidaldb-test-"));
+        }
+        return new Scratch(Files.createTempDirectory("tidaldb-test-"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      TempTidalHome.deleteRecursively(path);
+    }
+  }
+
+  /**
+   * Mutes the WAL's recovery warnings while a test cuts thousands of torn tails on purpose; restores
+   * the level on close.
+   */
+  static AutoCloseable quietRecovery() {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Wal.class.getName());
+    java.util.logging.Level before = logger.getLevel();
+    logger.setLevel(java.util.logging.Level.OFF);
+    return () -> logger.setLevel(before);
+  }
+
   /** Every event in the log, by sequence, read with the public reader; fails on any problem. */
   static TreeMap<Long, WalEvent> readAll(Path dir) {
     TreeMap<Long, WalEvent> events = new TreeMap<>();

@@ -1,0 +1,103 @@
+package io.tidaldb.bench.signal;
+
+import io.tidaldb.SignalType;
+import io.tidaldb.TidalDb;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * In-memory signal writes (an ephemeral database: no log): validation, sequence, ledger apply, over
+ * 100,000 entities with event times spread over the last week. Run with {@code -t 2} for two
+ * producers.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar WriteThroughputBench
+ * </pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@Threads(1)
+public class WriteThroughputBench {
+
+  /** One database shared by every benchmark thread. */
+  @State(Scope.Benchmark)
+  public static class Db {
+    TidalDb db;
+    SignalType view;
+
+    @Setup(Level.Trial)
+    public void open() {
+      db = BenchSchema.open(1_000_000);
+      view = db.signalType("view");
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      db.close();
+    }
+  }
+
+  /** Each thread's own stream of (entity, time) pairs. */
+  @State(Scope.Thread)
+  public static class Stream {
+    long[] ids;
+    Instant[] times;
+    int next;
+
+    @Setup(Level.Trial)
+    public void prepare() {
+      ids = BenchSchema.ids(100_000, Thread.currentThread().getId());
+      times = new Instant[4096];
+      long[] offsets = BenchSchema.ids(times.length, 3);
+      for (int i = 0; i < times.length; i++) {
+        times[i] = BenchSchema.NOW.minusSeconds(Math.floorMod(offsets[i], 7 * 86_400L));
+      }
+    }
+
+    int advance() {
+      int i = next++;
+      if (next == ids.length) {
+        next = 0;
+      }
+      return i;
+    }
+  }
+
+  /**
+   * {@code view.record(entity, 1.0, at)} through the handle.
+   *
+   * @return the sequence number
+   */
+  @Benchmark
+  public long record(Db db, Stream stream) {
+    int i = stream.advance();
+    return db.view.record(stream.ids[i], 1.0, stream.times[i & 4095]);
+  }
+
+  /**
+   * {@code db.signal("view", entity, 1.0, at)} by name.
+   *
+   * @return the sequence number
+   */
+  @Benchmark
+  public long signalByName(Db db, Stream stream) {
+    int i = stream.advance();
+    return db.db.signal("view", stream.ids[i], 1.0, stream.times[i & 4095]);
+  }
+}

@@ -1,0 +1,145 @@
+package io.tidaldb;
+
+import io.tidaldb.signal.SignalEngine;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A handle on one signal of an open database, for the hot path: the signal's name is resolved once,
+ * when the handle is made, instead of on every call.
+ *
+ * <pre>{@code
+ * SignalType view = db.signalType("view");
+ * for (Event e : events) {
+ *   view.record(e.itemId(), 1.0, e.time());
+ * }
+ * double[] scores = new double[candidates.length];
+ * view.decayScores(candidates, Instant.now(), scores);
+ * }</pre>
+ *
+ * <p>Each method behaves exactly like the {@link TidalDb} method of the same meaning with this
+ * signal's name. A handle is thread-safe, and valid as long as its database is open: after
+ * {@link TidalDb#close()} every method throws {@link DatabaseClosedException}.
+ */
+public final class SignalType {
+
+  private final TidalDb db;
+  private final SignalEngine engine;
+  private final SignalSpec spec;
+
+  SignalType(TidalDb db, SignalEngine engine, SignalSpec spec) {
+    this.db = db;
+    this.engine = engine;
+    this.spec = spec;
+  }
+
+  /** {@return the signal's name} */
+  public String name() {
+    return spec.name();
+  }
+
+  /** {@return the signal type id the write-ahead log stores for this signal} */
+  public int id() {
+    return spec.id();
+  }
+
+  /** {@return the signal's declaration} */
+  public SignalSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Records an event, like {@link TidalDb#signal(String, long, double, Instant)}.
+   *
+   * @param entityId the entity the event is about
+   * @param weight finite, fits a float, not negative unless the signal allows it
+   * @param at when the event happened
+   * @return the event's sequence number
+   * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public long record(long entityId, double weight, Instant at) {
+    db.requireOpen();
+    return engine.record(spec, entityId, weight, at);
+  }
+
+  /**
+   * Records an event without waiting for the log, like
+   * {@link TidalDb#signalAsync(String, long, double, Instant)}.
+   *
+   * @param entityId the entity the event is about
+   * @param weight finite, fits a float, not negative unless the signal allows it
+   * @param at when the event happened
+   * @return the future sequence number
+   * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public CompletableFuture<Long> recordAsync(long entityId, double weight, Instant at) {
+    db.requireOpen();
+    return engine.recordAsync(spec, entityId, weight, at);
+  }
+
+  /**
+   * The entity's decayed score, like {@link TidalDb#decayScore(String, long, Instant)}.
+   *
+   * @param entityId the entity
+   * @param at the time to read at
+   * @return the score; 0 for an entity never recorded
+   * @throws InvalidSignalException if the time cannot be represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public double decayScore(long entityId, Instant at) {
+    db.requireOpen();
+    return engine.decayScore(spec, entityId, at);
+  }
+
+  /**
+   * The decayed scores of many entities, like
+   * {@link TidalDb#decayScores(String, long[], Instant, double[])}.
+   *
+   * @param entityIds the entities
+   * @param at the time to read at
+   * @param out receives the score of {@code entityIds[i]} at index {@code i}
+   * @throws InvalidSignalException if the time cannot be represented or {@code out} is too short
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public void decayScores(long[] entityIds, Instant at, double[] out) {
+    db.requireOpen();
+    engine.decayScores(spec, entityIds, at, out);
+  }
+
+  /**
+   * The entity's events in a window ending now, like
+   * {@link TidalDb#windowCount(String, long, Window)}.
+   *
+   * @param entityId the entity
+   * @param window a window the signal declares
+   * @return the number of events
+   * @throws InvalidSignalException if the signal does not count {@code window}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public long windowCount(long entityId, Window window) {
+    db.requireOpen();
+    return engine.windowCount(spec, entityId, window);
+  }
+
+  /**
+   * The entity's events per second over a window ending now, like
+   * {@link TidalDb#velocity(String, long, Window)}.
+   *
+   * @param entityId the entity
+   * @param window a bounded window the signal declares
+   * @return events per second
+   * @throws InvalidSignalException if the signal does not offer velocity or does not count {@code window}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public double velocity(long entityId, Window window) {
+    db.requireOpen();
+    return engine.velocity(spec, entityId, window);
+  }
+
+  @Override
+  public String toString() {
+    return "SignalType[" + spec.name() + ", id " + spec.id() + "]";
+  }
+}

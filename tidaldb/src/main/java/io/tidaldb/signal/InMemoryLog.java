@@ -1,0 +1,28 @@
+package io.tidaldb.signal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A log that keeps nothing: it numbers events from 1. The log of an ephemeral database, which
+ * writes nothing anywhere.
+ */
+final class InMemoryLog implements SignalLog {
+
+  private final AtomicLong sequence = new AtomicLong();
+
+  @Override
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return sequence.incrementAndGet();
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return CompletableFuture.completedFuture(sequence.incrementAndGet());
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held.
+  }
+}

@@ -1,0 +1,221 @@
+package io.tidaldb.signal;
+
+import io.tidaldb.Config;
+import io.tidaldb.InvalidSignalException;
+import io.tidaldb.Schema;
+import io.tidaldb.SignalSpec;
+import io.tidaldb.Window;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The signal write and read paths of one database: checks the input, appends to the log, applies
+ * to the ledger, and answers reads. {@code TidalDb} and {@code SignalType} delegate here after
+ * resolving the signal's name once. Not API (see the package documentation).
+ *
+ * <pre>{@code
+ * SignalEngine engine = SignalEngine.open(config);
+ * SignalSpec view = engine.spec("view");
+ * long seq = engine.record(view, 42L, 1.0, Instant.now());
+ * }</pre>
+ */
+public final class SignalEngine implements AutoCloseable {
+
+  /** The latest event time the log can store: {@code Long.MAX_VALUE} nanoseconds after the epoch. */
+  static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+
+  private final Schema schema;
+  private final Clock clock;
+  private final SignalLog log;
+  private final SignalLedger ledger;
+
+  SignalEngine(Schema schema, long maxEntries, Clock clock, SignalLog log) {
+    this.schema = schema;
+    this.clock = clock;
+    this.log = log;
+    List<SignalLayout> layouts = new ArrayList<>();
+    for (SignalSpec signal : schema.signals()) {
+      layouts.add(new SignalLayout(signal));
+    }
+    this.ledger = new SignalLedger(layouts, maxEntries);
+  }
+
+  /**
+   * Creates the signal engine of a database being opened.
+   *
+   * @param config the database's settings
+   * @return the engine; close it with the database
+   */
+  public static SignalEngine open(Config config) {
+    // TODO(#6) phase 2: a PERSISTENT database appends to its home's WAL (io.tidaldb.wal.Wal under
+    // config.durability()), and restores the newest ledger snapshot and replays the WAL after it
+    // before this returns. Until then every database keeps its signals in memory only.
+    SignalLog log = new InMemoryLog();
+    return new SignalEngine(config.schema(), config.maxEntries(), config.clock(), log);
+  }
+
+  /**
+   * The signal called {@code name}.
+   *
+   * @param name a signal name
+   * @return its declaration
+   * @throws InvalidSignalException if the schema does not declare it; the message lists those it does
+   */
+  public SignalSpec spec(String name) {
+    SignalSpec signal = name == null ? null : schema.signal(name).orElse(null);
+    if (signal == null) {
+      String quoted = name == null ? "null" : "\"" + name + "\"";
+      throw new InvalidSignalException(schema.signals().isEmpty()
+          ? "unknown signal " + quoted + ": the schema declares no signals; declare them with TidalDbBuilder.schema(Schema)"
+          : "unknown signal " + quoted + "; the schema declares " + String.join(", ", schema.names()));
+    }
+    return signal;
+  }
+
+  /**
+   * Records one event: checks it, appends it to the log, then applies it to the ledger.
+   *
+   * @return the event's sequence number
+   * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   */
+  public long record(SignalSpec signal, long entityId, double weight, Instant at) {
+    float stored = storedWeight(signal, weight);
+    long nanos = eventNanos(signal, at);
+    long sequence = log.append(entityId, signal.id(), stored, nanos);   // the WAL first (see open)
+    ledger.apply(entityId, signal.id(), stored, nanos);                // then the ledger
+    return sequence;
+  }
+
+  /**
+   * Records one event without waiting for the log: bad input throws at once, and the future
+   * completes with the sequence number once the event is durable and applied.
+   *
+   * @return the future sequence number
+   * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   */
+  public CompletableFuture<Long> recordAsync(SignalSpec signal, long entityId, double weight, Instant at) {
+    float stored = storedWeight(signal, weight);
+    long nanos = eventNanos(signal, at);
+    int typeId = signal.id();
+    return log.appendAsync(entityId, typeId, stored, nanos).thenApply(sequence -> {
+      ledger.apply(entityId, typeId, stored, nanos);
+      return sequence;
+    });
+  }
+
+  /** The decayed score at {@code at}. */
+  public double decayScore(SignalSpec signal, long entityId, Instant at) {
+    return ledger.decayScore(signal.id(), entityId, readNanos(signal, at));
+  }
+
+  /** The decayed scores of {@code entityIds[i]} into {@code out[i]}. */
+  public void decayScores(SignalSpec signal, long[] entityIds, Instant at, double[] out) {
+    if (entityIds == null || out == null) {
+      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", " + (entityIds == null ? "null" : "ids")
+          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
+    }
+    if (out.length < entityIds.length) {
+      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", ...): out holds " + out.length
+          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
+    }
+    ledger.decayScores(signal.id(), entityIds, readNanos(signal, at), out);
+  }
+
+  /** The events in {@code window}, as of the clock's now. */
+  public long windowCount(SignalSpec signal, long entityId, Window window) {
+    requireWindow(signal, window);
+    return ledger.windowCount(signal.id(), entityId, window, nowNanos());
+  }
+
+  /** The events in {@code window} per second of the window's length, as of the clock's now. */
+  public double velocity(SignalSpec signal, long entityId, Window window) {
+    if (!signal.velocity()) {
+      throw new InvalidSignalException("signal \"" + signal.name() + "\" does not offer velocity; declare it with"
+          + " velocity(true) in the schema");
+    }
+    if (window == Window.ALL_TIME) {
+      throw new InvalidSignalException("velocity(\"" + signal.name() + "\", ..., ALL_TIME): ALL_TIME has no length to"
+          + " divide by; use one of " + boundedWindows(signal));
+    }
+    requireWindow(signal, window);
+    return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
+  }
+
+  private static long seconds(Window window) {
+    switch (window) {
+      case ONE_HOUR:
+        return 3_600;
+      case TWENTY_FOUR_HOURS:
+        return 86_400;
+      default:
+        return 604_800;
+    }
+  }
+
+  private static List<Window> boundedWindows(SignalSpec signal) {
+    return signal.windows().stream().filter(w -> w != Window.ALL_TIME).toList();
+  }
+
+  private static void requireWindow(SignalSpec signal, Window window) {
+    if (window == null || !signal.counts(window)) {
+      throw new InvalidSignalException("signal \"" + signal.name() + "\" does not count window " + window
+          + "; it counts " + (signal.windows().isEmpty() ? "none (declare windows(...) in the schema)" : signal.windows()));
+    }
+  }
+
+  private long nowNanos() {
+    long millis = clock.millis();
+    return Math.min(millis, Long.MAX_VALUE / 1_000_000) * 1_000_000;
+  }
+
+  /** The weight as the log stores it: a float. Rejects what a float cannot hold or the signal forbids. */
+  static float storedWeight(SignalSpec signal, double weight) {
+    if (Double.isNaN(weight) || Double.isInfinite(weight)) {
+      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name()
+          + "\" is not a finite number; give a finite weight such as 1.0");
+    }
+    if (Math.abs(weight) > Float.MAX_VALUE) {
+      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name() + "\" is too large:"
+          + " weights are stored as 32-bit floats, at most " + Float.MAX_VALUE + " in magnitude");
+    }
+    if (weight < 0 && !signal.negativeWeights()) {
+      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name() + "\" is negative;"
+          + " declare the signal with negativeWeights(true) to accept negative weights");
+    }
+    return (float) weight;
+  }
+
+  /** The event time as the log stores it: nanoseconds since the epoch, in a signed long. */
+  static long eventNanos(SignalSpec signal, Instant at) {
+    return nanos("event time", signal, at);
+  }
+
+  private static long readNanos(SignalSpec signal, Instant at) {
+    return nanos("read time", signal, at);
+  }
+
+  private static long nanos(String what, SignalSpec signal, Instant at) {
+    if (at == null) {
+      throw new InvalidSignalException("the " + what + " for signal \"" + signal.name() + "\" is null; give an Instant"
+          + " such as Instant.now()");
+    }
+    if (at.getEpochSecond() < 0) {
+      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is before"
+          + " 1970-01-01T00:00:00Z: times are stored as nanoseconds since the epoch and cannot be earlier");
+    }
+    if (at.isAfter(LATEST)) {
+      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is after "
+          + LATEST + ", the latest time that nanoseconds since the epoch can hold in 64 bits");
+    }
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
+  /** Closes the log. The ledger's memory goes with the database object. */
+  @Override
+  public void close() {
+    log.close();
+  }
+}

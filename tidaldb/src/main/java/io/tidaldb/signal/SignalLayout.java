@@ -1,0 +1,92 @@
+package io.tidaldb.signal;
+
+import io.tidaldb.DecaySpec;
+import io.tidaldb.SignalSpec;
+import io.tidaldb.Window;
+
+/**
+ * What the ledger stores for one signal type and how its score moves: the decay constants, and
+ * which window rings an entry carries. One per signal, derived from its {@link SignalSpec}.
+ *
+ * <p>The decay rules (SPEC section 5), for an entry holding score {@code S} as of {@code last}, the
+ * time of its newest event:
+ * <ul>
+ *   <li>a write of {@code w} at {@code t >= last}: {@code S = fade(S, t - last) + w}, {@code last = t};
+ *   <li>a late write ({@code t < last}): {@code S += fade(w, last - t)}; {@code last} stays;
+ *   <li>a read at {@code q >= last}: {@code fade(S, q - last)}; at {@code q < last}: {@code S}
+ *       (a score never grows backwards in time);
+ *   <li>reads are clamped at zero.
+ * </ul>
+ * {@code fade(x, d)} is {@code x * exp(-lambda d)} with {@code lambda = ln 2 / halfLife}
+ * (exponential), {@code max(0, x - d / unitLifetime)} (linear), or {@code x} (permanent).
+ */
+final class SignalLayout {
+
+  static final long MINUTE_NANOS = 60_000_000_000L;
+  static final long HOUR_NANOS = 60 * MINUTE_NANOS;
+  /** Minute buckets: the one-hour window. */
+  static final int MINUTE_SLOTS = 60;
+  /** Hour buckets when the longest hourly window is 24 hours. */
+  static final int DAY_SLOTS = 24;
+  /** Hour buckets when the signal counts seven days. */
+  static final int WEEK_SLOTS = 168;
+
+  private static final int PERMANENT = 0;
+  private static final int EXPONENTIAL = 1;
+  private static final int LINEAR = 2;
+
+  final SignalSpec spec;
+  private final int kind;
+  /** Exponential: ln 2 / half-life, per nanosecond. Linear: 1 / unit lifetime, per nanosecond. */
+  private final double rate;
+  /** 60 if the signal counts {@link Window#ONE_HOUR}, else 0. */
+  final int minuteSlots;
+  /** 168 with {@link Window#SEVEN_DAYS}, else 24 with {@link Window#TWENTY_FOUR_HOURS}, else 0. */
+  final int hourSlots;
+  /** Counters per entry: the minute ring, then the hour ring. */
+  final int stride;
+
+  SignalLayout(SignalSpec spec) {
+    this.spec = spec;
+    DecaySpec decay = spec.decay();
+    if (decay instanceof DecaySpec.Exponential exponential) {
+      kind = EXPONENTIAL;
+      rate = Math.log(2) / exponential.halfLife().toNanos();
+    } else if (decay instanceof DecaySpec.Linear linear) {
+      kind = LINEAR;
+      rate = 1.0 / linear.unitLifetime().toNanos();
+    } else {
+      kind = PERMANENT;
+      rate = 0;
+    }
+    minuteSlots = spec.counts(Window.ONE_HOUR) ? MINUTE_SLOTS : 0;
+    hourSlots = spec.counts(Window.SEVEN_DAYS) ? WEEK_SLOTS : spec.counts(Window.TWENTY_FOUR_HOURS) ? DAY_SLOTS : 0;
+    stride = minuteSlots + hourSlots;
+  }
+
+  /** The score after an event of weight {@code w} at {@code t}, given score {@code s} as of {@code last}. */
+  double afterWrite(double s, long last, double w, long t) {
+    if (t >= last) {
+      return fade(s, t - last) + w;
+    }
+    return s + fade(w, last - t);
+  }
+
+  /** The score read at {@code q}, given score {@code s} as of {@code last}; never negative. */
+  double readAt(double s, long last, long q) {
+    double score = q > last ? fade(s, q - last) : s;
+    return score > 0 ? score : 0;
+  }
+
+  private double fade(double x, long nanos) {
+    switch (kind) {
+      case EXPONENTIAL:
+        return x * Math.exp(-rate * nanos);
+      case LINEAR:
+        double left = x - rate * nanos;
+        return left > 0 ? left : 0;
+      default:
+        return x;
+    }
+  }
+}

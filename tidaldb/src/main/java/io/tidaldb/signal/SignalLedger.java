@@ -1,0 +1,204 @@
+package io.tidaldb.signal;
+
+import io.tidaldb.Window;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory state of every (entity, signal) pair: decayed score, window buckets, all-time count.
+ *
+ * <pre>{@code
+ * SignalLedger ledger = new SignalLedger(layouts, 1_000_000);
+ * ledger.apply(42L, viewId, 1.0f, nowNanos);         // exactly what the WAL stores and replays
+ * double score = ledger.decayScore(viewId, 42L, nowNanos);
+ * }</pre>
+ *
+ * <p>Entries are spread over a power-of-two number of {@link Stripe}s by a hash of (entity id,
+ * signal type id); each stripe has its own lock. Writes lock one stripe; reads take no lock unless a
+ * write to the same stripe gets in the way. One counter bounds the entries of the whole ledger.
+ *
+ * <p>{@link #apply} is a pure function of the event: it does not read the clock, so applying the
+ * same events (in any order) gives the same windows, and the same score up to floating-point
+ * rounding. Only reads look at "now".
+ */
+final class SignalLedger {
+
+  static final int MAX_STRIPES = 64;
+  /**
+   * A small bound gets fewer stripes, so that a full ledger has entries to evict in every stripe
+   * (and the eviction sample sees a good share of them).
+   */
+  static final int MIN_STRIPE_ENTRIES = 1024;
+
+  private final SignalLayout[] layouts;
+  private final Stripe[] stripes;
+  private final int stripeMask;
+  private final AtomicLong entries = new AtomicLong();
+
+  SignalLedger(List<SignalLayout> layouts, long maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries " + maxEntries + " < 1");
+    }
+    this.layouts = layouts.toArray(SignalLayout[]::new);
+    int count = 1;
+    while (count < MAX_STRIPES && maxEntries / (count * 2L) >= MIN_STRIPE_ENTRIES) {
+      count *= 2;
+    }
+    this.stripes = new Stripe[count];
+    for (int i = 0; i < count; i++) {
+      stripes[i] = new Stripe(this.layouts, entries, maxEntries, i);
+    }
+    this.stripeMask = count - 1;
+  }
+
+  private Stripe stripe(int typeId, long hash) {
+    return stripes[((int) (hash >>> 40) + typeId) & stripeMask];
+  }
+
+  /**
+   * Applies one event: what the write path does after the log accepted it, and what recovery does
+   * for every event it replays.
+   *
+   * @param entityId the entity
+   * @param typeId the signal type id
+   * @param weight the weight, as stored
+   * @param timestampNanos the event time in nanoseconds since the epoch, not negative
+   */
+  void apply(long entityId, int typeId, float weight, long timestampNanos) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    long stamp = stripe.lock.writeLock();
+    try {
+      stripe.apply(typeId, entityId, hash, weight, timestampNanos);
+    } finally {
+      stripe.lock.unlockWrite(stamp);
+    }
+  }
+
+  /** The decayed score at {@code atNanos}; 0 for an entity never seen. */
+  double decayScore(int typeId, long entityId, long atNanos) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    EntryTable table = stripe.tables[typeId];
+    long stamp = stripe.lock.tryOptimisticRead();
+    if (stamp != 0) {
+      int d = table.find(entityId, hash);
+      double score = d < 0 ? 0 : table.readScore(d, atNanos);
+      if (stripe.lock.validate(stamp)) {
+        return score;
+      }
+    }
+    stamp = stripe.lock.readLock();
+    try {
+      int d = table.find(entityId, hash);
+      return d < 0 ? 0 : table.readScore(d, atNanos);
+    } finally {
+      stripe.lock.unlockRead(stamp);
+    }
+  }
+
+  /** The decayed scores of {@code ids[i]} into {@code out[i]}. */
+  void decayScores(int typeId, long[] ids, long atNanos, double[] out) {
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = decayScore(typeId, ids[i], atNanos);
+    }
+  }
+
+  /**
+   * The events of the entity in {@code window} as of {@code nowNanos}; 0 for an entity never seen.
+   * The signal must count the window.
+   */
+  long windowCount(int typeId, long entityId, Window window, long nowNanos) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    EntryTable table = stripe.tables[typeId];
+    long stamp = stripe.lock.tryOptimisticRead();
+    if (stamp != 0) {
+      long count = readWindow(table, entityId, hash, window, nowNanos);
+      if (stripe.lock.validate(stamp)) {
+        return count;
+      }
+    }
+    stamp = stripe.lock.readLock();
+    try {
+      return readWindow(table, entityId, hash, window, nowNanos);
+    } finally {
+      stripe.lock.unlockRead(stamp);
+    }
+  }
+
+  private static long readWindow(EntryTable table, long entityId, long hash, Window window, long nowNanos) {
+    int d = table.find(entityId, hash);
+    if (d < 0) {
+      return 0;
+    }
+    SignalLayout layout = table.layout;
+    switch (window) {
+      case ONE_HOUR:
+        return table.readRing(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, SignalLayout.MINUTE_SLOTS, nowNanos);
+      case TWENTY_FOUR_HOURS:
+        return table.readRing(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS,
+            SignalLayout.DAY_SLOTS, nowNanos);
+      case SEVEN_DAYS:
+        return table.readRing(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS,
+            SignalLayout.WEEK_SLOTS, nowNanos);
+      default:
+        return table.readLong(d, EntryTable.TOTAL);
+    }
+  }
+
+  /** Entries held, over all signals; exact when no write is under way. */
+  long size() {
+    return entries.get();
+  }
+
+  /** Entries evicted to make room since the ledger was created. */
+  long evictions() {
+    long evictions = 0;
+    for (Stripe stripe : stripes) {
+      evictions += stripe.evictions();
+    }
+    return evictions;
+  }
+
+  /**
+   * Puts an entry back as a snapshot recorded it, for a restore into a ledger that does not hold
+   * it yet.
+   */
+  void restore(int typeId, long entityId, long last, double score, long total, int[] counters) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    long stamp = stripe.lock.writeLock();
+    try {
+      EntryTable table = stripe.tables[typeId];
+      if (table.find(entityId, hash) >= 0) {
+        throw new IllegalStateException("entity " + entityId + " of signal " + typeId + " is already in the ledger");
+      }
+      int d = stripe.insert(table, entityId, hash);
+      table.restore(d, last, score, total, counters);
+    } finally {
+      stripe.lock.unlockWrite(stamp);
+    }
+  }
+
+  int signalCount() {
+    return layouts.length;
+  }
+
+  SignalLayout layout(int typeId) {
+    return layouts[typeId];
+  }
+
+  int stripeCount() {
+    return stripes.length;
+  }
+
+  Stripe stripeAt(int index) {
+    return stripes[index];
+  }
+
+  /** The stripe that holds (or would hold) the entry. */
+  Stripe stripeOf(int typeId, long entityId) {
+    return stripe(typeId, EntryTable.hash(entityId));
+  }
+}

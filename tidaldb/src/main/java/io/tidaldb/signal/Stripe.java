@@ -1,0 +1,103 @@
+package io.tidaldb.signal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * One lock's share of the ledger: a table per signal type. Writers hold {@link #lock} exclusively;
+ * readers try an optimistic read first (no write to shared memory) and fall back to the read lock
+ * if a writer got in the way.
+ *
+ * <p>When a new entry takes the ledger past its bound, the stripe that adds it evicts one of its
+ * own: it samples {@value #EVICTION_SAMPLES} of its entries (any signal) with a deterministic
+ * pseudo-random sequence, and drops the one whose newest event is oldest.
+ */
+final class Stripe {
+
+  static final int EVICTION_SAMPLES = 8;
+
+  final StampedLock lock = new StampedLock();
+  final EntryTable[] tables;
+  /** Entries in the whole ledger, shared by its stripes. */
+  private final AtomicLong ledgerEntries;
+  private final long maxEntries;
+  /** Entries in this stripe's tables (under the lock). */
+  private int size;
+  private volatile long evictions;
+  private long random;
+
+  Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, long seed) {
+    this.tables = new EntryTable[layouts.length];
+    for (int i = 0; i < layouts.length; i++) {
+      tables[i] = new EntryTable(layouts[i]);
+    }
+    this.ledgerEntries = ledgerEntries;
+    this.maxEntries = maxEntries;
+    this.random = seed;
+  }
+
+  long evictions() {
+    return evictions;
+  }
+
+  /** Applies an event, creating the entry (and evicting another if full) when it is new. */
+  void apply(int typeId, long entityId, long hash, float weight, long t) {
+    EntryTable table = tables[typeId];
+    int d = table.find(entityId, hash);
+    boolean fresh = d < 0;
+    if (fresh) {
+      d = insert(table, entityId, hash);
+    }
+    table.apply(d, fresh, weight, t);
+  }
+
+  /**
+   * Adds an entry with no events, first evicting from this stripe while the ledger is over its
+   * bound. A stripe with nothing to evict adds anyway: the ledger then holds one entry too many
+   * until the next new entry in another stripe evicts (rare: a stripe averages at least
+   * {@value SignalLedger#MIN_STRIPE_ENTRIES} entries of a full ledger).
+   */
+  int insert(EntryTable table, long entityId, long hash) {
+    ledgerEntries.incrementAndGet();
+    while (size > 0 && ledgerEntries.get() > maxEntries) {
+      evictOne();
+      ledgerEntries.decrementAndGet();
+    }
+    int d = table.insert(entityId, hash);
+    size++;
+    return d;
+  }
+
+  private void evictOne() {
+    EntryTable victimTable = null;
+    int victim = -1;
+    long oldest = Long.MAX_VALUE;
+    int entries = size;
+    for (int sample = 0; sample < EVICTION_SAMPLES; sample++) {
+      int pick = (int) Long.remainderUnsigned(nextRandom(), entries);
+      for (EntryTable table : tables) {
+        if (pick < table.size()) {
+          long last = table.lastAt(pick);
+          if (victim < 0 || last < oldest) {
+            victimTable = table;
+            victim = pick;
+            oldest = last;
+          }
+          break;
+        }
+        pick -= table.size();
+      }
+    }
+    victimTable.remove(victim);
+    size--;
+    evictions = evictions + 1;
+  }
+
+  /** SplitMix64: deterministic, so a replay of the same writes evicts the same entries. */
+  private long nextRandom() {
+    long z = (random += 0x9E3779B97F4A7C15L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,132 @@
+package io.tidaldb.wal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.testing.ChildJvm;
+import io.tidaldb.testing.TempTidalHome;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 at random moments: every event acknowledged under {@code SYNC} must be in the log
+ * afterwards, and the log must be a gapless prefix of what was appended.
+ */
+class KillTest {
+
+  private static final int CYCLES = 24;
+  private static final int THREADS = 4;
+
+  /** Child process: appends under SYNC from several threads and prints each acknowledged sequence. */
+  public static final class AppendUntilKilled {
+    public static void main(String[] args) throws Exception {
+      Path dir = Path.of(args[0]);
+      PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
+      Wal wal = Wal.open(WalConfig.of(dir));
+      out.println("READY " + wal.recovery().nextSequence());
+      Thread[] threads = new Thread[THREADS];
+      for (int t = 0; t < THREADS; t++) {
+        long base = ((long) ProcessHandle.current().pid() << 32) | ((long) t << 28);
+        threads[t] = new Thread(() -> {
+          for (long n = 0; ; n++) {
+            long entity = base | n;
+            long seq = wal.append(new WalEvent(entity, 7, 1.0f, n));
+            synchronized (out) {
+              out.println(seq + " " + entity);
+            }
+          }
+        });
+        threads[t].start();
+      }
+      threads[0].join();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+
+  @Test
+  void killMinus9_atRandomMoments_losesNoAcknowledgedEvent() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Map<Long, Long> acknowledged = new TreeMap<>();
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      for (int cycle = 0; cycle < CYCLES; cycle++) {
+        int target = cycle % 6 == 0 ? 0 : 1 + random.nextInt(1500);
+        String context = "seed " + seed + ", cycle " + cycle + ", killed after " + target + " acknowledgements";
+        Path stderr = temp.path().resolve("child-" + cycle + ".err");
+        Process child = ChildJvm.builder(AppendUntilKilled.class, List.of(), dir.toString())
+            .redirectError(stderr.toFile()).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+          try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line; (line = in.readLine()) != null; ) {
+              lines.add(line);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, "kill-test-reader");
+        reader.start();
+        try {
+          await(context).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+              .until(() -> !child.isAlive() || lines.size() > target);
+          assertTrue(child.isAlive(), () -> context + ": the child died by itself: " + read(stderr));
+        } finally {
+          // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the pipe and
+          // lose acknowledgements printed just before the kill.
+          child.toHandle().destroyForcibly();
+          assertTrue(child.waitFor(30, TimeUnit.SECONDS), context);
+          reader.join(TimeUnit.SECONDS.toMillis(30));
+          child.destroyForcibly();
+        }
+        assertTrue(lines.get(0).startsWith("READY "), context + ": " + lines.get(0));
+        long nextAtStart = Long.parseLong(lines.get(0).substring(6));
+        long lastAcknowledgedBefore = acknowledged.isEmpty() ? 0 : ((TreeMap<Long, Long>) acknowledged).lastKey();
+        assertTrue(nextAtStart > lastAcknowledgedBefore, context + ": acknowledged sequences must never be given out again");
+        for (String line : lines.subList(1, lines.size())) {
+          String[] parts = line.split(" ");
+          acknowledged.put(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        }
+
+        TreeMap<Long, Long> inLog = new TreeMap<>();
+        ScanResult result = WalReader.of(dir).events(1, Long.MAX_VALUE, (seq, entity, type, weight, ts) -> {
+          inLog.put(seq, entity);
+        });
+        result.problem().ifPresent(p -> assertEquals(WalProblem.Kind.TORN_TAIL, p.kind(), context + ": " + p));
+        assertEquals(inLog.isEmpty() ? 0 : inLog.lastKey(), (long) inLog.size(), context + ": the log must be gapless from 1");
+        for (Map.Entry<Long, Long> ack : acknowledged.entrySet()) {
+          assertEquals(ack.getValue(), inLog.get(ack.getKey()), context + ": acknowledged sequence " + ack.getKey());
+        }
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        TreeMap<Long, WalEvent> all = WalTesting.replay(wal, 1);
+        assertEquals(wal.recovery().lastSequence(), all.size());
+        acknowledged.forEach((seq, entity) -> assertEquals(entity, all.get(seq).entityId()));
+        assertTrue(acknowledged.size() > CYCLES, "the test must have seen acknowledgements: " + acknowledged.size());
+      }
+    }
+  }
+}
