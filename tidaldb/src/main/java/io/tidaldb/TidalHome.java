@@ -1,13 +1,21 @@
 package io.tidaldb;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The directory layout of a tidalDB home: the single source of truth for where every file lives.
@@ -21,7 +29,17 @@ import java.util.Optional;
  * <p>A home has a base directory and five directories under it ({@link Dir}); the write-ahead log
  * and the cache may be moved elsewhere with {@link #withWal(Path)} and {@link #withCache(Path)},
  * which is what {@link TidalDbBuilder#walDir(Path)} and {@link TidalDbBuilder#cacheDir(Path)} do.
- * The {@code LOCK} file that marks a home in use always lives in the base directory.
+ * The {@code LOCK} file that marks a home in use always lives in the base directory, and so do the
+ * files that keep the signal ledger: {@code SCHEMA} (the signals the home was opened with) and the
+ * ledger snapshots {@code ledger-<sequence>.snap} written at checkpoints:
+ *
+ * <pre>
+ * base/
+ *   LOCK                                held while a TidalDb is open
+ *   SCHEMA                              the stored schema (docs/SIGNALS.md)
+ *   ledger-00000000000000001234.snap    the ledger as of WAL sequence 1234 (docs/SIGNALS.md)
+ *   wal/ items/ users/ creators/ cache/
+ * </pre>
  *
  * <p>Instances are immutable and hold absolute, normalised paths. Nothing is read or written on the
  * file system until a method says it does ({@link #ensureAll()}, {@link #exists(Dir)},
@@ -31,6 +49,15 @@ public final class TidalHome {
 
   /** The name of the lock file in the base directory. */
   public static final String LOCK_FILE_NAME = "LOCK";
+
+  /** The name of the file in the base directory that stores the home's schema. */
+  public static final String SCHEMA_FILE_NAME = "SCHEMA";
+
+  /** The suffix of a file being written, before it is renamed over its final name. */
+  public static final String TEMP_SUFFIX = ".tmp";
+
+  /** {@code ledger-} + the sequence in 20 zero-padded digits + {@code .snap}, so names sort by sequence. */
+  private static final Pattern SNAPSHOT_NAME = Pattern.compile("ledger-([0-9]{20})\\.snap");
 
   /** The directories of a home, in the order tools list them. */
   public enum Dir {
@@ -148,6 +175,71 @@ public final class TidalHome {
   /** {@return the {@code LOCK} file in the base directory} */
   public Path lockFile() {
     return base().resolve(LOCK_FILE_NAME);
+  }
+
+  /** {@return the file in the base directory that stores the home's schema} */
+  public Path schemaFile() {
+    return base().resolve(SCHEMA_FILE_NAME);
+  }
+
+  /**
+   * The ledger snapshot that covers the write-ahead log up to {@code sequence}: {@code
+   * base/ledger-{sequence:020}.snap}. A checkpoint at sequence {@code n} writes this file for
+   * {@code n} before it records {@code n} in {@code checkpoint.meta}.
+   *
+   * @param sequence the last WAL sequence the snapshot reflects, at least 0
+   * @return the file's path
+   * @throws IllegalArgumentException if {@code sequence} is negative
+   */
+  public Path ledgerSnapshot(long sequence) {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("a ledger snapshot's sequence is 0 or more, not " + sequence);
+    }
+    return base().resolve(String.format("ledger-%020d.snap", sequence));
+  }
+
+  /**
+   * The sequence a ledger snapshot's file name carries.
+   *
+   * @param file a path
+   * @return the sequence, or empty if the file name is not exactly a ledger snapshot's
+   */
+  public static OptionalLong ledgerSnapshotSequence(Path file) {
+    Path name = file.getFileName();
+    Matcher matcher = name == null ? null : SNAPSHOT_NAME.matcher(name.toString());
+    if (matcher == null || !matcher.matches()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(matcher.group(1)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The ledger snapshot files in the base directory, by sequence, oldest first. Reads the directory;
+   * writes nothing.
+   *
+   * @return the snapshot files (regular files named like {@link #ledgerSnapshot(long)}); empty if the
+   *     base directory does not exist
+   * @throws StorageException if the base directory cannot be read
+   */
+  public List<Path> ledgerSnapshots() {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(base())) {
+      for (Path entry : entries) {
+        if (ledgerSnapshotSequence(entry).isPresent() && Files.isRegularFile(entry)) {
+          found.add(entry);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new StorageException("cannot list the home directory " + base(), e);
+    }
+    found.sort(Comparator.comparingLong(p -> ledgerSnapshotSequence(p).getAsLong()));
+    return List.copyOf(found);
   }
 
   /**
