@@ -69,6 +69,9 @@ final class SignalLedger {
     Stripe stripe = stripe(typeId, hash);
     long stamp = stripe.lock.writeLock();
     try {
+      if (stripe.pending != null) {
+        stripe.pending.capture(stripe);
+      }
       stripe.apply(typeId, entityId, hash, weight, timestampNanos);
     } finally {
       stripe.lock.unlockWrite(stamp);
@@ -179,6 +182,24 @@ final class SignalLedger {
     } finally {
       stripe.lock.unlockWrite(stamp);
     }
+  }
+
+  /**
+   * Starts a consistent cut of the ledger as it is now (see {@link LedgerCapture}): marks every
+   * stripe pending. The caller guarantees that no apply is under way or starts until this returns,
+   * and must {@link LedgerCapture#finish()} or {@link LedgerCapture#abandon()} the capture.
+   */
+  LedgerCapture beginCapture() {
+    LedgerCapture capture = new LedgerCapture(this);
+    for (Stripe stripe : stripes) {
+      long stamp = stripe.lock.writeLock();
+      try {
+        stripe.pending = capture;
+      } finally {
+        stripe.lock.unlockWrite(stamp);
+      }
+    }
+    return capture;
   }
 
   int signalCount() {

@@ -18,6 +18,13 @@ final class Stripe {
 
   final StampedLock lock = new StampedLock();
   final EntryTable[] tables;
+  /** This stripe's position in the ledger. */
+  final int index;
+  /**
+   * The checkpoint capture waiting for this stripe's state, or null (under the lock): whoever
+   * changes or captures the stripe next encodes it for the capture first.
+   */
+  LedgerCapture pending;
   /** Entries in the whole ledger, shared by its stripes. */
   private final AtomicLong ledgerEntries;
   private final long maxEntries;
@@ -26,14 +33,15 @@ final class Stripe {
   private volatile long evictions;
   private long random;
 
-  Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, long seed) {
+  Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, int index) {
     this.tables = new EntryTable[layouts.length];
     for (int i = 0; i < layouts.length; i++) {
       tables[i] = new EntryTable(layouts[i]);
     }
     this.ledgerEntries = ledgerEntries;
     this.maxEntries = maxEntries;
-    this.random = seed;
+    this.index = index;
+    this.random = index;
   }
 
   long evictions() {

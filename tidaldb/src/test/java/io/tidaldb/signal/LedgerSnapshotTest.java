@@ -13,6 +13,7 @@ import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
 import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
+import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.Window;
 import io.tidaldb.testing.TempTidalHome;
 import java.io.IOException;
@@ -81,7 +82,7 @@ class LedgerSnapshotTest {
       LedgerSnapshot.write(restored, header.sequence(), header.createdNanos(), second);
 
       assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
-      assertEquals(new LedgerSnapshot.Header(42, T0, original.size()), header);
+      assertEquals(new LedgerSnapshot.Header(42, T0, original.size(), SCHEMA.signals(), Files.size(first)), header);
       assertEquals(original.size(), restored.size());
       long now = T0 + 10 * DAY;
       for (Event e : events) {
@@ -152,10 +153,24 @@ class LedgerSnapshotTest {
       byte[] bytes = Files.readAllBytes(file);
       bytes[4] = 9;
       Files.write(file, bytes);
-      CorruptionException future = assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+      CorruptionException damaged = assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+      assertTrue(damaged.getMessage().contains("checksum"), "a changed version byte is damage: " + damaged.getMessage());
+
+      resealed(file, bytes);
+      UnsupportedFormatException future = assertThrows(UnsupportedFormatException.class,
+          () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
       assertTrue(future.getMessage().contains("format version 9"), future.getMessage());
       assertEquals(4, future.offset());
+      assertEquals(9, future.version());
     }
+  }
+
+  /** Writes {@code bytes} to {@code file} with a valid checksum trailer: a file from a newer writer. */
+  static void resealed(Path file, byte[] bytes) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+    Files.write(file, bytes);
   }
 
   @Test

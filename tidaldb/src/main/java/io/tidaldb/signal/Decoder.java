@@ -1,0 +1,98 @@
+package io.tidaldb.signal;
+
+import io.tidaldb.CorruptionException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * A little-endian reader over a file's bytes (without its 4-byte checksum trailer) that reports a
+ * truncated or malformed file as a {@link CorruptionException} naming the file and the offset.
+ */
+final class Decoder {
+
+  private final Path file;
+  private final ByteBuffer buffer;
+  private int position;
+
+  /** Reads {@code bytes[0, limit)}. */
+  Decoder(Path file, byte[] bytes, int limit) {
+    this.file = file;
+    this.buffer = ByteBuffer.wrap(bytes, 0, limit).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  Path file() {
+    return file;
+  }
+
+  int position() {
+    return position;
+  }
+
+  int remaining() {
+    return buffer.limit() - position;
+  }
+
+  private int take(int bytes) {
+    if (buffer.limit() - position < bytes) {
+      throw new CorruptionException(file, position, "the file ends inside a record (" + bytes + " more bytes needed)");
+    }
+    int at = position;
+    position += bytes;
+    return at;
+  }
+
+  int u8() {
+    return buffer.get(take(1)) & 0xFF;
+  }
+
+  int u16() {
+    return buffer.getShort(take(2)) & 0xFFFF;
+  }
+
+  int i32() {
+    return buffer.getInt(take(4));
+  }
+
+  long i64() {
+    return buffer.getLong(take(8));
+  }
+
+  byte[] bytes(int length) {
+    byte[] out = new byte[length];
+    buffer.get(take(length), out);
+    return out;
+  }
+
+  /** A bucket count: an unsigned LEB128 varint from 1 to {@code Integer.MAX_VALUE}. */
+  int varint() {
+    int at = position;
+    long value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      int b = u8();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (value > Integer.MAX_VALUE || value == 0) {
+          throw new CorruptionException(file, at, "bucket count " + value + " is out of range");
+        }
+        return (int) value;
+      }
+    }
+    throw new CorruptionException(file, at, "a bucket count runs past 5 bytes");
+  }
+
+  CorruptionException corrupt(int offset, String detail) {
+    return new CorruptionException(file, offset, detail);
+  }
+
+  /** Checks the CRC32C trailer of {@code trailer} bytes over every byte before it. */
+  static void checkCrc(Path file, byte[] bytes, int trailer) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - trailer);
+    int stored = ByteBuffer.wrap(bytes, bytes.length - trailer, trailer).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if ((int) crc.getValue() != stored) {
+      throw new CorruptionException(file, bytes.length - trailer, "the CRC32C checksum does not match the content");
+    }
+  }
+}
