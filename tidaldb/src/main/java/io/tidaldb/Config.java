@@ -2,6 +2,7 @@ package io.tidaldb;
 
 import io.tidaldb.metrics.MetricsConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param metrics the host's meter registry and the metrics endpoint, if any
  * @param schema the signals the database records
  * @param maxEntries the most (entity, signal) entries the signal ledger holds before it evicts
+ * @param checkpointInterval how often a checkpoint is taken ({@link Duration#ZERO}: only on
+ *     {@link TidalDb#checkpoint()}); empty for an ephemeral database, which takes none
  */
 public record Config(
     StorageMode storageMode,
@@ -31,7 +34,8 @@ public record Config(
     String partitionId,
     MetricsConfig metrics,
     Schema schema,
-    long maxEntries) {
+    long maxEntries,
+    Optional<Duration> checkpointInterval) {
 
   /** Checks that the settings hang together. */
   public Config {
@@ -51,5 +55,17 @@ public record Config(
     if (home.isPresent() != durability.isPresent()) {
       throw new IllegalArgumentException("durability applies to a persistent home and to nothing else");
     }
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    if (home.isPresent() != checkpointInterval.isPresent()) {
+      throw new IllegalArgumentException("checkpoints apply to a persistent home and to nothing else");
+    }
+    if (checkpointInterval.isPresent() && checkpointInterval.get().isNegative()) {
+      throw new IllegalArgumentException("checkpointInterval " + checkpointInterval.get() + " is negative");
+    }
+  }
+
+  /** These settings with another schema: the one a persistent home turned out to store. */
+  Config withSchema(Schema resolved) {
+    return new Config(storageMode, home, durability, clock, partitionId, metrics, resolved, maxEntries, checkpointInterval);
   }
 }

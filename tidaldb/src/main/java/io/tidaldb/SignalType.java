@@ -57,6 +57,7 @@ public final class SignalType {
    * @return the event's sequence number
    * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
    * @throws DatabaseClosedException if the database is closed
+   * @throws IllegalStateException if called on the log's writer thread
    */
   public long record(long entityId, double weight, Instant at) {
     db.requireOpen();
@@ -73,6 +74,8 @@ public final class SignalType {
    * @return the future sequence number
    * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
    * @throws DatabaseClosedException if the database is closed
+   * @throws IllegalStateException if called on the log's writer thread, from an action chained on a
+   *     write's future without an executor
    */
   public CompletableFuture<Long> recordAsync(long entityId, double weight, Instant at) {
     db.requireOpen();

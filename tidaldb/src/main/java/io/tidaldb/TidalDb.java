@@ -76,7 +76,8 @@ public final class TidalDb implements AutoCloseable {
       }
       SignalEngine signals = SignalEngine.open(config);
       resources.add(signals);
-      TidalDb db = new TidalDb(config, resources, openedAt, lock, signals);
+      Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
+      TidalDb db = new TidalDb(resolved, resources, openedAt, lock, signals);
       db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
@@ -200,7 +201,9 @@ public final class TidalDb implements AutoCloseable {
 
   /**
    * Records an event of a signal: appends it to the log (the write-ahead log of a persistent
-   * database), then applies it to the ledger. The weight is stored as a 32-bit float.
+   * database), then applies it to the ledger. The weight is stored as a 32-bit float. Returns once
+   * the event is as durable as {@link Config#durability()} asks: under {@link Durability#SYNC},
+   * fsynced. An acknowledged event survives a crash of the process and is there after reopening.
    *
    * <pre>{@code
    * long seq = db.signal("view", itemId, 1.0, Instant.now());
@@ -211,10 +214,14 @@ public final class TidalDb implements AutoCloseable {
    * @param weight finite, at most {@link Float#MAX_VALUE} in magnitude, not negative unless the
    *     signal allows {@linkplain Schema.SignalBuilder#negativeWeights(boolean) negative weights}
    * @param at when the event happened, from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z
-   * @return the event's sequence number: 1 for the first event, then increasing by one
+   * @return the event's sequence number: 1 for the first event, then increasing by one, across
+   *     reopening
    * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored;
    *     nothing was written
    * @throws DatabaseClosedException if the database is closed
+   * @throws StorageException if the log cannot be written (it then refuses further writes; reopen)
+   * @throws IllegalStateException if called from an action chained on a write's future that runs on
+   *     the log's writer thread
    */
   public long signal(String name, long entityId, double weight, Instant at) {
     requireOpen();
@@ -226,13 +233,20 @@ public final class TidalDb implements AutoCloseable {
    * flight. Bad input throws at once, as for {@link #signal}; the future completes with the sequence
    * number once the event is as durable as the {@link Durability} mode asks and applied to the ledger.
    *
+   * <p>For a persistent database, actions chained on the future without an executor run on the
+   * write-ahead log's writer thread ({@code tidaldb-wal-writer}): keep them short, and do not record
+   * signals from them (that throws {@link IllegalStateException}); chain with an executor
+   * ({@code thenApplyAsync}, {@code thenComposeAsync}, ...) instead.
+   *
    * @param name a signal the schema declares
    * @param entityId the entity the event is about
    * @param weight as for {@link #signal}
    * @param at as for {@link #signal}
-   * @return the future sequence number
+   * @return the future sequence number; it fails with a {@link TidalDbException} if the log cannot
+   *     write the event
    * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored
    * @throws DatabaseClosedException if the database is closed
+   * @throws IllegalStateException if called on the log's writer thread (see above)
    */
   public CompletableFuture<Long> signalAsync(String name, long entityId, double weight, Instant at) {
     requireOpen();
@@ -323,6 +337,42 @@ public final class TidalDb implements AutoCloseable {
   public double velocity(String name, long entityId, Window window) {
     requireOpen();
     return signals.velocity(signals.spec(name), entityId, window);
+  }
+
+  /**
+   * Takes a checkpoint now: waits until no write is between its log append and its ledger apply
+   * (writes pause for that moment only), writes a snapshot of the ledger as of the log's last
+   * sequence, records that sequence in the log's {@code checkpoint.meta}, and removes older
+   * snapshots and the log segments the checkpoint covers. Reopening then restores the snapshot and
+   * replays only the events after it. Periodic checkpoints do the same every
+   * {@link TidalDbBuilder#checkpointInterval(Duration)}.
+   *
+   * <pre>{@code
+   * long covered = db.checkpoint();   // every event up to this sequence is in the snapshot
+   * }</pre>
+   *
+   * <p>A failed checkpoint leaves the previous one in effect (and every log segment after it); it is
+   * counted in {@link TidalDbStats#checkpointFailures()}.
+   *
+   * @return the last sequence the checkpoint covers (0 if nothing was ever written)
+   * @throws UnsupportedOperationException for an ephemeral database, which keeps nothing on disk
+   * @throws StorageException if the snapshot or {@code checkpoint.meta} cannot be written
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public long checkpoint() {
+    requireOpen();
+    return signals.checkpoint();
+  }
+
+  /**
+   * What the database has done since it was opened, and what it holds: writes, reads, ledger
+   * entries, the log and its fsyncs, checkpoints. Cheap enough to call every second; readable after
+   * {@code close()} too.
+   *
+   * @return a snapshot of the counters
+   */
+  public TidalDbStats stats() {
+    return signals.stats();
   }
 
   /**

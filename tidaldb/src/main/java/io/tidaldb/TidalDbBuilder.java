@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidaldb.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,12 @@ public final class TidalDbBuilder {
   /** The largest bound {@link #maxEntries(long)} accepts (about 280 GB of heap with every window). */
   public static final long MAX_ENTRIES_LIMIT = 1_000_000_000;
 
+  /** How often a persistent database takes a checkpoint unless {@link #checkpointInterval(Duration)} is set. */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+
+  /** The shortest checkpoint interval accepted (besides zero, which turns periodic checkpoints off). */
+  public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(10);
+
   private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private boolean ephemeral;
@@ -45,6 +52,7 @@ public final class TidalDbBuilder {
   private MetricsConfig metrics = MetricsConfig.NONE;
   private Schema schema;
   private Long maxEntries;
+  private Duration checkpointInterval;
 
   TidalDbBuilder() {}
 
@@ -188,8 +196,11 @@ public final class TidalDbBuilder {
   }
 
   /**
-   * The signals the database records; {@link Schema#empty()} unless set, with which every signal
-   * write is refused.
+   * The signals the database records; {@link Schema#empty()} unless set. A persistent home stores
+   * its schema and checks it on every open: the schema must declare the stored signals first, exactly
+   * as before, and may append new ones (a {@link ConfigException} names the first difference). With
+   * no schema set, a persistent home uses the one it stores; a database with no signals at all
+   * refuses every signal write.
    *
    * @param schema the signals
    * @return this builder
@@ -221,6 +232,28 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * How often the database takes a checkpoint: writes a snapshot of the signal ledger, records it in
+   * the write-ahead log's {@code checkpoint.meta}, and removes the log segments it covers, so that
+   * reopening replays only what followed (see {@code docs/SIGNALS.md}). A checkpoint is skipped when
+   * nothing was written since the last one. 30 seconds unless set.
+   * Only with {@link #dataDir(Path)}.
+   *
+   * @param interval at least {@link #MIN_CHECKPOINT_INTERVAL}; {@link Duration#ZERO} turns periodic
+   *     checkpoints off (then only {@link TidalDb#checkpoint()} takes them, and the log grows until it does)
+   * @return this builder
+   */
+  public TidalDbBuilder checkpointInterval(Duration interval) {
+    requireNonNull("checkpointInterval", interval);
+    requireUnset("checkpointInterval", this.checkpointInterval);
+    if (interval.isNegative() || (!interval.isZero() && interval.compareTo(MIN_CHECKPOINT_INTERVAL) < 0)) {
+      throw new ConfigException("checkpointInterval(" + interval + "): give at least " + MIN_CHECKPOINT_INTERVAL
+          + ", or Duration.ZERO to take checkpoints only when TidalDb.checkpoint() is called");
+    }
+    this.checkpointInterval = interval;
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -247,8 +280,9 @@ public final class TidalDbBuilder {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
       rejectWithEphemeral("durability(" + durability + ")", durability);
+      rejectWithEphemeral("checkpointInterval(" + checkpointInterval + ")", checkpointInterval);
       return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics,
-          resolvedSchema, resolvedMaxEntries);
+          resolvedSchema, resolvedMaxEntries, Optional.empty());
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -259,8 +293,9 @@ public final class TidalDbBuilder {
     }
     requireDistinct(home);
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
+    Duration resolvedInterval = checkpointInterval == null ? DEFAULT_CHECKPOINT_INTERVAL : checkpointInterval;
     return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
-        metrics, resolvedSchema, resolvedMaxEntries);
+        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval));
   }
 
   private static void requireDistinct(TidalHome home) {

@@ -22,6 +22,16 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
+  public long lastSequence() {
+    return sequence.get();
+  }
+
+  @Override
+  public void refuseOnWriterThread(String what) {
+    // There is no writer thread: futures complete on the caller's thread.
+  }
+
+  @Override
   public void close() {
     // Nothing is held.
   }

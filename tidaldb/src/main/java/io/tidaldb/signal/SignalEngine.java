@@ -4,12 +4,19 @@ import io.tidaldb.Config;
 import io.tidaldb.InvalidSignalException;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
+import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The signal write and read paths of one database: checks the input, appends to the log, applies
@@ -17,44 +24,80 @@ import java.util.concurrent.CompletableFuture;
  * resolving the signal's name once. Not API (see the package documentation).
  *
  * <pre>{@code
- * SignalEngine engine = SignalEngine.open(config);
+ * SignalEngine engine = SignalEngine.open(config);      // a persistent home: recovered here
  * SignalSpec view = engine.spec("view");
  * long seq = engine.record(view, 42L, 1.0, Instant.now());
  * }</pre>
+ *
+ * <p>A persistent database's writes pass the {@link WriteGate} around their log append and ledger
+ * apply, so that a {@link Checkpointer} can cut the ledger at an exact sequence.
  */
 public final class SignalEngine implements AutoCloseable {
 
   /** The latest event time the log can store: {@code Long.MAX_VALUE} nanoseconds after the epoch. */
   static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
 
+  private static final int SAMPLE_MASK = TidalDbStats.LATENCY_SAMPLE_EVERY - 1;
+
   private final Schema schema;
   private final Clock clock;
   private final SignalLog log;
   private final SignalLedger ledger;
+  /** Null for an ephemeral database, which takes no checkpoints. */
+  private final WriteGate gate;
+  private final Checkpointer checkpointer;
+  private final LongAdder[] writes;
+  private final LongAdder reads = new LongAdder();
+  private final LongAdder latencySamples = new LongAdder();
+  private final LongAdder latencyNanos = new LongAdder();
 
-  SignalEngine(Schema schema, long maxEntries, Clock clock, SignalLog log) {
+  SignalEngine(Schema schema, SignalLedger ledger, Clock clock, SignalLog log, WriteGate gate, Checkpointer checkpointer) {
     this.schema = schema;
     this.clock = clock;
     this.log = log;
+    this.ledger = ledger;
+    this.gate = gate;
+    this.checkpointer = checkpointer;
+    this.writes = new LongAdder[schema.signals().size()];
+    for (int i = 0; i < writes.length; i++) {
+      writes[i] = new LongAdder();
+    }
+  }
+
+  /** An engine over a fresh ledger and an in-memory log: an ephemeral database's. */
+  SignalEngine(Schema schema, long maxEntries, Clock clock) {
+    this(schema, new SignalLedger(layouts(schema), maxEntries), clock, new InMemoryLog(), null, null);
+  }
+
+  static List<SignalLayout> layouts(Schema schema) {
     List<SignalLayout> layouts = new ArrayList<>();
     for (SignalSpec signal : schema.signals()) {
       layouts.add(new SignalLayout(signal));
     }
-    this.ledger = new SignalLedger(layouts, maxEntries);
+    return layouts;
   }
 
   /**
-   * Creates the signal engine of a database being opened.
+   * Creates the signal engine of a database being opened. For a persistent home this is recovery:
+   * it checks the schema against the stored one, opens the write-ahead log, restores the snapshot
+   * of the last checkpoint and replays the log after it, stores the schema, and starts periodic
+   * checkpoints (docs/SIGNALS.md, "Recovery").
    *
    * @param config the database's settings
    * @return the engine; close it with the database
+   * @throws io.tidaldb.ConfigException if the schema does not fit the home's
+   * @throws io.tidaldb.CorruptionException if the log, the checkpoint or the snapshot is damaged
    */
   public static SignalEngine open(Config config) {
-    // TODO(#6) phase 2: a PERSISTENT database appends to its home's WAL (io.tidaldb.wal.Wal under
-    // config.durability()), and restores the newest ledger snapshot and replays the WAL after it
-    // before this returns. Until then every database keeps its signals in memory only.
-    SignalLog log = new InMemoryLog();
-    return new SignalEngine(config.schema(), config.maxEntries(), config.clock(), log);
+    if (config.home().isEmpty()) {
+      return new SignalEngine(config.schema(), config.maxEntries(), config.clock());
+    }
+    return HomeRecovery.open(config);
+  }
+
+  /** {@return the schema in effect: the builder's, or the stored one if the builder gave none} */
+  public Schema schema() {
+    return schema;
   }
 
   /**
@@ -80,12 +123,25 @@ public final class SignalEngine implements AutoCloseable {
    *
    * @return the event's sequence number
    * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   * @throws IllegalStateException on the WAL's writer thread
    */
   public long record(SignalSpec signal, long entityId, double weight, Instant at) {
     float stored = storedWeight(signal, weight);
     long nanos = eventNanos(signal, at);
-    long sequence = log.append(entityId, signal.id(), stored, nanos);   // the WAL first (see open)
-    ledger.apply(entityId, signal.id(), stored, nanos);                // then the ledger
+    int typeId = signal.id();
+    long start = sampled() ? System.nanoTime() : 0;
+    enter("signal()");
+    long sequence;
+    try {
+      sequence = log.append(entityId, typeId, stored, nanos);   // the WAL first
+      ledger.apply(entityId, typeId, stored, nanos);            // then the ledger
+    } finally {
+      exit();
+    }
+    writes[typeId].increment();
+    if (start != 0) {
+      timed(start);
+    }
     return sequence;
   }
 
@@ -95,19 +151,65 @@ public final class SignalEngine implements AutoCloseable {
    *
    * @return the future sequence number
    * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   * @throws IllegalStateException on the WAL's writer thread
    */
   public CompletableFuture<Long> recordAsync(SignalSpec signal, long entityId, double weight, Instant at) {
     float stored = storedWeight(signal, weight);
     long nanos = eventNanos(signal, at);
     int typeId = signal.id();
-    return log.appendAsync(entityId, typeId, stored, nanos).thenApply(sequence -> {
-      ledger.apply(entityId, typeId, stored, nanos);
+    long start = sampled() ? System.nanoTime() : 0;
+    enter("signalAsync()");
+    CompletableFuture<Long> appended;
+    try {
+      appended = log.appendAsync(entityId, typeId, stored, nanos);
+    } catch (RuntimeException e) {
+      exit();
+      throw e;
+    }
+    return appended.handle((sequence, failure) -> {
+      try {
+        if (failure == null) {
+          ledger.apply(entityId, typeId, stored, nanos);
+        }
+      } finally {
+        exit();
+      }
+      if (failure != null) {
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      writes[typeId].increment();
+      if (start != 0) {
+        timed(start);
+      }
       return sequence;
     });
   }
 
+  private void enter(String what) {
+    log.refuseOnWriterThread(what);
+    if (gate != null) {
+      gate.enter();
+    }
+  }
+
+  private void exit() {
+    if (gate != null) {
+      gate.exit();
+    }
+  }
+
+  private static boolean sampled() {
+    return (ThreadLocalRandom.current().nextInt() & SAMPLE_MASK) == 0;
+  }
+
+  private void timed(long start) {
+    latencyNanos.add(System.nanoTime() - start);
+    latencySamples.increment();
+  }
+
   /** The decayed score at {@code at}. */
   public double decayScore(SignalSpec signal, long entityId, Instant at) {
+    reads.increment();
     return ledger.decayScore(signal.id(), entityId, readNanos(signal, at));
   }
 
@@ -121,12 +223,15 @@ public final class SignalEngine implements AutoCloseable {
       throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", ...): out holds " + out.length
           + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
     }
-    ledger.decayScores(signal.id(), entityIds, readNanos(signal, at), out);
+    long atNanos = readNanos(signal, at);
+    reads.add(entityIds.length);
+    ledger.decayScores(signal.id(), entityIds, atNanos, out);
   }
 
   /** The events in {@code window}, as of the clock's now. */
   public long windowCount(SignalSpec signal, long entityId, Window window) {
     requireWindow(signal, window);
+    reads.increment();
     return ledger.windowCount(signal.id(), entityId, window, nowNanos());
   }
 
@@ -141,6 +246,7 @@ public final class SignalEngine implements AutoCloseable {
           + " divide by; use one of " + boundedWindows(signal));
     }
     requireWindow(signal, window);
+    reads.increment();
     return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
   }
 
@@ -213,9 +319,52 @@ public final class SignalEngine implements AutoCloseable {
     return at.getEpochSecond() * 1_000_000_000L + at.getNano();
   }
 
-  /** Closes the log. The ledger's memory goes with the database object. */
+  /**
+   * Takes a checkpoint now (see {@link Checkpointer}).
+   *
+   * @return the sequence it covers
+   * @throws UnsupportedOperationException for an ephemeral database
+   */
+  public long checkpoint() {
+    if (checkpointer == null) {
+      throw new UnsupportedOperationException("checkpoint() needs a persistent database: an ephemeral one keeps"
+          + " nothing on disk to recover from");
+    }
+    return checkpointer.checkpoint();
+  }
+
+  /** {@return the counters and sizes behind {@code TidalDb.stats()}} */
+  public TidalDbStats stats() {
+    Map<String, Long> perSignal = new HashMap<>();
+    for (SignalSpec signal : schema.signals()) {
+      perSignal.put(signal.name(), writes[signal.id()].sum());
+    }
+    int segments = 0;
+    long bytes = 0;
+    long fsyncs = 0;
+    long fsyncNanos = 0;
+    if (log instanceof WalLog wal) {
+      segments = wal.wal.segmentCount();
+      bytes = wal.wal.bytesWritten();
+      fsyncs = wal.fsyncs.count();
+      fsyncNanos = wal.fsyncs.nanos();
+    }
+    Checkpointer c = checkpointer;
+    return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
+        ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
+        c == null ? 0 : c.completed(), c == null ? 0 : c.totalNanos(), c == null ? 0 : c.failures(),
+        c == null ? 0 : c.lastSequence(), c == null ? Optional.empty() : c.lastTime());
+  }
+
+  /** Stops the checkpoints, then closes the log (which writes what is queued). */
   @Override
   public void close() {
-    log.close();
+    try {
+      if (checkpointer != null) {
+        checkpointer.close();
+      }
+    } finally {
+      log.close();
+    }
   }
 }

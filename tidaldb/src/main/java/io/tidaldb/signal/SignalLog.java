@@ -24,6 +24,18 @@ interface SignalLog extends AutoCloseable {
    */
   CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos);
 
+  /** {@return the last sequence acknowledged (0 before the first event)} */
+  long lastSequence();
+
+  /**
+   * Throws if the calling thread must not record signals: the log's own writer thread, on which
+   * actions chained on an append's future run. A write there could wait for the writer (a checkpoint
+   * holding the write gate waits for it in turn).
+   *
+   * @throws IllegalStateException on such a thread
+   */
+  void refuseOnWriterThread(String what);
+
   @Override
   void close();
 }

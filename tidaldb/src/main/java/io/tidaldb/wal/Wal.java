@@ -448,6 +448,17 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the calling thread is this log's writer thread: the thread on which actions chained on
+   * an append's future without an executor run. Code that may be called from such an action and
+   * must not wait for the log (it would wait for itself) checks this first.
+   *
+   * @return true on the writer thread
+   */
+  public boolean onWriterThread() {
+    return writer.onWriterThread();
+  }
+
   /** {@return the last acknowledged sequence: durable under SYNC, written under the interval mode; 0 if none} */
   public long lastSequence() {
     return config.durability() instanceof io.tidaldb.Durability.Sync ? writer.durableSequence() : writer.writtenSequence();

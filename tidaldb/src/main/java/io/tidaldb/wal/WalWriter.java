@@ -239,10 +239,14 @@ final class WalWriter implements Runnable {
    * for itself forever. Fail loudly instead.
    */
   void refuseOnWriterThread(String what) {
-    if (Thread.currentThread() == thread) {
+    if (onWriterThread()) {
       throw new IllegalStateException(what + " on the WAL's writer thread would wait for itself: run the action"
           + " chained on the future with an executor (thenRunAsync, thenApplyAsync, ...)");
     }
+  }
+
+  boolean onWriterThread() {
+    return Thread.currentThread() == thread;
   }
 
   long writtenSequence() {

@@ -1,0 +1,281 @@
+package io.tidaldb.signal;
+
+import io.tidaldb.DatabaseClosedException;
+import io.tidaldb.TidalHome;
+import io.tidaldb.wal.CheckpointMeta;
+import io.tidaldb.wal.Wal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Takes checkpoints of a persistent database: on demand ({@link #checkpoint()}) and every interval
+ * on a daemon thread, {@code tidaldb-checkpoint-<partition>}, that {@link #close()} stops.
+ *
+ * <p>A checkpoint at sequence {@code S}:
+ * <ol>
+ *   <li>closes the {@link WriteGate} (waits until no write is between its log append and its ledger
+ *       apply), reads {@code S}, the log's last sequence, marks every stripe of the ledger for
+ *       capture ({@link LedgerCapture}), and opens the gate again;
+ *   <li>captures the stripes that no writer captured first, and writes {@code ledger-S.snap}
+ *       atomically;
+ *   <li>records {@code S} in {@code checkpoint.meta} ({@link Wal#checkpoint(long)}, which makes the
+ *       log durable up to {@code S} first);
+ *   <li>deletes every other snapshot, then the WAL segments wholly below {@code S + 1}.
+ * </ol>
+ * A crash between 2 and 3 leaves a snapshot newer than {@code checkpoint.meta}: recovery ignores it
+ * and the next checkpoint deletes it. A failure at any step leaves the previous checkpoint whole; it
+ * is counted and logged, and the periodic thread tries again at the next interval.
+ */
+final class Checkpointer implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
+
+  private final Wal wal;
+  private final SignalLedger ledger;
+  private final WriteGate gate;
+  private final TidalHome home;
+  private final Clock clock;
+  private final Duration interval;
+  private final String threadName;
+
+  /** One checkpoint at a time; held for a whole checkpoint. */
+  private final ReentrantLock running = new ReentrantLock();
+  /** Guards {@link #stopping} for the periodic thread's wait. */
+  private final ReentrantLock timer = new ReentrantLock();
+  private final Condition stopped = timer.newCondition();
+  private boolean stopping;
+  private boolean closed;
+  private Thread thread;
+
+  private volatile long lastSequence;
+  private volatile Optional<Instant> lastTime;
+  private volatile long completed;
+  private volatile long totalNanos;
+  private volatile long failures;
+  private volatile long lastPauseNanos;
+
+  Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
+      String partitionId) {
+    this.wal = wal;
+    this.ledger = ledger;
+    this.gate = gate;
+    this.home = home;
+    this.clock = clock;
+    this.interval = interval;
+    this.threadName = "tidaldb-checkpoint-" + partitionId;
+    Optional<CheckpointMeta> recovered = wal.recovery().checkpoint();
+    this.lastSequence = recovered.map(CheckpointMeta::sequence).orElse(0L);
+    this.lastTime = recovered.map(CheckpointMeta::time);
+  }
+
+  /** Starts the periodic thread, unless the interval is zero (periodic checkpoints off). */
+  void start() {
+    if (interval.isZero()) {
+      return;
+    }
+    thread = new Thread(this::runPeriodically, threadName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void runPeriodically() {
+    long period = interval.toNanos();
+    while (true) {
+      timer.lock();
+      try {
+        long left = period;
+        while (!stopping && left > 0) {
+          try {
+            left = stopped.awaitNanos(left);
+          } catch (InterruptedException e) {
+            // Only close() stops this thread.
+          }
+        }
+        if (stopping) {
+          return;
+        }
+      } finally {
+        timer.unlock();
+      }
+      if (wal.lastSequence() == lastSequence) {
+        continue;   // nothing new since the last checkpoint
+      }
+      try {
+        checkpoint();
+      } catch (DatabaseClosedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // Counted and logged in checkpoint(); the next interval tries again.
+      }
+    }
+  }
+
+  /**
+   * Takes a checkpoint now.
+   *
+   * @return the sequence it covers: every event up to it is in the snapshot
+   * @throws DatabaseClosedException if the database is closed
+   * @throws io.tidaldb.StorageException if a file cannot be written; the previous checkpoint is intact
+   */
+  long checkpoint() {
+    running.lock();
+    try {
+      if (closed) {
+        throw new DatabaseClosedException("the checkpoints of " + home.base());
+      }
+      return take();
+    } finally {
+      running.unlock();
+    }
+  }
+
+  private long take() {
+    long start = System.nanoTime();
+    long sequence;
+    LedgerCapture capture;
+    gate.close();
+    try {
+      sequence = wal.lastSequence();
+      capture = ledger.beginCapture();
+    } finally {
+      gate.open();
+    }
+    long pause = System.nanoTime() - start;
+    Path file = home.ledgerSnapshot(sequence);
+    LedgerSnapshot.Header header;
+    try {
+      capture.finish();
+      Instant now = clock.instant();
+      header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
+      wal.checkpoint(sequence);
+    } catch (RuntimeException e) {
+      capture.abandon();
+      failures = failures + 1;
+      LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " failed;"
+          + " the previous checkpoint (sequence " + lastSequence + ") stays in effect and the log keeps every event"
+          + " after it: " + e.getMessage(), e);
+      throw e;
+    }
+    lastSequence = sequence;
+    lastTime = wal.lastCheckpoint().map(CheckpointMeta::time);
+    int segments = removeWhatTheCheckpointCovers(sequence);
+    long took = System.nanoTime() - start;
+    totalNanos = totalNanos + took;
+    completed = completed + 1;
+    lastPauseNanos = pause;
+    LOG.log(System.Logger.Level.DEBUG, () -> "checkpoint at sequence " + sequence + ": " + header.entries()
+        + " entries, " + header.bytes() + " bytes in " + file.getFileName() + ", " + segments
+        + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
+        + TimeUnit.NANOSECONDS.toMicros(pause) + " µs");
+    return sequence;
+  }
+
+  /**
+   * Deletes the other snapshots and the WAL segments below the checkpoint. The checkpoint is in
+   * effect already: a failure here is logged and left for the next checkpoint to finish.
+   *
+   * @return how many segments were deleted
+   */
+  private int removeWhatTheCheckpointCovers(long sequence) {
+    try {
+      deleteOtherSnapshots(sequence);
+      return wal.truncateBefore(sequence + 1);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " is in"
+          + " effect, but removing what it covers failed; the next checkpoint tries again: " + e.getMessage(), e);
+      return 0;
+    }
+  }
+
+  /** Deletes every ledger snapshot but the one at {@code keep}, and leftover temporary files. */
+  private void deleteOtherSnapshots(long keep) {
+    try {
+      for (Path snapshot : home.ledgerSnapshots()) {
+        if (TidalHome.ledgerSnapshotSequence(snapshot).getAsLong() != keep) {
+          Files.deleteIfExists(snapshot);
+        }
+      }
+      deleteTemporaryFiles(home);
+      AtomicFile.syncDirectory(home.base());
+    } catch (IOException e) {
+      throw new io.tidaldb.StorageException("cannot delete old ledger snapshots in " + home.base(), e);
+    }
+  }
+
+  /** Deletes the temporary files a crash during an atomic write may leave in the base directory. */
+  static void deleteTemporaryFiles(TidalHome home) throws IOException {
+    try (var entries = Files.newDirectoryStream(home.base(), "*" + TidalHome.TEMP_SUFFIX)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        Path target = entry.resolveSibling(name.substring(0, name.length() - TidalHome.TEMP_SUFFIX.length()));
+        if (target.equals(home.schemaFile()) || TidalHome.ledgerSnapshotSequence(target).isPresent()) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    }
+  }
+
+  long lastSequence() {
+    return lastSequence;
+  }
+
+  Optional<Instant> lastTime() {
+    return lastTime;
+  }
+
+  long completed() {
+    return completed;
+  }
+
+  long totalNanos() {
+    return totalNanos;
+  }
+
+  long failures() {
+    return failures;
+  }
+
+  long lastPauseNanos() {
+    return lastPauseNanos;
+  }
+
+  /** Stops the periodic thread, waits for a checkpoint under way, and refuses later ones. Idempotent. */
+  @Override
+  public void close() {
+    timer.lock();
+    try {
+      stopping = true;
+      stopped.signalAll();
+    } finally {
+      timer.unlock();
+    }
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      boolean interrupted = false;
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    running.lock();
+    try {
+      closed = true;
+    } finally {
+      running.unlock();
+    }
+  }
+}
