@@ -13,7 +13,10 @@ package io.tidaldb.metrics;
  * <p>Names are Micrometer's dotted lowercase names; each registry renders them in its own
  * convention. Prometheus shows {@link #UPTIME} as {@code tidaldb_uptime_seconds} (a time gauge, in
  * the registry's base time unit), {@link #HEALTH_OK} as {@code tidaldb_health_ok} and {@link #INFO}
- * as {@code tidaldb_info}. Every meter carries the tag {@link #PARTITION_ID}.
+ * as {@code tidaldb_info}. Every meter carries the tag {@link #PARTITION_ID}. Units are Micrometer
+ * base units ({@code baseUnit}), never part of the name: Prometheus adds {@code _seconds},
+ * {@code _bytes} and {@code _total} itself. {@code docs/METRICS.md} lists every meter with its
+ * Prometheus name.
  */
 public final class MeterNames {
 
@@ -25,6 +28,51 @@ public final class MeterNames {
 
   /** Always 1, tagged with {@link #VERSION} and {@link #BUILD_HASH}: a gauge. */
   public static final String INFO = "tidaldb.info";
+
+  /** The last acknowledged sequence of the write-ahead log: a gauge (persistent databases). */
+  public static final String WAL_SEQUENCE = "tidaldb.wal.sequence";
+
+  /** The write-ahead log's segment files: a gauge (persistent databases). */
+  public static final String WAL_SEGMENTS = "tidaldb.wal.segments";
+
+  /** Bytes written to the write-ahead log since open: a function counter in bytes (persistent databases). */
+  public static final String WAL_WRITTEN = "tidaldb.wal.written";
+
+  /** Fsyncs of log segments and their duration: a function timer (persistent databases). */
+  public static final String WAL_FSYNC = "tidaldb.wal.fsync";
+
+  /** Accepted signal writes, tagged {@link #SIGNAL}: a function counter. */
+  public static final String SIGNAL_WRITES = "tidaldb.signal.writes";
+
+  /**
+   * The time of signal writes, from the call until durable and applied: a function timer over one
+   * write in {@code TidalDbStats.LATENCY_SAMPLE_EVERY}.
+   */
+  public static final String SIGNAL_WRITE_LATENCY = "tidaldb.signal.write.latency";
+
+  /** Signal reads (each entity of a batch read counts): a function counter. */
+  public static final String SIGNAL_READS = "tidaldb.signal.reads";
+
+  /** The (entity, signal) entries the ledger holds: a gauge. */
+  public static final String LEDGER_ENTRIES = "tidaldb.ledger.entries";
+
+  /** Entries evicted to make room since open: a function counter. */
+  public static final String LEDGER_EVICTIONS = "tidaldb.ledger.evictions";
+
+  /** Checkpoints completed since open and their duration: a function timer (persistent databases). */
+  public static final String CHECKPOINT = "tidaldb.checkpoint";
+
+  /** Checkpoints that failed since open: a function counter (persistent databases). */
+  public static final String CHECKPOINT_FAILURES = "tidaldb.checkpoint.failures";
+
+  /**
+   * Time since the last checkpoint (from an earlier run too), by the database's clock: a time gauge,
+   * NaN before the first checkpoint (persistent databases).
+   */
+  public static final String CHECKPOINT_AGE = "tidaldb.checkpoint.age";
+
+  /** The tag of {@link #SIGNAL_WRITES} holding the signal's name. */
+  public static final String SIGNAL = "signal";
 
   /** The tag that tells databases apart: the builder's {@code partitionId(String)}, {@code "0"} by default. */
   public static final String PARTITION_ID = "partition_id";

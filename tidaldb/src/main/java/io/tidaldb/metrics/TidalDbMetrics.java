@@ -1,5 +1,7 @@
 package io.tidaldb.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,11 +11,17 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
+import io.tidaldb.SignalSpec;
+import io.tidaldb.StorageMode;
 import io.tidaldb.TidalDb;
+import io.tidaldb.TidalDbStats;
+import java.time.Duration;
+import java.time.Instant;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,16 +106,67 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  /** The meters, one line each. Gauges hold the database weakly (Micrometer's default). */
+  /**
+   * The meters, one line each, read from {@link TidalDb#stats()} when scraped. Gauges hold the
+   * database weakly (Micrometer's default); so do the function counters and timers.
+   */
   private List<Meter> register(MeterRegistry registry, TidalDb database) {
-    return List.of(
+    List<Meter> meters = new ArrayList<>(List.of(
         TimeGauge.builder(MeterNames.UPTIME, database, TimeUnit.NANOSECONDS, d -> d.uptime().toNanos())
             .description("Time since the database was opened, by its clock.").tags(tags).register(registry),
         Gauge.builder(MeterNames.HEALTH_OK, database, TidalDbMetrics::healthOk)
             .description("Whether the database is healthy: 1 = ok, 0 = degraded.").tags(tags).register(registry),
         Gauge.builder(MeterNames.INFO, () -> 1).description("Build and version information.").tags(tags)
             .tag(MeterNames.VERSION, BuildInfo.version()).tag(MeterNames.BUILD_HASH, BuildInfo.buildHash())
-            .register(registry));
+            .register(registry),
+        FunctionTimer.builder(MeterNames.SIGNAL_WRITE_LATENCY, database, d -> d.stats().writeLatencySamples(),
+                d -> d.stats().writeLatencyNanos(), TimeUnit.NANOSECONDS)
+            .description("Time from a signal write's call until it is durable and applied, over one write in "
+                + TidalDbStats.LATENCY_SAMPLE_EVERY + ".").tags(tags).register(registry),
+        FunctionCounter.builder(MeterNames.SIGNAL_READS, database, d -> d.stats().signalReads())
+            .description("Signal reads; each entity of a batch read counts.").tags(tags).register(registry),
+        Gauge.builder(MeterNames.LEDGER_ENTRIES, database, d -> d.stats().ledgerEntries())
+            .description("The (entity, signal) entries the ledger holds.").tags(tags).register(registry),
+        FunctionCounter.builder(MeterNames.LEDGER_EVICTIONS, database, d -> d.stats().ledgerEvictions())
+            .description("Ledger entries evicted to make room.").tags(tags).register(registry)));
+    for (SignalSpec signal : database.config().schema().signals()) {
+      String name = signal.name();
+      meters.add(FunctionCounter.builder(MeterNames.SIGNAL_WRITES, database,
+              d -> d.stats().signalWrites().getOrDefault(name, 0L))
+          .description("Accepted signal writes.").tags(tags).tag(MeterNames.SIGNAL, name).register(registry));
+    }
+    if (database.config().storageMode() == StorageMode.PERSISTENT) {
+      meters.addAll(List.of(
+          Gauge.builder(MeterNames.WAL_SEQUENCE, database, d -> d.stats().lastSequence())
+              .description("The last acknowledged sequence of the write-ahead log.").tags(tags).register(registry),
+          Gauge.builder(MeterNames.WAL_SEGMENTS, database, d -> d.stats().walSegments())
+              .description("The write-ahead log's segment files.").tags(tags).register(registry),
+          FunctionCounter.builder(MeterNames.WAL_WRITTEN, database, d -> d.stats().walBytesWritten())
+              .description("Bytes written to the write-ahead log.").baseUnit("bytes").tags(tags).register(registry),
+          FunctionTimer.builder(MeterNames.WAL_FSYNC, database, d -> d.stats().fsyncs(), d -> d.stats().fsyncNanos(),
+                  TimeUnit.NANOSECONDS)
+              .description("Fsyncs of write-ahead log segments.").tags(tags).register(registry),
+          FunctionTimer.builder(MeterNames.CHECKPOINT, database, d -> d.stats().checkpoints(),
+                  d -> d.stats().checkpointNanos(), TimeUnit.NANOSECONDS)
+              .description("Checkpoints completed: ledger snapshot, checkpoint.meta, log segments removed.")
+              .tags(tags).register(registry),
+          FunctionCounter.builder(MeterNames.CHECKPOINT_FAILURES, database, d -> d.stats().checkpointFailures())
+              .description("Checkpoints that failed; the previous checkpoint stays in effect.").tags(tags)
+              .register(registry),
+          TimeGauge.builder(MeterNames.CHECKPOINT_AGE, database, TimeUnit.NANOSECONDS, TidalDbMetrics::checkpointAge)
+              .description("Time since the last checkpoint, by the database's clock; NaN before the first.")
+              .tags(tags).register(registry)));
+    }
+    return meters;
+  }
+
+  private static double checkpointAge(TidalDb database) {
+    Optional<Instant> last = database.stats().lastCheckpointTime();
+    if (last.isEmpty()) {
+      return Double.NaN;
+    }
+    Duration age = Duration.between(last.get(), database.config().clock().instant());
+    return age.isNegative() ? 0 : age.toNanos();
   }
 
   private static double healthOk(TidalDb database) {
