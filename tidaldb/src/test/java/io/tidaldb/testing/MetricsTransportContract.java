@@ -10,8 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbBuilder;
+import io.tidaldb.Window;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -64,6 +68,11 @@ public abstract class MetricsTransportContract {
       + "text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
   private static final Map<String, String> PARTITION_0 = Map.of("partition_id", "0");
 
+  /** The families of an ephemeral database without signals: the three of issue 4 and the ledger's. */
+  public static final Set<String> EPHEMERAL_FAMILIES = Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok",
+      "tidaldb_info", "tidaldb_ledger_entries", "tidaldb_ledger_evictions_total", "tidaldb_signal_reads_total",
+      "tidaldb_signal_write_latency_seconds");
+
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
@@ -112,18 +121,60 @@ public abstract class MetricsTransportContract {
   }
 
   @Test
-  void metrics_servesTheThreeMetersInPrometheusText() {
+  void metrics_servesTheMetersInPrometheusText() {
     try (TidalDb db = builder().open()) {
       HttpResponse<byte[]> response = get(db, "/metrics", null);
       assertEquals(200, response.statusCode());
       assertEquals(TEXT_004, contentType(response));
       ExpositionParser.Exposition parsed = ExpositionParser.prometheusText(text(response));
-      assertEquals(Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok", "tidaldb_info"), parsed.families().keySet());
+      assertEquals(EPHEMERAL_FAMILIES, parsed.families().keySet());
       assertEquals("gauge", parsed.family("tidaldb_uptime_seconds").type());
       assertTrue(parsed.family("tidaldb_uptime_seconds").sample(PARTITION_0).value() > 0);
       assertEquals(1.0, parsed.family("tidaldb_health_ok").sample(PARTITION_0).value());
       assertEquals(1.0, parsed.family("tidaldb_info").sample(Map.of("partition_id", "0",
           "version", BuildInfo.version(), "build_hash", BuildInfo.buildHash())).value());
+    }
+  }
+
+  @Test
+  void metrics_ofAPersistentDatabase_showTheSignalWalAndCheckpointMeters_andMoveWithTheWork() {
+    Schema schema = Schema.builder()
+        .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
+        .build();
+    TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:30:15Z"));
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(schema).clock(clock)
+            .checkpointInterval(Duration.ZERO).enableMetrics("127.0.0.1:0", transportName()).open()) {
+      ExpositionParser.Exposition before = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
+      Set<String> families = new HashSet<>(EPHEMERAL_FAMILIES);
+      families.addAll(Set.of("tidaldb_signal_writes_total", "tidaldb_wal_sequence", "tidaldb_wal_segments",
+          "tidaldb_wal_written_bytes_total", "tidaldb_wal_fsync_seconds", "tidaldb_checkpoint_seconds",
+          "tidaldb_checkpoint_failures_total", "tidaldb_checkpoint_age_seconds"));
+      assertEquals(families, before.families().keySet());
+      assertEquals(0.0, before.family("tidaldb_wal_sequence").sample(PARTITION_0).value());
+      assertTrue(Double.isNaN(before.family("tidaldb_checkpoint_age_seconds").sample(PARTITION_0).value()));
+
+      for (int i = 0; i < 20; i++) {
+        db.signal("view", i % 4, 1.0, clock.instant());
+      }
+      db.decayScores("view", new long[] {0, 1, 2, 3}, clock.instant(), new double[4]);
+      db.checkpoint();
+      clock.advance(Duration.ofMillis(1500));
+
+      ExpositionParser.Exposition after = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
+      assertEquals(20.0, after.family("tidaldb_signal_writes_total")
+          .sample(Map.of("partition_id", "0", "signal", "view")).value());
+      assertEquals(4.0, after.family("tidaldb_signal_reads_total").sample(PARTITION_0).value());
+      assertEquals(20.0, after.family("tidaldb_wal_sequence").sample(PARTITION_0).value());
+      assertEquals(4.0, after.family("tidaldb_ledger_entries").sample(PARTITION_0).value());
+      assertTrue(after.family("tidaldb_wal_written_bytes_total").sample(PARTITION_0).value() > 20 * 24);
+      assertEquals("summary", after.family("tidaldb_wal_fsync_seconds").type());
+      assertTrue(after.family("tidaldb_wal_fsync_seconds").samples().stream()
+          .anyMatch(s -> s.name().equals("tidaldb_wal_fsync_seconds_count") && s.value() >= 20));
+      assertTrue(after.family("tidaldb_checkpoint_seconds").samples().stream()
+          .anyMatch(s -> s.name().equals("tidaldb_checkpoint_seconds_count") && s.value() == 1));
+      assertEquals(0.0, after.family("tidaldb_checkpoint_failures_total").sample(PARTITION_0).value());
+      assertEquals(1.5, after.family("tidaldb_checkpoint_age_seconds").sample(PARTITION_0).value());
     }
   }
 
@@ -187,7 +238,7 @@ public abstract class MetricsTransportContract {
       List<ProtobufExposition.Family> families = ProtobufExposition.parse(response.body());
       Map<String, ProtobufExposition.Family> byName = families.stream()
           .collect(Collectors.toMap(ProtobufExposition.Family::name, f -> f));
-      assertEquals(Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok", "tidaldb_info"), byName.keySet());
+      assertEquals(EPHEMERAL_FAMILIES, byName.keySet());
       ProtobufExposition.Metric health = byName.get("tidaldb_health_ok").metrics().get(0);
       assertEquals(PARTITION_0, health.labels());
       assertEquals(1.0, health.value());
@@ -332,7 +383,7 @@ public abstract class MetricsTransportContract {
     host.counter("host.requests").increment();
     try (TidalDb db = builder().meterRegistry(host).open()) {
       ExpositionParser.Exposition parsed = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
-      assertEquals(Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok", "tidaldb_info"), parsed.families().keySet());
+      assertEquals(EPHEMERAL_FAMILIES, parsed.families().keySet());
       assertTrue(host.find("tidaldb.uptime").timeGauge() != null, "the host's registry has tidalDB's meters too");
     }
     assertEquals(List.of("host.requests"), host.getMeters().stream().map(m -> m.getId().getName())
