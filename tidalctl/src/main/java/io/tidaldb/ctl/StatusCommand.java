@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.CorruptionException;
+import io.tidaldb.LedgerSnapshotInfo;
+import io.tidaldb.Schema;
+import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
@@ -29,11 +32,14 @@ import picocli.CommandLine.Spec;
  * {@code tidalctl status --path <dir>}: what the home holds, from its files alone.
  *
  * <p>It lists the WAL's segments, reads the checkpoint, and reads the last segment (not the whole
- * log: {@code tidalctl wal verify} does that) to find the last sequence and a torn tail. It is fast
- * on a log of any size.
+ * log: {@code tidalctl wal verify} does that) to find the last sequence and a torn tail. It reads
+ * the stored schema and checks the ledger snapshot of the checkpoint whole (its size grows with the
+ * ledger, not with the log). Everything is read through the core's public readers
+ * ({@link Schema#storedIn}, {@link LedgerSnapshotInfo#read}); tidalctl knows no format itself.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, directories, lock.")
+    description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, ledger snapshot, stored"
+        + " schema, directories, lock.")
 final class StatusCommand implements Callable<Integer>, Reporting {
 
   @Mixin
@@ -95,6 +101,39 @@ final class StatusCommand implements Callable<Integer>, Reporting {
       }
     }
 
+    Optional<Schema> schema = Optional.empty();
+    try {
+      schema = Schema.storedIn(home);
+    } catch (CorruptionException e) {
+      errors.add(Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
+    } catch (UnsupportedFormatException e) {
+      errors.add(Problems.json(e));
+      exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
+    }
+
+    Optional<LedgerSnapshotInfo> snapshot = Optional.empty();
+    long checkpointSeq = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
+    Path snapshotFile = home.ledgerSnapshot(checkpointSeq);
+    if (checkpointSeq > 0 && Files.isRegularFile(snapshotFile)) {
+      try {
+        snapshot = Optional.of(LedgerSnapshotInfo.read(snapshotFile));
+      } catch (CorruptionException e) {
+        errors.add(Problems.json(e));
+        exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
+      } catch (UnsupportedFormatException e) {
+        errors.add(Problems.json(e));
+        exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
+      }
+    } else if (checkpointSeq > 0 && schema.isPresent()) {
+      ObjectNode missing = Output.object();
+      missing.put("kind", "missing_snapshot");
+      missing.put("file", snapshotFile.toString());
+      missing.put("detail", "the checkpoint at sequence " + checkpointSeq + " has no ledger snapshot: opening rebuilds"
+          + " the ledger from the log if the log still starts at sequence 1, and refuses otherwise");
+      warnings.add(missing);
+    }
+
     ObjectNode report = Output.object();
     report.put("version", BuildInfo.version());
     report.put("build_hash", BuildInfo.buildHash());
@@ -115,6 +154,35 @@ final class StatusCommand implements Callable<Integer>, Reporting {
     wal.put("wal_dir_bytes", directoryBytes(walDir));
     ArrayNode strangers = wal.putArray("unknown_files");
     unknown.forEach(p -> strangers.add(p.getFileName().toString()));
+    ObjectNode ledger = report.putObject("ledger");
+    if (snapshot.isPresent()) {
+      LedgerSnapshotInfo info = snapshot.get();
+      ObjectNode node = ledger.putObject("snapshot");
+      node.put("file", info.file().toString());
+      node.put("sequence", info.sequence());
+      node.put("entries", info.entries());
+      node.put("time", info.time().toString());
+      node.put("bytes", info.bytes());
+    } else {
+      ledger.putNull("snapshot");
+    }
+    ArrayNode snapshotFiles = ledger.putArray("snapshot_files");
+    home.ledgerSnapshots().forEach(p -> snapshotFiles.add(p.getFileName().toString()));
+    if (schema.isPresent()) {
+      ObjectNode node = report.putObject("schema");
+      node.put("file", home.schemaFile().toString());
+      ObjectNode signals = node.putObject("signals");
+      for (SignalSpec signal : schema.get().signals()) {
+        ObjectNode entry = signals.putObject(signal.name());
+        entry.put("id", signal.id());
+        entry.put("entity_kind", signal.entityKind().name().toLowerCase(java.util.Locale.ROOT));
+        entry.put("decay", signal.decay().toString());
+        ArrayNode windows = entry.putArray("windows");
+        signal.windows().forEach(w -> windows.add(w.name()));
+      }
+    } else {
+      report.putNull("schema");
+    }
     ObjectNode dirs = report.putObject("dirs");
     for (Map.Entry<TidalHome.Dir, Path> dir : home.paths().entrySet()) {
       dirs.put(dir.getKey().key(), dir.getValue().toString());

@@ -1,6 +1,10 @@
 package io.tidaldb.ctl;
 
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
 import io.tidaldb.TidalHome;
+import io.tidaldb.Window;
 import io.tidaldb.wal.Segment;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
@@ -20,6 +24,17 @@ import java.util.zip.CRC32C;
 /** Homes written by the core's WAL, and the damage a disk or a crash can do to them. */
 final class Homes {
 
+  /**
+   * The signals of the events {@link #write} puts in the log (type ids 0, 1 and 2): what a database
+   * opened on such a home must declare.
+   */
+  static final Schema SCHEMA = Schema.builder()
+      .signal("view", EntityKind.ITEM, DecaySpec.exponential(java.time.Duration.ofDays(7)))
+          .windows(Window.ONE_HOUR, Window.ALL_TIME).add()
+      .signal("like", EntityKind.ITEM, DecaySpec.permanent()).add()
+      .signal("follow", EntityKind.CREATOR, DecaySpec.permanent()).add()
+      .build();
+
   /** Small segments, so that a few dozen events span several of them. */
   static final long SEGMENT_SIZE = 1024;
 
@@ -37,6 +52,33 @@ final class Homes {
       }
     }
     return home;
+  }
+
+  /**
+   * Opens a database on a home that {@link #write} wrote, records {@code signals} more events, takes
+   * a checkpoint and closes: the home then has a stored schema and a ledger snapshot.
+   *
+   * @return the snapshot of the checkpoint
+   */
+  static Path checkpointed(TidalHome home, int signals) {
+    java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    try (io.tidaldb.TidalDb db = io.tidaldb.TidalDb.builder().dataDir(home.base()).schema(SCHEMA).open()) {
+      for (int i = 0; i < signals; i++) {
+        db.signal(SCHEMA.signals().get(i % 3).name(), 2000 + i, 1.0, at.plusSeconds(i));
+      }
+      return home.ledgerSnapshot(db.checkpoint());
+    }
+  }
+
+  /** Flips one byte of a file. */
+  static void flip(Path file, int offset) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[offset] ^= 0x21;
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The event written with sequence {@code i} by {@link #write}. */

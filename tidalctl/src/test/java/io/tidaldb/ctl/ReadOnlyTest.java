@@ -26,7 +26,13 @@ class ReadOnlyTest {
     TORN(home -> Homes.tearTail(home, 9)),
     CORRUPT(home -> Homes.flipByte(home, 32 + 64 + 44)),
     GARBAGE(home -> write(home.wal().resolve("junk.bin"), new byte[] {1, 2, 3})),
-    DAMAGED_CHECKPOINT(home -> write(Homes.checkpointFile(home), new byte[] {9, 9}));
+    DAMAGED_CHECKPOINT(home -> write(Homes.checkpointFile(home), new byte[] {9, 9})),
+    DATABASE(home -> Homes.checkpointed(home, 12)),
+    DAMAGED_SNAPSHOT(home -> Homes.flip(Homes.checkpointed(home, 12), 40)),
+    DAMAGED_SCHEMA(home -> {
+      Homes.checkpointed(home, 3);
+      Homes.flip(home.schemaFile(), 17);
+    });
 
     final Consumer<TidalHome> damage;
 
@@ -55,12 +61,12 @@ class ReadOnlyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Fixture.class, names = {"CLEAN", "TORN"})
+  @EnumSource(value = Fixture.class, names = {"CLEAN", "TORN", "DATABASE"})
   void everyCommand_whileALiveDatabaseHoldsTheHome_worksAndChangesNothing(Fixture fixture) {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalHome home = Homes.write(temp.path(), 30, 12);
       fixture.damage.accept(home);
-      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(Homes.SCHEMA).open()) {
         Map<String, String> before = snapshot(temp.path());
         for (List<String> command : COMMANDS) {
           String[] args = Stream.concat(command.stream(), Stream.of("--path", temp.path().toString())).toArray(String[]::new);

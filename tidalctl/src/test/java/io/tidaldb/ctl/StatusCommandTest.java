@@ -12,6 +12,7 @@ import io.tidaldb.testing.TempTidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusCommandTest {
@@ -43,12 +44,96 @@ class StatusCommandTest {
       }
       assertEquals(bytes, wal.get("wal_dir_bytes").asLong());
       assertEquals(0, wal.get("unknown_files").size());
+      assertTrue(status.get("ledger").get("snapshot").isNull(), "a log without a database's checkpoint has no snapshot");
+      assertTrue(status.get("schema").isNull());
       assertEquals(temp.path().toString(), status.get("dirs").get("base").asText());
       assertEquals(home.creators().toString(), status.get("dirs").get("creators").asText());
       assertFalse(status.get("in_use").asBoolean());
       assertEquals(0, status.get("warnings").size());
       assertEquals(0, status.get("errors").size());
     }
+  }
+
+  @Test
+  void status_ofAHomeWithACheckpointedLedger_reportsTheSnapshotAndTheStoredSchema() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 30, 12);
+      Path snapshot = Homes.checkpointed(home, 9);
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(0, result.exitCode(), result.toString());
+      JsonNode ledger = result.json().get("ledger");
+      assertEquals(snapshot.toString(), ledger.get("snapshot").get("file").asText());
+      assertEquals(39, ledger.get("snapshot").get("sequence").asLong());
+      assertEquals(39, result.json().get("wal").get("checkpoint_seq").asLong());
+      assertEquals(39, ledger.get("snapshot").get("entries").asLong(), "30 + 9 events on distinct entities");
+      assertEquals(Files.size(snapshot), ledger.get("snapshot").get("bytes").asLong());
+      assertTrue(Instant.parse(ledger.get("snapshot").get("time").asText()).isAfter(Instant.now().minusSeconds(600)));
+      assertEquals("[\"" + snapshot.getFileName() + "\"]", ledger.get("snapshot_files").toString());
+      JsonNode schema = result.json().get("schema");
+      assertEquals(home.schemaFile().toString(), schema.get("file").asText());
+      assertEquals(List.of("view", "like", "follow"), names(schema.get("signals")));
+      assertEquals(2, schema.get("signals").get("follow").get("id").asInt());
+      assertEquals("creator", schema.get("signals").get("follow").get("entity_kind").asText());
+      assertEquals("exponential(PT168H)", schema.get("signals").get("view").get("decay").asText());
+      assertEquals("[\"ONE_HOUR\",\"ALL_TIME\"]", schema.get("signals").get("view").get("windows").toString());
+      assertEquals(0, result.json().get("warnings").size());
+
+      String text = Cli.run("status", "--path", temp.path().toString(), "--format", "text").stdout();
+      assertTrue(text.lines().anyMatch(l -> l.matches("ledger\\.snapshot\\.sequence +39")), text);
+      assertTrue(text.lines().anyMatch(l -> l.matches("schema\\.signals\\.like\\.id +1")), text);
+    }
+  }
+
+  @Test
+  void status_withADamagedSnapshot_reportsTheErrorWithFileAndOffset_exitThree() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 10, 0);
+      Path snapshot = Homes.checkpointed(home, 5);
+      Homes.flip(snapshot, 50);
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
+      JsonNode status = result.json();
+      assertEquals("error", status.get("status").asText());
+      JsonNode error = status.get("errors").get(0);
+      assertEquals("corruption", error.get("kind").asText());
+      assertEquals(snapshot.toString(), error.get("file").asText());
+      assertTrue(error.get("offset").asLong() > 0, error.toString());
+      assertTrue(status.get("ledger").get("snapshot").isNull());
+      assertEquals(15, status.get("wal").get("checkpoint_seq").asLong(), "the rest of the report is still read");
+      assertEquals(3, status.get("schema").get("signals").size());
+    }
+  }
+
+  @Test
+  void status_withADamagedSchema_reportsTheError_exitThree() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 4, 0);
+      Homes.checkpointed(home, 2);
+      Homes.flip(home.schemaFile(), 20);
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
+      assertEquals(home.schemaFile().toString(), result.json().get("errors").get(0).get("file").asText());
+      assertTrue(result.json().get("schema").isNull());
+      assertEquals(6, result.json().get("ledger").get("snapshot").get("sequence").asLong());
+    }
+  }
+
+  @Test
+  void status_whenTheCheckpointsSnapshotIsMissing_warns() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 4, 0);
+      Files.delete(Homes.checkpointed(home, 2));
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(0, result.exitCode(), result.toString());
+      assertEquals("missing_snapshot", result.json().get("warnings").get(0).get("kind").asText());
+      assertTrue(result.json().get("ledger").get("snapshot").isNull());
+    }
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new java.util.ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test
@@ -173,7 +258,7 @@ class StatusCommandTest {
   void status_whileALiveDatabaseHoldsTheHome_reportsInUse() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Homes.write(temp.path(), 3, 0);
-      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(Homes.SCHEMA).open()) {
         Cli.Result result = Cli.run("status", "--path", temp.path().toString());
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.json().get("in_use").asBoolean());
