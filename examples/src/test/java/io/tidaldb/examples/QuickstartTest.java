@@ -1,30 +1,46 @@
 package io.tidaldb.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidaldb.LedgerSnapshotInfo;
+import io.tidaldb.Schema;
 import io.tidaldb.TidalHome;
 import io.tidaldb.testing.TempTidalHome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class QuickstartTest {
 
   @Test
-  void run_createsTheHome_reportsItHealthy_andReleasesIt() {
+  void run_recordsServesMetricsRanks_andASecondRunRecoversTheFirst() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("quickstart-home");
+      TidalHome home = TidalHome.at(dir);
+
       String first = run(dir);
-      assertTrue(first.contains("opened " + dir + ": healthy"), first);
-      for (TidalHome.Dir d : TidalHome.Dir.values()) {
-        assertTrue(TidalHome.at(dir).exists(d), d + " should exist after the quickstart");
-      }
-      assertFalse(TidalHome.at(dir).lockStatus().inUse(), "the quickstart must close its database");
+      assertTrue(first.contains("a new home: nothing to recover"), first);
+      assertTrue(first.contains("recorded 5,000 signals over 300 items; checkpoint at sequence 5,000"), first);
+      assertTrue(first.contains("metrics at http://127.0.0.1:"), first);
+      assertTrue(first.contains("  tidaldb_signal_writes_total{partition_id=\"0\",signal=\"view\"} "), first);
+      assertTrue(first.contains("  tidaldb_wal_sequence{partition_id=\"0\"} 5000.0"), first);
+      List<String> ranks = first.lines().filter(l -> l.matches(" +\\d+ +\\d+ +[0-9.]+ .*")).toList();
+      assertEquals(10, ranks.size(), first);
+      assertTrue(ranks.get(0).trim().startsWith("1 "), ranks.get(0));
+      assertFalse(home.lockStatus().inUse(), "the quickstart must close its database");
+      assertEquals(Optional.of(Quickstart.SCHEMA), Schema.storedIn(home));
+      assertEquals(5_000, LedgerSnapshotInfo.read(home.ledgerSnapshot(5_000)).sequence());
+
       String second = run(dir);
-      assertTrue(second.contains("opened " + dir + ": healthy"), "a second run reopens the same home: " + second);
+      assertTrue(second.contains("recovered 5,000 signals from earlier runs (sequences 1 to 5,000)"), second);
+      assertTrue(second.contains("checkpoint at sequence 10,000"), second);
+      assertEquals(List.of(home.ledgerSnapshot(10_000)), home.ledgerSnapshots(), "older snapshots are removed");
     }
   }
 
