@@ -358,6 +358,8 @@ public final class TidalDb implements AutoCloseable {
    * @throws UnsupportedOperationException for an ephemeral database, which keeps nothing on disk
    * @throws StorageException if the snapshot or {@code checkpoint.meta} cannot be written
    * @throws DatabaseClosedException if the database is closed
+   * @throws IllegalStateException if called from an action chained on a write's future that runs on
+   *     the log's writer thread
    */
   public long checkpoint() {
     requireOpen();

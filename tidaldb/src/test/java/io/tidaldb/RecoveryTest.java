@@ -331,6 +331,15 @@ class RecoveryTest {
         CompletionException e = assertThrows(CompletionException.class, chained::join);
         assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
         assertTrue(e.getCause().getMessage().contains("thenApplyAsync"), e.getCause().getMessage());
+        AtomicReference<Throwable> checkpoint = new AtomicReference<>();
+        db.signalAsync("view", 3L, 1.0, T0).thenAccept(seq -> {
+          if (Thread.currentThread().getName().equals("tidaldb-wal-writer")) {
+            checkpoint.set(assertThrows(IllegalStateException.class, db::checkpoint));
+          }
+        }).join();
+        if (checkpoint.get() != null) {
+          assertTrue(checkpoint.get().getMessage().contains("checkpoint() on the WAL's writer thread"));
+        }
       }
       assertTrue(seen, "an action should have run on the writer thread");
       long before = db.stats().lastSequence();

@@ -124,8 +124,14 @@ final class Checkpointer implements AutoCloseable {
    * @return the sequence it covers: every event up to it is in the snapshot
    * @throws DatabaseClosedException if the database is closed
    * @throws io.tidaldb.StorageException if a file cannot be written; the previous checkpoint is intact
+   * @throws IllegalStateException on the WAL's writer thread, which the checkpoint waits for
    */
   long checkpoint() {
+    if (wal.onWriterThread()) {
+      throw new IllegalStateException("checkpoint() on the WAL's writer thread (an action chained on a signal write's"
+          + " future without an executor runs there) would wait for that thread itself: chain it with an executor"
+          + " (thenRunAsync, thenApplyAsync, ...)");
+    }
     running.lock();
     try {
       if (closed) {
