@@ -61,6 +61,29 @@ class RecoveryTest {
     return reads;
   }
 
+  /** The README's example of a durable database, as written there. */
+  @Test
+  void readmeDurableExample_runs() {
+    Schema schema = SCHEMA;
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = TidalDb.builder()
+              .dataDir(temp.path())
+              .schema(schema)
+              .checkpointInterval(Duration.ofSeconds(30))
+              .open()) {
+        db.signal("view", 42L, 1.0, Instant.now());
+        long covered = db.checkpoint();
+        TidalDbStats stats = db.stats();
+        assertEquals(1, covered);
+        assertEquals(1, stats.totalSignalWrites());
+        assertEquals(1, stats.checkpoints());
+      }
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+        assertEquals(1, db.windowCount("view", 42L, Window.ALL_TIME));
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sync", "interval"})
   void reopenAfterCleanClose_restoresEveryScoreAndCount(String mode) {
