@@ -1,0 +1,71 @@
+package io.tidaldb.bench.peers;
+
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
+import io.tidaldb.Window;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+/**
+ * The one event stream every engine of the comparison writes: a skewed choice of items (a few are
+ * hot, most are not), three signal types, unit weights, timestamps one millisecond apart.
+ */
+final class EventStream {
+
+  static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
+  static final String[] SIGNALS = {"view", "like", "share"};
+  static final int ITEMS = 100_000;
+
+  /** The same three signals for tidalDB: exponential decay, every window, velocity. */
+  static final Schema SCHEMA = schema();
+
+  private final SplittableRandom random = new SplittableRandom(42);
+  private long n;
+
+  long entityId;
+  int signalTypeId;
+  float weight;
+  long timestampNanos;
+
+  /** Moves to the next event. */
+  void next() {
+    n++;
+    // Squaring a uniform draw skews it toward low ids: item 0 is the most popular.
+    double u = random.nextDouble();
+    entityId = (long) (u * u * ITEMS);
+    signalTypeId = random.nextInt(10) < 8 ? 0 : random.nextInt(2) + 1;
+    weight = 1.0f;
+    timestampNanos = START.getEpochSecond() * 1_000_000_000L + n * 1_000_000L;
+  }
+
+  Instant at() {
+    return Instant.ofEpochSecond(0, timestampNanos);
+  }
+
+  /** The event as RocksDB stores it: the same 24 bytes as a WAL event. */
+  byte[] value() {
+    return ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(entityId).putShort((short) signalTypeId).putShort((short) 0)
+        .putFloat(weight).putLong(timestampNanos).array();
+  }
+
+  /** A log-like key: the event's number, big-endian so that keys sort in write order. */
+  byte[] key() {
+    return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(n).array();
+  }
+
+  private static Schema schema() {
+    Schema.Builder builder = Schema.builder();
+    for (String name : SIGNALS) {
+      builder.signal(name, EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
+          .windows(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.SEVEN_DAYS, Window.ALL_TIME)
+          .velocity(true)
+          .add();
+    }
+    return builder.build();
+  }
+}

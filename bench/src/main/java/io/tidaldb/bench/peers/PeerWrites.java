@@ -1,0 +1,202 @@
+package io.tidaldb.bench.peers;
+
+import io.tidaldb.Durability;
+import io.tidaldb.SignalType;
+import io.tidaldb.TidalDb;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Durable writes of one event stream ({@link EventStream}) to tidalDB and to RocksDB, side by side,
+ * in events per second. Read each pair against {@code FsyncBaseline}, the disk's own limit.
+ *
+ * <ul>
+ *   <li>One event at a time, durable before the next: tidalDB {@code signal()} under {@code SYNC}
+ *       against RocksDB {@code put} with {@code sync=true}; with one and with eight writer threads
+ *       (both engines share fsyncs among concurrent writers).</li>
+ *   <li>Many events per fsync from one producer: tidalDB {@code signalAsync} pipelining
+ *       under {@code SYNC} against RocksDB write batches of {@value #BATCH} events with {@code sync=true}.</li>
+ *   <li>Handed to the operating system, fsynced later: tidalDB's interval mode against RocksDB
+ *       {@code put} with {@code sync=false}.</li>
+ * </ul>
+ *
+ * <p>RocksDB only stores each event (a 24-byte value under an 8-byte key); tidalDB also folds it
+ * into the decayed score and the window counts of its entity. The work per event is not the same,
+ * and favours RocksDB.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar PeerWrites -p dir=/var/lib/bench
+ * </pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class PeerWrites {
+
+  /** Events per RocksDB write batch and per tidalDB pipelining window. */
+  static final int BATCH = 1000;
+
+  /** Engines under test, each in its own fresh directory. */
+  @State(Scope.Benchmark)
+  public static class Engines {
+
+    /** A directory on the disk under test. */
+    @Param({"target/bench-peers"})
+    public String dir;
+
+    Path root;
+    TidalDb tidalSync;
+    TidalDb tidalInterval;
+    RocksDB rocks;
+    Options rocksOptions;
+    WriteOptions syncWrites;
+    WriteOptions bufferedWrites;
+
+    @Setup(Level.Trial)
+    public void open() throws IOException, RocksDBException {
+      root = Files.createTempDirectory(Files.createDirectories(Path.of(dir)), "peers-");
+      tidalSync = TidalDb.builder().dataDir(root.resolve("tidal-sync")).schema(EventStream.SCHEMA)
+          .durability(Durability.SYNC).open();
+      tidalInterval = TidalDb.builder().dataDir(root.resolve("tidal-interval")).schema(EventStream.SCHEMA)
+          .durability(Durability.interval(Duration.ofMillis(50))).open();
+      RocksDB.loadLibrary();
+      rocksOptions = new Options().setCreateIfMissing(true);
+      rocks = RocksDB.open(rocksOptions, root.resolve("rocksdb").toString());
+      syncWrites = new WriteOptions().setSync(true);
+      bufferedWrites = new WriteOptions().setSync(false);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      tidalSync.close();
+      tidalInterval.close();
+      syncWrites.close();
+      bufferedWrites.close();
+      rocks.close();
+      rocksOptions.close();
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Each writer thread's own position in the stream, and its signal handles. */
+  @State(Scope.Thread)
+  public static class Writer {
+    final EventStream events = new EventStream();
+    SignalType[] sync;
+    SignalType[] interval;
+
+    @Setup(Level.Trial)
+    public void handles(Engines engines) {
+      sync = handles(engines.tidalSync);
+      interval = handles(engines.tidalInterval);
+    }
+
+    private static SignalType[] handles(TidalDb db) {
+      SignalType[] handles = new SignalType[EventStream.SIGNALS.length];
+      for (int i = 0; i < handles.length; i++) {
+        handles[i] = db.signalType(EventStream.SIGNALS[i]);
+      }
+      return handles;
+    }
+  }
+
+  @Benchmark
+  public long tidaldbSyncOneAtATime(Writer w) {
+    w.events.next();
+    return w.sync[w.events.signalTypeId].record(w.events.entityId, w.events.weight, w.events.at());
+  }
+
+  @Benchmark
+  @Threads(8)
+  public long tidaldbSyncOneAtATime8Threads(Writer w) {
+    return tidaldbSyncOneAtATime(w);
+  }
+
+  @Benchmark
+  public void rocksdbSyncPut(Engines e, Writer w) throws RocksDBException {
+    w.events.next();
+    e.rocks.put(e.syncWrites, w.events.key(), w.events.value());
+  }
+
+  @Benchmark
+  @Threads(8)
+  public void rocksdbSyncPut8Threads(Engines e, Writer w) throws RocksDBException {
+    rocksdbSyncPut(e, w);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncPipelined(Writer w) {
+    return pipeline(w.sync, w.events);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void rocksdbSyncBatch(Engines e, Writer w) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (int i = 0; i < BATCH; i++) {
+        w.events.next();
+        batch.put(w.events.key(), w.events.value());
+      }
+      e.rocks.write(e.syncWrites, batch);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbIntervalPipelined(Writer w) {
+    return pipeline(w.interval, w.events);
+  }
+
+  @Benchmark
+  public long tidaldbIntervalOneAtATime(Writer w) {
+    w.events.next();
+    return w.interval[w.events.signalTypeId].record(w.events.entityId, w.events.weight, w.events.at());
+  }
+
+  @Benchmark
+  public void rocksdbBufferedPut(Engines e, Writer w) throws RocksDBException {
+    w.events.next();
+    e.rocks.put(e.bufferedWrites, w.events.key(), w.events.value());
+  }
+
+  /** Keeps {@value #BATCH} writes in flight from one thread, then waits for the last. */
+  private static long pipeline(SignalType[] handles, EventStream events) {
+    CompletableFuture<Long> last = null;
+    for (int i = 0; i < BATCH; i++) {
+      events.next();
+      last = handles[events.signalTypeId].recordAsync(events.entityId, events.weight, events.at());
+    }
+    return last.join();
+  }
+}
