@@ -60,7 +60,6 @@ final class Checkpointer implements AutoCloseable {
   private volatile long completed;
   private volatile long totalNanos;
   private volatile long failures;
-  private volatile long lastPauseNanos;
 
   Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
       String partitionId) {
@@ -176,7 +175,6 @@ final class Checkpointer implements AutoCloseable {
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
     completed = completed + 1;
-    lastPauseNanos = pause;
     LOG.log(System.Logger.Level.DEBUG, () -> "checkpoint at sequence " + sequence + ": " + header.entries()
         + " entries, " + header.bytes() + " bytes in " + file.getFileName() + ", " + segments
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
@@ -247,10 +245,6 @@ final class Checkpointer implements AutoCloseable {
 
   long failures() {
     return failures;
-  }
-
-  long lastPauseNanos() {
-    return lastPauseNanos;
   }
 
   /** Stops the periodic thread, waits for a checkpoint under way, and refuses later ones. Idempotent. */

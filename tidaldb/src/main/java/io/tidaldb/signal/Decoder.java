@@ -22,10 +22,6 @@ final class Decoder {
     this.buffer = ByteBuffer.wrap(bytes, 0, limit).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  Path file() {
-    return file;
-  }
-
   int position() {
     return position;
   }
