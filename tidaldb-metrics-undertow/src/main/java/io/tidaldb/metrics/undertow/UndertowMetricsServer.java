@@ -43,9 +43,12 @@ final class UndertowMetricsServer implements MetricsServer {
   private final XnioWorker worker;
   private final InetSocketAddress address;
   private final long shutdownNanos;
+  private final ThreadGroup threads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private UndertowMetricsServer(Undertow undertow, XnioWorker worker, InetSocketAddress address, long shutdownNanos) {
+  private UndertowMetricsServer(Undertow undertow, XnioWorker worker, ThreadGroup threads, InetSocketAddress address,
+      long shutdownNanos) {
+    this.threads = threads;
     this.undertow = undertow;
     this.worker = worker;
     this.address = address;
@@ -53,7 +56,10 @@ final class UndertowMetricsServer implements MetricsServer {
   }
 
   static UndertowMetricsServer start(MetricsServerSpec spec) throws IOException {
-    XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+    // A group of our own, so that close() can wait for the worker's threads themselves: XNIO signals
+    // termination from its last I/O thread a moment before that thread ends.
+    ThreadGroup threads = new ThreadGroup(spec.threadNamePrefix());
+    XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(threads, OptionMap.builder()
         .set(Options.WORKER_NAME, spec.threadNamePrefix())
         .set(Options.THREAD_DAEMON, true)
         .set(Options.WORKER_IO_THREADS, IO_THREADS)
@@ -70,14 +76,14 @@ final class UndertowMetricsServer implements MetricsServer {
     try {
       undertow.start();
     } catch (RuntimeException e) {
-      terminate(worker, 0);
+      terminate(worker, threads, 0);
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
       throw e;
     }
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new UndertowMetricsServer(undertow, worker, bound, spec.shutdownTimeout().toNanos());
+    return new UndertowMetricsServer(undertow, worker, threads, bound, spec.shutdownTimeout().toNanos());
   }
 
   /** Method, path and {@code Accept} in; status, headers and body out. */
@@ -106,17 +112,26 @@ final class UndertowMetricsServer implements MetricsServer {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       undertow.stop();
-      terminate(worker, shutdownNanos);
+      terminate(worker, threads, shutdownNanos);
     }
   }
 
   /** Lets the worker finish for {@code graceNanos}, then interrupts it, and waits (bounded) for its threads to end. */
-  private static void terminate(XnioWorker worker, long graceNanos) {
+  private static void terminate(XnioWorker worker, ThreadGroup threads, long graceNanos) {
     worker.shutdown();
     try {
       if (!worker.awaitTermination(graceNanos, TimeUnit.NANOSECONDS)) {
         worker.shutdownNow();
         worker.awaitTermination(TERMINATION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERMINATION_GRACE_MILLIS);
+      Thread[] alive = new Thread[threads.activeCount() + 8];
+      int count = threads.enumerate(alive);
+      for (int i = 0; i < count; i++) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          alive[i].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
       }
     } catch (InterruptedException e) {
       worker.shutdownNow();
