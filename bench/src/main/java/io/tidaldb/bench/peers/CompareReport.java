@@ -96,11 +96,15 @@ public final class CompareReport {
         Double.isNaN(oneAtATime) || Double.isNaN(fsync24) ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * oneAtATime / fsync24)));
     out.append("| reads (ns per read) | entities | tidalDB `decayScore` | `ConcurrentHashMap.get` of a precomputed `Double` | tidalDB / map |\n"
         + "|---|---:|---:|---:|---:|\n");
-    for (String entities : List.of("10000", "1000000")) {
-      double tidal = score(results, "PeerReads.tidaldbDecayScore[entities=" + entities + "]");
-      double map = score(results, "PeerReads.concurrentHashMapGet[entities=" + entities + "]");
-      out.append(String.format(Locale.ROOT, "| random entity, same order for both | %,d | %s | %s | %s |%n",
-          Long.parseLong(entities), nanos(tidal), nanos(map), ratio(tidal, map)));
+    for (String order : List.of("uniform", "zipf")) {
+      for (String entities : List.of("10000", "1000000")) {
+        String params = "[entities=" + entities + "][order=" + order + "]";
+        double tidal = score(results, "PeerReads.tidaldbDecayScore" + params);
+        double map = score(results, "PeerReads.concurrentHashMapGet" + params);
+        out.append(String.format(Locale.ROOT, "| %s, same order for both | %,d | %s | %s | %s |%n",
+            order.equals("zipf") ? "Zipf-skewed entities" : "uniformly random entity", Long.parseLong(entities),
+            nanos(tidal), nanos(map), ratio(tidal, map)));
+      }
     }
     return out.toString();
   }

@@ -2,6 +2,7 @@ package io.tidaldb.bench.peers;
 
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.ReadOrder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A decayed-score read against the floor for an in-memory read: a {@code ConcurrentHashMap} that
  * holds each entity's score, already computed, as a boxed {@code Double} (what an application would
- * keep if it did the math elsewhere). Same entities, same random order, side by side.
+ * keep if it did the math elsewhere). Same entities, same order ({@link ReadOrder}: uniformly at
+ * random, or Zipf-skewed), side by side.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar PeerReads
@@ -43,13 +45,17 @@ public class PeerReads {
   @Param({"10000", "1000000"})
   public int entities;
 
+  /** {@code uniform} or {@code zipf}: see {@link ReadOrder}. */
+  @Param({"uniform", "zipf"})
+  public String order;
+
   private static final Instant NOW = EventStream.START.plusSeconds(3600);
   private static final int MASK = (1 << 16) - 1;
 
   private TidalDb db;
   private SignalType view;
   private ConcurrentHashMap<Long, Double> map;
-  private long[] order;
+  private long[] reads;
   private int next;
 
   @Setup(Level.Trial)
@@ -66,10 +72,7 @@ public class PeerReads {
       view.record(ids[i], 1.0, NOW.minusSeconds(random.nextInt(3600)));
       map.put(ids[i], view.decayScore(ids[i], NOW));
     }
-    order = new long[MASK + 1];
-    for (int i = 0; i <= MASK; i++) {
-      order[i] = ids[random.nextInt(entities)];
-    }
+    reads = ReadOrder.of(order, ids, MASK + 1, 3);
   }
 
   @TearDown(Level.Trial)
@@ -79,11 +82,11 @@ public class PeerReads {
 
   @Benchmark
   public double tidaldbDecayScore() {
-    return view.decayScore(order[next++ & MASK], NOW);
+    return view.decayScore(reads[next++ & MASK], NOW);
   }
 
   @Benchmark
   public double concurrentHashMapGet() {
-    return map.get(order[next++ & MASK]);
+    return map.get(reads[next++ & MASK]);
   }
 }

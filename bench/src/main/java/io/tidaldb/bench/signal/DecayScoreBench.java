@@ -2,6 +2,7 @@ package io.tidaldb.bench.signal;
 
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.ReadOrder;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,9 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One decayed-score read of an entity picked from {@code entities} loaded ones (a different one each
- * call, so that the caches see a realistic spread). Targets: median at most 50 ns. In sample mode
- * each call is timed with {@code System.nanoTime()}, whose cost {@link #baseline()} shows.
+ * One decayed-score read of an entity picked from {@code entities} loaded ones, in {@link ReadOrder}
+ * (uniformly at random, or Zipf-skewed). Targets: median at most 50 ns. In sample mode each call is
+ * timed with {@code System.nanoTime()}, whose cost {@link #baseline()} shows.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar DecayScoreBench -bm avgt,sample
@@ -39,6 +40,12 @@ public class DecayScoreBench {
   @Param({"10000", "1000000"})
   public int entities;
 
+  /** {@code uniform} or {@code zipf}: see {@link ReadOrder}. */
+  @Param({"uniform", "zipf"})
+  public String order;
+
+  private static final int READS = 1 << 20;
+
   private TidalDb db;
   private SignalType view;
   private long[] ids;
@@ -48,8 +55,9 @@ public class DecayScoreBench {
   @Setup(Level.Trial)
   public void load() {
     db = BenchSchema.open(entities * 2L);
-    ids = BenchSchema.ids(entities, 1);
-    BenchSchema.load(db, ids, 4);
+    long[] loaded = BenchSchema.ids(entities, 1);
+    BenchSchema.load(db, loaded, 4);
+    ids = ReadOrder.of(order, loaded, READS, 3);
     view = db.signalType("view");
     at = BenchSchema.NOW;
   }

@@ -2,6 +2,7 @@ package io.tidaldb.bench.signal;
 
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.ReadOrder;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Scoring 200 candidates for ranking with one {@code decayScores} call; each call takes the next 200
- * of the loaded entities. Target: at most 5 µs.
+ * of a sequence of reads in {@link ReadOrder} (uniformly at random, or Zipf-skewed, which may repeat
+ * a candidate). Target: at most 5 µs.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar RankCandidatesBench -bm avgt,sample
@@ -40,6 +42,12 @@ public class RankCandidatesBench {
   @Param({"10000", "1000000"})
   public int entities;
 
+  /** {@code uniform} or {@code zipf}: see {@link ReadOrder}. */
+  @Param({"uniform", "zipf"})
+  public String order;
+
+  private static final int READS = 1 << 20;
+
   private TidalDb db;
   private SignalType view;
   private long[][] batches;
@@ -50,8 +58,9 @@ public class RankCandidatesBench {
   @Setup(Level.Trial)
   public void load() {
     db = BenchSchema.open(entities * 2L);
-    long[] ids = BenchSchema.ids(entities, 1);
-    BenchSchema.load(db, ids, 4);
+    long[] loaded = BenchSchema.ids(entities, 1);
+    BenchSchema.load(db, loaded, 4);
+    long[] ids = ReadOrder.of(order, loaded, READS, 3);
     view = db.signalType("view");
     batches = new long[ids.length / CANDIDATES][CANDIDATES];
     for (int b = 0; b < batches.length; b++) {
