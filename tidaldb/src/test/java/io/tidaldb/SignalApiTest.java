@@ -211,6 +211,27 @@ class SignalApiTest {
   }
 
   @Test
+  void decayScores_ofRepeatedAndUnseenCandidates_readEachLikeDecayScore() {
+    ManualClock clock = ManualClock.at(T0);
+    try (TidalDb db = open(clock)) {
+      SignalType view = db.signalType("view");
+      view.record(5L, 2.0, T0.minus(Duration.ofHours(1)));
+      view.record(Long.MIN_VALUE, 3.0, T0);
+      long[] ids = {5L, 6L, 5L, Long.MIN_VALUE, 0L, 5L};
+      double[] out = new double[ids.length + 1];
+      out[ids.length] = -1;
+      view.decayScores(ids, T0, out);
+      double five = view.decayScore(5L, T0);
+      assertTrue(five > 0 && five < 2.0);
+      assertArrayEquals(new double[] {five, 0.0, five, 3.0, 0.0, five, -1}, out, "the element after the ids is left alone");
+      double[] none = {-1};
+      view.decayScores(new long[0], T0, none);
+      assertArrayEquals(new double[] {-1}, none);
+      view.decayScores(new long[0], T0, new double[0]);
+    }
+  }
+
+  @Test
   void signalType_recordsAndReadsLikeTheNamedMethods() {
     ManualClock clock = ManualClock.at(T0);
     try (TidalDb db = open(clock)) {

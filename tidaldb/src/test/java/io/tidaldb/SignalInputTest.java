@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,6 +160,14 @@ class SignalInputTest {
     assertRejected(() -> db.decayScores("view", new long[3], T0, new double[2]), "out holds 2 scores", "3 entity ids");
     assertRejected(() -> db.decayScores("view", null, T0, new double[2]), "give an array of entity ids");
     assertRejected(() -> view.decayScores(new long[2], T0, null), "give an array of entity ids");
+  }
+
+  @Test
+  void decayScores_withAShortOut_writesNothing() {
+    db.signal("view", 1L, 1.0, T0);
+    double[] out = {-1, -1};
+    assertRejected(() -> view.decayScores(new long[] {1L, 1L, 1L}, T0, out), "out holds 2 scores", "3 entity ids");
+    assertArrayEquals(new double[] {-1, -1}, out);
   }
 
   @Test

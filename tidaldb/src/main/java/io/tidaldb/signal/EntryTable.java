@@ -100,6 +100,43 @@ final class EntryTable {
     return size;
   }
 
+  /**
+   * Loads the index lines of the four slots from {@code hash}'s home, which {@link #tagged} reads
+   * next: a batched read does this for every candidate first, so that the candidates' cache misses
+   * overlap. Returns the home slot and the slot three after it, OR-ed: 0 only if the home slot is
+   * empty, and so the key absent. Safe under an optimistic stamp.
+   */
+  int home(long hash) {
+    Index ix = index;
+    int i = (int) hash;
+    return ix.refs[i & ix.mask] | ix.refs[(i + 3) & ix.mask];
+  }
+
+  /**
+   * The entry named by the first of the four slots from {@code hash}'s home that carries its tag,
+   * or -1: most likely the key's entry (a key nearly always sits within four slots of its home),
+   * found without reading any entry and without a branch on which slot it is, so that a batched
+   * read does not stall on mispredicted probes. A wrong guess (another key with the same tag, a slot
+   * past an empty one) is caught by comparing the entry's id, and -1 does not prove the key absent:
+   * the caller then runs {@link #find}. Safe under an optimistic stamp.
+   */
+  int tagged(long hash) {
+    Index ix = index;
+    int[] refs = ix.refs;
+    int mask = ix.mask;
+    int tag = tag(hash);
+    int i = (int) hash;
+    int r0 = refs[i & mask];
+    int r1 = refs[(i + 1) & mask];
+    int r2 = refs[(i + 2) & mask];
+    int r3 = refs[(i + 3) & mask];
+    int ref = r3 >>> 24 == tag ? r3 : 0;
+    ref = r2 >>> 24 == tag ? r2 : ref;
+    ref = r1 >>> 24 == tag ? r1 : ref;
+    ref = r0 >>> 24 == tag ? r0 : ref;
+    return entryOf(ref);
+  }
+
   /** The entry number of {@code key}, or -1. Safe under an optimistic stamp. */
   int find(long key, long hash) {
     Index ix = index;
@@ -135,6 +172,24 @@ final class EntryTable {
     }
     long[] chunk = chunks[c];
     return chunk != null && ((d & CHUNK_MASK) + 1) * HOT_STRIDE <= chunk.length ? chunk : null;
+  }
+
+  /**
+   * Copies entry {@code d}'s id, last and score bits to {@code into[at]}, {@code into[at + 1]} and
+   * {@code into[at + 2]}: what a score read needs, loaded together. Zeros for a torn read.
+   */
+  void readHot(int d, long[] into, int at) {
+    long[] chunk = hotChunk(d);
+    if (chunk == null) {
+      into[at] = 0;
+      into[at + 1] = 0;
+      into[at + 2] = 0;
+      return;
+    }
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    into[at] = chunk[o + ID];
+    into[at + 1] = chunk[o + LAST];
+    into[at + 2] = chunk[o + SCORE];
   }
 
   long readLong(int d, int field) {

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SignalLedger {
 
+  /** At most 64, so that a batched read marks the stripes it touched in one {@code long}. */
   static final int MAX_STRIPES = 64;
   /**
    * A small bound gets fewer stripes, so that a full ledger has entries to evict in every stripe
@@ -32,6 +33,8 @@ final class SignalLedger {
 
   private final SignalLayout[] layouts;
   private final Stripe[] stripes;
+  /** {@code tablesByType[typeId][stripe]}: a signal's table in each stripe, for batched reads. */
+  private final EntryTable[][] tablesByType;
   private final int stripeMask;
   private final AtomicLong entries = new AtomicLong();
 
@@ -49,10 +52,20 @@ final class SignalLedger {
       stripes[i] = new Stripe(this.layouts, entries, maxEntries, i);
     }
     this.stripeMask = count - 1;
+    this.tablesByType = new EntryTable[this.layouts.length][count];
+    for (int typeId = 0; typeId < this.layouts.length; typeId++) {
+      for (int i = 0; i < count; i++) {
+        tablesByType[typeId][i] = stripes[i].tables[typeId];
+      }
+    }
+  }
+
+  private int stripeIndex(int typeId, long hash) {
+    return ((int) (hash >>> 40) + typeId) & stripeMask;
   }
 
   private Stripe stripe(int typeId, long hash) {
-    return stripes[((int) (hash >>> 40) + typeId) & stripeMask];
+    return stripes[stripeIndex(typeId, hash)];
   }
 
   /**
@@ -100,10 +113,93 @@ final class SignalLedger {
     }
   }
 
-  /** The decayed scores of {@code ids[i]} into {@code out[i]}. */
+  /**
+   * The decayed scores of {@code ids[i]} into {@code out[i]}, as {@link #decayScore} would read them
+   * one by one, in blocks of {@value ScoreBatch#SIZE}; {@code out} is at least as long as {@code ids}.
+   */
   void decayScores(int typeId, long[] ids, long atNanos, double[] out) {
-    for (int i = 0; i < ids.length; i++) {
-      out[i] = decayScore(typeId, ids[i], atNanos);
+    ScoreBatch batch = ScoreBatch.forThisThread();
+    for (int from = 0; from < ids.length; from += ScoreBatch.SIZE) {
+      decayScores(typeId, ids, from, Math.min(ids.length, from + ScoreBatch.SIZE), atNanos, out, batch);
+    }
+  }
+
+  /**
+   * One block of a batched read, in passes over all its candidates, so that the cache misses of
+   * different candidates overlap instead of following one another. A single read's misses depend
+   * on each other: the index slot names the hot record, and which slot holds the key is a branch on
+   * loaded data, so a mispredicted probe waits for memory. Here:
+   * <ol>
+   *   <li>hash every candidate, find its stripe, take each stripe's optimistic stamp once;
+   *   <li>load the index line(s) of every candidate's first four slots ({@link EntryTable#home});
+   *   <li>on those cached lines, pick the entry the first slot with the key's tag names, without a
+   *       branch ({@link EntryTable#tagged});
+   *   <li>copy every such entry's hot record, id, last and score ({@link EntryTable#readHot});
+   *   <li>where the copied id is the candidate's, compute the score from the copy; the others (a key
+   *       further than four slots from its home, a tag shared with another key, an absent key) get a
+   *       full probe ({@link EntryTable#find}), after the rest;
+   *   <li>validate each stripe's stamp once. The candidates of a stripe that a write got in the way
+   *       of are read again one by one ({@link #decayScore}: optimistic, then under the read lock).
+   * </ol>
+   * Every value read before the validation may be torn; the reads are written not to throw or loop
+   * on one (as {@link EntryTable} promises), and a torn value is discarded by the failed validation.
+   */
+  private void decayScores(int typeId, long[] ids, int from, int to, long atNanos, double[] out, ScoreBatch batch) {
+    EntryTable[] tables = tablesByType[typeId];
+    long[] hashes = batch.hashes;
+    int[] stripeOf = batch.stripes;
+    int[] entries = batch.entries;
+    long[] records = batch.records;
+    long[] stamps = batch.stamps;
+    int n = to - from;
+    long seen = 0;
+    for (int k = 0; k < n; k++) {
+      long hash = EntryTable.hash(ids[from + k]);
+      int s = stripeIndex(typeId, hash);
+      if ((seen & 1L << s) == 0) {
+        seen |= 1L << s;
+        stamps[s] = stripes[s].lock.tryOptimisticRead();
+      }
+      hashes[k] = hash;
+      stripeOf[k] = s;
+    }
+    for (int k = 0; k < n; k++) {
+      entries[k] = tables[stripeOf[k]].home(hashes[k]);
+    }
+    for (int k = 0; k < n; k++) {
+      entries[k] = entries[k] == 0 ? -1 : tables[stripeOf[k]].tagged(hashes[k]);
+    }
+    for (int k = 0; k < n; k++) {
+      tables[stripeOf[k]].readHot(entries[k], records, 3 * k);
+    }
+    SignalLayout layout = layouts[typeId];
+    int misled = 0;
+    for (int k = 0; k < n; k++) {
+      if (entries[k] >= 0 && records[3 * k] == ids[from + k]) {
+        out[from + k] = layout.readAt(Double.longBitsToDouble(records[3 * k + 2]), records[3 * k + 1], atNanos);
+      } else {
+        entries[misled++] = k;
+      }
+    }
+    for (int j = 0; j < misled; j++) {
+      int k = entries[j];
+      EntryTable table = tables[stripeOf[k]];
+      int d = table.find(ids[from + k], hashes[k]);
+      out[from + k] = d < 0 ? 0 : table.readScore(d, atNanos);
+    }
+    long failed = 0;
+    for (long left = seen; left != 0; left &= left - 1) {
+      int s = Long.numberOfTrailingZeros(left);
+      if (!stripes[s].lock.validate(stamps[s])) {
+        failed |= 1L << s;
+      }
+    }
+    if (failed != 0) {
+      for (int k = 0; k < n; k++) {
+        if ((failed & 1L << stripeOf[k]) != 0) {
+          out[from + k] = decayScore(typeId, ids[from + k], atNanos);
+        }
+      }
     }
   }
 
