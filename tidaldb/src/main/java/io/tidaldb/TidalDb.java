@@ -291,7 +291,11 @@ public final class TidalDb implements AutoCloseable {
 
   /**
    * The decayed scores of many entities at once, for ranking candidates: {@code out[i]} receives
-   * the score of {@code entityIds[i]}, as {@link #decayScore} would return it.
+   * the score of {@code entityIds[i]}, as {@link #decayScore} would return it. Prefer it to a loop
+   * of {@link #decayScore} when the entries may not be in the CPU's caches (a large ledger): it
+   * reads all candidates' entries together, so that their memory accesses overlap. Ids may repeat
+   * or be unknown (they read 0); elements of {@code out} past {@code entityIds.length} are left as
+   * they are.
    *
    * @param name a signal the schema declares
    * @param entityIds the entities
