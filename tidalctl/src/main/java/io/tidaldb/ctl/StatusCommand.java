@@ -22,11 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tidalctl status --path <dir>}: what the home holds, from its files alone.
@@ -40,21 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, ledger snapshot, stored"
         + " schema, directories, lock.")
-final class StatusCommand implements Callable<Integer>, Reporting {
-
-  @Mixin
-  HomeOption homeOption;
-
-  @Mixin
-  OutputOptions outputOptions;
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public OutputOptions outputOptions() {
-    return outputOptions;
-  }
+final class StatusCommand extends HomeCommand {
 
   @Override
   public Integer call() {
@@ -191,7 +173,7 @@ final class StatusCommand implements Callable<Integer>, Reporting {
     lock.ownerPid().ifPresent(pid -> report.put("in_use_pid", pid));
     report.set("warnings", warnings);
     report.set("errors", errors);
-    Output.of(spec, outputOptions).report(report);
+    output().report(report);
     return exitCode;
   }
 
