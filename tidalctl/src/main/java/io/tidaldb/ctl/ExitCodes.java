@@ -10,7 +10,7 @@ final class ExitCodes {
 
   /** The command did what was asked (an empty home and a torn tail included). */
   static final int OK = 0;
-  /** The home cannot be read: it is missing, not a directory, or unreadable. */
+  /** The home cannot be read: it is missing, not a directory, unreadable, or written by a newer tidalDB. */
   static final int HOME_UNREADABLE = 1;
   /** The command line is wrong. */
   static final int USAGE = 2;
@@ -22,7 +22,7 @@ final class ExitCodes {
   /** The list shown under "Exit codes:" in every command's help. */
   static final String[] HELP_LIST = {
       OK + ":ok (an empty home and a torn WAL tail included)",
-      HOME_UNREADABLE + ":the home cannot be read (missing, not a directory, unreadable)",
+      HOME_UNREADABLE + ":the home cannot be read (missing, not a directory, unreadable, or from a newer tidalDB)",
       USAGE + ":usage error",
       CORRUPTION + ":corruption found",
       INTERNAL + ":internal error",

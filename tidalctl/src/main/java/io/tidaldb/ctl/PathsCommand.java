@@ -5,11 +5,7 @@ import io.tidaldb.TidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tidalctl paths --path <dir>}: the six directories of the home's layout, and which exist.
@@ -17,21 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "paths", mixinStandardHelpOptions = true,
     description = "Prints the home's directory layout and which of its directories exist.")
-final class PathsCommand implements Callable<Integer>, Reporting {
-
-  @Mixin
-  HomeOption homeOption;
-
-  @Mixin
-  OutputOptions outputOptions;
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public OutputOptions outputOptions() {
-    return outputOptions;
-  }
+final class PathsCommand extends HomeCommand {
 
   @Override
   public Integer call() {
@@ -45,7 +27,7 @@ final class PathsCommand implements Callable<Integer>, Reporting {
     }
     ObjectNode exists = report.putObject("exists");
     home.existence().forEach((dir, present) -> exists.put(dir.key(), present));
-    Output.of(spec, outputOptions).report(report);
+    output().report(report);
     return ExitCodes.OK;
   }
 }

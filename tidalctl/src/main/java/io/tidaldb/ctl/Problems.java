@@ -1,10 +1,13 @@
 package io.tidaldb.ctl;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.wal.WalProblem;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** How problems found in a home's files appear in reports and decide the exit code. One home for both. */
 final class Problems {
@@ -67,5 +70,50 @@ final class Problems {
       case ExitCodes.CORRUPTION -> 2;
       default -> 3;
     };
+  }
+
+  /**
+   * The problems a report found while reading a home, in {@code errors} and {@code warnings}, and
+   * the exit code they call for together.
+   */
+  static final class Findings {
+    final ArrayNode warnings = Output.JSON.createArrayNode();
+    final ArrayNode errors = Output.JSON.createArrayNode();
+    private int exitCode = ExitCodes.OK;
+
+    /**
+     * Reads one file of the home; a damaged file or one from a newer tidalDB becomes an entry in
+     * {@code errors} (and the exit code it calls for) instead of ending the report.
+     */
+    <T> Optional<T> read(Supplier<Optional<T>> reader) {
+      try {
+        return reader.get();
+      } catch (CorruptionException e) {
+        error(json(e), ExitCodes.CORRUPTION);
+      } catch (UnsupportedFormatException e) {
+        error(json(e), ExitCodes.HOME_UNREADABLE);
+      }
+      return Optional.empty();
+    }
+
+    /** A problem of the WAL: a torn tail is a warning, the rest are errors. */
+    ObjectNode add(WalProblem problem) {
+      ObjectNode node = json(problem);
+      if (Problems.exitCode(problem) == ExitCodes.OK) {
+        warnings.add(node);
+      } else {
+        error(node, Problems.exitCode(problem));
+      }
+      return node;
+    }
+
+    void error(ObjectNode problem, int code) {
+      errors.add(problem);
+      exitCode = worst(exitCode, code);
+    }
+
+    int exitCode() {
+      return exitCode;
+    }
   }
 }

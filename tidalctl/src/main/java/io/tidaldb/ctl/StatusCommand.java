@@ -3,13 +3,11 @@ package io.tidaldb.ctl;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.BuildInfo;
-import io.tidaldb.CorruptionException;
 import io.tidaldb.LedgerSnapshotInfo;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
-import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.Segment;
@@ -22,11 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tidalctl status --path <dir>}: what the home holds, from its files alone.
@@ -40,21 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, ledger snapshot, stored"
         + " schema, directories, lock.")
-final class StatusCommand implements Callable<Integer>, Reporting {
-
-  @Mixin
-  HomeOption homeOption;
-
-  @Mixin
-  OutputOptions outputOptions;
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public OutputOptions outputOptions() {
-    return outputOptions;
-  }
+final class StatusCommand extends HomeCommand {
 
   @Override
   public Integer call() {
@@ -63,81 +43,46 @@ final class StatusCommand implements Callable<Integer>, Reporting {
     if (Files.exists(walDir) && !Files.isDirectory(walDir)) {
       throw CliFailure.homeUnreadable("not_a_directory", walDir, walDir + " should be the WAL directory but is a file");
     }
-    ArrayNode warnings = Output.JSON.createArrayNode();
-    ArrayNode errors = Output.JSON.createArrayNode();
-    int exitCode = ExitCodes.OK;
+    Problems.Findings findings = new Problems.Findings();
 
     List<Segment> segments = WalSegments.list(walDir);
     List<Path> unknown = WalSegments.unknownFiles(walDir);
     TidalHome.LockStatus lock = home.lockStatus();
 
-    Optional<CheckpointMeta> checkpoint = Optional.empty();
-    try {
-      checkpoint = CheckpointMeta.read(walDir);
-    } catch (CorruptionException e) {
-      errors.add(Problems.json(e));
-      exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
-    } catch (UnsupportedFormatException e) {
-      errors.add(Problems.json(e));
-      exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
-    }
+    Optional<CheckpointMeta> checkpoint = findings.read(() -> CheckpointMeta.read(walDir));
 
     long lastSeq = 0;
     if (!segments.isEmpty()) {
       ScanResult tail = WalReader.of(walDir).scan(segments.get(segments.size() - 1).firstSequence(), Long.MAX_VALUE, batch -> {});
       lastSeq = tail.lastSequence();
-      if (tail.problem().isPresent()) {
-        var problem = tail.problem().get();
-        ObjectNode node = Problems.json(problem);
-        if (Problems.exitCode(problem) == ExitCodes.OK) {
-          if (lock.inUse()) {
-            node.put("note", "the home is in use: its newest batch may still be being written");
-          }
-          warnings.add(node);
-        } else {
-          errors.add(node);
+      tail.problem().ifPresent(problem -> {
+        ObjectNode node = findings.add(problem);
+        if (Problems.exitCode(problem) == ExitCodes.OK && lock.inUse()) {
+          node.put("note", "the home is in use: its newest batch may still be being written");
         }
-        exitCode = Problems.worst(exitCode, Problems.exitCode(problem));
-      }
+      });
     }
 
-    Optional<Schema> schema = Optional.empty();
-    try {
-      schema = Schema.storedIn(home);
-    } catch (CorruptionException e) {
-      errors.add(Problems.json(e));
-      exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
-    } catch (UnsupportedFormatException e) {
-      errors.add(Problems.json(e));
-      exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
-    }
+    Optional<Schema> schema = findings.read(() -> Schema.storedIn(home));
 
     Optional<LedgerSnapshotInfo> snapshot = Optional.empty();
     long checkpointSeq = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
     Path snapshotFile = home.ledgerSnapshot(checkpointSeq);
     if (checkpointSeq > 0 && Files.isRegularFile(snapshotFile)) {
-      try {
-        snapshot = Optional.of(LedgerSnapshotInfo.read(snapshotFile));
-      } catch (CorruptionException e) {
-        errors.add(Problems.json(e));
-        exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
-      } catch (UnsupportedFormatException e) {
-        errors.add(Problems.json(e));
-        exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
-      }
+      snapshot = findings.read(() -> Optional.of(LedgerSnapshotInfo.read(snapshotFile)));
     } else if (checkpointSeq > 0 && schema.isPresent()) {
       ObjectNode missing = Output.object();
       missing.put("kind", "missing_snapshot");
       missing.put("file", snapshotFile.toString());
       missing.put("detail", "the checkpoint at sequence " + checkpointSeq + " has no ledger snapshot: opening rebuilds"
           + " the ledger from the log if the log still starts at sequence 1, and refuses otherwise");
-      warnings.add(missing);
+      findings.warnings.add(missing);
     }
 
     ObjectNode report = Output.object();
     report.put("version", BuildInfo.version());
     report.put("build_hash", BuildInfo.buildHash());
-    report.put("status", !errors.isEmpty() ? "error" : segments.isEmpty() ? "empty" : "ok");
+    report.put("status", !findings.errors.isEmpty() ? "error" : segments.isEmpty() ? "empty" : "ok");
     report.put("storage_mode", segments.isEmpty() && !Files.exists(home.lockFile()) ? "unknown" : "persistent");
     ObjectNode wal = report.putObject("wal");
     wal.put("segments", segments.size());
@@ -189,10 +134,10 @@ final class StatusCommand implements Callable<Integer>, Reporting {
     }
     report.put("in_use", lock.inUse());
     lock.ownerPid().ifPresent(pid -> report.put("in_use_pid", pid));
-    report.set("warnings", warnings);
-    report.set("errors", errors);
-    Output.of(spec, outputOptions).report(report);
-    return exitCode;
+    report.set("warnings", findings.warnings);
+    report.set("errors", findings.errors);
+    output().report(report);
+    return findings.exitCode();
   }
 
   /** The sum of the sizes of the regular files in {@code dir}; 0 if it does not exist. */

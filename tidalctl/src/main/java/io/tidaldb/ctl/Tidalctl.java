@@ -102,8 +102,8 @@ public final class Tidalctl implements Callable<Integer> {
   }
 
   private static Output output(CommandLine cmd) {
-    OutputOptions options = cmd.getCommand() instanceof Reporting reporting && reporting.outputOptions() != null
-        ? reporting.outputOptions() : new OutputOptions();
+    OutputOptions options = cmd.getCommand() instanceof HomeCommand command && command.outputOptions() != null
+        ? command.outputOptions() : new OutputOptions();
     return new Output(cmd.getOut(), cmd.getErr(), options);
   }
 

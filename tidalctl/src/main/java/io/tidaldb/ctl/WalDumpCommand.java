@@ -10,13 +10,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tidalctl wal dump --path <dir>}: the log's events as JSON lines (one object per line), in
@@ -24,15 +20,9 @@ import picocli.CommandLine.Spec;
  * memory. A problem that stops the dump is reported on stderr when the events before it are out.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-    description = {"Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, weight, timestamp),",
-        "or its batches (segment, offset, sequence range) with --batches."})
-final class WalDumpCommand implements Callable<Integer>, Reporting {
-
-  @Mixin
-  HomeOption homeOption;
-
-  @Mixin
-  OutputOptions outputOptions;
+    description = "Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, weight, timestamp), "
+        + "or its batches (segment, offset, sequence range) with --batches.")
+final class WalDumpCommand extends HomeCommand {
 
   @Option(names = "--from", paramLabel = "<seq>", defaultValue = "1", description = "First sequence to print (default: 1).")
   long from;
@@ -45,14 +35,6 @@ final class WalDumpCommand implements Callable<Integer>, Reporting {
 
   @Option(names = "--batches", description = "Print one line per batch (its segment, offset and sequence range) instead of events.")
   boolean batches;
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public OutputOptions outputOptions() {
-    return outputOptions;
-  }
 
   /** Thrown by the printer to stop the read once {@code --limit} lines are out. */
   private static final class LimitReached extends RuntimeException {
@@ -68,7 +50,7 @@ final class WalDumpCommand implements Callable<Integer>, Reporting {
           + from + ", --to " + (to == Long.MAX_VALUE ? "end" : to) + ", --limit " + limit + ")");
     }
     TidalHome home = homeOption.existingHome();
-    Output output = Output.of(spec, outputOptions);
+    Output output = output();
     Printer printer = outputOptions.format == OutputOptions.Format.text ? new TextPrinter(output.out()) : new JsonPrinter(output);
     ScanResult result;
     try {

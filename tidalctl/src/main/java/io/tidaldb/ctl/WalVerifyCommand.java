@@ -9,11 +9,7 @@ import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalReader;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tidalctl wal verify --path <dir>}: reads every batch of every segment and checks it
@@ -21,23 +17,9 @@ import picocli.CommandLine.Spec;
  * only problem is a torn tail; {@link ExitCodes#CORRUPTION} for corruption.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Checks every batch of the WAL and the checkpoint; reports segments, batches, events,",
-        "the sequence range and the first problem (file, offset, kind)."})
-final class WalVerifyCommand implements Callable<Integer>, Reporting {
-
-  @Mixin
-  HomeOption homeOption;
-
-  @Mixin
-  OutputOptions outputOptions;
-
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public OutputOptions outputOptions() {
-    return outputOptions;
-  }
+    description = "Checks every batch of the WAL and the checkpoint; reports segments, batches, events, "
+        + "the sequence range and the first problem (file, offset, kind).")
+final class WalVerifyCommand extends HomeCommand {
 
   @Override
   public Integer call() {
@@ -80,7 +62,7 @@ final class WalVerifyCommand implements Callable<Integer>, Reporting {
     report.set("checkpoint", checkpoint);
     ArrayNode strangers = report.putArray("unknown_files");
     result.unknownFiles().forEach(p -> strangers.add(p.getFileName().toString()));
-    Output.of(spec, outputOptions).report(report);
+    output().report(report);
     return exitCode;
   }
 }

@@ -1,8 +1,10 @@
 package io.tidaldb.signal;
 
 import io.tidaldb.CorruptionException;
+import io.tidaldb.UnsupportedFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
@@ -20,6 +22,39 @@ final class Decoder {
   Decoder(Path file, byte[] bytes, int limit) {
     this.file = file;
     this.buffer = ByteBuffer.wrap(bytes, 0, limit).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Checks the framing every checksummed tidalDB file shares (at least a header and a CRC32C
+   * trailer, the magic, the checksum, the version) and returns a decoder placed after the header's
+   * version and its reserved u16.
+   *
+   * @param what the file's kind, as the user would name it ("ledger snapshot")
+   * @param magic the file's first four bytes, read as a little-endian int
+   * @throws CorruptionException if any of it is wrong
+   * @throws UnsupportedFormatException if the version is newer than {@code version}
+   */
+  static Decoder framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int version) {
+    if (bytes.length < headerBytes + trailerBytes) {
+      throw new CorruptionException(file, bytes.length, "the file has " + bytes.length + " bytes, fewer than a header"
+          + " and a checksum (" + (headerBytes + trailerBytes) + ")");
+    }
+    Decoder in = new Decoder(file, bytes, bytes.length - trailerBytes);
+    if (in.i32() != magic) {
+      String name = new String(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(magic).array(),
+          StandardCharsets.US_ASCII);
+      throw new CorruptionException(file, 0, "not a tidalDB " + what + " (the magic is not \"" + name + "\")");
+    }
+    checkCrc(file, bytes, trailerBytes);
+    int found = in.u16();
+    if (found > version) {
+      throw new UnsupportedFormatException(file, 4, found, version);
+    }
+    if (found != version) {
+      throw new CorruptionException(file, 4, "format version " + found + " does not exist");
+    }
+    in.u16();
+    return in;
   }
 
   int position() {

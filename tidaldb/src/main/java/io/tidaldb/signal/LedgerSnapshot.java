@@ -206,23 +206,7 @@ final class LedgerSnapshot {
     } catch (IOException e) {
       throw new StorageException("cannot read the ledger snapshot " + file, e);
     }
-    if (bytes.length < HEADER_BYTES + TRAILER_BYTES) {
-      throw new CorruptionException(file, bytes.length, "the file has " + bytes.length + " bytes, fewer than a header"
-          + " and a checksum (" + (HEADER_BYTES + TRAILER_BYTES) + ")");
-    }
-    Decoder in = new Decoder(file, bytes, bytes.length - TRAILER_BYTES);
-    if (in.i32() != MAGIC) {
-      throw new CorruptionException(file, 0, "not a tidalDB ledger snapshot (the magic is not \"TDLS\")");
-    }
-    Decoder.checkCrc(file, bytes, TRAILER_BYTES);
-    int version = in.u16();
-    if (version > VERSION) {
-      throw new UnsupportedFormatException(file, 4, version, VERSION);
-    }
-    if (version != VERSION) {
-      throw new CorruptionException(file, 4, "format version " + version + " does not exist");
-    }
-    in.u16();
+    Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
     long sequence = in.i64();
     long created = in.i64();
     int signals = in.i32();

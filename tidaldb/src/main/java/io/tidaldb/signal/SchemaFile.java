@@ -70,23 +70,7 @@ final class SchemaFile {
     } catch (IOException e) {
       throw new StorageException("cannot read the schema file " + file, e);
     }
-    if (bytes.length < HEADER_BYTES + TRAILER_BYTES) {
-      throw new CorruptionException(file, bytes.length, "the file has " + bytes.length + " bytes, fewer than a header"
-          + " and a checksum (" + (HEADER_BYTES + TRAILER_BYTES) + ")");
-    }
-    Decoder in = new Decoder(file, bytes, bytes.length - TRAILER_BYTES);
-    if (in.i32() != MAGIC) {
-      throw new CorruptionException(file, 0, "not a tidalDB schema file (the magic is not \"TDSC\")");
-    }
-    Decoder.checkCrc(file, bytes, TRAILER_BYTES);
-    int version = in.u16();
-    if (version > VERSION) {
-      throw new UnsupportedFormatException(file, 4, version, VERSION);
-    }
-    if (version != VERSION) {
-      throw new CorruptionException(file, 4, "format version " + version + " does not exist");
-    }
-    in.u16();
+    Decoder in = Decoder.framed(file, bytes, "schema file", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
     int count = in.i32();
     in.i32();
     if (count < 0 || count > SignalSpec.MAX_ID + 1) {

@@ -15,7 +15,7 @@ import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
 import io.tidaldb.TidalDb;
 import io.tidaldb.testing.TempTidalHome;
-import io.tidaldb.testing.TestClock;
+import io.tidaldb.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +45,7 @@ class TidalDbMetricsTest {
 
   @Test
   void uptime_followsTheInjectedClock_inFractionalSeconds() {
-    TestClock clock = TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     try (TidalDb db = TidalDb.builder().ephemeral().clock(clock).meterRegistry(registry).open()) {
       assertEquals(0.0, registry.get(MeterNames.UPTIME).timeGauge().value(TimeUnit.SECONDS));
       clock.advance(Duration.ofMillis(127_300));

@@ -141,7 +141,7 @@ public abstract class MetricsTransportContract {
     Schema schema = Schema.builder()
         .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
         .build();
-    TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:30:15Z"));
+    ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:30:15Z"));
     try (TempTidalHome temp = TempTidalHome.create();
         TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(schema).clock(clock)
             .checkpointInterval(Duration.ZERO).enableMetrics("127.0.0.1:0", transportName()).open()) {
@@ -180,7 +180,7 @@ public abstract class MetricsTransportContract {
 
   @Test
   void uptime_increasesBetweenReads_byTheTimeTheClockMoved() {
-    TestClock clock = TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     try (TidalDb db = builder().clock(clock).open()) {
       clock.advance(Duration.ofMillis(1500));
       double first = uptime(db);
@@ -261,7 +261,7 @@ public abstract class MetricsTransportContract {
 
   @Test
   void head_answersLikeGet_withoutABody() {
-    TestClock stopped = TestClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock stopped = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     try (TidalDb db = builder().clock(stopped).open(); RawHttp raw = new RawHttp(db.metricsAddress().orElseThrow())) {
       for (String path : List.of("/metrics", "/healthz")) {
         RawHttp.Response got = raw.exchange("GET", path);

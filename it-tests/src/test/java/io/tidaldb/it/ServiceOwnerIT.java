@@ -1,0 +1,232 @@
+package io.tidaldb.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
+import io.tidaldb.SignalType;
+import io.tidaldb.TidalDb;
+import io.tidaldb.Window;
+import io.tidaldb.testing.ChildJvm;
+import io.tidaldb.testing.ExpositionParser;
+import io.tidaldb.testing.TempTidalHome;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A service owner's day: a service embeds a persistent database, binds its own Prometheus registry,
+ * turns on the standalone endpoint, and writes signals from several threads; the process is killed;
+ * the service reopens the home and every acknowledged signal is there, in scores and counts alike;
+ * {@code tidalctl wal verify} finds the log clean.
+ */
+class ServiceOwnerIT {
+
+  static final Instant BASE = Instant.parse("2026-03-01T12:00:00Z");
+  static final Duration VIEW_HALF_LIFE = Duration.ofHours(6);
+  static final Duration LIKE_HALF_LIFE = Duration.ofDays(2);
+  static final String[] SIGNALS = {"view", "like"};
+  static final int THREADS = 4;
+  static final int ENTITIES = 100;
+
+  static Schema schema() {
+    return Schema.builder()
+        .signal("view", EntityKind.ITEM, DecaySpec.exponential(VIEW_HALF_LIFE))
+            .windows(Window.ONE_HOUR, Window.ALL_TIME).velocity(true).add()
+        .signal("like", EntityKind.ITEM, DecaySpec.exponential(LIKE_HALF_LIFE))
+            .windows(Window.ONE_HOUR, Window.ALL_TIME).add()
+        .build();
+  }
+
+  /** The event thread {@code t} writes as its {@code i}-th: the same in the child and in the check. */
+  static long entity(int t, int i) {
+    return (t * 7919L + i * 31L) % ENTITIES;
+  }
+
+  static int signal(int t, int i) {
+    return (t + i) % 5 == 0 ? 1 : 0;
+  }
+
+  /** Every event falls within the half hour before {@code BASE}, so the one-hour window holds them all. */
+  static Instant time(int t, int i) {
+    return BASE.minusMillis(1_800_000L - (i * 97L + t * 13L) % 1_800_000L);
+  }
+
+  /** The service: writes until killed, printing each acknowledged write as {@code ACK t i}. */
+  public static final class Service {
+    public static void main(String[] args) throws Exception {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      TidalDb db = TidalDb.builder()
+          .dataDir(Path.of(args[0]))
+          .schema(schema())
+          .meterRegistry(registry)
+          .enableMetrics("127.0.0.1:0", "undertow")
+          .checkpointInterval(Duration.ofMillis(200))
+          .open();
+      System.out.println("METRICS " + db.metricsAddress().orElseThrow().getPort());
+      System.out.flush();
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        writers.add(new Thread(() -> {
+          SignalType[] types = {db.signalType("view"), db.signalType("like")};
+          for (int i = 0; ; i++) {
+            types[signal(thread, i)].record(entity(thread, i), 1.0, time(thread, i));
+            synchronized (System.out) {
+              System.out.println("ACK " + thread + " " + i);
+              System.out.flush();
+            }
+            if (i == 500) {
+              String host = registry.scrape();
+              synchronized (System.out) {
+                System.out.println("HOST " + host.lines().filter(l -> l.startsWith("tidaldb_signal_writes_total")).count());
+              }
+            }
+          }
+        }, "service-writer-" + t));
+      }
+      writers.forEach(Thread::start);
+      for (Thread writer : writers) {
+        writer.join();
+      }
+    }
+  }
+
+  @Test
+  void killedService_reopensWithEverySignalItAcknowledged() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path home = temp.path().resolve("service-home");
+      Process service = ChildJvm.builder(Service.class, List.of(), home.toString())
+          .redirectError(temp.path().resolve("service.err").toFile()).start();
+      List<String> lines = new CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = in.readLine()) != null; ) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, "service-output");
+      reader.start();
+      try {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+            .until(() -> !service.isAlive() || lines.stream().filter(l -> l.startsWith("ACK ")).count() >= 3000);
+        assertTrue(service.isAlive(), "the service died by itself; see " + temp.path().resolve("service.err"));
+
+        // The standalone endpoint serves the live database; the host's own registry has the meters too.
+        int port = Integer.parseInt(lines.get(0).substring("METRICS ".length()));
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scrape.statusCode());
+        ExpositionParser.Exposition exposition = ExpositionParser.prometheusText(scrape.body());
+        double viewWrites = exposition.family("tidaldb_signal_writes_total")
+            .sample(Map.of("partition_id", "0", "signal", "view")).value();
+        assertTrue(viewWrites > 0, "view writes " + viewWrites);
+        assertTrue(exposition.family("tidaldb_wal_sequence").sample(Map.of("partition_id", "0")).value() >= 3000);
+        assertTrue(lines.contains("HOST 2"), "the host's registry holds the writes of both signals: " + hostLines(lines));
+      } finally {
+        service.toHandle().destroyForcibly();
+        assertTrue(service.waitFor(30, TimeUnit.SECONDS));
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        service.destroyForcibly();
+      }
+
+      Set<String> acknowledged = new HashSet<>();
+      for (String line : lines) {
+        if (line.startsWith("ACK ")) {
+          acknowledged.add(line.substring(4));
+        }
+      }
+
+      // Reopen as the service would after a restart, with the clock at BASE for exact reads.
+      Clock clock = Clock.fixed(BASE, ZoneOffset.UTC);
+      try (TidalDb db = TidalDb.builder().dataDir(home).schema(schema()).clock(clock).open()) {
+        // The log may hold writes acknowledged a moment before the kill but never printed: the truth to
+        // recompute from is the log itself, which must contain every printed acknowledgement. (Checkpoints
+        // never remove the newest segment, and these few thousand events fit in one; the gapless check
+        // below fails loudly if that ever stops being so.)
+        List<JsonNode> events = dump(home);
+        Map<Integer, Integer> nextIndex = new HashMap<>();
+        Map<String, double[]> expected = new HashMap<>();
+        Set<String> inLog = new HashSet<>();
+        for (JsonNode event : events) {
+          long entity = event.get("entity_id").asLong();
+          int type = event.get("signal_type_id").asInt();
+          Instant at = Instant.parse(event.get("timestamp").asText());
+          Duration halfLife = type == 0 ? VIEW_HALF_LIFE : LIKE_HALF_LIFE;
+          double[] sums = expected.computeIfAbsent(type + "/" + entity, k -> new double[2]);
+          sums[0] += Math.pow(2, -(double) Duration.between(at, BASE).toNanos() / halfLife.toNanos());
+          sums[1] += 1;
+          inLog.add(type + "/" + entity + "/" + at);
+        }
+        for (String ack : acknowledged) {
+          String[] parts = ack.split(" ");
+          int t = Integer.parseInt(parts[0]);
+          int i = Integer.parseInt(parts[1]);
+          nextIndex.merge(t, i + 1, Math::max);
+          assertTrue(inLog.contains(signal(t, i) + "/" + entity(t, i) + "/" + time(t, i)),
+              "acknowledged write " + ack + " is missing from the log");
+        }
+        assertTrue(events.size() >= acknowledged.size());
+        for (Map.Entry<String, double[]> entry : expected.entrySet()) {
+          String[] key = entry.getKey().split("/");
+          String name = SIGNALS[Integer.parseInt(key[0])];
+          long entity = Long.parseLong(key[1]);
+          double want = entry.getValue()[0];
+          assertEquals(want, db.decayScore(name, entity, BASE), want * 1e-6, name + " score of " + entity);
+          assertEquals((long) entry.getValue()[1], db.windowCount(name, entity, Window.ALL_TIME), name + " count of " + entity);
+          assertEquals((long) entry.getValue()[1], db.windowCount(name, entity, Window.ONE_HOUR), name + " last hour of " + entity);
+        }
+        assertEquals(events.size(), db.stats().lastSequence(), "the log's sequences are gapless from 1");
+      }
+
+      ChildJvm.Result verify = TidalctlCommandIT.tidalctl("wal", "verify", "--path", home.toString());
+      assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
+      assertEquals("ok", TidalctlCommandIT.json(verify.stdout()).get("status").asText(), verify.stdout());
+    }
+  }
+
+  private static List<JsonNode> dump(Path home) throws Exception {
+    ChildJvm.Result dump = TidalctlCommandIT.tidalctl("wal", "dump", "--path", home.toString());
+    assertEquals(0, dump.exitCode(), dump.stderr());
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : dump.stdout().split("\n")) {
+      if (!line.isBlank()) {
+        events.add(TidalctlCommandIT.json(line));
+      }
+    }
+    return events;
+  }
+
+  private static List<String> hostLines(List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("HOST")).toList();
+  }
+}
