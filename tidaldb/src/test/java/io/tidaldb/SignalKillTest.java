@@ -1,6 +1,5 @@
 package io.tidaldb;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,13 +9,9 @@ import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalProblem;
 import io.tidaldb.wal.WalReader;
 import io.tidaldb.wal.WalSegments;
-import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -212,32 +205,12 @@ class SignalKillTest {
   private static List<String> runAndKill(TempTidalHome temp, int cycle, Class<?> main,
       java.util.function.Predicate<List<String>> until, String context) throws Exception {
     Path stderr = temp.path().resolveSibling(temp.path().getFileName() + "-child-" + cycle + ".err");
-    Process child = ChildJvm.builder(main, List.of(), temp.path().toString()).redirectError(stderr.toFile()).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, "signal-kill-test-reader");
-    reader.start();
-    try {
-      await(context).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
-          .until(() -> !child.isAlive() || until.test(lines));
-      assertTrue(child.isAlive(), () -> context + ": the child died by itself: " + read(stderr));
+    try (ChildJvm.Watched child = ChildJvm.watch(ChildJvm.builder(main, List.of(), temp.path().toString()), stderr)) {
+      child.awaitOutput(Duration.ofSeconds(60), until, context);
+      return child.kill();
     } finally {
-      // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the pipe and lose
-      // acknowledgements printed just before the kill.
-      child.toHandle().destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), context);
-      reader.join(TimeUnit.SECONDS.toMillis(30));
-      child.destroyForcibly();
       Files.deleteIfExists(stderr);
     }
-    return new ArrayList<>(lines);
   }
 
   /** Every event in the log, by sequence; the log must start at 1 (its one segment is never removed). */
@@ -285,11 +258,4 @@ class SignalKillTest {
     return reads;
   }
 
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
-  }
 }

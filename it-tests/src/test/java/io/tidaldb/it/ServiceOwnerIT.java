@@ -1,6 +1,5 @@
 package io.tidaldb.it;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,15 +15,10 @@ import io.tidaldb.Window;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.ExpositionParser;
 import io.tidaldb.testing.TempTidalHome;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,23 +114,12 @@ class ServiceOwnerIT {
   void killedService_reopensWithEverySignalItAcknowledged() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path home = temp.path().resolve("service-home");
-      Process service = ChildJvm.builder(Service.class, List.of(), home.toString())
-          .redirectError(temp.path().resolve("service.err").toFile()).start();
-      List<String> lines = new CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }, "service-output");
-      reader.start();
-      try {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-            .until(() -> !service.isAlive() || lines.stream().filter(l -> l.startsWith("ACK ")).count() >= 3000);
-        assertTrue(service.isAlive(), "the service died by itself; see " + temp.path().resolve("service.err"));
+      List<String> lines;
+      try (ChildJvm.Watched service = ChildJvm.watch(ChildJvm.builder(Service.class, List.of(), home.toString()),
+          temp.path().resolve("service.err"))) {
+        service.awaitOutput(Duration.ofSeconds(120),
+            printed -> printed.stream().filter(l -> l.startsWith("ACK ")).count() >= 3000, "3,000 acknowledged signals");
+        lines = service.lines();
 
         // The standalone endpoint serves the live database; the host's own registry has the meters too.
         int port = Integer.parseInt(lines.get(0).substring("METRICS ".length()));
@@ -152,11 +133,7 @@ class ServiceOwnerIT {
         assertTrue(viewWrites > 0, "view writes " + viewWrites);
         assertTrue(exposition.family("tidaldb_wal_sequence").sample(Map.of("partition_id", "0")).value() >= 3000);
         assertTrue(lines.contains("HOST 2"), "the host's registry holds the writes of both signals: " + hostLines(lines));
-      } finally {
-        service.toHandle().destroyForcibly();
-        assertTrue(service.waitFor(30, TimeUnit.SECONDS));
-        reader.join(TimeUnit.SECONDS.toMillis(30));
-        service.destroyForcibly();
+        lines = service.kill();
       }
 
       Set<String> acknowledged = new HashSet<>();

@@ -1,18 +1,13 @@
 package io.tidaldb.wal;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.TempTidalHome;
-import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,14 +51,6 @@ class KillTest {
     }
   }
 
-  private static String read(Path file) {
-    try {
-      return java.nio.file.Files.readString(file);
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
-  }
-
   @Test
   void killMinus9_atRandomMoments_losesNoAcknowledgedEvent() throws Exception {
     long seed = System.nanoTime();
@@ -77,30 +62,10 @@ class KillTest {
         int target = cycle % 6 == 0 ? 0 : 1 + random.nextInt(1500);
         String context = "seed " + seed + ", cycle " + cycle + ", killed after " + target + " acknowledgements";
         Path stderr = temp.path().resolve("child-" + cycle + ".err");
-        Process child = ChildJvm.builder(AppendUntilKilled.class, List.of(), dir.toString())
-            .redirectError(stderr.toFile()).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-          try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line; (line = in.readLine()) != null; ) {
-              lines.add(line);
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }, "kill-test-reader");
-        reader.start();
-        try {
-          await(context).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
-              .until(() -> !child.isAlive() || lines.size() > target);
-          assertTrue(child.isAlive(), () -> context + ": the child died by itself: " + read(stderr));
-        } finally {
-          // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the pipe and
-          // lose acknowledgements printed just before the kill.
-          child.toHandle().destroyForcibly();
-          assertTrue(child.waitFor(30, TimeUnit.SECONDS), context);
-          reader.join(TimeUnit.SECONDS.toMillis(30));
-          child.destroyForcibly();
+        List<String> lines;
+        try (ChildJvm.Watched child = ChildJvm.watch(ChildJvm.builder(AppendUntilKilled.class, List.of(), dir.toString()), stderr)) {
+          child.awaitOutput(Duration.ofSeconds(60), printed -> printed.size() > target, context);
+          lines = child.kill();
         }
         assertTrue(lines.get(0).startsWith("READY "), context + ": " + lines.get(0));
         long nextAtStart = Long.parseLong(lines.get(0).substring(6));
