@@ -3,14 +3,11 @@ package io.tidaldb.bench.peers;
 import io.tidaldb.Durability;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,8 +78,8 @@ public class PeerWrites {
     WriteOptions bufferedWrites;
 
     @Setup(Level.Trial)
-    public void open() throws IOException, RocksDBException {
-      root = Files.createTempDirectory(Files.createDirectories(Path.of(dir)), "peers-");
+    public void open() throws RocksDBException {
+      root = BenchDirs.fresh(dir, "peers-");
       tidalSync = TidalDb.builder().dataDir(root.resolve("tidal-sync")).schema(EventStream.SCHEMA)
           .durability(Durability.SYNC).open();
       tidalInterval = TidalDb.builder().dataDir(root.resolve("tidal-interval")).schema(EventStream.SCHEMA)
@@ -95,16 +92,14 @@ public class PeerWrites {
     }
 
     @TearDown(Level.Trial)
-    public void close() throws IOException {
+    public void close() {
       tidalSync.close();
       tidalInterval.close();
       syncWrites.close();
       bufferedWrites.close();
       rocks.close();
       rocksOptions.close();
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchDirs.delete(root);
     }
   }
 

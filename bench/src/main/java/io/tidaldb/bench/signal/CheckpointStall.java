@@ -3,6 +3,7 @@ package io.tidaldb.bench.signal;
 import io.tidaldb.Durability;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ public final class CheckpointStall {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String mode = args.length > 1 ? args[1] : "interval";
     int checkpoints = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    Path home = BenchHomes.fresh(args.length > 3 ? args[3] : "target/bench-signal", "stall-");
+    Path home = BenchDirs.fresh(args.length > 3 ? args[3] : "target/bench-signal", "stall-");
     long[] ids = BenchSchema.ids(entries, 1);
     try (TidalDb db = BenchHomes.open(home, BenchHomes.durability(mode), Duration.ZERO, entries)) {
       SignalType view = db.signalType("view");
@@ -86,7 +87,7 @@ public final class CheckpointStall {
       report("writes outside checkpoints", starts, latencies, count[0], windows, false);
       System.out.println("stats: " + db.stats());
     } finally {
-      BenchHomes.delete(home);
+      BenchDirs.delete(home);
     }
   }
 

@@ -1,9 +1,5 @@
 package io.tidaldb.bench.signal;
 
-import io.tidaldb.SignalType;
-import io.tidaldb.TidalDb;
-import io.tidaldb.bench.ReadOrder;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,15 +8,13 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One decayed-score read of an entity picked from {@code entities} loaded ones, in {@link ReadOrder}
+ * One decayed-score read of an entity picked from {@code entities} loaded ones, in {@link io.tidaldb.bench.ReadOrder}
  * (uniformly at random, or Zipf-skewed). Targets: median at most 50 ns. In sample mode each call is
  * timed with {@code System.nanoTime()}, whose cost {@link #baseline()} shows.
  *
@@ -34,37 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
-public class DecayScoreBench {
+public class DecayScoreBench extends LoadedLedger {
 
-  /** Entities loaded, with four events each. */
-  @Param({"10000", "1000000"})
-  public int entities;
-
-  /** {@code uniform} or {@code zipf}: see {@link ReadOrder}. */
-  @Param({"uniform", "zipf"})
-  public String order;
-
-  private static final int READS = 1 << 20;
-
-  private TidalDb db;
-  private SignalType view;
   private long[] ids;
-  private Instant at;
   private int next;
 
   @Setup(Level.Trial)
   public void load() {
-    db = BenchSchema.open(entities * 2L);
-    long[] loaded = BenchSchema.ids(entities, 1);
-    BenchSchema.load(db, loaded, 4);
-    ids = ReadOrder.of(order, loaded, READS, 3);
-    view = db.signalType("view");
-    at = BenchSchema.NOW;
-  }
-
-  @TearDown(Level.Trial)
-  public void close() {
-    db.close();
+    ids = openAndLoad();
   }
 
   private long nextId() {

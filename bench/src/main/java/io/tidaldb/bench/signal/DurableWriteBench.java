@@ -2,6 +2,7 @@ package io.tidaldb.bench.signal;
 
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +65,7 @@ public class DurableWriteBench {
 
   @Setup(Level.Trial)
   public void open() {
-    home = BenchHomes.fresh(dir, "writes-");
+    home = BenchDirs.fresh(dir, "writes-");
     db = BenchHomes.open(home, BenchHomes.durability(durability), Duration.ofSeconds(checkpointSeconds), 1_000_000);
     view = db.signalType("view");
     ids = BenchSchema.ids(100_000, 1);
@@ -85,7 +86,7 @@ public class DurableWriteBench {
   @TearDown(Level.Trial)
   public void close() {
     db.close();
-    BenchHomes.delete(home);
+    BenchDirs.delete(home);
   }
 
   private int advance() {

@@ -1,9 +1,5 @@
 package io.tidaldb.bench.signal;
 
-import io.tidaldb.SignalType;
-import io.tidaldb.TidalDb;
-import io.tidaldb.bench.ReadOrder;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,16 +8,14 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Scoring 200 candidates for ranking with one {@code decayScores} call; each call takes the next 200
- * of a sequence of reads in {@link ReadOrder} (uniformly at random, or Zipf-skewed, which may repeat
+ * of a sequence of reads in {@link io.tidaldb.bench.ReadOrder} (uniformly at random, or Zipf-skewed, which may repeat
  * a candidate). Target: at most 5 µs.
  *
  * <pre>
@@ -34,45 +28,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
-public class RankCandidatesBench {
+public class RankCandidatesBench extends LoadedLedger {
 
   static final int CANDIDATES = 200;
 
-  /** Entities loaded, with four events each. */
-  @Param({"10000", "1000000"})
-  public int entities;
-
-  /** {@code uniform} or {@code zipf}: see {@link ReadOrder}. */
-  @Param({"uniform", "zipf"})
-  public String order;
-
-  private static final int READS = 1 << 20;
-
-  private TidalDb db;
-  private SignalType view;
   private long[][] batches;
   private double[] scores;
-  private Instant at;
   private int next;
 
   @Setup(Level.Trial)
   public void load() {
-    db = BenchSchema.open(entities * 2L);
-    long[] loaded = BenchSchema.ids(entities, 1);
-    BenchSchema.load(db, loaded, 4);
-    long[] ids = ReadOrder.of(order, loaded, READS, 3);
-    view = db.signalType("view");
+    long[] ids = openAndLoad();
     batches = new long[ids.length / CANDIDATES][CANDIDATES];
     for (int b = 0; b < batches.length; b++) {
       System.arraycopy(ids, b * CANDIDATES, batches[b], 0, CANDIDATES);
     }
     scores = new double[CANDIDATES];
-    at = BenchSchema.NOW;
-  }
-
-  @TearDown(Level.Trial)
-  public void close() {
-    db.close();
   }
 
   /**

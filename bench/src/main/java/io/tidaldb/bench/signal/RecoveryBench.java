@@ -3,6 +3,7 @@ package io.tidaldb.bench.signal;
 import io.tidaldb.Durability;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -55,7 +56,7 @@ public class RecoveryBench {
 
   @Setup(Level.Trial)
   public void write() {
-    home = BenchHomes.fresh(dir, "recovery-");
+    home = BenchDirs.fresh(dir, "recovery-");
     long[] ids = BenchSchema.ids(entries, 1);
     SplittableRandom random = new SplittableRandom(5);
     try (TidalDb db = BenchHomes.open(home, Durability.interval(Duration.ofMillis(10)), Duration.ZERO, entries)) {
@@ -79,7 +80,7 @@ public class RecoveryBench {
 
   @TearDown(Level.Trial)
   public void delete() {
-    BenchHomes.delete(home);
+    BenchDirs.delete(home);
   }
 
   /**

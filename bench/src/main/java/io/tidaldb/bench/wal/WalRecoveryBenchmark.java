@@ -1,6 +1,7 @@
 package io.tidaldb.bench.wal;
 
 import io.tidaldb.Durability;
+import io.tidaldb.bench.BenchDirs;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;

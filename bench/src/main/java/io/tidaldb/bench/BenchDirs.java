@@ -1,4 +1,4 @@
-package io.tidaldb.bench.wal;
+package io.tidaldb.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Fresh directories for a benchmark's log, on the disk under test, deleted afterwards. */
-final class BenchDirs {
+/** Fresh directories for the benchmarks that write (logs, homes, peers' files), on the disk under test, deleted afterwards. */
+public final class BenchDirs {
 
   private BenchDirs() {}
 
-  static Path fresh(String parent, String prefix) {
+  /** A new empty directory under {@code parent} (created if missing), named {@code prefix} and a random suffix. */
+  public static Path fresh(String parent, String prefix) {
     try {
       return Files.createTempDirectory(Files.createDirectories(Path.of(parent)), prefix);
     } catch (IOException e) {
@@ -20,7 +21,8 @@ final class BenchDirs {
     }
   }
 
-  static void delete(Path dir) {
+  /** Deletes {@code dir} and everything below it. */
+  public static void delete(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
@@ -30,7 +32,8 @@ final class BenchDirs {
     }
   }
 
-  static long size(Path dir) {
+  /** The bytes of the files directly in {@code dir}. */
+  public static long size(Path dir) {
     try (Stream<Path> paths = Files.list(dir)) {
       return paths.mapToLong(p -> p.toFile().length()).sum();
     } catch (IOException e) {
