@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.wal.WalProblem;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,29 +21,23 @@ final class Problems {
   }
 
   static ObjectNode json(WalProblem problem) {
-    ObjectNode node = Output.object();
-    node.put("kind", kind(problem));
-    node.put("file", problem.file().toString());
-    node.put("offset", problem.offset());
-    node.put("detail", problem.detail());
-    return node;
+    return json(kind(problem), problem.file(), problem.offset(), problem.detail());
   }
 
   static ObjectNode json(CorruptionException e) {
-    ObjectNode node = Output.object();
-    node.put("kind", "corruption");
-    node.put("file", e.file().toString());
-    node.put("offset", e.offset());
-    node.put("detail", e.getMessage());
-    return node;
+    return json("corruption", e.file(), e.offset(), e.getMessage());
   }
 
   static ObjectNode json(UnsupportedFormatException e) {
+    return json("unsupported_version", e.file(), e.offset(), e.getMessage());
+  }
+
+  private static ObjectNode json(String kind, Path file, long offset, String detail) {
     ObjectNode node = Output.object();
-    node.put("kind", "unsupported_version");
-    node.put("file", e.file().toString());
-    node.put("offset", e.offset());
-    node.put("detail", e.getMessage());
+    node.put("kind", kind);
+    node.put("file", file.toString());
+    node.put("offset", offset);
+    node.put("detail", detail);
     return node;
   }
 
