@@ -2,6 +2,7 @@ package io.tidaldb.signal;
 
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.TidalHome;
+import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
 import java.io.IOException;
@@ -208,7 +209,7 @@ final class Checkpointer implements AutoCloseable {
         }
       }
       deleteTemporaryFiles(home);
-      AtomicFile.syncDirectory(home.base());
+      DurableFiles.syncDirectory(home.base());
     } catch (IOException e) {
       throw new io.tidaldb.StorageException("cannot delete old ledger snapshots in " + home.base(), e);
     }

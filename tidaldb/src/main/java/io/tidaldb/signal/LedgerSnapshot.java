@@ -5,6 +5,7 @@ import io.tidaldb.CorruptionException;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
 import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import java.util.List;
  * </pre>
  *
  * <p>A file is written to a temporary sibling, fsynced, renamed over the target atomically, and
- * the directory fsynced ({@link AtomicFile}): a crash leaves either the old file or the new one,
+ * the directory fsynced ({@link DurableFiles#replace}): a crash leaves either the old file or the new one,
  * never a mix.
  */
 final class LedgerSnapshot {
@@ -94,7 +95,7 @@ final class LedgerSnapshot {
     long[] totals = new long[2];
     List<SignalSpec> signals = new ArrayList<>();
     try {
-      AtomicFile.write(file, channel -> {
+      DurableFiles.replace(file, channel -> {
         FileOut out = new FileOut(channel);
         out.i32(MAGIC).i16(VERSION).i16(0).i64(sequence).i64(createdNanos).i32(ledger.signalCount()).i32(0);
         for (int typeId = 0; typeId < ledger.signalCount(); typeId++) {

@@ -7,9 +7,9 @@ import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.Window;
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * trailer  CRC32C u32 of every byte before it
  * </pre>
  *
- * <p>Written atomically ({@link AtomicFile}); a damaged file is a {@link CorruptionException}.
+ * <p>Written atomically ({@link DurableFiles#replace}); a damaged file is a {@link CorruptionException}.
  */
 final class SchemaFile {
 
@@ -40,7 +40,7 @@ final class SchemaFile {
 
   static void write(Path file, Schema schema) {
     try {
-      AtomicFile.write(file, channel -> {
+      DurableFiles.replace(file, channel -> {
         FileOut out = new FileOut(channel);
         out.i32(MAGIC).i16(VERSION).i16(0).i32(schema.signals().size()).i32(0);
         for (SignalSpec signal : schema.signals()) {
@@ -62,14 +62,11 @@ final class SchemaFile {
    * @throws StorageException if it cannot be read
    */
   static Optional<Schema> read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
+    Optional<byte[]> stored = DurableFiles.readIfPresent(file, "the schema file");
+    if (stored.isEmpty()) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new StorageException("cannot read the schema file " + file, e);
     }
+    byte[] bytes = stored.get();
     Decoder in = Decoder.framed(file, bytes, "schema file", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
     int count = in.i32();
     in.i32();

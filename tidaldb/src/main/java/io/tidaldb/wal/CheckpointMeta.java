@@ -2,10 +2,9 @@ package io.tidaldb.wal;
 
 import io.tidaldb.CorruptionException;
 import io.tidaldb.StorageException;
+import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.tidaldb.internal.DurableFiles;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,7 +33,7 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
   public static final String FILE_NAME = "checkpoint.meta";
 
   /** The temporary file a new checkpoint is written to before it is renamed into place. */
-  public static final String TEMP_FILE_NAME = FILE_NAME + ".tmp";
+  public static final String TEMP_FILE_NAME = FILE_NAME + TidalHome.TEMP_SUFFIX;
 
   /**
    * Checks the sequence.
@@ -69,15 +68,7 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
    */
   public static Optional<CheckpointMeta> read(Path dir) {
     Path file = dir.resolve(FILE_NAME);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new StorageException("cannot read " + file, e);
-    }
-    return Optional.of(WalFormat.decodeCheckpoint(file, bytes));
+    return DurableFiles.readIfPresent(file, "the checkpoint").map(bytes -> WalFormat.decodeCheckpoint(file, bytes));
   }
 
   static boolean isCheckpointFile(Path entry) {

@@ -1,18 +1,16 @@
 package io.tidaldb.wal;
 
 import io.tidaldb.StorageException;
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.function.IntConsumer;
 
 /**
- * Replaces {@code checkpoint.meta} atomically: temp file, fsync, rename, fsync of the directory.
- * A crash at any step leaves the old checkpoint or the new one.
+ * Replaces {@code checkpoint.meta} atomically ({@link DurableFiles#replace}: temp file, fsync, rename,
+ * fsync of the directory), with a crash-test hook at every step. A crash at any step leaves the old
+ * checkpoint or the new one.
  */
 final class CheckpointWriter {
 
@@ -38,39 +36,23 @@ final class CheckpointWriter {
   private CheckpointWriter() {}
 
   static void write(Path dir, CheckpointMeta meta) {
-    Path temp = dir.resolve(CheckpointMeta.TEMP_FILE_NAME);
     Path target = dir.resolve(CheckpointMeta.FILE_NAME);
     ByteBuffer bytes = WalFormat.encodeCheckpoint(meta);
+    int half = bytes.capacity() / 2;
     try {
       crashPoint.accept(BEFORE_WRITE);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(channel, bytes.duplicate().limit(bytes.capacity() / 2), 0);
+      DurableFiles.replace(target, channel -> {
+        DurableFiles.writeFully(channel, bytes.duplicate().limit(half), 0);
         crashPoint.accept(PARTIAL_TEMP);
-        writeFully(channel, bytes.duplicate().position(bytes.capacity() / 2), bytes.capacity() / 2);
+        DurableFiles.writeFully(channel, bytes.duplicate().position(half), half);
         crashPoint.accept(TEMP_WRITTEN);
-        channel.force(true);
-      }
-      crashPoint.accept(TEMP_SYNCED);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      crashPoint.accept(RENAMED);
-      syncDirectory(dir);
-      crashPoint.accept(DIR_SYNCED);
+      }, step -> crashPoint.accept(switch (step) {
+        case TEMP_SYNCED -> TEMP_SYNCED;
+        case RENAMED -> RENAMED;
+        case DIR_SYNCED -> DIR_SYNCED;
+      }));
     } catch (IOException e) {
       throw new StorageException("cannot write the checkpoint " + target, e);
-    }
-  }
-
-  static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-    while (buffer.hasRemaining()) {
-      position += channel.write(buffer, position);
-    }
-  }
-
-  /** Makes a directory's entries (created, renamed, deleted files) durable. */
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
     }
   }
 }

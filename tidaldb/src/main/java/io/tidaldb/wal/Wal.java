@@ -6,6 +6,7 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -215,13 +216,13 @@ public final class Wal implements AutoCloseable {
             channel.truncate(0);
             ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
             WalFormat.writeSegmentHeader(header, segment.firstSequence());
-            CheckpointWriter.writeFully(channel, header, 0);
+            DurableFiles.writeFully(channel, header, 0);
           }
           channel.force(true);
         }
       }
       if (!deleted.isEmpty()) {
-        CheckpointWriter.syncDirectory(dir);
+        DurableFiles.syncDirectory(dir);
       }
     } catch (IOException e) {
       throw new StorageException("cannot cut the WAL at " + problem.file() + " offset " + problem.offset(), e);
@@ -400,7 +401,7 @@ public final class Wal implements AutoCloseable {
         }
       }
       if (!doomed.isEmpty()) {
-        CheckpointWriter.syncDirectory(dir);
+        DurableFiles.syncDirectory(dir);
       }
       return doomed.size();
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.Durability;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -406,7 +407,7 @@ final class WalWriter implements Runnable {
     }
     WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos());
     buffer.limit(size);
-    CheckpointWriter.writeFully(channel, buffer, position);
+    DurableFiles.writeFully(channel, buffer, position);
     position += size;
     bytesWritten += size;
     long last = batch.firstSequence + count - 1;
@@ -452,9 +453,9 @@ final class WalWriter implements Runnable {
     channel = FileChannel.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
     WalFormat.writeSegmentHeader(header, firstSequence);
-    CheckpointWriter.writeFully(channel, header, 0);
+    DurableFiles.writeFully(channel, header, 0);
     channel.force(false);
-    CheckpointWriter.syncDirectory(dir);
+    DurableFiles.syncDirectory(dir);
     position = WalFormat.SEGMENT_HEADER_SIZE;
     bytesWritten += WalFormat.SEGMENT_HEADER_SIZE;
     segments.added(segment);

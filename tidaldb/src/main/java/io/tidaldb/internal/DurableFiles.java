@@ -1,0 +1,153 @@
+package io.tidaldb.internal;
+
+import io.tidaldb.StorageException;
+import io.tidaldb.TidalHome;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The file-system steps that make tidalDB's files durable, in one place for the write-ahead log and
+ * the signal files: replacing a file atomically, writing a buffer fully, making a directory's entries
+ * durable, reading a file that may be absent.
+ *
+ * <p>Not API: the {@code io.tidaldb.internal} package may change in any release.
+ */
+public final class DurableFiles {
+
+  /** The steps of {@link #replace} after the body has written the temporary file. */
+  public enum Step {
+    /** The temporary file fsynced and closed. */
+    TEMP_SYNCED,
+    /** Renamed over the target; the directory not yet fsynced. */
+    RENAMED,
+    /** The directory fsynced: the new file is durable. */
+    DIR_SYNCED
+  }
+
+  /** Writes a file's body to an open channel. */
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * Writes the whole body.
+     *
+     * @param channel the temporary file, open for writing, empty
+     * @throws IOException if the write fails
+     */
+    void write(FileChannel channel) throws IOException;
+  }
+
+  private DurableFiles() {}
+
+  /**
+   * The temporary sibling {@link #replace} writes before renaming it over {@code target}:
+   * {@code target}'s name plus {@link TidalHome#TEMP_SUFFIX}.
+   *
+   * @param target the file to be replaced
+   * @return its temporary sibling
+   */
+  public static Path temporaryOf(Path target) {
+    return target.resolveSibling(target.getFileName() + TidalHome.TEMP_SUFFIX);
+  }
+
+  /**
+   * Replaces {@code target} atomically: writes {@link #temporaryOf its temporary sibling}, fsyncs it,
+   * renames it over the target and fsyncs the directory. A crash at any moment leaves the old file or
+   * the new one, never a mix; a failure leaves the old file and no temporary file.
+   *
+   * @param target the file to replace (or create)
+   * @param body writes the new content
+   * @throws IOException if a step fails, or the file system cannot rename atomically
+   */
+  public static void replace(Path target, Body body) throws IOException {
+    replace(target, body, step -> { });
+  }
+
+  /**
+   * {@link #replace(Path, Body)}, telling {@code steps} each step as it is reached (crash tests halt
+   * the process there).
+   *
+   * @param target the file to replace (or create)
+   * @param body writes the new content
+   * @param steps told each step after the body
+   * @throws IOException if a step fails, or the file system cannot rename atomically
+   */
+  public static void replace(Path target, Body body, Consumer<Step> steps) throws IOException {
+    Path temp = temporaryOf(target);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        body.write(channel);
+        channel.force(true);
+      }
+      steps.accept(Step.TEMP_SYNCED);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system cannot rename atomically", e);
+      }
+      steps.accept(Step.RENAMED);
+      syncDirectory(target.toAbsolutePath().getParent());
+      steps.accept(Step.DIR_SYNCED);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes all of {@code buffer}'s remaining bytes at {@code position}.
+   *
+   * @param channel the file
+   * @param buffer the bytes, consumed
+   * @param position where the first byte goes
+   * @throws IOException if a write fails
+   */
+  public static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+  }
+
+  /**
+   * Makes a directory's entries (created, renamed, deleted files) durable.
+   *
+   * @param dir the directory
+   * @throws IOException if the fsync fails
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  /**
+   * The bytes of a file that may not exist.
+   *
+   * @param file the file
+   * @param what what the file is, for the error message ("the schema file")
+   * @return its bytes, or empty if there is no such file
+   * @throws StorageException if it exists and cannot be read
+   */
+  public static Optional<byte[]> readIfPresent(Path file, String what) {
+    try {
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + what + " " + file, e);
+    }
+  }
+}
