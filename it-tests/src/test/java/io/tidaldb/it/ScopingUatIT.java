@@ -18,9 +18,6 @@ import io.tidaldb.wal.WalEvent;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ScopingUatIT {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** Given: a home whose WAL holds two events, checkpointed at 2, then shut down. */
   private static TidalHome walHome(TempTidalHome temp) {
@@ -53,18 +49,18 @@ class ScopingUatIT {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalHome home = walHome(temp);
 
-      ChildJvm.Result status = TidalctlCommandIT.tidalctl("status", "--path", home.base().toString());
+      ChildJvm.Result status = Reactor.tidalctl("status", "--path", home.base().toString());
       assertEquals(0, status.exitCode(), status.stderr());
-      JsonNode report = TidalctlCommandIT.json(status.stdout());
+      JsonNode report = Reactor.json(status.stdout());
       assertTrue(report.get("wal").get("segments").asInt() >= 1, report.toString());
       assertEquals(2, report.get("wal").get("checkpoint_seq").asLong());
       assertEquals("ok", report.get("status").asText());
       assertEquals(System.getProperty("tidaldb.expectedVersion"), report.get("version").asText());
       assertEquals(BuildInfo.version(), report.get("version").asText());
 
-      ChildJvm.Result paths = TidalctlCommandIT.tidalctl("paths", "--path", home.base().toString());
+      ChildJvm.Result paths = Reactor.tidalctl("paths", "--path", home.base().toString());
       assertEquals(0, paths.exitCode(), paths.stderr());
-      JsonNode layout = TidalctlCommandIT.json(paths.stdout());
+      JsonNode layout = Reactor.json(paths.stdout());
       assertEquals(home.base().resolve("wal").toString(), layout.get("wal").asText());
       assertTrue(layout.get("exists").get("wal").asBoolean());
     }
@@ -77,9 +73,9 @@ class ScopingUatIT {
     InetSocketAddress address = db.metricsAddress().orElseThrow();
     try {
       // Step 3: /healthz answers 200 with status ok and a positive uptime.
-      HttpResponse<String> health = get(address, "/healthz");
+      HttpResponse<String> health = Reactor.get(address, "/healthz");
       assertEquals(200, health.statusCode());
-      JsonNode healthz = TidalctlCommandIT.json(health.body());
+      JsonNode healthz = Reactor.json(health.body());
       assertEquals("ok", healthz.get("status").asText());
       assertTrue(healthz.get("uptime_seconds").asDouble() > 0, health.body());
 
@@ -94,11 +90,11 @@ class ScopingUatIT {
       db.close();
     }
     // Step 8: the port refuses connections.
-    assertThrows(ConnectException.class, () -> get(address, "/healthz"));
+    assertThrows(ConnectException.class, () -> Reactor.get(address, "/healthz"));
   }
 
   private static ExpositionParser.Exposition scrape(InetSocketAddress address) throws IOException, InterruptedException {
-    HttpResponse<String> metrics = get(address, "/metrics");
+    HttpResponse<String> metrics = Reactor.get(address, "/metrics");
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
         metrics.headers().map().toString());
@@ -113,11 +109,5 @@ class ScopingUatIT {
     double uptime = exposition.family("tidaldb_uptime_seconds").sample(Map.of("partition_id", "0")).value();
     assertTrue(uptime > 0, "uptime " + uptime);
     return uptime;
-  }
-
-  private static HttpResponse<String> get(InetSocketAddress address, String path) throws IOException, InterruptedException {
-    URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
-    return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -15,9 +15,7 @@ import io.tidaldb.Window;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.ExpositionParser;
 import io.tidaldb.testing.TempTidalHome;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,9 +63,14 @@ class ServiceOwnerIT {
     return (t + i) % 5 == 0 ? 1 : 0;
   }
 
-  /** Every event falls within the half hour before {@code BASE}, so the one-hour window holds them all. */
+  /** Events spread over the two hours before {@code BASE}: the one-hour window holds about half of them. */
   static Instant time(int t, int i) {
-    return BASE.minusMillis(1_800_000L - (i * 97L + t * 13L) % 1_800_000L);
+    return BASE.minusMillis(7_200_000L - (i * 7_919L + t * 1_013L) % 7_200_000L);
+  }
+
+  /** Whether an event at {@code at} is in the one-hour window at {@code BASE}: its minute is one of the last 60. */
+  static boolean inLastHour(Instant at) {
+    return at.getEpochSecond() / 60 > BASE.getEpochSecond() / 60 - 60;
   }
 
   /** The service: writes until killed, printing each acknowledged write as {@code ACK t i}. */
@@ -123,9 +126,7 @@ class ServiceOwnerIT {
 
         // The standalone endpoint serves the live database; the host's own registry has the meters too.
         int port = Integer.parseInt(lines.get(0).substring("METRICS ".length()));
-        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> scrape = Reactor.get(new InetSocketAddress("127.0.0.1", port), "/metrics");
         assertEquals(200, scrape.statusCode());
         ExpositionParser.Exposition exposition = ExpositionParser.prometheusText(scrape.body());
         double viewWrites = exposition.family("tidaldb_signal_writes_total")
@@ -151,7 +152,6 @@ class ServiceOwnerIT {
         // never remove the newest segment, and these few thousand events fit in one; the gapless check
         // below fails loudly if that ever stops being so.)
         List<JsonNode> events = dump(home);
-        Map<Integer, Integer> nextIndex = new HashMap<>();
         Map<String, double[]> expected = new HashMap<>();
         Set<String> inLog = new HashSet<>();
         for (JsonNode event : events) {
@@ -159,16 +159,17 @@ class ServiceOwnerIT {
           int type = event.get("signal_type_id").asInt();
           Instant at = Instant.parse(event.get("timestamp").asText());
           Duration halfLife = type == 0 ? VIEW_HALF_LIFE : LIKE_HALF_LIFE;
-          double[] sums = expected.computeIfAbsent(type + "/" + entity, k -> new double[2]);
-          sums[0] += Math.pow(2, -(double) Duration.between(at, BASE).toNanos() / halfLife.toNanos());
+          double weight = event.get("weight").asDouble();
+          double[] sums = expected.computeIfAbsent(type + "/" + entity, k -> new double[3]);
+          sums[0] += weight * Math.pow(2, -(double) Duration.between(at, BASE).toNanos() / halfLife.toNanos());
           sums[1] += 1;
+          sums[2] += inLastHour(at) ? 1 : 0;
           inLog.add(type + "/" + entity + "/" + at);
         }
         for (String ack : acknowledged) {
           String[] parts = ack.split(" ");
           int t = Integer.parseInt(parts[0]);
           int i = Integer.parseInt(parts[1]);
-          nextIndex.merge(t, i + 1, Math::max);
           assertTrue(inLog.contains(signal(t, i) + "/" + entity(t, i) + "/" + time(t, i)),
               "acknowledged write " + ack + " is missing from the log");
         }
@@ -180,24 +181,29 @@ class ServiceOwnerIT {
           double want = entry.getValue()[0];
           assertEquals(want, db.decayScore(name, entity, BASE), want * 1e-6, name + " score of " + entity);
           assertEquals((long) entry.getValue()[1], db.windowCount(name, entity, Window.ALL_TIME), name + " count of " + entity);
-          assertEquals((long) entry.getValue()[1], db.windowCount(name, entity, Window.ONE_HOUR), name + " last hour of " + entity);
+          assertEquals((long) entry.getValue()[2], db.windowCount(name, entity, Window.ONE_HOUR), name + " last hour of " + entity);
+          if (name.equals("view")) {
+            assertEquals(entry.getValue()[2] / 3600, db.velocity(name, entity, Window.ONE_HOUR), 1e-12, "view velocity of " + entity);
+          }
         }
         assertEquals(events.size(), db.stats().lastSequence(), "the log's sequences are gapless from 1");
+        long inWindow = expected.values().stream().mapToLong(sums -> (long) sums[2]).sum();
+        assertTrue(inWindow > 0 && inWindow < events.size(), "the events straddle the one-hour window: " + inWindow);
       }
 
-      ChildJvm.Result verify = TidalctlCommandIT.tidalctl("wal", "verify", "--path", home.toString());
+      ChildJvm.Result verify = Reactor.tidalctl("wal", "verify", "--path", home.toString());
       assertEquals(0, verify.exitCode(), verify.stdout() + verify.stderr());
-      assertEquals("ok", TidalctlCommandIT.json(verify.stdout()).get("status").asText(), verify.stdout());
+      assertEquals("ok", Reactor.json(verify.stdout()).get("status").asText(), verify.stdout());
     }
   }
 
-  private static List<JsonNode> dump(Path home) throws Exception {
-    ChildJvm.Result dump = TidalctlCommandIT.tidalctl("wal", "dump", "--path", home.toString());
+  private static List<JsonNode> dump(Path home) {
+    ChildJvm.Result dump = Reactor.tidalctl("wal", "dump", "--path", home.toString());
     assertEquals(0, dump.exitCode(), dump.stderr());
     List<JsonNode> events = new ArrayList<>();
     for (String line : dump.stdout().split("\n")) {
       if (!line.isBlank()) {
-        events.add(TidalctlCommandIT.json(line));
+        events.add(Reactor.json(line));
       }
     }
     return events;
