@@ -14,6 +14,7 @@ public class CorruptionException extends TidalDbException {
 
   private final Path file;
   private final long offset;
+  private final String detail;
 
   /**
    * Creates the exception.
@@ -26,6 +27,16 @@ public class CorruptionException extends TidalDbException {
     super(file + " is corrupt at offset " + offset + ": " + detail);
     this.file = file;
     this.offset = offset;
+    this.detail = detail;
+  }
+
+  /**
+   * What is wrong at {@link #offset()}, without the file and offset the message starts with.
+   *
+   * @return the detail given when the exception was created
+   */
+  public String detail() {
+    return detail;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The file-system steps that make tidalDB's files durable, in one place for the write-ahead log and
@@ -104,6 +106,28 @@ public final class DurableFiles {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the temporary files a crash during {@link #replace} left in {@code dir}: those whose
+   * target {@code owned} accepts (another component's files in the same directory are left alone).
+   * A missing directory has none.
+   *
+   * @param dir the directory
+   * @param owned whether a target file (the temporary file's name without the suffix) is the caller's
+   * @throws IOException if the directory cannot be listed or a file deleted
+   */
+  public static void deleteTemporaries(Path dir, Predicate<Path> owned) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + TidalHome.TEMP_SUFFIX)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (owned.test(entry.resolveSibling(name.substring(0, name.length() - TidalHome.TEMP_SUFFIX.length())))) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // no directory, no leftovers
     }
   }
 

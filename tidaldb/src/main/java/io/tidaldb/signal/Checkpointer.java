@@ -56,8 +56,6 @@ final class Checkpointer implements AutoCloseable {
   private boolean closed;
   private Thread thread;
 
-  private volatile long lastSequence;
-  private volatile Optional<Instant> lastTime;
   private volatile long completed;
   private volatile long totalNanos;
   private volatile long failures;
@@ -71,9 +69,6 @@ final class Checkpointer implements AutoCloseable {
     this.clock = clock;
     this.interval = interval;
     this.threadName = "tidaldb-checkpoint-" + partitionId;
-    Optional<CheckpointMeta> recovered = wal.recovery().checkpoint();
-    this.lastSequence = recovered.map(CheckpointMeta::sequence).orElse(0L);
-    this.lastTime = recovered.map(CheckpointMeta::time);
   }
 
   /** Starts the periodic thread, unless the interval is zero (periodic checkpoints off). */
@@ -105,15 +100,16 @@ final class Checkpointer implements AutoCloseable {
       } finally {
         timer.unlock();
       }
-      if (wal.lastSequence() == lastSequence) {
+      if (wal.lastSequence() == lastSequence()) {
         continue;   // nothing new since the last checkpoint
       }
       try {
         checkpoint();
       } catch (DatabaseClosedException e) {
         return;
-      } catch (RuntimeException e) {
-        // Counted and logged in checkpoint(); the next interval tries again.
+      } catch (RuntimeException | Error e) {
+        // Counted and logged in take() (an OutOfMemoryError while the snapshot is built included):
+        // the next interval tries again.
       }
     }
   }
@@ -127,11 +123,7 @@ final class Checkpointer implements AutoCloseable {
    * @throws IllegalStateException on the WAL's writer thread, which the checkpoint waits for
    */
   long checkpoint() {
-    if (wal.onWriterThread()) {
-      throw new IllegalStateException("checkpoint() on the WAL's writer thread (an action chained on a signal write's"
-          + " future without an executor runs there) would wait for that thread itself: chain it with an executor"
-          + " (thenRunAsync, thenApplyAsync, ...)");
-    }
+    wal.refuseOnWriterThread("checkpoint()");
     running.lock();
     try {
       if (closed) {
@@ -162,16 +154,14 @@ final class Checkpointer implements AutoCloseable {
       Instant now = clock.instant();
       header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
       wal.checkpoint(sequence);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       capture.abandon();
       failures = failures + 1;
       LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " failed;"
-          + " the previous checkpoint (sequence " + lastSequence + ") stays in effect and the log keeps every event"
+          + " the previous checkpoint (sequence " + lastSequence() + ") stays in effect and the log keeps every event"
           + " after it: " + e.getMessage(), e);
       throw e;
     }
-    lastSequence = sequence;
-    lastTime = wal.lastCheckpoint().map(CheckpointMeta::time);
     int segments = removeWhatTheCheckpointCovers(sequence);
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
@@ -200,40 +190,34 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** Deletes every ledger snapshot but the one at {@code keep}, and leftover temporary files. */
+  /**
+   * Deletes every ledger snapshot but the one at {@code keep}. (Temporary files a crash left behind
+   * are removed on open; a failed atomic write removes its own.)
+   */
   private void deleteOtherSnapshots(long keep) {
     try {
+      boolean deleted = false;
       for (Path snapshot : home.ledgerSnapshots()) {
         if (TidalHome.ledgerSnapshotSequence(snapshot).getAsLong() != keep) {
-          Files.deleteIfExists(snapshot);
+          deleted |= Files.deleteIfExists(snapshot);
         }
       }
-      deleteTemporaryFiles(home);
-      DurableFiles.syncDirectory(home.base());
+      if (deleted) {
+        DurableFiles.syncDirectory(home.base());
+      }
     } catch (IOException e) {
       throw new io.tidaldb.StorageException("cannot delete old ledger snapshots in " + home.base(), e);
     }
   }
 
-  /** Deletes the temporary files a crash during an atomic write may leave in the base directory. */
-  static void deleteTemporaryFiles(TidalHome home) throws IOException {
-    try (var entries = Files.newDirectoryStream(home.base(), "*" + TidalHome.TEMP_SUFFIX)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        Path target = entry.resolveSibling(name.substring(0, name.length() - TidalHome.TEMP_SUFFIX.length()));
-        if (target.equals(home.schemaFile()) || TidalHome.ledgerSnapshotSequence(target).isPresent()) {
-          Files.deleteIfExists(entry);
-        }
-      }
-    }
-  }
-
+  /** {@return the sequence of the checkpoint in effect, 0 if none} */
   long lastSequence() {
-    return lastSequence;
+    return wal.lastCheckpoint().map(CheckpointMeta::sequence).orElse(0L);
   }
 
+  /** {@return when the checkpoint in effect was taken} */
   Optional<Instant> lastTime() {
-    return lastTime;
+    return wal.lastCheckpoint().map(CheckpointMeta::time);
   }
 
   long completed() {

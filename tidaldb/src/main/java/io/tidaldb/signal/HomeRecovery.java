@@ -7,6 +7,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
+import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
@@ -46,7 +47,8 @@ final class HomeRecovery {
     Optional<Schema> stored = SchemaFile.read(home.schemaFile());
     Schema schema = StoredSchema.resolve(home, stored, config.schema());
     try {
-      Checkpointer.deleteTemporaryFiles(home);
+      DurableFiles.deleteTemporaries(home.base(),
+          target -> target.equals(home.schemaFile()) || TidalHome.ledgerSnapshotSequence(target).isPresent());
     } catch (IOException e) {
       throw new StorageException("cannot remove leftover temporary files in " + home.base(), e);
     }
@@ -115,9 +117,7 @@ final class HomeRecovery {
     try {
       header = LedgerSnapshot.read(file, ledger);
     } catch (CorruptionException e) {
-      String prefix = e.file() + " is corrupt at offset " + e.offset() + ": ";
-      String detail = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-      throw new CorruptionException(e.file(), e.offset(), detail + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
+      throw new CorruptionException(e.file(), e.offset(), e.detail() + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");
     }
     if (header.sequence() != checkpoint) {

@@ -66,6 +66,9 @@ final class LedgerSnapshot {
     }
   }
 
+  /** The largest snapshot {@link #read} can load: it reads the file into one array. */
+  static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
   /**
    * Writes the ledger's state atomically to {@code file}, capturing it whole first: writers to the
    * ledger wait while that runs. A checkpoint captures stripe by stripe instead (see
@@ -106,6 +109,11 @@ final class LedgerSnapshot {
         }
         out.finish();
         totals[1] = out.written();
+        if (totals[1] > MAX_BYTES) {
+          // Refused before the rename: the previous snapshot and the log after it stay in effect.
+          throw new IOException("the snapshot would be " + totals[1] + " bytes; this version reads snapshots of at"
+              + " most " + MAX_BYTES + " bytes (one array): lower maxEntries");
+        }
       });
     } catch (IOException e) {
       throw new StorageException("cannot write the ledger snapshot " + file, e);

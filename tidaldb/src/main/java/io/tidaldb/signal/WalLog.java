@@ -55,11 +55,7 @@ final class WalLog implements SignalLog {
 
   @Override
   public void refuseOnWriterThread(String what) {
-    if (wal.onWriterThread()) {
-      throw new IllegalStateException(what + " on the WAL's writer thread (an action chained on a signal write's"
-          + " future without an executor runs there) could wait for that thread itself: chain it with an"
-          + " executor (thenApplyAsync, thenComposeAsync, ...)");
-    }
+    wal.refuseOnWriterThread(what);
   }
 
   @Override

@@ -47,15 +47,6 @@ final class WriteGate {
     }
   }
 
-  /**
-   * Enters without ever waiting: for a write issued from a thread that a closed gate must not
-   * block (the WAL's writer thread, which the checkpoint waits for). The checkpoint still waits for
-   * such a write to finish.
-   */
-  void enterWithoutWaiting() {
-    inside.increment();
-  }
-
   private void awaitOpen() {
     while (true) {
       waiting.incrementAndGet();
@@ -82,11 +73,8 @@ final class WriteGate {
   /**
    * Closes the gate and waits until no write is inside. One caller at a time (the checkpoint
    * holds its own lock); {@link #open()} must follow.
-   *
-   * @return how long the wait took, in nanoseconds
    */
-  long close() {
-    long start = System.nanoTime();
+  void close() {
     closed = true;
     int spins = 0;
     while (true) {
@@ -94,7 +82,7 @@ final class WriteGate {
       long sum = inside.sum();
       long after = waiting.get();
       if (before == after && sum == before) {
-        return System.nanoTime() - start;
+        return;
       }
       if (++spins < 100) {
         Thread.onSpinWait();

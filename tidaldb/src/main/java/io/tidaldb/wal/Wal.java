@@ -132,7 +132,7 @@ public final class Wal implements AutoCloseable {
   private static Wal recover(WalConfig config, Path key) {
     Path dir = config.dir();
     try {
-      Files.deleteIfExists(dir.resolve(CheckpointMeta.TEMP_FILE_NAME));
+      DurableFiles.deleteTemporaries(dir, target -> target.getFileName().toString().equals(CheckpointMeta.FILE_NAME));
     } catch (IOException e) {
       throw new StorageException("cannot remove the leftover " + CheckpointMeta.TEMP_FILE_NAME + " in " + dir, e);
     }
@@ -450,14 +450,15 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
-   * Whether the calling thread is this log's writer thread: the thread on which actions chained on
+   * Fails if the calling thread is this log's writer thread: the thread on which actions chained on
    * an append's future without an executor run. Code that may be called from such an action and
-   * must not wait for the log (it would wait for itself) checks this first.
+   * would wait for the log (and so for itself) calls this first.
    *
-   * @return true on the writer thread
+   * @param what what the caller was about to do, for the message
+   * @throws IllegalStateException on the writer thread
    */
-  public boolean onWriterThread() {
-    return writer.onWriterThread();
+  public void refuseOnWriterThread(String what) {
+    writer.refuseOnWriterThread(what);
   }
 
   /** {@return the last acknowledged sequence: durable under SYNC, written under the interval mode; 0 if none} */

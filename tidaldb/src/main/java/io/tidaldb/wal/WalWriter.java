@@ -241,8 +241,9 @@ final class WalWriter implements Runnable {
    */
   void refuseOnWriterThread(String what) {
     if (onWriterThread()) {
-      throw new IllegalStateException(what + " on the WAL's writer thread would wait for itself: run the action"
-          + " chained on the future with an executor (thenRunAsync, thenApplyAsync, ...)");
+      throw new IllegalStateException(what + " on the WAL's writer thread (an action chained on a write's future"
+          + " without an executor runs there) would wait for that thread itself: chain it with an executor"
+          + " (thenRunAsync, thenApplyAsync, ...)");
     }
   }
 
