@@ -40,7 +40,8 @@ public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long en
   }
 
   /**
-   * Reads a snapshot and checks all of it (checksum and structure). Read-only.
+   * Reads a snapshot and checks all of it (checksum, structure, and that the sequence it covers is
+   * the one its name says). Read-only.
    *
    * @param file the snapshot file
    * @return what it holds

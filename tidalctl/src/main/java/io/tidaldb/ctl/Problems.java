@@ -32,7 +32,8 @@ final class Problems {
     return json("unsupported_version", e.file(), e.offset(), e.getMessage());
   }
 
-  private static ObjectNode json(String kind, Path file, long offset, String detail) {
+  /** A problem's JSON: {@code kind}, {@code file}, {@code offset}, {@code detail}. */
+  static ObjectNode json(String kind, Path file, long offset, String detail) {
     ObjectNode node = Output.object();
     node.put("kind", kind);
     node.put("file", file.toString());

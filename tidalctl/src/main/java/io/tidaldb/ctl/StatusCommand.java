@@ -71,12 +71,20 @@ final class StatusCommand extends HomeCommand {
     if (checkpointSeq > 0 && Files.isRegularFile(snapshotFile)) {
       snapshot = findings.read(() -> Optional.of(LedgerSnapshotInfo.read(snapshotFile)));
     } else if (checkpointSeq > 0 && schema.isPresent()) {
-      ObjectNode missing = Output.object();
-      missing.put("kind", "missing_snapshot");
-      missing.put("file", snapshotFile.toString());
-      missing.put("detail", "the checkpoint at sequence " + checkpointSeq + " has no ledger snapshot: opening rebuilds"
-          + " the ledger from the log if the log still starts at sequence 1, and refuses otherwise");
-      findings.warnings.add(missing);
+      // open() rebuilds the ledger from the log if the log still starts at sequence 1, and refuses
+      // otherwise. A live database may have replaced the snapshot since checkpoint.meta was read.
+      long firstSeq = segments.isEmpty() ? 1 : segments.get(0).firstSequence();
+      ObjectNode missing = Problems.json("missing_snapshot", snapshotFile, 0, "the checkpoint at sequence "
+          + checkpointSeq + " has no ledger snapshot; the log starts at sequence " + firstSeq + (firstSeq <= 1
+              ? ", so opening rebuilds the ledger from the log" : ", so opening refuses: restore the snapshot from a backup"));
+      if (lock.inUse()) {
+        missing.put("note", "the home is in use: a checkpoint may have replaced the snapshot while status read it");
+        findings.warnings.add(missing);
+      } else if (firstSeq <= 1) {
+        findings.warnings.add(missing);
+      } else {
+        findings.error(missing, ExitCodes.CORRUPTION);
+      }
     }
 
     ObjectNode report = Output.object();

@@ -137,6 +137,6 @@ final class Homes {
   }
 
   static Path checkpointFile(TidalHome home) {
-    return home.wal().resolve("checkpoint.meta");
+    return home.wal().resolve(io.tidaldb.wal.CheckpointMeta.FILE_NAME);
   }
 }

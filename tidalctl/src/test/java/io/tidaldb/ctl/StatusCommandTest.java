@@ -130,6 +130,36 @@ class StatusCommandTest {
     }
   }
 
+  @Test
+  void status_whenTheSnapshotIsMissingAndTheLogNoLongerStartsAt1_reportsTheCorruptionOpenWouldRefuse() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 40, 0);
+      Path snapshot = Homes.checkpointed(home, 2);
+      assertTrue(Homes.segments(home).get(0).firstSequence() > 1, "the checkpoint removed the first segments");
+      Files.delete(snapshot);
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
+      JsonNode error = result.json().get("errors").get(0);
+      assertEquals("missing_snapshot", error.get("kind").asText());
+      assertEquals(snapshot.toString(), error.get("file").asText());
+      assertTrue(error.get("detail").asText().contains("opening refuses"), error.toString());
+      assertEquals("error", result.json().get("status").asText());
+    }
+  }
+
+  @Test
+  void status_whenTheSnapshotCoversAnotherSequenceThanItsName_reportsCorruption() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 4, 0);
+      byte[] older = Files.readAllBytes(Homes.checkpointed(home, 2));
+      Path current = Homes.checkpointed(home, 2);
+      Files.write(current, older);
+      Cli.Result result = Cli.run("status", "--path", temp.path().toString());
+      assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
+      assertTrue(result.json().get("errors").get(0).get("detail").asText().contains("but its name says"), result.toString());
+    }
+  }
+
   private static List<String> names(JsonNode object) {
     List<String> names = new java.util.ArrayList<>();
     object.fieldNames().forEachRemaining(names::add);

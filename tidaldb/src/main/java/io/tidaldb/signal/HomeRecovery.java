@@ -120,10 +120,6 @@ final class HomeRecovery {
       throw new CorruptionException(e.file(), e.offset(), e.detail() + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");
     }
-    if (header.sequence() != checkpoint) {
-      throw new CorruptionException(file, 8, "the snapshot says it covers sequence " + header.sequence() + " but its"
-          + " name and checkpoint.meta say " + checkpoint);
-    }
     return header.entries();
   }
 

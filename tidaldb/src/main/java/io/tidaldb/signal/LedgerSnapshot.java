@@ -4,6 +4,7 @@ import io.tidaldb.ConfigException;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
+import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The ledger snapshot file: the one place its format is written and read.
@@ -222,6 +224,11 @@ final class LedgerSnapshot {
     in.i32();
     if (sequence < 0) {
       throw new CorruptionException(file, 8, "sequence " + sequence + " is negative");
+    }
+    OptionalLong named = TidalHome.ledgerSnapshotSequence(file);
+    if (named.isPresent() && named.getAsLong() != sequence) {
+      throw new CorruptionException(file, 8, "the snapshot says it covers sequence " + sequence + " but its name says "
+          + named.getAsLong());
     }
     if (signals < 0 || signals > SignalSpec.MAX_ID + 1) {
       throw new CorruptionException(file, 24, "signal count " + signals + " is out of range");
