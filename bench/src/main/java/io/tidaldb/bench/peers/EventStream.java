@@ -23,13 +23,25 @@ final class EventStream {
   /** The same three signals for tidalDB: exponential decay, every window, velocity. */
   static final Schema SCHEMA = schema();
 
-  private final SplittableRandom random = new SplittableRandom(42);
+  private final SplittableRandom random;
+  private final long writer;
   private long n;
 
   long entityId;
   int signalTypeId;
   float weight;
   long timestampNanos;
+
+  /**
+   * The stream of one writer thread: writers draw different events and RocksDB keys that never
+   * collide.
+   *
+   * @param writer the thread's number, from 0
+   */
+  EventStream(int writer) {
+    this.random = new SplittableRandom(42 + writer);
+    this.writer = writer;
+  }
 
   /** Moves to the next event. */
   void next() {
@@ -53,9 +65,9 @@ final class EventStream {
         .putFloat(weight).putLong(timestampNanos).array();
   }
 
-  /** A log-like key: the event's number, big-endian so that keys sort in write order. */
+  /** A log-like key: the writer in the top 16 bits, then the event's number; big-endian, so a writer's keys sort in write order. */
   byte[] key() {
-    return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(n).array();
+    return ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(writer << 48 | n).array();
   }
 
   private static Schema schema() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -106,7 +107,9 @@ public class PeerWrites {
   /** Each writer thread's own position in the stream, and its signal handles. */
   @State(Scope.Thread)
   public static class Writer {
-    final EventStream events = new EventStream();
+    private static final AtomicInteger WRITERS = new AtomicInteger();
+
+    final EventStream events = new EventStream(WRITERS.getAndIncrement());
     SignalType[] sync;
     SignalType[] interval;
 

@@ -25,21 +25,24 @@ public abstract class LoadedLedger {
   @Param({"uniform", "zipf"})
   public String order;
 
-  /** How many ids the read sequence holds before it repeats. */
-  static final int READS = 1 << 20;
+  /** How many ids the read sequence holds before it repeats (a power of two). */
+  protected static final int READS = 1 << 20;
 
-  TidalDb db;
-  SignalType view;
-  Instant at;
+  protected TidalDb db;
+  protected SignalType view;
+  /** When the reads happen: the benchmark schema's fixed now. */
+  protected Instant at;
+  /** The entities loaded, in the order they were loaded. */
+  protected long[] loaded;
 
   /**
    * Opens and loads the database (room for twice the entities, so nothing is evicted).
    *
    * @return the ids to read, {@link #READS} of them, in {@link #order}
    */
-  long[] openAndLoad() {
+  protected long[] openAndLoad() {
     db = BenchSchema.open(entities * 2L);
-    long[] loaded = BenchSchema.ids(entities, 1);
+    loaded = BenchSchema.ids(entities, 1);
     BenchSchema.load(db, loaded, 4);
     view = db.signalType("view");
     at = BenchSchema.NOW;
