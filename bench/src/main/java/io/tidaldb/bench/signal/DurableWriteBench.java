@@ -5,7 +5,6 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,9 +57,6 @@ public class DurableWriteBench {
   private Path home;
   private TidalDb db;
   private SignalType view;
-  private long[] ids;
-  private Instant[] times;
-  private int next;
   private CompletableFuture<Long> last;
 
   @Setup(Level.Trial)
@@ -68,12 +64,6 @@ public class DurableWriteBench {
     home = BenchDirs.fresh(dir, "writes-");
     db = BenchHomes.open(home, BenchHomes.durability(durability), Duration.ofSeconds(checkpointSeconds), 1_000_000);
     view = db.signalType("view");
-    ids = BenchSchema.ids(100_000, 1);
-    times = new Instant[4096];
-    long[] offsets = BenchSchema.ids(times.length, 3);
-    for (int i = 0; i < times.length; i++) {
-      times[i] = BenchSchema.NOW.minusSeconds(Math.floorMod(offsets[i], 7 * 86_400L));
-    }
   }
 
   @TearDown(Level.Iteration)
@@ -89,23 +79,15 @@ public class DurableWriteBench {
     BenchDirs.delete(home);
   }
 
-  private int advance() {
-    int i = next++;
-    if (next == ids.length) {
-      next = 0;
-    }
-    return i;
-  }
-
   /**
    * {@code view.recordAsync(entity, 1.0, at)}, without waiting.
    *
    * @return the future sequence
    */
   @Benchmark
-  public CompletableFuture<Long> recordAsync() {
-    int i = advance();
-    last = view.recordAsync(ids[i], 1.0, times[i & 4095]);
+  public CompletableFuture<Long> recordAsync(WriteStream stream) {
+    int i = stream.advance();
+    last = view.recordAsync(stream.id(i), 1.0, stream.time(i));
     return last;
   }
 
@@ -115,8 +97,8 @@ public class DurableWriteBench {
    * @return the sequence
    */
   @Benchmark
-  public long record() {
-    int i = advance();
-    return view.record(ids[i], 1.0, times[i & 4095]);
+  public long record(WriteStream stream) {
+    int i = stream.advance();
+    return view.record(stream.id(i), 1.0, stream.time(i));
   }
 }

@@ -2,7 +2,6 @@ package io.tidaldb.bench.signal;
 
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,41 +52,15 @@ public class WriteThroughputBench {
     }
   }
 
-  /** Each thread's own stream of (entity, time) pairs. */
-  @State(Scope.Thread)
-  public static class Stream {
-    long[] ids;
-    Instant[] times;
-    int next;
-
-    @Setup(Level.Trial)
-    public void prepare() {
-      ids = BenchSchema.ids(100_000, Thread.currentThread().getId());
-      times = new Instant[4096];
-      long[] offsets = BenchSchema.ids(times.length, 3);
-      for (int i = 0; i < times.length; i++) {
-        times[i] = BenchSchema.NOW.minusSeconds(Math.floorMod(offsets[i], 7 * 86_400L));
-      }
-    }
-
-    int advance() {
-      int i = next++;
-      if (next == ids.length) {
-        next = 0;
-      }
-      return i;
-    }
-  }
-
   /**
    * {@code view.record(entity, 1.0, at)} through the handle.
    *
    * @return the sequence number
    */
   @Benchmark
-  public long record(Db db, Stream stream) {
+  public long record(Db db, WriteStream stream) {
     int i = stream.advance();
-    return db.view.record(stream.ids[i], 1.0, stream.times[i & 4095]);
+    return db.view.record(stream.id(i), 1.0, stream.time(i));
   }
 
   /**
@@ -96,8 +69,8 @@ public class WriteThroughputBench {
    * @return the sequence number
    */
   @Benchmark
-  public long signalByName(Db db, Stream stream) {
+  public long signalByName(Db db, WriteStream stream) {
     int i = stream.advance();
-    return db.db.signal("view", stream.ids[i], 1.0, stream.times[i & 4095]);
+    return db.db.signal("view", stream.id(i), 1.0, stream.time(i));
   }
 }
