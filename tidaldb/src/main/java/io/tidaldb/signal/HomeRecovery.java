@@ -74,7 +74,8 @@ final class HomeRecovery {
       WriteGate gate = new WriteGate();
       checkpointer = new Checkpointer(wal, ledger, gate, home, config.clock(),
           config.checkpointInterval().orElseThrow(), config.partitionId());
-      SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), new WalLog(wal, fsyncs), gate, checkpointer);
+      SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), config.maxFutureSkew(),
+          new WalLog(wal, fsyncs), gate, checkpointer);
       checkpointer.start();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       System.Logger.Level level = restored > 0 || replayed > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
