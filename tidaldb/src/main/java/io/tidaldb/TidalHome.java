@@ -1,8 +1,8 @@
 package io.tidaldb;
 
-import java.io.IOException;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.WalSegments;
+import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

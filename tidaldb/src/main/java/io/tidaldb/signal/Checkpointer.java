@@ -33,8 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  * A snapshot newer than {@code S} is never deleted: it is not this checkpoint's to judge (a crash
  * between 2 and 3 leaves one, which recovery ignores and the first checkpoint past it deletes; a log
- * that is not the home's own would otherwise delete the home's snapshot). A failure at any step leaves the previous checkpoint whole; it
- * is counted and logged, and the periodic thread tries again at the next interval.
+ * that is not the home's own would otherwise delete the home's snapshot). A failure at any step
+ * leaves the previous checkpoint whole; it is counted and logged, and the periodic thread tries
+ * again at the next interval.
  */
 final class Checkpointer implements AutoCloseable {
 
