@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param maxEntries the most (entity, signal) entries the signal ledger holds before it evicts
  * @param checkpointInterval how often a checkpoint is taken ({@link Duration#ZERO}: only on
  *     {@link TidalDb#checkpoint()}); empty for an ephemeral database, which takes none
+ * @param maxFutureSkew how far ahead of the clock's now an event may be dated; a write dated later is
+ *     refused ({@link TidalDbBuilder#maxFutureSkew(Duration)})
  */
 public record Config(
     StorageMode storageMode,
@@ -35,7 +37,8 @@ public record Config(
     MetricsConfig metrics,
     Schema schema,
     long maxEntries,
-    Optional<Duration> checkpointInterval) {
+    Optional<Duration> checkpointInterval,
+    Duration maxFutureSkew) {
 
   /** Checks that the settings hang together. */
   public Config {
@@ -62,10 +65,15 @@ public record Config(
     if (checkpointInterval.isPresent() && checkpointInterval.get().isNegative()) {
       throw new IllegalArgumentException("checkpointInterval " + checkpointInterval.get() + " is negative");
     }
+    Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+    if (maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("maxFutureSkew " + maxFutureSkew + " is negative");
+    }
   }
 
   /** These settings with another schema: the one a persistent home turned out to store. */
   Config withSchema(Schema resolved) {
-    return new Config(storageMode, home, durability, clock, partitionId, metrics, resolved, maxEntries, checkpointInterval);
+    return new Config(storageMode, home, durability, clock, partitionId, metrics, resolved, maxEntries, checkpointInterval,
+        maxFutureSkew);
   }
 }

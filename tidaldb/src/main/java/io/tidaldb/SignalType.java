@@ -53,9 +53,11 @@ public final class SignalType {
    *
    * @param entityId the entity the event is about
    * @param weight finite, fits a float, not negative unless the signal allows it
-   * @param at when the event happened
+   * @param at when the event happened, at most {@link TidalDbBuilder#maxFutureSkew(java.time.Duration)}
+   *     ahead of the database's clock
    * @return the event's sequence number
-   * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
+   * @throws InvalidSignalException if the weight or time cannot be stored, or the time is too far ahead
+   *     of the clock; nothing was written
    * @throws DatabaseClosedException if the database is closed
    * @throws IllegalStateException if called on the log's writer thread
    */
@@ -70,9 +72,11 @@ public final class SignalType {
    *
    * @param entityId the entity the event is about
    * @param weight finite, fits a float, not negative unless the signal allows it
-   * @param at when the event happened
+   * @param at when the event happened, at most {@link TidalDbBuilder#maxFutureSkew(java.time.Duration)}
+   *     ahead of the database's clock
    * @return the future sequence number
-   * @throws InvalidSignalException if the weight or time cannot be stored; nothing was written
+   * @throws InvalidSignalException if the weight or time cannot be stored, or the time is too far ahead
+   *     of the clock; nothing was written
    * @throws DatabaseClosedException if the database is closed
    * @throws IllegalStateException if called on the log's writer thread, from an action chained on a
    *     write's future without an executor

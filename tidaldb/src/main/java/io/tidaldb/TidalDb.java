@@ -213,11 +213,13 @@ public final class TidalDb implements AutoCloseable {
    * @param entityId the entity (of the signal's {@link EntityKind}) the event is about
    * @param weight finite, at most {@link Float#MAX_VALUE} in magnitude, not negative unless the
    *     signal allows {@linkplain Schema.SignalBuilder#negativeWeights(boolean) negative weights}
-   * @param at when the event happened, from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z
+   * @param at when the event happened: from 1970-01-01T00:00:00Z, and at most
+   *     {@link TidalDbBuilder#maxFutureSkew(Duration)} (one hour by default) ahead of the database's
+   *     clock (never after 2262-04-11T23:47:16.854775807Z, the latest time the log can store)
    * @return the event's sequence number: 1 for the first event, then increasing by one, across
    *     reopening
-   * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored;
-   *     nothing was written
+   * @throws InvalidSignalException if the signal is unknown, the weight or time cannot be stored, or
+   *     the time is further ahead of the clock than {@code maxFutureSkew}; nothing was written
    * @throws DatabaseClosedException if the database is closed
    * @throws StorageException if the log cannot be written (it then refuses further writes; reopen)
    * @throws IllegalStateException if called from an action chained on a write's future that runs on
@@ -244,7 +246,8 @@ public final class TidalDb implements AutoCloseable {
    * @param at as for {@link #signal}
    * @return the future sequence number; it fails with a {@link TidalDbException} if the log cannot
    *     write the event
-   * @throws InvalidSignalException if the signal is unknown or the weight or time cannot be stored
+   * @throws InvalidSignalException if the signal is unknown, the weight or time cannot be stored, or
+   *     the time is further ahead of the clock than {@code maxFutureSkew}; nothing was written
    * @throws DatabaseClosedException if the database is closed
    * @throws IllegalStateException if called on the log's writer thread (see above)
    */

@@ -37,6 +37,9 @@ public final class TidalDbBuilder {
   /** How often a persistent database takes a checkpoint unless {@link #checkpointInterval(Duration)} is set. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
+  /** How far ahead of the clock an event may be dated unless {@link #maxFutureSkew(Duration)} is set. */
+  public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
+
   /** The shortest checkpoint interval accepted (besides zero, which turns periodic checkpoints off). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(10);
 
@@ -53,6 +56,7 @@ public final class TidalDbBuilder {
   private Schema schema;
   private Long maxEntries;
   private Duration checkpointInterval;
+  private Duration maxFutureSkew;
 
   TidalDbBuilder() {}
 
@@ -254,6 +258,33 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * How far ahead of the database's clock ({@link #clock(Clock)}) an event may be dated; a write
+   * dated later is refused with an {@link InvalidSignalException} and nothing is written.
+   * {@link #DEFAULT_MAX_FUTURE_SKEW} (one hour) unless set. An event far in the future would count
+   * in windows "now" has not reached and hold its entity's decay at full weight until then, so a
+   * wrong timestamp (seconds taken for milliseconds, a host clock years ahead) is refused at the
+   * write instead. Events already in the write-ahead log are replayed on {@code open()} whatever
+   * the clock says.
+   *
+   * <pre>{@code
+   * TidalDb.builder().dataDir(dir).maxFutureSkew(Duration.ofMinutes(5)).open();
+   * }</pre>
+   *
+   * @param maxFutureSkew zero or more; {@link Duration#ZERO} refuses any event dated after now
+   * @return this builder
+   */
+  public TidalDbBuilder maxFutureSkew(Duration maxFutureSkew) {
+    requireNonNull("maxFutureSkew", maxFutureSkew);
+    requireUnset("maxFutureSkew", this.maxFutureSkew);
+    if (maxFutureSkew.isNegative()) {
+      throw new ConfigException("maxFutureSkew(" + maxFutureSkew + "): give zero or more; Duration.ZERO refuses any"
+          + " event dated after the database's clock");
+    }
+    this.maxFutureSkew = maxFutureSkew;
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -276,13 +307,14 @@ public final class TidalDbBuilder {
     String resolvedPartition = partitionId == null ? "0" : partitionId;
     Schema resolvedSchema = schema == null ? Schema.empty() : schema;
     long resolvedMaxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
+    Duration resolvedSkew = maxFutureSkew == null ? DEFAULT_MAX_FUTURE_SKEW : maxFutureSkew;
     if (ephemeral) {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
       rejectWithEphemeral("durability(" + durability + ")", durability);
       rejectWithEphemeral("checkpointInterval(" + checkpointInterval + ")", checkpointInterval);
       return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics,
-          resolvedSchema, resolvedMaxEntries, Optional.empty());
+          resolvedSchema, resolvedMaxEntries, Optional.empty(), resolvedSkew);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -295,7 +327,7 @@ public final class TidalDbBuilder {
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
     Duration resolvedInterval = checkpointInterval == null ? DEFAULT_CHECKPOINT_INTERVAL : checkpointInterval;
     return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
-        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval));
+        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval), resolvedSkew);
   }
 
   private static void requireDistinct(TidalHome home) {

@@ -1,5 +1,7 @@
 package io.tidaldb;
 
+import io.tidaldb.wal.CheckpointMeta;
+import io.tidaldb.wal.WalSegments;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -240,6 +242,34 @@ public final class TidalHome {
     }
     found.sort(Comparator.comparingLong(p -> ledgerSnapshotSequence(p).getAsLong()));
     return List.copyOf(found);
+  }
+
+  /**
+   * Why the write-ahead log directory cannot be this home's own, if it cannot: the base directory
+   * holds a ledger snapshot past sequence 0, which only a checkpoint of a log with events writes,
+   * but the WAL directory holds no segment and no {@code checkpoint.meta} (a volume that did not
+   * mount, a {@code walDir} setting that was lost). Opened as it is, the home would read as empty,
+   * restart its sequences at 1, and its checkpoints would cover the home's snapshot with an empty
+   * one; so {@code open()} refuses it. A home that was opened but never written holds no snapshot
+   * (its {@code SCHEMA} and an empty WAL directory are what it leaves), and passes. Reads both
+   * directories; writes nothing.
+   *
+   * @return what is wrong, naming both directories and what to do; empty if the WAL directory may be
+   *     the home's own
+   * @throws StorageException if a directory cannot be read
+   */
+  public Optional<String> missingLog() {
+    List<Path> snapshots = ledgerSnapshots();
+    Path newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+    if (newest == null || ledgerSnapshotSequence(newest).getAsLong() == 0
+        || !WalSegments.list(wal()).isEmpty() || Files.exists(wal().resolve(CheckpointMeta.FILE_NAME))) {
+      return Optional.empty();
+    }
+    return Optional.of("the home " + base() + " holds a ledger snapshot up to sequence "
+        + ledgerSnapshotSequence(newest).getAsLong() + " (" + newest.getFileName() + "), but the WAL directory " + wal()
+        + " holds no log segment and no " + CheckpointMeta.FILE_NAME + ": it is not this home's log (a volume that did"
+        + " not mount? a walDir setting that was lost?). Point walDir at the directory that holds this home's log;"
+        + " if the log is lost, restore the WAL directory from a backup");
   }
 
   /**

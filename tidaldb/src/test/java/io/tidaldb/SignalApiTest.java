@@ -301,6 +301,7 @@ class SignalApiTest {
       assertEquals(2.5, db.decayScore("boost", 1L, T0.plus(Duration.ofMinutes(30))), 1e-12);
       assertEquals(0.0, db.decayScore("boost", 1L, T0.plus(Duration.ofHours(3))));
       assertEquals(0.0, db.decayScore("boost", 1L, T0.plus(Duration.ofHours(30))));
+      clock.set(T0.plus(Duration.ofHours(30)));
       db.signal("boost", 1L, 1.0, T0.plus(Duration.ofHours(30)));
       assertEquals(1.0, db.decayScore("boost", 1L, T0.plus(Duration.ofHours(30))), 1e-12,
           "a drained score starts again from the new weight");

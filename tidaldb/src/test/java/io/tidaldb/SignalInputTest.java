@@ -119,6 +119,7 @@ class SignalInputTest {
     Instant after = LATEST.plusNanos(1);
     assertRejectedWrite("view", 1.0, after, "event time " + after, "\"view\"", "after " + LATEST);
     assertRejectedWrite("view", 1.0, Instant.MAX, "event time " + Instant.MAX);
+    clock.set(LATEST);
     db.signal("view", 1L, 1.0, LATEST);
     assertEquals(1.0, db.decayScore("view", 1L, LATEST));
   }

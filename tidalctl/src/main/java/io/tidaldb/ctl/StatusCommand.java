@@ -64,6 +64,8 @@ final class StatusCommand extends HomeCommand {
     }
 
     Optional<Schema> schema = findings.read(() -> Schema.storedIn(home));
+    home.missingLog().ifPresent(detail ->
+        findings.error(Problems.json("missing_log", walDir, 0, detail), ExitCodes.HOME_UNREADABLE));
 
     Optional<LedgerSnapshotInfo> snapshot = Optional.empty();
     long checkpointSeq = checkpoint.map(CheckpointMeta::sequence).orElse(0L);

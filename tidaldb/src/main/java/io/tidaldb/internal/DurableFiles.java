@@ -1,5 +1,6 @@
 package io.tidaldb.internal;
 
+import io.tidaldb.CorruptionException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -158,16 +160,35 @@ public final class DurableFiles {
   }
 
   /**
-   * The bytes of a file that may not exist.
+   * The bytes of a file that may not exist and has a bounded size. The size is checked before
+   * anything is read, so that a file grown huge (junk from a disk or a tool) is refused instead of
+   * filling the heap.
    *
    * @param file the file
    * @param what what the file is, for the error message ("the schema file")
+   * @param maxBytes the most bytes the file can hold in its format
    * @return its bytes, or empty if there is no such file
+   * @throws CorruptionException if the file is larger than {@code maxBytes}, naming the file and
+   *     offset {@code maxBytes}
    * @throws StorageException if it exists and cannot be read
    */
-  public static Optional<byte[]> readIfPresent(Path file, String what) {
-    try {
-      return Optional.of(Files.readAllBytes(file));
+  public static Optional<byte[]> readIfPresent(Path file, String what, int maxBytes) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > maxBytes) {
+        throw new CorruptionException(file, maxBytes, what + " has " + size + " bytes, more than the " + maxBytes
+            + " its format allows");
+      }
+      ByteBuffer bytes = ByteBuffer.allocate((int) size);
+      int read = 0;
+      while (read < size) {
+        int n = channel.read(bytes, read);
+        if (n < 0) {
+          break;   // the file shrank meanwhile: what is there is what it holds
+        }
+        read += n;
+      }
+      return Optional.of(read == size ? bytes.array() : Arrays.copyOf(bytes.array(), read));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

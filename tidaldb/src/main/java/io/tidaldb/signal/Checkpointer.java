@@ -29,11 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       atomically;
  *   <li>records {@code S} in {@code checkpoint.meta} ({@link Wal#checkpoint(long)}, which makes the
  *       log durable up to {@code S} first);
- *   <li>deletes every other snapshot, then the WAL segments wholly below {@code S + 1}.
+ *   <li>deletes the older snapshots, then the WAL segments wholly below {@code S + 1}.
  * </ol>
- * A crash between 2 and 3 leaves a snapshot newer than {@code checkpoint.meta}: recovery ignores it
- * and the next checkpoint deletes it. A failure at any step leaves the previous checkpoint whole; it
- * is counted and logged, and the periodic thread tries again at the next interval.
+ * A snapshot newer than {@code S} is never deleted: it is not this checkpoint's to judge (a crash
+ * between 2 and 3 leaves one, which recovery ignores and the first checkpoint past it deletes; a log
+ * that is not the home's own would otherwise delete the home's snapshot). A failure at any step
+ * leaves the previous checkpoint whole; it is counted and logged, and the periodic thread tries
+ * again at the next interval.
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -174,14 +176,14 @@ final class Checkpointer implements AutoCloseable {
   }
 
   /**
-   * Deletes the other snapshots and the WAL segments below the checkpoint. The checkpoint is in
+   * Deletes the older snapshots and the WAL segments below the checkpoint. The checkpoint is in
    * effect already: a failure here is logged and left for the next checkpoint to finish.
    *
    * @return how many segments were deleted
    */
   private int removeWhatTheCheckpointCovers(long sequence) {
     try {
-      deleteOtherSnapshots(sequence);
+      deleteOlderSnapshots(sequence);
       return wal.truncateBefore(sequence + 1);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " is in"
@@ -191,14 +193,14 @@ final class Checkpointer implements AutoCloseable {
   }
 
   /**
-   * Deletes every ledger snapshot but the one at {@code keep}. (Temporary files a crash left behind
-   * are removed on open; a failed atomic write removes its own.)
+   * Deletes the ledger snapshots older than the one at {@code keep}. (Temporary files a crash left
+   * behind are removed on open; a failed atomic write removes its own.)
    */
-  private void deleteOtherSnapshots(long keep) {
+  private void deleteOlderSnapshots(long keep) {
     try {
       boolean deleted = false;
       for (Path snapshot : home.ledgerSnapshots()) {
-        if (TidalHome.ledgerSnapshotSequence(snapshot).getAsLong() != keep) {
+        if (TidalHome.ledgerSnapshotSequence(snapshot).getAsLong() < keep) {
           deleted |= Files.deleteIfExists(snapshot);
         }
       }

@@ -40,11 +40,7 @@ final class Decoder {
           + " and a checksum (" + (headerBytes + trailerBytes) + ")");
     }
     Decoder in = new Decoder(file, bytes, bytes.length - trailerBytes);
-    if (in.i32() != magic) {
-      String name = new String(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(magic).array(),
-          StandardCharsets.US_ASCII);
-      throw new CorruptionException(file, 0, "not a tidalDB " + what + " (the magic is not \"" + name + "\")");
-    }
+    checkMagic(file, in.i32(), what, magic);
     checkCrc(file, bytes, trailerBytes);
     int found = in.u16();
     if (found > version) {
@@ -55,6 +51,20 @@ final class Decoder {
     }
     in.u16();
     return in;
+  }
+
+  /**
+   * Checks a file's first four bytes.
+   *
+   * @param found the file's first four bytes, read as a little-endian int
+   * @throws CorruptionException at offset 0 if they are not {@code magic}
+   */
+  static void checkMagic(Path file, int found, String what, int magic) {
+    if (found != magic) {
+      String name = new String(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(magic).array(),
+          StandardCharsets.US_ASCII);
+      throw new CorruptionException(file, 0, "not a tidalDB " + what + " (the magic is not \"" + name + "\")");
+    }
   }
 
   int position() {

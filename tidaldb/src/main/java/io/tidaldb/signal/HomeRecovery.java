@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Opens the signal engine of a persistent home: the order of recovery, in one place.
  *
  * <ol>
+ *   <li>Refuse a WAL directory that cannot be the home's own ({@link TidalHome#missingLog()}).
  *   <li>Read {@code SCHEMA} and check the builder's schema against it ({@link StoredSchema}).
  *   <li>Open the write-ahead log ({@link Wal#open}: it validates every batch after its checkpoint
  *       and cuts a torn tail).
@@ -44,6 +45,10 @@ final class HomeRecovery {
 
   static SignalEngine open(Config config) {
     TidalHome home = config.home().orElseThrow();
+    Optional<String> missingLog = home.missingLog();
+    if (missingLog.isPresent()) {
+      throw new ConfigException(missingLog.get());
+    }
     Optional<Schema> stored = SchemaFile.read(home.schemaFile());
     Schema schema = StoredSchema.resolve(home, stored, config.schema());
     try {
@@ -69,7 +74,8 @@ final class HomeRecovery {
       WriteGate gate = new WriteGate();
       checkpointer = new Checkpointer(wal, ledger, gate, home, config.clock(),
           config.checkpointInterval().orElseThrow(), config.partitionId());
-      SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), new WalLog(wal, fsyncs), gate, checkpointer);
+      SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), config.maxFutureSkew(),
+          new WalLog(wal, fsyncs), gate, checkpointer);
       checkpointer.start();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       System.Logger.Level level = restored > 0 || replayed > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;

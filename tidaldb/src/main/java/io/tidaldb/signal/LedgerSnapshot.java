@@ -8,8 +8,12 @@ import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -211,12 +215,7 @@ final class LedgerSnapshot {
   }
 
   private static Header decode(Path file, SignalLedger into) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new StorageException("cannot read the ledger snapshot " + file, e);
-    }
+    byte[] bytes = readChecked(file);
     Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
     long sequence = in.i64();
     long created = in.i64();
@@ -263,6 +262,29 @@ final class LedgerSnapshot {
       throw in.corrupt(in.position(), in.remaining() + " bytes follow the last entry");
     }
     return new Header(sequence, created, entries, specs, bytes.length);
+  }
+
+  /**
+   * The bytes of a snapshot file. A file whose first bytes are not a snapshot's magic, or that is
+   * larger than any snapshot ({@link #MAX_BYTES}), is refused before it is read whole: junk grown
+   * huge must not fill the heap.
+   */
+  private static byte[] readChecked(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer magic = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      while (magic.hasRemaining()) {
+        if (channel.read(magic, magic.position()) < 0) {
+          break;   // a short file is left to the framing check, which names its size
+        }
+      }
+      if (!magic.hasRemaining()) {
+        Decoder.checkMagic(file, magic.getInt(0), "ledger snapshot", MAGIC);
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot read the ledger snapshot " + file, e);
+    }
+    return DurableFiles.readIfPresent(file, "the ledger snapshot", (int) MAX_BYTES).orElseThrow(() ->
+        new StorageException("cannot read the ledger snapshot " + file, new NoSuchFileException(file.toString())));
   }
 
   private static void readEntries(Decoder in, SignalLayout layout, int typeId, long count, SignalLedger into) {

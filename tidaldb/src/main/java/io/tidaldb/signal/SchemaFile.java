@@ -35,6 +35,8 @@ final class SchemaFile {
   static final int VERSION = 1;
   static final int HEADER_BYTES = 16;
   static final int TRAILER_BYTES = 4;
+  /** The largest file the format can hold: every signal id taken, each with the longest record. */
+  static final int MAX_BYTES = HEADER_BYTES + (SignalSpec.MAX_ID + 1) * SignalRecords.MAX_BYTES + TRAILER_BYTES;
 
   private SchemaFile() {}
 
@@ -57,12 +59,13 @@ final class SchemaFile {
    * Reads a stored schema. Read-only.
    *
    * @return the schema, or empty if there is no file
-   * @throws CorruptionException if the file is damaged, naming the offset
+   * @throws CorruptionException if the file is damaged, naming the offset; a file larger than
+   *     {@link #MAX_BYTES} is refused before it is read
    * @throws UnsupportedFormatException if a newer tidalDB wrote it
    * @throws StorageException if it cannot be read
    */
   static Optional<Schema> read(Path file) {
-    Optional<byte[]> stored = DurableFiles.readIfPresent(file, "the schema file");
+    Optional<byte[]> stored = DurableFiles.readIfPresent(file, "the schema file", MAX_BYTES);
     if (stored.isEmpty()) {
       return Optional.empty();
     }

@@ -7,6 +7,7 @@ import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,9 @@ public final class SignalEngine implements AutoCloseable {
 
   private final Schema schema;
   private final Clock clock;
+  private final Duration maxFutureSkew;
+  /** {@link #maxFutureSkew} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
+  private final long maxFutureNanos;
   private final SignalLog log;
   private final SignalLedger ledger;
   /** Null for an ephemeral database, which takes no checkpoints. */
@@ -51,9 +55,13 @@ public final class SignalEngine implements AutoCloseable {
   private final LongAdder latencySamples = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
 
-  SignalEngine(Schema schema, SignalLedger ledger, Clock clock, SignalLog log, WriteGate gate, Checkpointer checkpointer) {
+  SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
+      Checkpointer checkpointer) {
     this.schema = schema;
     this.clock = clock;
+    this.maxFutureSkew = maxFutureSkew;
+    this.maxFutureNanos = maxFutureSkew.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+        : maxFutureSkew.toNanos();
     this.log = log;
     this.ledger = ledger;
     this.gate = gate;
@@ -65,8 +73,8 @@ public final class SignalEngine implements AutoCloseable {
   }
 
   /** An engine over a fresh ledger and an in-memory log: an ephemeral database's. */
-  SignalEngine(Schema schema, long maxEntries, Clock clock) {
-    this(schema, new SignalLedger(layouts(schema), maxEntries), clock, new InMemoryLog(), null, null);
+  SignalEngine(Schema schema, long maxEntries, Clock clock, Duration maxFutureSkew) {
+    this(schema, new SignalLedger(layouts(schema), maxEntries), clock, maxFutureSkew, new InMemoryLog(), null, null);
   }
 
   static List<SignalLayout> layouts(Schema schema) {
@@ -90,7 +98,7 @@ public final class SignalEngine implements AutoCloseable {
    */
   public static SignalEngine open(Config config) {
     if (config.home().isEmpty()) {
-      return new SignalEngine(config.schema(), config.maxEntries(), config.clock());
+      return new SignalEngine(config.schema(), config.maxEntries(), config.clock(), config.maxFutureSkew());
     }
     return HomeRecovery.open(config);
   }
@@ -122,7 +130,8 @@ public final class SignalEngine implements AutoCloseable {
    * Records one event: checks it, appends it to the log, then applies it to the ledger.
    *
    * @return the event's sequence number
-   * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   * @throws InvalidSignalException if the weight or time cannot be stored, or the time is more than
+   *     the database's {@code maxFutureSkew} ahead of its clock; nothing is written
    * @throws IllegalStateException on the WAL's writer thread
    */
   public long record(SignalSpec signal, long entityId, double weight, Instant at) {
@@ -150,7 +159,8 @@ public final class SignalEngine implements AutoCloseable {
    * completes with the sequence number once the event is durable and applied.
    *
    * @return the future sequence number
-   * @throws InvalidSignalException if the weight or time cannot be stored; nothing is written
+   * @throws InvalidSignalException if the weight or time cannot be stored, or the time is more than
+   *     the database's {@code maxFutureSkew} ahead of its clock; nothing is written
    * @throws IllegalStateException on the WAL's writer thread
    */
   public CompletableFuture<Long> recordAsync(SignalSpec signal, long entityId, double weight, Instant at) {
@@ -294,9 +304,22 @@ public final class SignalEngine implements AutoCloseable {
     return (float) weight;
   }
 
-  /** The event time as the log stores it: nanoseconds since the epoch, in a signed long. */
-  static long eventNanos(SignalSpec signal, Instant at) {
-    return nanos("event time", signal, at);
+  /**
+   * The event time as the log stores it: nanoseconds since the epoch, in a signed long. Refuses a
+   * time more than {@code maxFutureSkew} ahead of the clock. Writes only: replay at recovery applies
+   * what the log holds, whatever the clock says.
+   */
+  private long eventNanos(SignalSpec signal, Instant at) {
+    long nanos = nanos("event time", signal, at);
+    long millis = clock.millis();
+    long now = Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;   // both in [0, MAX]
+    if (nanos - now > maxFutureNanos) {
+      throw new InvalidSignalException("the event time " + at + " for signal \"" + signal.name() + "\" is more than "
+          + maxFutureSkew + " ahead of the database's clock (now " + Instant.ofEpochMilli(millis) + ", TidalDbBuilder"
+          + ".maxFutureSkew(" + maxFutureSkew + ")): check the timestamp's unit and the host's clock, or raise"
+          + " maxFutureSkew");
+    }
+    return nanos;
   }
 
   private static long readNanos(SignalSpec signal, Instant at) {

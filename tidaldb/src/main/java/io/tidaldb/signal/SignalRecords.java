@@ -24,6 +24,9 @@ import java.util.Set;
  */
 final class SignalRecords {
 
+  /** The largest record the format can hold: 15 fixed bytes and a name of at most 255 (its length is a u8). */
+  static final int MAX_BYTES = 15 + 255;
+
   private static final int KNOWN_WINDOWS = (1 << Window.values().length) - 1;
   private static final int KNOWN_FLAGS = 3;
 

@@ -36,6 +36,13 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
   public static final String TEMP_FILE_NAME = FILE_NAME + TidalHome.TEMP_SUFFIX;
 
   /**
+   * The most bytes {@link #read} reads: a checkpoint is {@value WalFormat#CHECKPOINT_SIZE} bytes, and
+   * this leaves room for a newer version's record, whose magic and version are read to tell it from
+   * damage. A larger file is refused unread.
+   */
+  private static final int MAX_READ_BYTES = 4096;
+
+  /**
    * Checks the sequence.
    *
    * @throws IllegalArgumentException if {@code sequence} is negative
@@ -62,13 +69,14 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
    *
    * @param dir the WAL directory
    * @return the checkpoint, or empty if there is none (no file, or no directory)
-   * @throws CorruptionException if the file is damaged, naming the file and offset
+   * @throws CorruptionException if the file is damaged (too large to be a checkpoint included, which is
+   *     refused before it is read), naming the file and offset
    * @throws UnsupportedFormatException if the file was written by a newer tidalDB
    * @throws StorageException if the file cannot be read
    */
   public static Optional<CheckpointMeta> read(Path dir) {
     Path file = dir.resolve(FILE_NAME);
-    return DurableFiles.readIfPresent(file, "the checkpoint").map(bytes -> WalFormat.decodeCheckpoint(file, bytes));
+    return DurableFiles.readIfPresent(file, "the checkpoint", MAX_READ_BYTES).map(bytes -> WalFormat.decodeCheckpoint(file, bytes));
   }
 
   static boolean isCheckpointFile(Path entry) {
