@@ -181,10 +181,14 @@ public final class TidalDb implements AutoCloseable {
 
   /**
    * Checks that the database can do its work: it is open, and for a persistent database the home
-   * directory is still there and its lock still held.
+   * directory is still there and its lock still held, the write-ahead log has not stopped after a
+   * failure (such as a full disk), and the last checkpoint did not fail. A stopped log stays
+   * unhealthy until the database is closed and opened again; a failed checkpoint until a later one
+   * succeeds. Cheap enough for every scrape: it reads fields and checks the home directory.
    *
    * @throws DatabaseClosedException if the database is closed
-   * @throws TidalDbException naming what is wrong, if it is not healthy
+   * @throws TidalDbException naming what is wrong and what to do, if it is not healthy; the failure
+   *     behind it, where there is one, is its cause
    */
   public void healthCheck() {
     requireOpen();
@@ -196,6 +200,10 @@ public final class TidalDb implements AutoCloseable {
       if (!lock.isValid()) {
         throw new TidalDbException("unhealthy: the lock on " + home.lockFile() + " was lost");
       }
+    }
+    Optional<TidalDbException> problem = signals.healthProblem();
+    if (problem.isPresent()) {
+      throw new TidalDbException("unhealthy: " + problem.get().getMessage(), problem.get().getCause());
     }
   }
 

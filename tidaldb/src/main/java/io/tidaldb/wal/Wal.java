@@ -478,6 +478,17 @@ public final class Wal implements AutoCloseable {
     }
   }
 
+  /**
+   * The failure that stopped this log, if one did: an I/O error (such as a full disk) or an error of
+   * the writer thread. A stopped log refuses every append until it is closed and opened again, which
+   * recovers every acknowledged event. Cheap: reads one field, touches no file.
+   *
+   * @return the failure, or empty while the log works
+   */
+  public Optional<TidalDbException> failure() {
+    return Optional.ofNullable(writer.failure());
+  }
+
   /** {@return how many bytes this instance has written to segments since it was opened} */
   public long bytesWritten() {
     return writer.bytesWritten();
