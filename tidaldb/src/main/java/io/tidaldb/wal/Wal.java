@@ -60,8 +60,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
- * per JVM; across processes the home's {@code LOCK} (held by {@code TidalDb}) keeps writers apart,
- * and the {@code Wal} itself takes no lock file.
+ * per JVM; across processes the {@code LOCK} file in the WAL directory (held by {@code TidalDb},
+ * with the home's) keeps writers apart, and the {@code Wal} itself takes no lock file.
  */
 public final class Wal implements AutoCloseable {
 
