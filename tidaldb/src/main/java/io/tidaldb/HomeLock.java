@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.HashMap;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The exclusive lock on a home's {@code LOCK} file, held while a database is open.
+ * An exclusive lock on a {@code LOCK} file, held while a database is open: the home's
+ * ({@link #acquire}), and the write-ahead log directory's ({@link #acquireWal}), so that neither a
+ * home nor a WAL directory is ever written by two databases.
  *
  * <p>POSIX record locks belong to the process, and closing <em>any</em> descriptor of the file
  * releases them all. So within one JVM a second channel on a held {@code LOCK} file must never be
@@ -33,12 +36,23 @@ final class HomeLock implements AutoCloseable {
   /** A probe by {@code tidalctl} holds a shared lock for microseconds; ride over it. */
   private static final long CONTENDED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** What to do about a lock file that is gone or replaced. */
+  private static final String RELOCK = ": this database no longer keeps other processes out. Make sure no other"
+      + " process uses the home, then close this database and open it again, which locks it anew";
+
+  private final Path file;
+  /** The directory the lock file is in, as health messages name it: "the home directory /x". */
+  private final String dirName;
   private final Path key;
+  private final Object fileKey;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private HomeLock(Path key, FileChannel channel, FileLock lock) {
+  private HomeLock(Path file, String dirName, Path key, Object fileKey, FileChannel channel, FileLock lock) {
+    this.file = file;
+    this.dirName = dirName;
     this.key = key;
+    this.fileKey = fileKey;
     this.channel = channel;
     this.lock = lock;
   }
@@ -50,8 +64,27 @@ final class HomeLock implements AutoCloseable {
    * @throws HomeInUseException if another database in this JVM or another process holds it
    * @throws StorageException if the file cannot be created or locked
    */
-  static synchronized HomeLock acquire(TidalHome home, Instant now) {
-    Path file = home.lockFile();
+  static HomeLock acquire(TidalHome home, Instant now) {
+    return acquire(home.lockFile(), now, home.base(), "the home", "the home directory",
+        " A home admits one open TidalDb at a time; close the other one, or open another dataDir.");
+  }
+
+  /**
+   * Takes the lock of the home's write-ahead log directory ({@link TidalHome#walLockFile()}), which
+   * must exist: another home whose {@code walDir} is the same directory is then refused.
+   *
+   * @throws HomeInUseException if another database in this JVM or another process holds it
+   * @throws StorageException if the file cannot be created or locked
+   */
+  static HomeLock acquireWal(TidalHome home, Instant now) {
+    return acquire(home.walLockFile(), now, home.wal(), "the WAL directory", "the WAL directory",
+        " Two homes cannot share a WAL directory: give the home " + home.base() + " a walDir of its own, or close"
+            + " the database that uses this one.");
+  }
+
+  private static synchronized HomeLock acquire(Path file, Instant now, Path dir, String kind, String dirKind,
+      String advice) {
+    String what = kind + " " + dir;
     try {
       if (!Files.exists(file)) {
         Files.write(file, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -61,7 +94,7 @@ final class HomeLock implements AutoCloseable {
       String owner = "pid " + pid + " since " + now;
       String previous = HELD.putIfAbsent(key, owner);
       if (previous != null) {
-        throw inUse(home, "another TidalDb in this JVM (" + previous + ") holds it");
+        throw inUse(dir, what, "another TidalDb in this JVM (" + previous + ") holds it", advice);
       }
       try {
         FileChannel channel = FileChannel.open(key, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -69,19 +102,20 @@ final class HomeLock implements AutoCloseable {
         if (lock == null) {
           String holder = readOwnerPid(key).map(p -> "process " + p).orElse("another process");
           channel.close();
-          throw inUse(home, holder + " holds it");
+          throw inUse(dir, what, holder + " holds it", advice);
         }
         byte[] stamp = ("pid=" + pid + "\nsince=" + now + "\n").getBytes(StandardCharsets.US_ASCII);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(stamp), 0);
         channel.force(true);
-        return new HomeLock(key, channel, lock);
+        Object fileKey = Files.readAttributes(key, BasicFileAttributes.class).fileKey();
+        return new HomeLock(file, dirKind + " " + dir, key, fileKey, channel, lock);
       } catch (IOException | RuntimeException e) {
         HELD.remove(key);
         throw e;
       }
     } catch (IOException e) {
-      throw new StorageException("cannot lock the home " + home.base() + " (" + file + ")", e);
+      throw new StorageException("cannot lock " + what + " (" + file + ")", e);
     }
   }
 
@@ -96,9 +130,8 @@ final class HomeLock implements AutoCloseable {
     }
   }
 
-  private static HomeInUseException inUse(TidalHome home, String who) {
-    return new HomeInUseException(home.base(), "the home " + home.base() + " is in use: " + who
-        + ". A home admits one open TidalDb at a time; close the other one, or open another dataDir.");
+  private static HomeInUseException inUse(Path dir, String what, String who, String advice) {
+    return new HomeInUseException(dir, what + " is in use: " + who + "." + advice);
   }
 
   /** Reads the lock state without creating or writing anything. */
@@ -143,6 +176,35 @@ final class HomeLock implements AutoCloseable {
   /** Whether the operating-system lock is still held through an open channel. */
   boolean isValid() {
     return lock.isValid() && channel.isOpen();
+  }
+
+  /**
+   * What is wrong with this lock now: the operating-system lock released, the {@code LOCK} file
+   * deleted or replaced by another file (then another process can lock the new one and write beside
+   * this database), or its whole directory gone. Costs one {@code stat} of the file (two when it is
+   * missing).
+   *
+   * @return the problem, naming the file, or empty while the lock holds
+   */
+  Optional<String> problem() {
+    if (!isValid()) {
+      return Optional.of("the lock on " + file + " was lost");
+    }
+    Object now;
+    try {
+      now = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      if (!Files.isDirectory(file.getParent())) {
+        return Optional.of(dirName + " is gone");
+      }
+      return Optional.of("the lock file " + file + " was deleted" + RELOCK);
+    } catch (IOException e) {
+      return Optional.of("cannot check the lock file " + file + ": " + StorageException.describe(e));
+    }
+    if (fileKey != null && !fileKey.equals(now)) {
+      return Optional.of("the lock file " + file + " was replaced by another file" + RELOCK);
+    }
+    return Optional.empty();
   }
 
   @Override

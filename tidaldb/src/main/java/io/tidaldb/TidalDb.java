@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -41,15 +42,16 @@ public final class TidalDb implements AutoCloseable {
   private final Resources resources;
   private final Cleaner.Cleanable cleanable;
   private final Instant openedAt;
-  private final HomeLock lock;
+  /** The home's lock, then the WAL directory's; empty for an ephemeral database. */
+  private final List<HomeLock> locks;
   private final SignalEngine signals;
   private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
 
-  private TidalDb(Config config, Resources resources, Instant openedAt, HomeLock lock, SignalEngine signals) {
+  private TidalDb(Config config, Resources resources, Instant openedAt, List<HomeLock> locks, SignalEngine signals) {
     this.config = config;
     this.resources = resources;
     this.openedAt = openedAt;
-    this.lock = lock;
+    this.locks = locks;
     this.signals = signals;
     this.cleanable = Resources.CLEANER.register(this, resources);
   }
@@ -69,15 +71,11 @@ public final class TidalDb implements AutoCloseable {
     String description = home.map(h -> "TidalDb(" + h.base() + ")").orElse("TidalDb(ephemeral)");
     Resources resources = new Resources(description, new Throwable("opened here"));
     try {
-      HomeLock lock = null;
-      if (home.isPresent()) {
-        lock = prepareHome(home.get(), openedAt);
-        resources.add(lock);
-      }
+      List<HomeLock> locks = home.isPresent() ? prepareHome(home.get(), openedAt, resources) : List.of();
       SignalEngine signals = SignalEngine.open(config);
       resources.add(signals);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
-      TidalDb db = new TidalDb(resolved, resources, openedAt, lock, signals);
+      TidalDb db = new TidalDb(resolved, resources, openedAt, locks, signals);
       db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
@@ -101,8 +99,12 @@ public final class TidalDb implements AutoCloseable {
     }
   }
 
-  /** Creates the layout and takes the lock, turning unusable directories into clear errors. */
-  private static HomeLock prepareHome(TidalHome home, Instant now) {
+  /**
+   * Creates the layout and takes the locks (each handed to {@code resources} as soon as it is held),
+   * turning unusable directories into clear errors. The WAL directory is locked too, also where it is
+   * the default {@code base/wal}: another home's {@code walDir} may name it.
+   */
+  private static List<HomeLock> prepareHome(TidalHome home, Instant now, Resources resources) {
     for (TidalHome.Dir dir : TidalHome.Dir.values()) {
       Path path = home.path(dir);
       if (Files.exists(path) && !Files.isDirectory(path)) {
@@ -127,16 +129,29 @@ public final class TidalDb implements AutoCloseable {
       }
       throw e;
     }
+    resources.add(lock);
     for (TidalHome.Dir dir : TidalHome.Dir.values()) {
       Path path = home.path(dir);
       try {
         Files.createDirectories(path);
       } catch (IOException e) {
-        lock.close();
         throw new ConfigException(origin(home, dir) + ": cannot create " + path + ": " + StorageException.describe(e), e);
       }
     }
-    return lock;
+    if (home.walLockFile().equals(home.lockFile())) {
+      return List.of(lock);
+    }
+    HomeLock walLock;
+    try {
+      walLock = HomeLock.acquireWal(home, now);
+    } catch (StorageException e) {
+      if (e.getCause() instanceof FileSystemException) {
+        throw new ConfigException(origin(home, TidalHome.Dir.WAL) + " is not writable: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+    resources.add(walLock);
+    return List.of(lock, walLock);
   }
 
   /** The builder setting a directory of the layout comes from, with its value. */
@@ -181,21 +196,28 @@ public final class TidalDb implements AutoCloseable {
 
   /**
    * Checks that the database can do its work: it is open, and for a persistent database the home
-   * directory is still there and its lock still held.
+   * directory is still there, the {@code LOCK} files of the home and of the WAL directory are still
+   * the ones it locked (not deleted, not replaced) and their locks still held, the write-ahead log
+   * has not stopped after a failure (such as a full disk), and the last checkpoint did not fail. A
+   * stopped log or a lost lock stays unhealthy until the database is closed and opened again; a
+   * failed checkpoint until a later one succeeds. Cheap enough for every scrape: it reads fields and
+   * looks up the two lock files.
    *
    * @throws DatabaseClosedException if the database is closed
-   * @throws TidalDbException naming what is wrong, if it is not healthy
+   * @throws TidalDbException naming what is wrong and what to do, if it is not healthy; the failure
+   *     behind it, where there is one, is its cause
    */
   public void healthCheck() {
     requireOpen();
-    if (lock != null) {
-      TidalHome home = config.home().orElseThrow();
-      if (!Files.isDirectory(home.base())) {
-        throw new TidalDbException("unhealthy: the home directory " + home.base() + " is gone");
+    for (HomeLock lock : locks) {
+      Optional<String> lost = lock.problem();
+      if (lost.isPresent()) {
+        throw new TidalDbException("unhealthy: " + lost.get());
       }
-      if (!lock.isValid()) {
-        throw new TidalDbException("unhealthy: the lock on " + home.lockFile() + " was lost");
-      }
+    }
+    Optional<TidalDbException> problem = signals.healthProblem();
+    if (problem.isPresent()) {
+      throw new TidalDbException("unhealthy: " + problem.get().getMessage(), problem.get().getCause());
     }
   }
 

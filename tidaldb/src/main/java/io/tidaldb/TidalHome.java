@@ -33,13 +33,15 @@ import java.util.regex.Pattern;
  * which is what {@link TidalDbBuilder#walDir(Path)} and {@link TidalDbBuilder#cacheDir(Path)} do.
  * The {@code LOCK} file that marks a home in use always lives in the base directory, and so do the
  * files that keep the signal ledger: {@code SCHEMA} (the signals the home was opened with) and the
- * ledger snapshots {@code ledger-<sequence>.snap} written at checkpoints:
+ * ledger snapshots {@code ledger-<sequence>.snap} written at checkpoints. The WAL directory has a
+ * {@code LOCK} file of its own ({@link #walLockFile()}), wherever it is:
  *
  * <pre>
  * base/
  *   LOCK                                held while a TidalDb is open
  *   SCHEMA                              the stored schema (docs/SIGNALS.md)
  *   ledger-00000000000000001234.snap    the ledger as of WAL sequence 1234 (docs/SIGNALS.md)
+ *   wal/LOCK                            held with base/LOCK, so that no two homes share a WAL directory
  *   wal/ items/ users/ creators/ cache/
  * </pre>
  *
@@ -49,7 +51,10 @@ import java.util.regex.Pattern;
  */
 public final class TidalHome {
 
-  /** The name of the lock file in the base directory. */
+  /**
+   * The name of the lock file in the base directory, and of the one in the WAL directory
+   * ({@link #walLockFile()}).
+   */
   public static final String LOCK_FILE_NAME = "LOCK";
 
   /** The name of the file in the base directory that stores the home's schema. */
@@ -177,6 +182,18 @@ public final class TidalHome {
   /** {@return the {@code LOCK} file in the base directory} */
   public Path lockFile() {
     return base().resolve(LOCK_FILE_NAME);
+  }
+
+  /**
+   * The lock file in the write-ahead log's directory: {@code wal/LOCK}, or {@code LOCK} in the
+   * {@code walDir} the builder gave. An open {@link TidalDb} holds it as it holds {@link #lockFile()},
+   * so that two homes can never share a WAL directory. It is {@link #lockFile()} itself when the WAL
+   * directory is the base directory.
+   *
+   * @return the WAL directory's lock file
+   */
+  public Path walLockFile() {
+    return wal().resolve(LOCK_FILE_NAME);
   }
 
   /** {@return the file in the base directory that stores the home's schema} */

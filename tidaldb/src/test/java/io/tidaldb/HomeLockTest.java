@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.TempTidalHome;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,18 @@ class HomeLockTest {
   public static final class TryOpen {
     public static void main(String[] args) {
       try (TidalDb db = TidalDb.builder().dataDir(Path.of(args[0])).open()) {
+        System.out.println("OPENED");
+      } catch (HomeInUseException e) {
+        System.out.println("IN_USE " + e.getMessage());
+        System.exit(3);
+      }
+    }
+  }
+
+  /** Child process: tries to open the home given as first argument with the WAL in the second. */
+  public static final class TryOpenWithWal {
+    public static void main(String[] args) {
+      try (TidalDb db = TidalDb.builder().dataDir(Path.of(args[0])).walDir(Path.of(args[1])).open()) {
         System.out.println("OPENED");
       } catch (HomeInUseException e) {
         System.out.println("IN_USE " + e.getMessage());
@@ -109,6 +124,86 @@ class HomeLockTest {
       Path missing = temp.path().resolve("never-opened");
       assertFalse(TidalHome.at(missing).lockStatus().inUse());
       assertFalse(java.nio.file.Files.exists(missing));
+    }
+  }
+
+  @Test
+  void healthCheck_failsWhenTheLockFileIsDeleted() throws IOException {
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+      db.healthCheck();
+      Files.delete(temp.home().lockFile());
+      TidalDbException e = assertThrows(TidalDbException.class, db::healthCheck);
+      assertTrue(e.getMessage().contains(temp.home().lockFile() + " was deleted"), e.getMessage());
+    }
+  }
+
+  @Test
+  void healthCheck_failsWhenTheLockFileIsReplaced() throws IOException {
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
+      Path lock = temp.home().lockFile();
+      Path other = temp.path().resolve("other");
+      Files.write(other, Files.readAllBytes(lock));
+      Files.move(other, lock, StandardCopyOption.REPLACE_EXISTING);
+      TidalDbException e = assertThrows(TidalDbException.class, db::healthCheck);
+      assertTrue(e.getMessage().contains(lock + " was replaced"), e.getMessage());
+    }
+  }
+
+  @Test
+  void healthCheck_failsWhenTheWalDirectorysLockFileIsDeleted() throws IOException {
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path().resolve("home")).walDir(temp.path().resolve("fast-wal")).open()) {
+      Path walLock = db.home().orElseThrow().walLockFile();
+      assertEquals(temp.path().resolve("fast-wal").resolve(TidalHome.LOCK_FILE_NAME), walLock);
+      db.healthCheck();
+      Files.delete(walLock);
+      TidalDbException e = assertThrows(TidalDbException.class, db::healthCheck);
+      assertTrue(e.getMessage().contains(walLock + " was deleted"), e.getMessage());
+    }
+  }
+
+  @Test
+  void twoHomes_sharingAWalDir_inTheSameJvm_secondFailsNamingTheWalDirectory() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path wal = temp.path().resolve("shared-wal");
+      try (TidalDb first = TidalDb.builder().dataDir(temp.path().resolve("a")).walDir(wal).open()) {
+        HomeInUseException e = assertThrows(HomeInUseException.class,
+            () -> TidalDb.builder().dataDir(temp.path().resolve("b")).walDir(wal).open());
+        assertTrue(e.getMessage().contains("the WAL directory " + wal + " is in use"), e.getMessage());
+        assertEquals(wal, e.home());
+        assertFalse(TidalHome.at(temp.path().resolve("b")).lockStatus().inUse(), "the refused open let go of its home");
+        first.healthCheck();
+      }
+    }
+  }
+
+  @Test
+  void twoHomes_sharingAWalDir_inTwoProcesses_secondFailsNamingTheWalDirectory_andSucceedsAfterClose() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path wal = temp.path().resolve("shared-wal");
+      String other = temp.path().resolve("b").toString();
+      try (TidalDb first = TidalDb.builder().dataDir(temp.path().resolve("a")).walDir(wal).open()) {
+        ChildJvm.Result refused = ChildJvm.run(CHILD_TIMEOUT, TryOpenWithWal.class, other, wal.toString());
+        assertEquals(3, refused.exitCode(), refused.stdout() + refused.stderr());
+        assertTrue(refused.stdout().contains("the WAL directory " + wal + " is in use: process " + PID + " holds it"),
+            refused.stdout());
+        first.healthCheck();
+      }
+      ChildJvm.Result opened = ChildJvm.run(CHILD_TIMEOUT, TryOpenWithWal.class, other, wal.toString());
+      assertEquals(0, opened.exitCode(), opened.stdout() + opened.stderr());
+    }
+  }
+
+  @Test
+  void aHome_whoseWalDirIsAnOpenHomesDefaultWal_isRefused() {
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb first = TidalDb.builder().dataDir(temp.path().resolve("a")).open()) {
+      Path wal = first.home().orElseThrow().wal();
+      HomeInUseException e = assertThrows(HomeInUseException.class,
+          () -> TidalDb.builder().dataDir(temp.path().resolve("b")).walDir(wal).open());
+      assertTrue(e.getMessage().contains("the WAL directory " + wal + " is in use"), e.getMessage());
     }
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class StatusCommandTest {
@@ -296,6 +297,24 @@ class StatusCommandTest {
         db.healthCheck();
       }
       assertFalse(Cli.run("status", "--path", temp.path().toString()).json().get("in_use").asBoolean());
+    }
+  }
+
+  @Test
+  void statusAndWalVerify_doNotReportTheWalDirectorysLockFile_asAnUnknownFile() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      TidalHome home = Homes.write(temp.path(), 3, 0);
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(Homes.SCHEMA).open()) {
+        assertTrue(Files.exists(home.walLockFile()), "an open database locks its WAL directory");
+        for (List<String> command : List.of(List.of("status"), List.of("wal", "verify"))) {
+          Cli.Result result = Cli.run(Stream.concat(command.stream(), Stream.of("--path", temp.path().toString()))
+              .toArray(String[]::new));
+          assertEquals(0, result.exitCode(), result.toString());
+          JsonNode unknown = command.size() == 1 ? result.json().get("wal").get("unknown_files")
+              : result.json().get("unknown_files");
+          assertEquals(0, unknown.size(), String.join(" ", command) + ": " + unknown);
+        }
+      }
     }
   }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * between 2 and 3 leaves one, which recovery ignores and the first checkpoint past it deletes; a log
  * that is not the home's own would otherwise delete the home's snapshot). A failure at any step
  * leaves the previous checkpoint whole; it is counted and logged, and the periodic thread tries
- * again at the next interval.
+ * again at the next interval (also when nothing was written since). Until a checkpoint succeeds,
+ * {@link #failure()} reports it, and the database's health check fails.
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -61,6 +62,16 @@ final class Checkpointer implements AutoCloseable {
   private volatile long completed;
   private volatile long totalNanos;
   private volatile long failures;
+  /** The checkpoint that failed last, until a later one succeeds; null when the last one succeeded. */
+  private volatile Failure failure;
+
+  /**
+   * A checkpoint that failed and has not been followed by a successful one.
+   *
+   * @param sequence the sequence it was to cover
+   * @param cause why it failed
+   */
+  record Failure(long sequence, Throwable cause) {}
 
   Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
       String partitionId) {
@@ -102,8 +113,8 @@ final class Checkpointer implements AutoCloseable {
       } finally {
         timer.unlock();
       }
-      if (wal.lastSequence() == lastSequence()) {
-        continue;   // nothing new since the last checkpoint
+      if (wal.failure().isPresent() || (failure == null && wal.lastSequence() == lastSequence())) {
+        continue;   // the log has stopped (only a reopen helps), or nothing is new and nothing to retry
       }
       try {
         checkpoint();
@@ -156,9 +167,13 @@ final class Checkpointer implements AutoCloseable {
       Instant now = clock.instant();
       header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
       wal.checkpoint(sequence);
+      failure = null;
     } catch (RuntimeException | Error e) {
       capture.abandon();
       failures = failures + 1;
+      if (!(e instanceof DatabaseClosedException)) {
+        failure = new Failure(sequence, e);
+      }
       LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " failed;"
           + " the previous checkpoint (sequence " + lastSequence() + ") stays in effect and the log keeps every event"
           + " after it: " + e.getMessage(), e);
@@ -232,6 +247,11 @@ final class Checkpointer implements AutoCloseable {
 
   long failures() {
     return failures;
+  }
+
+  /** {@return the checkpoint that failed last, if no checkpoint has succeeded since} */
+  Optional<Failure> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /** Stops the periodic thread, waits for a checkpoint under way, and refuses later ones. Idempotent. */

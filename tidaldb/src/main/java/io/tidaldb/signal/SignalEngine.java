@@ -4,6 +4,7 @@ import io.tidaldb.Config;
 import io.tidaldb.InvalidSignalException;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
+import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
 import java.time.Clock;
@@ -354,6 +355,34 @@ public final class SignalEngine implements AutoCloseable {
           + " nothing on disk to recover from");
     }
     return checkpointer.checkpoint();
+  }
+
+  /**
+   * What keeps this engine from doing its work now, for {@code TidalDb.healthCheck()}: the log
+   * stopped after a failure, or the last checkpoint failed and none has succeeded since. Reads a few
+   * fields; touches no file.
+   *
+   * @return the problem, with its cause and what to do, or empty when there is none
+   */
+  public Optional<TidalDbException> healthProblem() {
+    if (log instanceof WalLog walLog) {
+      Optional<TidalDbException> stopped = walLog.wal.failure();
+      if (stopped.isPresent()) {
+        return Optional.of(new TidalDbException("the write-ahead log in " + walLog.wal.config().dir() + " stopped"
+            + " after a failure and refuses writes: " + stopped.get().getMessage() + ". Make room on its disk (or"
+            + " repair it), then close the database and open it again: every acknowledged write is recovered",
+            stopped.get()));
+      }
+    }
+    Optional<Checkpointer.Failure> failed = checkpointer == null ? Optional.empty() : checkpointer.failure();
+    if (failed.isPresent()) {
+      Checkpointer.Failure f = failed.get();
+      return Optional.of(new TidalDbException("the checkpoint at sequence " + f.sequence() + " failed: "
+          + f.cause().getMessage() + ". Writes go on into the log, but the checkpoint of sequence "
+          + checkpointer.lastSequence() + " stays in effect, so the log grows and a reopen replays more of it; make"
+          + " room on the disk (or repair it): the next checkpoint that succeeds clears this", f.cause()));
+    }
+    return Optional.empty();
   }
 
   /** {@return the counters and sizes behind {@code TidalDb.stats()}} */

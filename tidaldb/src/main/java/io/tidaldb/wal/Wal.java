@@ -60,8 +60,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
- * per JVM; across processes the home's {@code LOCK} (held by {@code TidalDb}) keeps writers apart,
- * and the {@code Wal} itself takes no lock file.
+ * per JVM; across processes the {@code LOCK} file in the WAL directory (held by {@code TidalDb},
+ * with the home's) keeps writers apart, and the {@code Wal} itself takes no lock file.
  */
 public final class Wal implements AutoCloseable {
 
@@ -476,6 +476,17 @@ public final class Wal implements AutoCloseable {
     synchronized (segments) {
       return segments.size();
     }
+  }
+
+  /**
+   * The failure that stopped this log, if one did: an I/O error (such as a full disk) or an error of
+   * the writer thread. A stopped log refuses every append until it is closed and opened again, which
+   * recovers every acknowledged event. Cheap: reads one field, touches no file.
+   *
+   * @return the failure, or empty while the log works
+   */
+  public Optional<TidalDbException> failure() {
+    return Optional.ofNullable(writer.failure());
   }
 
   /** {@return how many bytes this instance has written to segments since it was opened} */

@@ -1,6 +1,7 @@
 package io.tidaldb.wal;
 
 import io.tidaldb.StorageException;
+import io.tidaldb.TidalHome;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * List<Segment> segments = WalSegments.list(home.wal());        // sorted by first sequence
- * List<Path> strangers = WalSegments.unknownFiles(home.wal());  // neither segments nor checkpoint files
+ * List<Path> strangers = WalSegments.unknownFiles(home.wal());  // neither segments, checkpoint nor LOCK
  * }</pre>
  *
  * <p>A directory that does not exist holds nothing: both lists are empty.
@@ -40,7 +41,8 @@ public final class WalSegments {
 
   /**
    * The entries of {@code dir} that are neither segments nor {@code checkpoint.meta} (or its
-   * temporary file): recovery ignores them and tools report them.
+   * temporary file) nor the {@code LOCK} file an open database holds there
+   * ({@link io.tidaldb.TidalHome#walLockFile()}): recovery ignores them and tools report them.
    *
    * @param dir the WAL directory
    * @return their paths, sorted by name; empty if the directory does not exist
@@ -61,7 +63,8 @@ public final class WalSegments {
         Optional<Segment> segment = Files.isRegularFile(entry) ? Segment.parse(entry) : Optional.empty();
         if (segment.isPresent()) {
           segments.add(segment.get());
-        } else if (!CheckpointMeta.isCheckpointFile(entry)) {
+        } else if (!CheckpointMeta.isCheckpointFile(entry)
+            && !entry.getFileName().toString().equals(TidalHome.LOCK_FILE_NAME)) {
           unknown.add(entry);
         }
       }

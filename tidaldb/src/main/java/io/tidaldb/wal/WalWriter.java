@@ -8,6 +8,7 @@ import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -33,6 +34,18 @@ import java.util.zip.CRC32C;
 final class WalWriter implements Runnable {
 
   private static final System.Logger LOG = System.getLogger(Wal.class.getName());
+
+  /**
+   * Opens segment files for writing. Test hook, not API: fault-injection tests replace it (from a
+   * test in this package) with channels that fail as a full or broken disk does.
+   */
+  static volatile SegmentOpener segmentOpener = FileChannel::open;
+
+  /** How the writer opens a segment file. */
+  @FunctionalInterface
+  interface SegmentOpener {
+    FileChannel open(Path path, OpenOption... options) throws IOException;
+  }
 
   /** Queues start this small and double as a producer fills them, up to the batch limit. */
   private static final int INITIAL_QUEUE = 1024;
@@ -92,7 +105,8 @@ final class WalWriter implements Runnable {
   private long firstQueuedNanos;
   private boolean closing;
   private boolean stopped;
-  private TidalDbException failure;
+  /** Written under the lock; volatile so that health checks read it without the lock. */
+  private volatile TidalDbException failure;
 
   // Written by the writer thread only; read by anyone.
   private volatile long writtenSequence;
@@ -130,7 +144,7 @@ final class WalWriter implements Runnable {
     this.thread.setDaemon(true);
     if (last != null) {
       try {
-        channel = FileChannel.open(last.path(), StandardOpenOption.WRITE);
+        channel = segmentOpener.open(last.path(), StandardOpenOption.WRITE);
         position = lastEnd;
       } catch (IOException e) {
         throw new StorageException("cannot open the segment " + last.path() + " for appending", e);
@@ -261,6 +275,11 @@ final class WalWriter implements Runnable {
 
   long bytesWritten() {
     return bytesWritten;
+  }
+
+  /** The failure that stopped the writer, or null while it works. */
+  TidalDbException failure() {
+    return failure;
   }
 
   /** Writes what is queued, fsyncs, stops the thread and closes the segment. */
@@ -451,7 +470,7 @@ final class WalWriter implements Runnable {
       closeChannel();
     }
     Segment segment = Segment.of(dir, firstSequence);
-    channel = FileChannel.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    channel = segmentOpener.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
     WalFormat.writeSegmentHeader(header, firstSequence);
     DurableFiles.writeFully(channel, header, 0);

@@ -13,9 +13,12 @@ import io.tidaldb.ConfigException;
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
 import io.tidaldb.Schema;
+import io.tidaldb.StorageException;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbBuilder;
+import io.tidaldb.TidalDbException;
 import io.tidaldb.Window;
+import io.tidaldb.wal.FaultyDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -322,6 +325,38 @@ public abstract class MetricsTransportContract {
         ExpositionParser.Exposition parsed = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
         assertEquals(0.0, parsed.family("tidaldb_health_ok").sample(PARTITION_0).value());
         assertFalse(Files.exists(home));
+      }
+    }
+  }
+
+  @Test
+  void healthz_is503Degraded_andHealthOkIs0_whenTheWalHasStoppedOnAFullDisk() {
+    Schema schema = Schema.builder()
+        .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
+        .build();
+    try (TempTidalHome temp = TempTidalHome.create();
+        FaultyDisk disk = FaultyDisk.fullAfter(temp.home().wal(), 0)) {
+      TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(schema).checkpointInterval(Duration.ZERO)
+          .enableMetrics("127.0.0.1:0", transportName()).open();
+      try {
+        assertEquals(200, get(db, "/healthz", null).statusCode());
+        assertThrows(StorageException.class, () -> db.signal("view", 1, 1.0, Instant.now()));
+        HttpResponse<byte[]> response = get(db, "/healthz", null);
+        assertEquals(503, response.statusCode());
+        assertEquals("application/json", contentType(response));
+        Map<String, Object> json = FlatJson.parse(text(response));
+        assertEquals(List.of("status", "reason", "uptime_seconds", "version", "build_hash"), List.copyOf(json.keySet()));
+        assertEquals("degraded", json.get("status"));
+        String reason = (String) json.get("reason");
+        assertTrue(reason.contains("write-ahead log") && reason.contains(FaultyDisk.NO_SPACE), reason);
+        ExpositionParser.Exposition parsed = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
+        assertEquals(0.0, parsed.family("tidaldb_health_ok").sample(PARTITION_0).value());
+      } finally {
+        try {
+          db.close();
+        } catch (TidalDbException expected) {
+          // close() reports that the WAL had failed, after releasing everything.
+        }
       }
     }
   }
