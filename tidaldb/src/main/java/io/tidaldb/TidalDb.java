@@ -141,6 +141,10 @@ public final class TidalDb implements AutoCloseable {
     if (home.walLockFile().equals(home.lockFile())) {
       return List.of(lock);
     }
+    Optional<String> missingLog = home.missingLog();
+    if (missingLog.isPresent()) {
+      throw new ConfigException(missingLog.get());
+    }
     HomeLock walLock;
     try {
       walLock = HomeLock.acquireWal(home, now);

@@ -262,28 +262,38 @@ public final class TidalHome {
   }
 
   /**
-   * Why the write-ahead log directory cannot be this home's own, if it cannot: the base directory
-   * holds a ledger snapshot past sequence 0, which only a checkpoint of a log with events writes,
-   * but the WAL directory holds no segment and no {@code checkpoint.meta} (a volume that did not
-   * mount, a {@code walDir} setting that was lost). Opened as it is, the home would read as empty,
-   * restart its sequences at 1, and its checkpoints would cover the home's snapshot with an empty
-   * one; so {@code open()} refuses it. A home that was opened but never written holds no snapshot
-   * (its {@code SCHEMA} and an empty WAL directory are what it leaves), and passes. Reads both
-   * directories; writes nothing.
+   * Why the write-ahead log directory cannot be this home's own, if it cannot: the WAL directory
+   * holds no log segment and no {@code checkpoint.meta} (a volume that did not mount, a
+   * {@code walDir} setting that was lost), yet the home shows it had one: the base directory holds a
+   * ledger snapshot past sequence 0 (only a checkpoint of a log with events writes one), or it holds
+   * a {@code SCHEMA} while the WAL directory lacks the {@code LOCK} file that every open of the home
+   * leaves there ({@link #walLockFile()}). Opened as it is, the home would read as empty, restart its
+   * sequences at 1, and its checkpoints would cover the home's snapshot with an empty one; so
+   * {@code open()} refuses it, before it locks the WAL directory. A home that was opened but never
+   * written leaves its {@code SCHEMA}, and a WAL directory with only its {@code LOCK}, and passes.
+   * Reads both directories; writes nothing.
    *
    * @return what is wrong, naming both directories and what to do; empty if the WAL directory may be
    *     the home's own
    * @throws StorageException if a directory cannot be read
    */
   public Optional<String> missingLog() {
-    List<Path> snapshots = ledgerSnapshots();
-    Path newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
-    if (newest == null || ledgerSnapshotSequence(newest).getAsLong() == 0
-        || !WalSegments.list(wal()).isEmpty() || Files.exists(wal().resolve(CheckpointMeta.FILE_NAME))) {
+    if (!WalSegments.list(wal()).isEmpty() || Files.exists(wal().resolve(CheckpointMeta.FILE_NAME))) {
       return Optional.empty();
     }
-    return Optional.of("the home " + base() + " holds a ledger snapshot up to sequence "
-        + ledgerSnapshotSequence(newest).getAsLong() + " (" + newest.getFileName() + "), but the WAL directory " + wal()
+    List<Path> snapshots = ledgerSnapshots();
+    Path newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+    String evidence;
+    if (newest != null && ledgerSnapshotSequence(newest).getAsLong() > 0) {
+      evidence = "holds a ledger snapshot up to sequence " + ledgerSnapshotSequence(newest).getAsLong() + " ("
+          + newest.getFileName() + ")";
+    } else if (Files.exists(schemaFile()) && !Files.exists(walLockFile())) {
+      evidence = "holds a " + SCHEMA_FILE_NAME + " (it was opened before), while the WAL directory lacks the "
+          + LOCK_FILE_NAME + " file every open leaves there";
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of("the home " + base() + " " + evidence + ", but the WAL directory " + wal()
         + " holds no log segment and no " + CheckpointMeta.FILE_NAME + ": it is not this home's log (a volume that did"
         + " not mount? a walDir setting that was lost?). Point walDir at the directory that holds this home's log;"
         + " if the log is lost, restore the WAL directory from a backup");

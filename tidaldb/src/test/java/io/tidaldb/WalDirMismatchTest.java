@@ -76,6 +76,26 @@ class WalDirMismatchTest {
   }
 
   @Test
+  void open_withAnEmptyWalDirBesideAHomeWrittenButNeverCheckpointed_refusesNamingBothDirectories() throws IOException {
+    try (TempTidalHome temp = TempTidalHome.create(); TempTidalHome volumes = TempTidalHome.create()) {
+      Path walA = volumes.path().resolve("wal-a");
+      Path walB = volumes.path().resolve("wal-b");
+      try (TidalDb db = open(temp.path(), walA)) {
+        db.signal("view", 7L, 1.0, T0);
+      }
+      assertEquals(List.of(), temp.home().ledgerSnapshots(), "no checkpoint: the SCHEMA is all the home holds");
+      ConfigException e = assertThrows(ConfigException.class, () -> open(temp.path(), walB));
+      assertTrue(e.getMessage().contains(temp.path().toString()), e.getMessage());
+      assertTrue(e.getMessage().contains(walB.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("SCHEMA"), e.getMessage());
+      assertEquals(List.of(), files(walB), "the refused WAL directory is left as it was");
+      try (TidalDb db = open(temp.path(), walA)) {
+        assertEquals(1.0, db.decayScore("view", 7L, T0), "the right WAL directory still opens the home whole");
+      }
+    }
+  }
+
+  @Test
   void open_ofAHomeClosedWithoutWrites_reopens() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path wal = temp.home().wal();
@@ -83,7 +103,7 @@ class WalDirMismatchTest {
         assertEquals(0, db.stats().lastSequence());
       }
       assertTrue(Files.exists(temp.home().schemaFile()), "a never-written home stores its schema");
-      assertEquals(List.of(), files(wal), "and leaves its WAL directory empty");
+      assertEquals(List.of(temp.home().walLockFile()), files(wal), "and leaves only the LOCK in its WAL directory");
       try (TidalDb db = open(temp.path(), wal)) {
         assertEquals(1, db.signal("view", 7L, 1.0, T0));
       }
