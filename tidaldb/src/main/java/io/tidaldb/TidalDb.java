@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * with a warning that names where it was opened; do not rely on that.
  *
  * <p>A {@code TidalDb} is thread-safe. {@code close()} may be called from any thread, any number of
- * times; when any call returns, everything the database held is released. Using the database after
+ * times; when any call returns, everything the database held is released (on the database's own
+ * threads the release completes just after: see {@link #close()}). Using the database after
  * {@code close()} throws {@link DatabaseClosedException}.
  */
 public final class TidalDb implements AutoCloseable {
@@ -75,7 +76,7 @@ public final class TidalDb implements AutoCloseable {
         resources.add(lock);
       }
       SignalEngine signals = SignalEngine.open(config);
-      resources.add(signals);
+      resources.add(signals, "its write-ahead log's writer thread or its checkpoint thread", signals::isRunning);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
       TidalDb db = new TidalDb(resolved, resources, openedAt, lock, signals);
       db.startMetrics();
@@ -407,12 +408,32 @@ public final class TidalDb implements AutoCloseable {
   }
 
   /**
-   * Releases everything the database holds: its lock, files and threads. Idempotent, and safe to
-   * call from any thread; every call returns only once the release is complete.
+   * Releases everything the database holds: its lock, files and threads. Writes accepted before are
+   * written (and fsynced) first; the lock goes last, only once the log's writer thread has stopped
+   * and its files are closed. Idempotent, and safe to call from any thread. On an ordinary thread,
+   * every call returns only once the release is complete.
+   *
+   * <p>On one of the database's own threads, which the release waits for (an action chained on a
+   * write's future without an executor runs on the log's writer thread {@code tidaldb-wal-writer};
+   * code a periodic checkpoint calls runs on {@code tidaldb-checkpoint-<partition>}), it cannot
+   * wait: it closes the database at once ({@link #isClosed()} is true, and every use but
+   * {@link #stats()} throws {@link DatabaseClosedException}), hands the release to a daemon thread,
+   * {@code tidaldb-closer}, and returns. The release then completes asynchronously, in the same
+   * order; a failure of it is logged. A {@code close()} from another thread waits for it.
+   *
+   * @throws TidalDbException if something could not be released (the first call only, and not on
+   *     the database's own threads); everything else was released. An {@code Error} a resource threw
+   *     is rethrown the same way.
    */
   @Override
   public void close() {
     boolean first = resources.markClosedByUser();
+    if (signals.onOwnThread()) {
+      if (first) {
+        resources.releaseOnCloserThread(cleanable::clean);
+      }
+      return;
+    }
     cleanable.clean();
     resources.awaitReleased(first);
   }

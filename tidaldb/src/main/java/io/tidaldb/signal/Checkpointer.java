@@ -54,7 +54,7 @@ final class Checkpointer implements AutoCloseable {
   private final Condition stopped = timer.newCondition();
   private boolean stopping;
   private boolean closed;
-  private Thread thread;
+  private volatile Thread thread;
 
   private volatile long completed;
   private volatile long totalNanos;
@@ -222,6 +222,18 @@ final class Checkpointer implements AutoCloseable {
 
   long completed() {
     return completed;
+  }
+
+  /** {@return whether the calling thread is the periodic checkpoint thread} */
+  boolean onCheckpointThread() {
+    Thread t = thread;
+    return t != null && t == Thread.currentThread();
+  }
+
+  /** {@return whether the periodic thread still runs} */
+  boolean isRunning() {
+    Thread t = thread;
+    return t != null && t.isAlive();
   }
 
   long totalNanos() {

@@ -92,6 +92,8 @@ final class WalWriter implements Runnable {
   private long firstQueuedNanos;
   private boolean closing;
   private boolean stopped;
+  /** Set by {@link #close()} once the thread has ended and the segment is closed. */
+  private volatile boolean released;
   private TidalDbException failure;
 
   // Written by the writer thread only; read by anyone.
@@ -255,6 +257,11 @@ final class WalWriter implements Runnable {
     return writtenSequence;
   }
 
+  /** Whether {@link #close()} has stopped the thread and closed the segment (even if it then reported a failure). */
+  boolean isReleased() {
+    return released;
+  }
+
   long durableSequence() {
     return durableSequence;
   }
@@ -286,6 +293,7 @@ final class WalWriter implements Runnable {
       Thread.currentThread().interrupt();
     }
     closeChannel();
+    released = true;
     lock.lock();
     try {
       if (failure != null) {
