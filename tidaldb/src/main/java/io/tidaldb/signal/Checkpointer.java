@@ -152,7 +152,9 @@ final class Checkpointer implements AutoCloseable {
     try {
       capture.finish();
       Instant now = clock.instant();
+      clearStrayInterrupt();
       header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
+      clearStrayInterrupt();
       wal.checkpoint(sequence);
     } catch (RuntimeException | Error e) {
       capture.abandon();
@@ -162,6 +164,7 @@ final class Checkpointer implements AutoCloseable {
           + " after it: " + e.getMessage(), e);
       throw e;
     }
+    clearStrayInterrupt();
     int segments = removeWhatTheCheckpointCovers(sequence);
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
@@ -171,6 +174,19 @@ final class Checkpointer implements AutoCloseable {
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
         + TimeUnit.NANOSECONDS.toMicros(pause) + " µs");
     return sequence;
+  }
+
+  /**
+   * On the periodic thread, clears an interrupt before file I/O: a FileChannel closes itself when an
+   * interrupted thread uses it ({@code ClosedByInterruptException}), which would fail the checkpoint.
+   * Only {@link #close()} stops that thread, so an interrupt there is stray and ignored. (One that
+   * lands in the middle of a write still fails that checkpoint; the next interval tries again.) On a
+   * caller's thread ({@code TidalDb.checkpoint()}) the interrupt is the caller's, and stays.
+   */
+  private void clearStrayInterrupt() {
+    if (onCheckpointThread()) {
+      Thread.interrupted();
+    }
   }
 
   /**

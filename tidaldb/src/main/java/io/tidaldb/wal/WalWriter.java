@@ -403,6 +403,7 @@ final class WalWriter implements Runnable {
   }
 
   private void write(Queue batch) throws IOException {
+    clearStrayInterrupt();
     int count = batch.count;
     int size = WalFormat.batchSize(count);
     roll(batch.firstSequence, size);
@@ -458,6 +459,7 @@ final class WalWriter implements Runnable {
       }
       closeChannel();
     }
+    clearStrayInterrupt();
     Segment segment = Segment.of(dir, firstSequence);
     channel = FileChannel.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
@@ -471,6 +473,7 @@ final class WalWriter implements Runnable {
   }
 
   private void force() throws IOException {
+    clearStrayInterrupt();
     long start = System.nanoTime();
     channel.force(false);
     long nanos = System.nanoTime() - start;
@@ -479,6 +482,16 @@ final class WalWriter implements Runnable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
     }
+  }
+
+  /**
+   * Clears an interrupt before I/O: a FileChannel closes itself when an interrupted thread uses it
+   * ({@code ClosedByInterruptException}), which would stop the log for good. Only {@link #close()}
+   * stops the writer; an interrupt comes from elsewhere, such as an action chained on a write's
+   * future (it runs on this thread), and is ignored.
+   */
+  private static void clearStrayInterrupt() {
+    Thread.interrupted();
   }
 
   private void signalDurable() {
