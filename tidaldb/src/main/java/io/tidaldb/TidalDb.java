@@ -237,7 +237,8 @@ public final class TidalDb implements AutoCloseable {
    * <p>For a persistent database, actions chained on the future without an executor run on the
    * write-ahead log's writer thread ({@code tidaldb-wal-writer}): keep them short, and do not record
    * signals from them (that throws {@link IllegalStateException}); chain with an executor
-   * ({@code thenApplyAsync}, {@code thenComposeAsync}, ...) instead.
+   * ({@code thenApplyAsync}, {@code thenComposeAsync}, ...) instead. {@link #close()} from them is
+   * fine (it finishes the release on another thread), and an interrupt they leave behind is ignored.
    *
    * @param name a signal the schema declares
    * @param entityId the entity the event is about
