@@ -144,7 +144,7 @@ final class Resources implements Runnable {
   }
 
   /** Releases what a failed {@code open()} had already acquired, keeping the open's own error first. */
-  void closeAfterFailedOpen(RuntimeException openFailure) {
+  void closeAfterFailedOpen(Throwable openFailure) {
     closing.set(true);
     Throwable failure = releaseAll();
     if (failure != null) {

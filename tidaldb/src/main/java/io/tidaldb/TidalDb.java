@@ -82,7 +82,7 @@ public final class TidalDb implements AutoCloseable {
       db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       resources.closeAfterFailedOpen(e);
       throw e;
     }
@@ -92,10 +92,10 @@ public final class TidalDb implements AutoCloseable {
   private void startMetrics() {
     try {
       metricsAddress = MetricsRuntime.start(this, resources::add);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       try {
         close();
-      } catch (RuntimeException closing) {
+      } catch (RuntimeException | Error closing) {
         e.addSuppressed(closing);
       }
       throw e;

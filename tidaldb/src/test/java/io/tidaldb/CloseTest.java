@@ -333,4 +333,21 @@ class CloseTest {
       assertReopensWith(temp.path(), 1);
     }
   }
+
+  @Test
+  void errorWhileOpening_releasesTheHome() {
+    SimpleMeterRegistry breaksOnGauges = new SimpleMeterRegistry() {
+      @Override
+      protected <T> io.micrometer.core.instrument.Gauge newGauge(Meter.Id id, T obj,
+          java.util.function.ToDoubleFunction<T> valueFunction) {
+        throw new RegistryError();
+      }
+    };
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      assertThrows(RegistryError.class, () -> TidalDb.builder().dataDir(temp.path()).schema(SignalApiTest.SCHEMA)
+          .meterRegistry(breaksOnGauges).open());
+      assertFalse(temp.home().lockStatus().inUse(), "a failed open() leaves the home free at once");
+      assertReopensWith(temp.path(), 0);
+    }
+  }
 }
