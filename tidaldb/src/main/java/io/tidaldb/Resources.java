@@ -57,7 +57,7 @@ final class Resources implements Runnable {
 
   /** Adds a resource, to be closed before everything added earlier. Only while opening. */
   synchronized void add(AutoCloseable resource) {
-    held.push(new Held(resource, resource.toString(), () -> false));
+    held.push(new Held(resource, resource.getClass().getSimpleName(), () -> false));
   }
 
   /**
