@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * with a warning that names where it was opened; do not rely on that.
  *
  * <p>A {@code TidalDb} is thread-safe. {@code close()} may be called from any thread, any number of
- * times; when any call returns, everything the database held is released. Using the database after
+ * times; when any call returns, everything the database held is released (on the database's own
+ * threads the release completes just after: see {@link #close()}). Using the database after
  * {@code close()} throws {@link DatabaseClosedException}.
  */
 public final class TidalDb implements AutoCloseable {
@@ -73,13 +74,13 @@ public final class TidalDb implements AutoCloseable {
     try {
       List<HomeLock> locks = home.isPresent() ? prepareHome(home.get(), openedAt, resources) : List.of();
       SignalEngine signals = SignalEngine.open(config);
-      resources.add(signals);
+      resources.add(signals, "its write-ahead log's writer thread or its checkpoint thread", signals::isRunning);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
       TidalDb db = new TidalDb(resolved, resources, openedAt, locks, signals);
       db.startMetrics();
       LOG.log(System.Logger.Level.DEBUG, () -> "opened " + description);
       return db;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       resources.closeAfterFailedOpen(e);
       throw e;
     }
@@ -89,10 +90,10 @@ public final class TidalDb implements AutoCloseable {
   private void startMetrics() {
     try {
       metricsAddress = MetricsRuntime.start(this, resources::add);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       try {
         close();
-      } catch (RuntimeException closing) {
+      } catch (RuntimeException | Error closing) {
         e.addSuppressed(closing);
       }
       throw e;
@@ -264,7 +265,8 @@ public final class TidalDb implements AutoCloseable {
    * <p>For a persistent database, actions chained on the future without an executor run on the
    * write-ahead log's writer thread ({@code tidaldb-wal-writer}): keep them short, and do not record
    * signals from them (that throws {@link IllegalStateException}); chain with an executor
-   * ({@code thenApplyAsync}, {@code thenComposeAsync}, ...) instead.
+   * ({@code thenApplyAsync}, {@code thenComposeAsync}, ...) instead. {@link #close()} from them is
+   * fine (it finishes the release on another thread), and an interrupt they leave behind is ignored.
    *
    * @param name a signal the schema declares
    * @param entityId the entity the event is about
@@ -436,12 +438,32 @@ public final class TidalDb implements AutoCloseable {
   }
 
   /**
-   * Releases everything the database holds: its lock, files and threads. Idempotent, and safe to
-   * call from any thread; every call returns only once the release is complete.
+   * Releases everything the database holds: its lock, files and threads. Writes accepted before are
+   * written (and fsynced) first; the lock goes last, only once the log's writer thread has stopped
+   * and its files are closed. Idempotent, and safe to call from any thread. On an ordinary thread,
+   * every call returns only once the release is complete.
+   *
+   * <p>On one of the database's own threads, which the release waits for (an action chained on a
+   * write's future without an executor runs on the log's writer thread {@code tidaldb-wal-writer};
+   * code a periodic checkpoint calls runs on {@code tidaldb-checkpoint-<partition>}), it cannot
+   * wait: it closes the database at once ({@link #isClosed()} is true, and every use but
+   * {@link #stats()} throws {@link DatabaseClosedException}), hands the release to a daemon thread,
+   * {@code tidaldb-closer}, and returns. The release then completes asynchronously, in the same
+   * order; a failure of it is logged. A {@code close()} from another thread waits for it.
+   *
+   * @throws TidalDbException if something could not be released (the first call only, and not on
+   *     the database's own threads); everything else was released. An {@code Error} a resource threw
+   *     is rethrown the same way.
    */
   @Override
   public void close() {
     boolean first = resources.markClosedByUser();
+    if (signals.onOwnThread()) {
+      if (first) {
+        resources.releaseOnCloserThread(cleanable::clean);
+      }
+      return;
+    }
     cleanable.clean();
     resources.awaitReleased(first);
   }

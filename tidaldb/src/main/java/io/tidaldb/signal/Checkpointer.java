@@ -57,7 +57,7 @@ final class Checkpointer implements AutoCloseable {
   private final Condition stopped = timer.newCondition();
   private boolean stopping;
   private boolean closed;
-  private Thread thread;
+  private volatile Thread thread;
 
   private volatile long completed;
   private volatile long totalNanos;
@@ -165,7 +165,9 @@ final class Checkpointer implements AutoCloseable {
     try {
       capture.finish();
       Instant now = clock.instant();
+      clearStrayInterrupt();
       header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
+      clearStrayInterrupt();
       wal.checkpoint(sequence);
       failure = null;
     } catch (RuntimeException | Error e) {
@@ -179,6 +181,7 @@ final class Checkpointer implements AutoCloseable {
           + " after it: " + e.getMessage(), e);
       throw e;
     }
+    clearStrayInterrupt();
     int segments = removeWhatTheCheckpointCovers(sequence);
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
@@ -188,6 +191,19 @@ final class Checkpointer implements AutoCloseable {
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
         + TimeUnit.NANOSECONDS.toMicros(pause) + " µs");
     return sequence;
+  }
+
+  /**
+   * On the periodic thread, clears an interrupt before file I/O: a FileChannel closes itself when an
+   * interrupted thread uses it ({@code ClosedByInterruptException}), which would fail the checkpoint.
+   * Only {@link #close()} stops that thread, so an interrupt there is stray and ignored. (One that
+   * lands in the middle of a write still fails that checkpoint; the next interval tries again.) On a
+   * caller's thread ({@code TidalDb.checkpoint()}) the interrupt is the caller's, and stays.
+   */
+  private void clearStrayInterrupt() {
+    if (onCheckpointThread()) {
+      Thread.interrupted();
+    }
   }
 
   /**
@@ -239,6 +255,18 @@ final class Checkpointer implements AutoCloseable {
 
   long completed() {
     return completed;
+  }
+
+  /** {@return whether the calling thread is the periodic checkpoint thread} */
+  boolean onCheckpointThread() {
+    Thread t = thread;
+    return t != null && t == Thread.currentThread();
+  }
+
+  /** {@return whether the periodic thread still runs} */
+  boolean isRunning() {
+    Thread t = thread;
+    return t != null && t.isAlive();
   }
 
   long totalNanos() {

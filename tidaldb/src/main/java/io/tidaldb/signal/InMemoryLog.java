@@ -32,6 +32,16 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
+  public boolean onWriterThread() {
+    return false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return false;
+  }
+
+  @Override
   public void close() {
     // Nothing is held.
   }

@@ -408,7 +408,31 @@ public final class SignalEngine implements AutoCloseable {
         c == null ? 0 : c.lastSequence(), c == null ? Optional.empty() : c.lastTime());
   }
 
-  /** Stops the checkpoints, then closes the log (which writes what is queued). */
+  /**
+   * Whether the calling thread is one of the engine's own: the WAL's writer thread (where actions
+   * chained on a write's future run) or the periodic checkpoint thread. {@link #close()} waits for
+   * those threads, so it must not be called on them.
+   *
+   * @return true on a thread {@code close()} waits for
+   */
+  public boolean onOwnThread() {
+    return log.onWriterThread() || (checkpointer != null && checkpointer.onCheckpointThread());
+  }
+
+  /**
+   * Whether a thread of the engine still runs or a file of its log is still open: false once
+   * {@link #close()} has stopped them, even when it then reported a failure.
+   *
+   * @return true while the engine may still write into the home
+   */
+  public boolean isRunning() {
+    return log.isRunning() || (checkpointer != null && checkpointer.isRunning());
+  }
+
+  /**
+   * Stops the checkpoints, then closes the log (which writes what is queued). Not on one of the
+   * engine's own threads ({@link #onOwnThread()}): it waits for them.
+   */
   @Override
   public void close() {
     try {

@@ -36,6 +36,12 @@ interface SignalLog extends AutoCloseable {
    */
   void refuseOnWriterThread(String what);
 
+  /** {@return whether the calling thread is the log's own writer thread (see {@link #refuseOnWriterThread})} */
+  boolean onWriterThread();
+
+  /** {@return whether a thread of the log still runs or one of its files is still open} */
+  boolean isRunning();
+
   @Override
   void close();
 }

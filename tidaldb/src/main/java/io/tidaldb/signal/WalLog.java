@@ -59,6 +59,16 @@ final class WalLog implements SignalLog {
   }
 
   @Override
+  public boolean onWriterThread() {
+    return wal.onWriterThread();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return !wal.isReleased();
+  }
+
+  @Override
   public void close() {
     wal.close();
   }

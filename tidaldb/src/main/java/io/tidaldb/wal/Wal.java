@@ -461,6 +461,28 @@ public final class Wal implements AutoCloseable {
     writer.refuseOnWriterThread(what);
   }
 
+  /**
+   * Whether the calling thread is this log's writer thread, where actions chained on an append's
+   * future without an executor run.
+   *
+   * @return true on the writer thread
+   */
+  public boolean onWriterThread() {
+    return writer.onWriterThread();
+  }
+
+  /**
+   * Whether this log holds nothing any more: its writer thread has ended and its segment file is
+   * closed. {@link #close()} makes it true before it returns, also when it then reports that the log
+   * had failed; so a failed {@code close()} with this still false means the writer may still write
+   * (whatever keeps other writers away, such as the home's lock, must then stay).
+   *
+   * @return true once the writer thread has stopped and the segment is closed
+   */
+  public boolean isReleased() {
+    return writer.isReleased();
+  }
+
   /** {@return the last acknowledged sequence: durable under SYNC, written under the interval mode; 0 if none} */
   public long lastSequence() {
     return config.durability() instanceof io.tidaldb.Durability.Sync ? writer.durableSequence() : writer.writtenSequence();

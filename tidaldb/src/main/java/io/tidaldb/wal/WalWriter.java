@@ -105,6 +105,8 @@ final class WalWriter implements Runnable {
   private long firstQueuedNanos;
   private boolean closing;
   private boolean stopped;
+  /** Set by {@link #close()} once the thread has ended and the segment is closed. */
+  private volatile boolean released;
   /** Written under the lock; volatile so that health checks read it without the lock. */
   private volatile TidalDbException failure;
 
@@ -269,6 +271,11 @@ final class WalWriter implements Runnable {
     return writtenSequence;
   }
 
+  /** Whether {@link #close()} has stopped the thread and closed the segment (even if it then reported a failure). */
+  boolean isReleased() {
+    return released;
+  }
+
   long durableSequence() {
     return durableSequence;
   }
@@ -305,6 +312,7 @@ final class WalWriter implements Runnable {
       Thread.currentThread().interrupt();
     }
     closeChannel();
+    released = true;
     lock.lock();
     try {
       if (failure != null) {
@@ -414,6 +422,7 @@ final class WalWriter implements Runnable {
   }
 
   private void write(Queue batch) throws IOException {
+    clearStrayInterrupt();
     int count = batch.count;
     int size = WalFormat.batchSize(count);
     roll(batch.firstSequence, size);
@@ -469,6 +478,7 @@ final class WalWriter implements Runnable {
       }
       closeChannel();
     }
+    clearStrayInterrupt();
     Segment segment = Segment.of(dir, firstSequence);
     channel = segmentOpener.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
@@ -482,6 +492,7 @@ final class WalWriter implements Runnable {
   }
 
   private void force() throws IOException {
+    clearStrayInterrupt();
     long start = System.nanoTime();
     channel.force(false);
     long nanos = System.nanoTime() - start;
@@ -490,6 +501,16 @@ final class WalWriter implements Runnable {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
     }
+  }
+
+  /**
+   * Clears an interrupt before I/O: a FileChannel closes itself when an interrupted thread uses it
+   * ({@code ClosedByInterruptException}), which would stop the log for good. Only {@link #close()}
+   * stops the writer; an interrupt comes from elsewhere, such as an action chained on a write's
+   * future (it runs on this thread), and is ignored.
+   */
+  private static void clearStrayInterrupt() {
+    Thread.interrupted();
   }
 
   private void signalDurable() {

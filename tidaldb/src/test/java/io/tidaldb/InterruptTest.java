@@ -1,0 +1,123 @@
+package io.tidaldb;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.testing.HookedClock;
+import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.wal.CheckpointMeta;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Interrupts are not how tidalDB is stopped ({@code close()} is): a stray one breaks nothing. */
+class InterruptTest {
+
+  private static final Instant T0 = SignalApiTest.T0;
+  private static final String WRITER = "tidaldb-wal-writer";
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private static TidalDb open(Path dir, HookedClock clock, Durability durability, Duration checkpointInterval) {
+    return TidalDb.builder().dataDir(dir).clock(clock).schema(SignalApiTest.SCHEMA).durability(durability)
+        .checkpointInterval(checkpointInterval).partitionId("interrupt").open();
+  }
+
+  private static Durability durability(String mode) {
+    return mode.equals("sync") ? Durability.SYNC : Durability.interval(Duration.ofMillis(20));
+  }
+
+  private static void assertReopensWith(Path dir, long events) {
+    try (TidalDb again = open(dir, HookedClock.at(T0), Durability.SYNC, Duration.ZERO)) {
+      assertEquals(events, again.stats().lastSequence());
+      long views = 0;
+      for (long entity = 0; entity < events; entity++) {
+        views += again.windowCount("view", entity, Window.ALL_TIME);
+      }
+      assertEquals(events, views, "every acknowledged write is there after reopening");
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+        throw new AssertionError("the test did not release the hook");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "interval"})
+  void interruptFromWriteCallback_writesGoOn(String mode) {
+    HookedClock clock = HookedClock.at(T0);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), clock, durability(mode), Duration.ZERO)) {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch chained = new CountDownLatch(1);
+        clock.onNextCallFrom(WRITER, () -> {   // the write waits until the action is chained and more is queued
+          held.countDown();
+          awaitQuietly(chained);
+        });
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CompletableFuture<Void> interrupting = db.signalAsync("view", 0L, 1.0, T0).thenRun(() -> {
+          ranOn.set(Thread.currentThread());
+          Thread.currentThread().interrupt();
+        });
+        awaitQuietly(held);
+        List<CompletableFuture<Long>> queuedBehind = new ArrayList<>();
+        for (long entity = 1; entity <= 10; entity++) {
+          queuedBehind.add(db.signalAsync("view", entity, 1.0, T0));   // the writer's next batch
+        }
+        chained.countDown();
+        interrupting.join();
+        assertEquals(WRITER, ranOn.get().getName());
+        for (CompletableFuture<Long> write : queuedBehind) {
+          write.join();
+        }
+        for (long entity = 11; entity < 1_000; entity++) {
+          db.signal("view", entity, 1.0, T0);
+        }
+        db.healthCheck();
+      }
+      assertReopensWith(temp.path(), 1_000);
+    }
+  }
+
+  @Test
+  void interruptOfCheckpointThread_failsNeitherTheCheckpointNorTheLog() {
+    HookedClock clock = HookedClock.at(T0);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), clock, Durability.SYNC, TidalDbBuilder.MIN_CHECKPOINT_INTERVAL)) {
+        AtomicReference<Thread> interrupted = new AtomicReference<>();
+        clock.onNextCallFrom("tidaldb-checkpoint-interrupt", () -> {   // in the middle of a checkpoint
+          interrupted.set(Thread.currentThread());
+          Thread.currentThread().interrupt();
+        });
+        for (long entity = 0; entity < 100; entity++) {
+          db.signal("view", entity, 1.0, T0);
+        }
+        await().atMost(BOUND).until(() -> interrupted.get() != null && db.stats().checkpoints() >= 1);
+        assertEquals(0, db.stats().checkpointFailures(), "the interrupted checkpoint completes");
+        assertTrue(interrupted.get().isAlive(), "the checkpoint thread goes on");
+        for (long entity = 100; entity < 200; entity++) {
+          db.signal("view", entity, 1.0, T0);
+        }
+        await().atMost(BOUND).until(() -> db.stats().lastCheckpointSequence() == 200);
+        assertEquals(0, db.stats().checkpointFailures());
+      }
+      assertEquals(200, CheckpointMeta.read(TidalHome.at(temp.path()).wal()).orElseThrow().sequence());
+      assertReopensWith(temp.path(), 200);
+    }
+  }
+}
