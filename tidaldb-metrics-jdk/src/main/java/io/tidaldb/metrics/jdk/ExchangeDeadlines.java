@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li><b>The cap.</b> At most {@code maxConnections} threads, and no queue: a request that arrives
  *       while every thread serves one is rejected, and the dispatcher closes its connection at once.
- *       Threads beyond the core ones are started as requests arrive and end after a minute idle, so
- *       stalled clients cannot starve {@code /healthz} while they are under the cap.
+ *       Threads start as requests arrive and end after 30 s idle, so stalled clients cannot starve
+ *       {@code /healthz} while they are under the cap.
  *   <li><b>The timeout.</b> Each exchange gets a deadline: if its thread is still reading the request,
  *       or writing the response, when the deadline passes, the thread is interrupted. The server's
  *       channels are interruptible, so the interrupt closes the channel, the blocked read or write
@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ExchangeDeadlines implements Executor {
 
-  private static final long IDLE_THREAD_SECONDS = 60;
+  private static final long IDLE_THREAD_SECONDS = 30;
   private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
 
   private final ThreadPoolExecutor workers;
@@ -54,7 +54,7 @@ final class ExchangeDeadlines implements Executor {
    * Starts no thread yet: threads start with the first request.
    *
    * @param prefix the prefix of the thread names
-   * @param coreThreads the threads kept while idle requests come in
+   * @param coreThreads the threads started for the first requests even while others are idle
    * @param maxConnections the most requests served at once
    * @param requestTimeout how long reading a request, and writing its response, may each take
    */
