@@ -145,14 +145,16 @@ final class ExchangeDeadlines implements Executor {
         state = IO;
       }
       CURRENT.set(this);
-      arm();
       try {
+        arm();
         exchange.run();
       } finally {
         synchronized (this) {
           state = DONE;
         }
-        expiry.cancel(false);
+        if (expiry != null) {
+          expiry.cancel(false);
+        }
         CURRENT.remove();
         // A deadline that passed after the last read or write left the flag set: clear it, so that it
         // does not reach the next exchange this thread runs.
