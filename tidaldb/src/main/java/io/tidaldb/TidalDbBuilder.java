@@ -53,6 +53,8 @@ public final class TidalDbBuilder {
   private Clock clock;
   private String partitionId;
   private MetricsConfig metrics = MetricsConfig.NONE;
+  private Duration metricsRequestTimeout;
+  private Integer metricsMaxConnections;
   private Schema schema;
   private Long maxEntries;
   private Duration checkpointInterval;
@@ -200,6 +202,39 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * How long the metrics endpoint waits for a connection to deliver a whole request (and to take the
+   * response); a connection that takes longer is closed, so that clients that connect and stall hold
+   * neither a thread nor a connection for long. {@link MetricsConfig#DEFAULT_REQUEST_TIMEOUT} (5 s)
+   * unless set. Only with {@link #enableMetrics(String)}. What each transport enforces is in
+   * {@code docs/METRICS.md}.
+   *
+   * @param timeout from {@link MetricsConfig#MIN_REQUEST_TIMEOUT} to {@link MetricsConfig#MAX_REQUEST_TIMEOUT}
+   * @return this builder
+   */
+  public TidalDbBuilder metricsRequestTimeout(Duration timeout) {
+    requireNonNull("metricsRequestTimeout", timeout);
+    requireUnset("metricsRequestTimeout", this.metricsRequestTimeout);
+    metrics = metrics.withRequestTimeout(timeout);
+    this.metricsRequestTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * The most connections the metrics endpoint serves at once; a connection over the cap is closed at
+   * once, never queued. {@value MetricsConfig#DEFAULT_MAX_CONNECTIONS} unless set. Only with
+   * {@link #enableMetrics(String)}. What each transport counts is in {@code docs/METRICS.md}.
+   *
+   * @param connections from 1 to {@value MetricsConfig#MAX_CONNECTIONS_LIMIT}
+   * @return this builder
+   */
+  public TidalDbBuilder metricsMaxConnections(int connections) {
+    requireUnset("metricsMaxConnections", this.metricsMaxConnections);
+    metrics = metrics.withMaxConnections(connections);
+    this.metricsMaxConnections = connections;
+    return this;
+  }
+
+  /**
    * The signals the database records; {@link Schema#empty()} unless set. A persistent home stores
    * its schema and checks it on every open: the schema must declare the stored signals first, exactly
    * as before, and may append new ones (a {@link ConfigException} names the first difference). With
@@ -308,6 +343,10 @@ public final class TidalDbBuilder {
     Schema resolvedSchema = schema == null ? Schema.empty() : schema;
     long resolvedMaxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
     Duration resolvedSkew = maxFutureSkew == null ? DEFAULT_MAX_FUTURE_SKEW : maxFutureSkew;
+    if (metrics.endpoint().isEmpty()) {
+      rejectWithoutEndpoint("metricsRequestTimeout(" + metricsRequestTimeout + ")", metricsRequestTimeout);
+      rejectWithoutEndpoint("metricsMaxConnections(" + metricsMaxConnections + ")", metricsMaxConnections);
+    }
     if (ephemeral) {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
       rejectWithEphemeral("cacheDir(" + cacheDir + ")", cacheDir);
@@ -345,6 +384,13 @@ public final class TidalDbBuilder {
     if (value != null) {
       throw new ConfigException(setting + " has no meaning with ephemeral(): an ephemeral database writes nothing"
           + " to disk. Drop the setting, or use dataDir(Path) instead of ephemeral()");
+    }
+  }
+
+  private static void rejectWithoutEndpoint(String setting, Object value) {
+    if (value != null) {
+      throw new ConfigException(setting + " applies to the metrics endpoint, which is not enabled: call"
+          + " enableMetrics(\"127.0.0.1:9464\") (or another address) too, or drop the setting");
     }
   }
 

@@ -3,6 +3,7 @@ package io.tidaldb.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidaldb.ConfigException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -16,31 +17,77 @@ import java.util.regex.Pattern;
  * metrics.meterRegistry();   // Optional[the host's registry]
  * metrics.endpoint();        // Optional[127.0.0.1:0], as given to enableMetrics (not yet resolved)
  * metrics.transport();       // Optional["jdk"], when enableMetrics named one
+ * metrics.requestTimeout();  // PT5S: a connection that has not sent a whole request by then is closed
+ * metrics.maxConnections();  // 256: a connection over this many is closed at once
  * }</pre>
+ *
+ * <p>The endpoint's two limits protect it from slow or stalled clients (a client that sends one byte
+ * and waits must neither hold a thread nor a file descriptor for long, nor keep {@code /healthz} from
+ * answering). What each transport enforces is in {@code docs/METRICS.md}.
  *
  * @param meterRegistry the host's registry, given to {@code TidalDbBuilder.meterRegistry(...)}
  * @param endpoint where {@code /metrics} and {@code /healthz} listen, unresolved, as given to
  *     {@code TidalDbBuilder.enableMetrics(...)}
  * @param transport the transport chosen by name; empty to use the one on the classpath
+ * @param requestTimeout how long the endpoint waits for a connection to deliver a whole request (and
+ *     to take the response); a connection that takes longer is closed. Set with
+ *     {@code TidalDbBuilder.metricsRequestTimeout(...)}
+ * @param maxConnections the most connections the endpoint serves at once; a connection over the cap
+ *     is closed at once, never queued. Set with {@code TidalDbBuilder.metricsMaxConnections(...)}
  */
 public record MetricsConfig(
-    Optional<MeterRegistry> meterRegistry, Optional<InetSocketAddress> endpoint, Optional<String> transport) {
+    Optional<MeterRegistry> meterRegistry, Optional<InetSocketAddress> endpoint, Optional<String> transport,
+    Duration requestTimeout, int maxConnections) {
+
+  /** The endpoint's request timeout unless {@code TidalDbBuilder.metricsRequestTimeout(...)} is set. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The shortest request timeout accepted. */
+  public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
+
+  /** The longest request timeout accepted. */
+  public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
+
+  /** The endpoint's connection cap unless {@code TidalDbBuilder.metricsMaxConnections(...)} is set. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 256;
+
+  /**
+   * The highest connection cap accepted: the jdk transport holds a thread for each request in
+   * progress, so the cap bounds its threads too.
+   */
+  public static final int MAX_CONNECTIONS_LIMIT = 10_000;
 
   /** No registry and no endpoint: the default. */
-  public static final MetricsConfig NONE = new MetricsConfig(Optional.empty(), Optional.empty(), Optional.empty());
+  public static final MetricsConfig NONE = new MetricsConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+      DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
 
   /** A host, a colon and a port; the host may be a bracketed IPv6 literal. */
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.%a-zA-Z]+]|[^:\\[\\]\\s]+):([0-9]{1,5})");
 
   private static final Pattern PORT_ONLY = Pattern.compile("[0-9]{1,5}");
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @throws ConfigException if {@code requestTimeout} or {@code maxConnections} is out of range
+   */
   public MetricsConfig {
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(transport, "transport");
     if (transport.isPresent() && endpoint.isEmpty()) {
       throw new IllegalArgumentException("a transport applies to an endpoint");
+    }
+    if (requestTimeout == null) {
+      throw new ConfigException("metricsRequestTimeout(null): a value is required");
+    }
+    if (requestTimeout.compareTo(MIN_REQUEST_TIMEOUT) < 0 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+      throw new ConfigException("metricsRequestTimeout(" + requestTimeout + "): give from " + MIN_REQUEST_TIMEOUT
+          + " to " + MAX_REQUEST_TIMEOUT + " (" + DEFAULT_REQUEST_TIMEOUT + " unless set)");
+    }
+    if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+      throw new ConfigException("metricsMaxConnections(" + maxConnections + "): give from 1 to " + MAX_CONNECTIONS_LIMIT
+          + " (" + DEFAULT_MAX_CONNECTIONS + " unless set)");
     }
   }
 
@@ -58,7 +105,7 @@ public record MetricsConfig(
     if (meterRegistry.isPresent()) {
       throw new ConfigException("meterRegistry was already set (to " + meterRegistry.get() + "); set it once");
     }
-    return new MetricsConfig(Optional.of(registry), endpoint, transport);
+    return new MetricsConfig(Optional.of(registry), endpoint, transport, requestTimeout, maxConnections);
   }
 
   /**
@@ -85,7 +132,29 @@ public record MetricsConfig(
       throw new ConfigException(setting + ": name a transport, \"jdk\" or \"undertow\", or call enableMetrics(hostPort)");
     }
     return new MetricsConfig(meterRegistry, Optional.of(parseHostPort(setting, hostPort.strip())),
-        Optional.ofNullable(transportName).map(String::strip));
+        Optional.ofNullable(transportName).map(String::strip), requestTimeout, maxConnections);
+  }
+
+  /**
+   * These settings with another request timeout. Used by {@code TidalDbBuilder.metricsRequestTimeout(...)}.
+   *
+   * @param timeout from {@link #MIN_REQUEST_TIMEOUT} to {@link #MAX_REQUEST_TIMEOUT}
+   * @return new settings
+   * @throws ConfigException if {@code timeout} is null or out of range
+   */
+  public MetricsConfig withRequestTimeout(Duration timeout) {
+    return new MetricsConfig(meterRegistry, endpoint, transport, timeout, maxConnections);
+  }
+
+  /**
+   * These settings with another connection cap. Used by {@code TidalDbBuilder.metricsMaxConnections(...)}.
+   *
+   * @param connections from 1 to {@link #MAX_CONNECTIONS_LIMIT}
+   * @return new settings
+   * @throws ConfigException if {@code connections} is out of range
+   */
+  public MetricsConfig withMaxConnections(int connections) {
+    return new MetricsConfig(meterRegistry, endpoint, transport, requestTimeout, connections);
   }
 
   private static InetSocketAddress parseHostPort(String setting, String hostPort) {

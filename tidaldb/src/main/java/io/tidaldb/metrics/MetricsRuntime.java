@@ -70,7 +70,8 @@ public final class MetricsRuntime {
     String threads = "tidaldb-metrics-" + transport.name() + "-" + db.config().partitionId();
     MetricsServer server;
     try {
-      server = transport.start(new MetricsServerSpec(address, endpoint, threads, WORKER_THREADS, SHUTDOWN_TIMEOUT));
+      server = transport.start(new MetricsServerSpec(address, endpoint, threads, WORKER_THREADS, SHUTDOWN_TIMEOUT,
+          config.requestTimeout(), config.maxConnections()));
     } catch (BindException e) {
       throw new ConfigException(setting + ": cannot listen on " + describe(address) + ": the address is in use or not"
           + " available (" + e.getMessage() + "); choose another port, or port 0 for a free one", e);

@@ -10,6 +10,7 @@ import io.tidaldb.ConfigException;
 import io.tidaldb.TidalDb;
 import io.tidaldb.testing.TempTidalHome;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,40 @@ class EnableMetricsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     assertThrows(ConfigException.class, () -> TidalDb.builder().meterRegistry(registry).meterRegistry(registry));
     assertThrows(ConfigException.class, () -> TidalDb.builder().meterRegistry(null));
+  }
+
+  @Test
+  void endpointLimits_areFiveSecondsAnd256UnlessSet_andTheSettingsReachTheConfig() {
+    MetricsConfig defaults = MetricsConfig.NONE.withEndpoint("0", null);
+    assertEquals(Duration.ofSeconds(5), defaults.requestTimeout());
+    assertEquals(256, defaults.maxConnections());
+    ConfigException both = assertThrows(ConfigException.class, () -> TidalDb.builder().ephemeral()
+        .metricsRequestTimeout(Duration.ofMillis(300)).metricsMaxConnections(8).open());
+    assertTrue(both.getMessage().startsWith("metricsRequestTimeout(PT0.3S) applies to the metrics endpoint, which is"
+        + " not enabled: call enableMetrics("), both.getMessage());
+    ConfigException onlyCap = assertThrows(ConfigException.class,
+        () -> TidalDb.builder().ephemeral().metricsMaxConnections(8).open());
+    assertTrue(onlyCap.getMessage().startsWith("metricsMaxConnections(8) applies to the metrics endpoint"),
+        onlyCap.getMessage());
+  }
+
+  @Test
+  void endpointLimits_outOfRangeNullOrGivenTwice_failAtTheSetterNamingTheValue() {
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(9), Duration.ofMillis(-1), Duration.ofHours(2))) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> TidalDb.builder().metricsRequestTimeout(bad), bad.toString());
+      assertTrue(e.getMessage().startsWith("metricsRequestTimeout(" + bad + "): give from PT0.01S to PT1H"),
+          e.getMessage());
+    }
+    for (int bad : List.of(0, -1, 10_001)) {
+      ConfigException e = assertThrows(ConfigException.class, () -> TidalDb.builder().metricsMaxConnections(bad));
+      assertTrue(e.getMessage().startsWith("metricsMaxConnections(" + bad + "): give from 1 to 10000"), e.getMessage());
+    }
+    assertThrows(ConfigException.class, () -> TidalDb.builder().metricsRequestTimeout(null));
+    ConfigException twice = assertThrows(ConfigException.class, () -> TidalDb.builder()
+        .metricsRequestTimeout(Duration.ofSeconds(1)).metricsRequestTimeout(Duration.ofSeconds(2)));
+    assertEquals("metricsRequestTimeout was already set (to PT1S); set it once", twice.getMessage());
+    assertThrows(ConfigException.class, () -> TidalDb.builder().metricsMaxConnections(1).metricsMaxConnections(2));
   }
 
   @Test

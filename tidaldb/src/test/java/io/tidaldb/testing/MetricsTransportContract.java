@@ -1,5 +1,6 @@
 package io.tidaldb.testing;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +27,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +44,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +75,9 @@ public abstract class MetricsTransportContract {
       + "q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,"
       + "text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
   private static final Map<String, String> PARTITION_0 = Map.of("partition_id", "0");
+
+  /** Slow clients in the tests of the request timeout: each sends part of a request, then nothing. */
+  private static final int STALLED = 64;
 
   /** The families of an ephemeral database without signals: the three of issue 4 and the ledger's. */
   public static final Set<String> EPHEMERAL_FAMILIES = Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok",
@@ -425,7 +433,128 @@ public abstract class MetricsTransportContract {
         .collect(Collectors.toList()));
   }
 
+  @Test
+  void healthz_answersWithinOneSecond_while64StalledConnectionsAreOpen() {
+    List<Socket> stalled = new ArrayList<>();
+    try (TidalDb db = builder().open()) {
+      InetSocketAddress at = db.metricsAddress().orElseThrow();
+      for (int i = 0; i < STALLED; i++) {
+        stalled.add(RawHttp.stall(at, "G"));
+      }
+      for (int probe = 0; probe < 5; probe++) {
+        try (RawHttp fresh = new RawHttp(at, Duration.ofSeconds(3))) {
+          long start = System.nanoTime();
+          RawHttp.Response response = fresh.exchange("GET", "/healthz");
+          long millis = (System.nanoTime() - start) / 1_000_000;
+          assertEquals(200, response.status());
+          assertTrue(millis < 1_000, "/healthz took " + millis + " ms with " + STALLED + " stalled connections open");
+        } catch (UncheckedIOException e) {
+          throw new AssertionError("/healthz did not answer (probe " + probe + ") with " + STALLED
+              + " stalled connections open", e);
+        }
+      }
+    } finally {
+      closeAll(stalled);
+    }
+  }
+
+  @Test
+  void stalledConnections_areClosedByTheServer_afterTheRequestTimeout() {
+    List<String> partialRequests = List.of("G", "GET /healthz HTTP/1.1\r\nHost: a\r\n",
+        "POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly part of the body");
+    List<Socket> stalled = new ArrayList<>();
+    try (TidalDb db = builder().metricsRequestTimeout(Duration.ofMillis(300)).open()) {
+      InetSocketAddress at = db.metricsAddress().orElseThrow();
+      for (int i = 0; i < STALLED; i++) {
+        stalled.add(RawHttp.stall(at, partialRequests.get(i % partialRequests.size())));
+      }
+      await("the server closes every stalled connection").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> stillOpen(stalled, partialRequests), Matchers.empty());
+      try (RawHttp fresh = new RawHttp(at, Duration.ofSeconds(3))) {
+        assertEquals(200, fresh.exchange("GET", "/healthz").status());
+      }
+    } finally {
+      closeAll(stalled);
+    }
+  }
+
+  @Test
+  void connectionsOverTheCap_areClosedAtOnce_andServedAgainOnceBelowIt() {
+    int cap = 4;
+    List<Socket> stalled = new ArrayList<>();
+    try (TidalDb db = builder().metricsMaxConnections(cap).metricsRequestTimeout(Duration.ofMinutes(10)).open()) {
+      InetSocketAddress at = db.metricsAddress().orElseThrow();
+      for (int i = 0; i < cap; i++) {
+        stalled.add(RawHttp.stall(at, "G"));
+      }
+      // A probe may overtake a stalled connection on its way in (the server has several accepting threads):
+      // then the probe is answered and the stalled connection is the one over the cap. Count those.
+      AtomicInteger answered = new AtomicInteger();
+      await("a connection over the cap of " + cap + " is closed at once (not answered, not queued)")
+          .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(() -> overTheCap(at) || answered.incrementAndGet() < 0);
+      long closedWithinCap = stalled.stream().filter(RawHttp::closedByServer).count();
+      assertTrue(closedWithinCap <= answered.get(), "the server closed " + closedWithinCap + " of the " + cap
+          + " connections within the cap (" + answered.get() + " probes were answered in their place)");
+      closeAll(stalled);
+      await("served again once the stalled connections are gone").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> {
+            try (RawHttp fresh = new RawHttp(at, Duration.ofSeconds(3))) {
+              return fresh.exchange("GET", "/healthz").status() == 200;
+            } catch (UncheckedIOException e) {
+              return false;
+            }
+          });
+    } finally {
+      closeAll(stalled);
+    }
+  }
+
   // ---- helpers ----
+
+  /**
+   * Sends a whole request on a fresh connection: true if the server closes it within a second without
+   * a response; false if it answers; fails if it neither answers nor closes within a second (queued).
+   */
+  private static boolean overTheCap(InetSocketAddress at) {
+    try (Socket probe = RawHttp.stall(at, "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")) {
+      probe.setSoTimeout(1_000);
+      int first;
+      try {
+        first = probe.getInputStream().read();
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("a connection over the cap waited 1 s unanswered: it was queued, not closed");
+      } catch (SocketException e) {
+        return true;
+      }
+      return first < 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What each connection the server has not closed yet had sent. */
+  private static List<String> stillOpen(List<Socket> stalled, List<String> sent) {
+    List<String> open = new ArrayList<>();
+    for (int i = 0; i < stalled.size(); i++) {
+      if (!RawHttp.closedByServer(stalled.get(i))) {
+        open.add("connection " + i + " (sent " + sent.get(i % sent.size()).replace("\r\n", "\\r\\n") + ")");
+      }
+    }
+    return open;
+  }
+
+  private static void closeAll(List<Socket> sockets) {
+    for (Socket socket : sockets) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 
   private double uptime(TidalDb db) {
     return ExpositionParser.prometheusText(text(get(db, "/metrics", null)))

@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,10 +26,17 @@ import java.util.TreeMap;
  *   RawHttp.Response response = http.exchange("GET", "/metrics");
  * }
  * }</pre>
+ *
+ * <p>It also plays the slow client: {@link #stall(InetSocketAddress, String)} opens a connection that
+ * sends a few bytes and then nothing, and {@link #closedByServer(Socket)} tells whether the server has
+ * since closed it.
  */
 public final class RawHttp implements AutoCloseable {
 
+  private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
   private final InetSocketAddress address;
+  private final int readTimeoutMillis;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
@@ -38,7 +48,70 @@ public final class RawHttp implements AutoCloseable {
    * @param address the server
    */
   public RawHttp(InetSocketAddress address) {
+    this(address, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * A client for one server whose reads give up after {@code readTimeout}.
+   *
+   * @param address the server
+   * @param readTimeout how long a read waits for the server before {@link #exchange} throws
+   */
+  public RawHttp(InetSocketAddress address, Duration readTimeout) {
     this.address = address;
+    this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+  }
+
+  /**
+   * Opens a connection that sends {@code sent} (part of a request, such as {@code "G"}) and then
+   * stalls: a slow or hostile client.
+   *
+   * @param address the server
+   * @param sent the bytes to send, as ASCII
+   * @return the open connection; the caller closes it
+   */
+  public static Socket stall(InetSocketAddress address, String sent) {
+    Socket stalled = new Socket();
+    try {
+      stalled.setTcpNoDelay(true);
+      stalled.connect(address, 5_000);
+      stalled.getOutputStream().write(sent.getBytes(StandardCharsets.US_ASCII));
+      stalled.getOutputStream().flush();
+      return stalled;
+    } catch (IOException e) {
+      try {
+        stalled.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new UncheckedIOException("cannot open a stalled connection to " + address, e);
+    }
+  }
+
+  /**
+   * Whether the server has closed {@code connection}: reads what the server sent (a response, if any)
+   * without waiting more than a moment, and answers true on end of stream or a reset.
+   *
+   * @param connection a connection from {@link #stall(InetSocketAddress, String)}
+   * @return true if the server closed it; false if it is still open
+   */
+  public static boolean closedByServer(Socket connection) {
+    try {
+      connection.setSoTimeout(20);
+      InputStream in = connection.getInputStream();
+      byte[] buffer = new byte[8192];
+      while (true) {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -54,7 +127,7 @@ public final class RawHttp implements AutoCloseable {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(address, 5_000);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(readTimeoutMillis);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         connections++;

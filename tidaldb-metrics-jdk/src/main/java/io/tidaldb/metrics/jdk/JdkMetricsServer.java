@@ -12,11 +12,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JDK {@link HttpServer} adapted to a {@link MetricsEndpoint}.
@@ -25,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * starts it, and inherit its daemon flag and thread group. So a short-lived daemon thread in a group
  * of our own creates and starts the server; the group then tells which threads the server started,
  * and they are renamed {@code <prefix>-dispatcher} and {@code <prefix>-<timer name>}. Request
- * handling runs on a bounded pool of daemon threads named {@code <prefix>-worker-<n>}.
+ * handling runs on daemon threads named {@code <prefix>-worker-<n>}, at most one per request in
+ * progress and at most {@code maxConnections}, under the deadlines of {@link ExchangeDeadlines} (whose
+ * timer thread is {@code <prefix>-request-timeout-1}).
  *
  * <p>Shutdown: {@code HttpServer.stop(delay)} waits the whole delay on Java 17 even when nothing is
  * in flight. So {@link #close()} drains by itself (waits, at most the shutdown timeout, for requests
@@ -35,12 +34,12 @@ final class JdkMetricsServer implements MetricsServer {
 
   private static final System.Logger LOG = System.getLogger(JdkMetricsTransport.class.getName());
   private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+  private static final String IDLE_INTERVAL_PROPERTY = "sun.net.httpserver.idleInterval";
   private static final String JDK_DISPATCHER_NAME = "HTTP-Dispatcher";
-  private static final int QUEUED_REQUESTS = 256;
   private static final long THREAD_JOIN_MILLIS = 2_000;
 
   private final HttpServer server;
-  private final ThreadPoolExecutor workers;
+  private final ExchangeDeadlines workers;
   private final List<Thread> serverThreads;
   private final long shutdownNanos;
   private final InetSocketAddress address;
@@ -48,7 +47,7 @@ final class JdkMetricsServer implements MetricsServer {
   private final AtomicBoolean closed = new AtomicBoolean();
   private int inFlight;
 
-  private JdkMetricsServer(HttpServer server, ThreadPoolExecutor workers, List<Thread> serverThreads,
+  private JdkMetricsServer(HttpServer server, ExchangeDeadlines workers, List<Thread> serverThreads,
       MetricsServerSpec spec) {
     this.server = server;
     this.workers = workers;
@@ -61,14 +60,8 @@ final class JdkMetricsServer implements MetricsServer {
     probeBind(spec.address());
     boolean keepAlive = Boolean.getBoolean(NODELAY_PROPERTY);
     String prefix = spec.threadNamePrefix();
-    AtomicInteger workerNumber = new AtomicInteger();
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(spec.workerThreads(), spec.workerThreads(), 30,
-        TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED_REQUESTS), runnable -> {
-          Thread thread = new Thread(runnable, prefix + "-worker-" + workerNumber.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
-    workers.allowCoreThreadTimeOut(true);
+    ExchangeDeadlines workers = new ExchangeDeadlines(prefix, spec.workerThreads(), spec.maxConnections(),
+        spec.requestTimeout());
     Handler handler = new Handler(spec.endpoint(), keepAlive);
     ThreadGroup group = new ThreadGroup(prefix);
     Starter starter = new Starter(spec.address(), workers, handler);
@@ -77,7 +70,7 @@ final class JdkMetricsServer implements MetricsServer {
     starterThread.start();
     joinUninterruptibly(starterThread);
     if (starter.failure != null) {
-      workers.shutdownNow();
+      shutdownUninterruptibly(workers);
       if (starter.failure instanceof IOException io) {
         throw io;
       }
@@ -93,6 +86,14 @@ final class JdkMetricsServer implements MetricsServer {
             + " 40 ms (Nagle's algorithm meets delayed ACKs). Start the JVM with -D" + NODELAY_PROPERTY + "=true (a"
             + " JVM-wide switch, which tidalDB never sets for you) to keep connections alive, or use the undertow"
             + " transport");
+    LOG.log(System.Logger.Level.WARNING, "tidalDB metrics (jdk transport) enforces metricsRequestTimeout ("
+        + spec.requestTimeout() + ") and metricsMaxConnections (" + spec.maxConnections() + ") only on connections"
+        + " that have begun a request: a connection that sends nothing (a new one, or a kept-alive one between"
+        + " requests) is not counted against the cap, and is closed by the JDK HttpServer only after its idle"
+        + " interval (-D" + IDLE_INTERVAL_PROPERTY + ", 30 s unless set; a JVM-wide setting tidalDB never sets), so"
+        + " such connections hold file descriptors without a bound until then. If clients you do not trust can"
+        + " reach this endpoint, use the undertow transport (io.tidaldb:tidaldb-metrics-undertow), which enforces"
+        + " both limits on every connection");
     return running;
   }
 
@@ -111,12 +112,12 @@ final class JdkMetricsServer implements MetricsServer {
   /** Runs in a daemon thread of a fresh group, so that the server's own threads are daemons of that group. */
   private static final class Starter implements Runnable {
     private final InetSocketAddress address;
-    private final ThreadPoolExecutor workers;
+    private final ExchangeDeadlines workers;
     private final Handler handler;
     private HttpServer server;
     private Exception failure;
 
-    Starter(InetSocketAddress address, ThreadPoolExecutor workers, Handler handler) {
+    Starter(InetSocketAddress address, ExchangeDeadlines workers, Handler handler) {
       this.address = address;
       this.workers = workers;
       this.handler = handler;
@@ -174,10 +175,8 @@ final class JdkMetricsServer implements MetricsServer {
       }
     }
     server.stop(0);
-    workers.shutdownNow();
     try {
-      workers.awaitTermination(Math.max(0, deadline - System.nanoTime()) + THREAD_JOIN_MILLIS * 1_000_000L,
-          TimeUnit.NANOSECONDS);
+      workers.shutdownNow(Math.max(0, deadline - System.nanoTime()) + THREAD_JOIN_MILLIS * 1_000_000L);
       for (Thread thread : serverThreads) {
         thread.join(THREAD_JOIN_MILLIS);
       }
@@ -197,6 +196,14 @@ final class JdkMetricsServer implements MetricsServer {
       if (--inFlight == 0) {
         flight.notifyAll();
       }
+    }
+  }
+
+  private static void shutdownUninterruptibly(ExchangeDeadlines workers) {
+    try {
+      workers.shutdownNow(THREAD_JOIN_MILLIS * 1_000_000L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -232,10 +239,18 @@ final class JdkMetricsServer implements MetricsServer {
         running.enter();
       }
       try (exchange) {
-        List<String> accept = exchange.getRequestHeaders().get("Accept");
-        String path = exchange.getRequestURI().getPath();
-        MetricsEndpoint.Response response = endpoint.handle(new MetricsEndpoint.Request(exchange.getRequestMethod(),
-            path == null ? "" : path, accept == null ? Optional.empty() : Optional.of(String.join(", ", accept))));
+        if (!ExchangeDeadlines.beginHandling()) {
+          throw new IOException("the request took longer than metricsRequestTimeout; the connection is closed");
+        }
+        MetricsEndpoint.Response response;
+        try {
+          List<String> accept = exchange.getRequestHeaders().get("Accept");
+          String path = exchange.getRequestURI().getPath();
+          response = endpoint.handle(new MetricsEndpoint.Request(exchange.getRequestMethod(),
+              path == null ? "" : path, accept == null ? Optional.empty() : Optional.of(String.join(", ", accept))));
+        } finally {
+          ExchangeDeadlines.endHandling();
+        }
         response.headers().forEach(exchange.getResponseHeaders()::set);
         if (!keepAlive || (running != null && running.closed.get())) {
           exchange.getResponseHeaders().set("Connection", "close");

@@ -4,7 +4,11 @@ import io.tidaldb.metrics.spi.MetricsEndpoint;
 import io.tidaldb.metrics.spi.MetricsServer;
 import io.tidaldb.metrics.spi.MetricsServerSpec;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -14,10 +18,14 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
  * Undertow adapted to a {@link MetricsEndpoint}.
@@ -28,6 +36,15 @@ import org.xnio.XnioWorker;
  * {@code stop()} waits for an internal worker without a bound unless a shutdown timeout is set, and
  * a failed {@code start()} shuts its internal worker down without waiting: with our worker,
  * {@link #close()} and a failed start both wait, for a bounded time, until every thread has ended.
+ *
+ * <p>The listener is ours too, built as {@code Undertow.start()} builds an HTTP listener, so that a
+ * {@link ConnectionCap} sits between the accepting channel and Undertow's {@link HttpOpenListener}:
+ * Undertow offers no hook there. The request timeout is Undertow's own: {@code REQUEST_PARSE_TIMEOUT}
+ * (a request begun and not finished), {@code NO_REQUEST_TIMEOUT} (a connection that sends nothing, new
+ * or between requests) and {@code IDLE_TIMEOUT} (a read or write that makes no progress, such as a
+ * response nobody reads), all set to the spec's {@code requestTimeout}. A request body is never read
+ * (no endpoint takes one), so a request that carries one is answered with {@code Connection: close}:
+ * Undertow would otherwise wait, without a timeout, to drain a body that a stalled client never sends.
  */
 final class UndertowMetricsServer implements MetricsServer {
 
@@ -38,18 +55,24 @@ final class UndertowMetricsServer implements MetricsServer {
    */
   private static final int IO_THREADS = 2;
   private static final long TERMINATION_GRACE_MILLIS = 2_000;
+  /** What {@code Undertow.builder()} uses on a heap over 128 MiB: direct buffers of 16 KiB less 20 bytes. */
+  private static final int BUFFER_SIZE = 16_364;
+  /** {@code Undertow.start()}'s backlog. */
+  private static final int BACKLOG = 1_000;
 
-  private final Undertow undertow;
+  private final AcceptingChannel<StreamConnection> listener;
+  private final ByteBufferPool buffers;
   private final XnioWorker worker;
   private final InetSocketAddress address;
   private final long shutdownNanos;
   private final ThreadGroup threads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private UndertowMetricsServer(Undertow undertow, XnioWorker worker, ThreadGroup threads, InetSocketAddress address,
-      long shutdownNanos) {
+  private UndertowMetricsServer(AcceptingChannel<StreamConnection> listener, ByteBufferPool buffers, XnioWorker worker,
+      ThreadGroup threads, InetSocketAddress address, long shutdownNanos) {
     this.threads = threads;
-    this.undertow = undertow;
+    this.listener = listener;
+    this.buffers = buffers;
     this.worker = worker;
     this.address = address;
     this.shutdownNanos = shutdownNanos;
@@ -68,22 +91,35 @@ final class UndertowMetricsServer implements MetricsServer {
         .set(Options.TCP_NODELAY, true)
         .getMap());
     MetricsEndpoint endpoint = spec.endpoint();
-    Undertow undertow = Undertow.builder()
-        .setWorker(worker)
-        .addHttpListener(spec.address().getPort(), spec.address().getAddress().getHostAddress())
-        .setHandler(exchange -> respond(exchange, endpoint))
-        .build();
+    int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, spec.requestTimeout().toMillis());
+    ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+    HttpOpenListener http = new HttpOpenListener(buffers, OptionMap.builder()
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
+        .set(UndertowOptions.IDLE_TIMEOUT, timeoutMillis)
+        .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+        .getMap());
+    http.setRootHandler(exchange -> respond(exchange, endpoint));
+    OptionMap socketOptions = OptionMap.builder()
+        .set(Options.WORKER_IO_THREADS, IO_THREADS)
+        .set(Options.TCP_NODELAY, true)
+        .set(Options.REUSE_ADDRESSES, true)
+        .set(Options.BALANCING_TOKENS, 1)
+        .set(Options.BALANCING_CONNECTIONS, 2)
+        .set(Options.BACKLOG, BACKLOG)
+        .getMap();
+    AcceptingChannel<StreamConnection> listener;
     try {
-      undertow.start();
-    } catch (RuntimeException e) {
+      listener = worker.createStreamConnectionServer(spec.address(),
+          ChannelListeners.openListenerAdapter(new ConnectionCap(http, spec.maxConnections())), socketOptions);
+      listener.resumeAccepts();
+    } catch (IOException | RuntimeException e) {
       terminate(worker, threads, 0);
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
+      buffers.close();
       throw e;
     }
-    InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new UndertowMetricsServer(undertow, worker, threads, bound, spec.shutdownTimeout().toNanos());
+    InetSocketAddress bound = listener.getLocalAddress(InetSocketAddress.class);
+    return new UndertowMetricsServer(listener, buffers, worker, threads, bound, spec.shutdownTimeout().toNanos());
   }
 
   /** Method, path and {@code Accept} in; status, headers and body out. */
@@ -92,6 +128,9 @@ final class UndertowMetricsServer implements MetricsServer {
     MetricsEndpoint.Response response = endpoint.handle(new MetricsEndpoint.Request(
         exchange.getRequestMethod().toString(), exchange.getRequestPath(),
         accept == null || accept.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", accept))));
+    if (!exchange.isRequestComplete()) {
+      exchange.setPersistent(false);
+    }
     exchange.setStatusCode(response.status());
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
     byte[] body = response.body();
@@ -111,8 +150,9 @@ final class UndertowMetricsServer implements MetricsServer {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      undertow.stop();
+      IoUtils.safeClose(listener);
       terminate(worker, threads, shutdownNanos);
+      buffers.close();
     }
   }
 
