@@ -262,7 +262,7 @@ final class SignalLedger {
 
   /**
    * Puts an entry back as a snapshot recorded it, for a restore into a ledger that does not hold
-   * it yet.
+   * it yet. It takes the next entry number of its table: a restore goes in entry-number order.
    */
   void restore(int typeId, long entityId, long last, double score, long total, int[] counters) {
     long hash = EntryTable.hash(entityId);
@@ -273,7 +273,7 @@ final class SignalLedger {
       if (table.find(entityId, hash) >= 0) {
         throw new IllegalStateException("entity " + entityId + " of signal " + typeId + " is already in the ledger");
       }
-      int d = stripe.insert(table, entityId, hash);
+      int d = stripe.insert(table, entityId, hash, last);
       table.restore(d, last, score, total, counters);
     } finally {
       stripe.lock.unlockWrite(stamp);
