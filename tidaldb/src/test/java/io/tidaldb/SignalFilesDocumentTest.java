@@ -90,6 +90,7 @@ class SignalFilesDocumentTest {
         for (int i = 0; i < 200; i++) {
           db.signal("view", i % 37, 1 + i % 3, T0.minusSeconds(i * 97L));
           db.signal("follow", -i, 2.0, T0.minusSeconds(i));
+          db.signal("boost", i % 5, 1.0, T0.minusSeconds(i * 31L));
         }
         covered = db.checkpoint();
       }
@@ -107,7 +108,7 @@ class SignalFilesDocumentTest {
       assertEquals(new SignalRecord(3, 2, 0, 0, 0, 0, "follow"), records.get(3));
 
       ByteBuffer snapshot = checked(temp.home().ledgerSnapshot(covered), "TDLS", 2);
-      assertEquals(400, snapshot.getLong(8), "S");
+      assertEquals(600, snapshot.getLong(8), "S");
       assertEquals(T0.getEpochSecond() * 1_000_000_000L, snapshot.getLong(16), "written at the clock's time");
       int signals = snapshot.getInt(24);
       assertEquals(4, signals);
@@ -127,6 +128,9 @@ class SignalFilesDocumentTest {
             long total = snapshot.getLong();
             int number = snapshot.getInt();
             assertTrue(number >= 0 && number < entries, "an entry number within its table: " + number);
+            if (signal.decayKind() == 2) {
+              assertTrue(snapshot.getLong() <= last, "a linear bucket holds water since last at the latest");
+            }
             long minutes = (signal.windows() & 1) != 0 ? ring(snapshot, 60) : 0;
             long hours = (signal.windows() & 0b110) != 0 ? ring(snapshot, (signal.windows() & 0b100) != 0 ? 168 : 24) : 0;
             Instant at = Instant.ofEpochSecond(0, last);
@@ -139,7 +143,7 @@ class SignalFilesDocumentTest {
               assertEquals(db.windowCount(signal.name(), id, Window.SEVEN_DAYS), hours, "events of the last 168 hours");
             }
           }
-          assertEquals(s == 0 ? 37 : s == 3 ? 200 : 0, entries, signal.name());
+          assertEquals(s == 0 ? 37 : s == 2 ? 5 : s == 3 ? 200 : 0, entries, signal.name());
         }
       }
       assertEquals(snapshot.limit(), snapshot.position(), "nothing follows the last section");

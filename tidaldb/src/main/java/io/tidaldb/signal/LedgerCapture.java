@@ -77,6 +77,9 @@ final class LedgerCapture {
       out.i64(Double.doubleToRawLongBits(table.scoreAt(d)));
       out.i64(table.totalAt(d));
       out.i32(d);
+      if (layout.drains) {
+        out.i64(table.holdsWaterSinceAt(d));
+      }
       table.copyCounters(d, counters);
       writeRing(counters, 0, layout.minuteSlots, out);
       writeRing(counters, layout.minuteSlots, layout.hourSlots, out);

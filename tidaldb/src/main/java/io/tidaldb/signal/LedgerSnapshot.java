@@ -36,12 +36,14 @@ import java.util.OptionalLong;
  *          | signal count u32 | reserved u32 = 0                                        (32 bytes)
  * signal   a signal record ({@link SignalRecords}) | entry count i64, then the entries:
  * entry    entity id i64 | last i64 | score f64 | all-time count i64 | entry number u32
+ *          | for a linear signal: holds water since i64
  *          | per ring (minutes, then hours): bitmap of ceil(slots / 64) u64 words,
  *            then one unsigned LEB128 count per set bit, in slot order
  * trailer  CRC32C u32 of every byte before it
  * </pre>
  *
- * Version 1 (still read) had no entry number.
+ * Version 1 (still read) had neither the entry number nor the time since which a linear
+ * signal's bucket holds water (taken as {@code last}, which gives version 1's late-event rule).
  *
  * <p>A file is written to a temporary sibling, fsynced, renamed over the target atomically, and
  * the directory fsynced ({@link DurableFiles#replace}): a crash leaves either the old file or the new one,
@@ -309,7 +311,8 @@ final class LedgerSnapshot {
       Entry entry = byType[typeId];
       in.seek(offset);
       entry.read(in, false);
-      into.restore(typeId, entry.id, entry.last, entry.score, entry.total, entry.counters);
+      into.restore(typeId, entry.id, entry.last, entry.score, entry.total, entry.holdsWaterSince,
+          entry.counters);
     }
   }
 
@@ -347,6 +350,7 @@ final class LedgerSnapshot {
     double score;
     long total;
     int number;
+    long holdsWaterSince;
 
     Entry(SignalLayout layout, int version) {
       this.layout = layout;
@@ -372,6 +376,14 @@ final class LedgerSnapshot {
       if (number < 0 || number >= EntryTable.MAX_ENTRIES) {
         throw in.corrupt(at + 32, "entity " + id + " has entry number " + number + ", outside 0.."
             + (EntryTable.MAX_ENTRIES - 1));
+      }
+      holdsWaterSince = last;
+      if (version > 1 && layout.drains) {
+        holdsWaterSince = in.i64();
+        if (holdsWaterSince < 0 || holdsWaterSince > last) {
+          throw in.corrupt(at + 36, "entity " + id + " holds water since " + holdsWaterSince + ", outside 0..last ("
+              + last + ")");
+        }
       }
       readRing(in, counters, 0, layout.minuteSlots);
       readRing(in, counters, layout.minuteSlots, layout.hourSlots);
