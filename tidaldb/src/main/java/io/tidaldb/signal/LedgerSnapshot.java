@@ -322,14 +322,14 @@ final class LedgerSnapshot {
     private int size;
 
     Placements(int atMost) {
-      packed = new long[Math.min(atMost, 1 << 16)];
+      packed = new long[Math.max(1, Math.min(atMost, 1 << 16))];
     }
 
     void add(int number, int offset) {
       if (size == packed.length) {
         packed = Arrays.copyOf(packed, size * 2);
       }
-      packed[size++] = (long) number << 32 | offset;
+      packed[size++] = (long) number << 32 | (offset & 0xFFFF_FFFFL);
     }
 
     /** By entry number, then by offset (the file's order). */
