@@ -33,7 +33,10 @@ public sealed interface DecaySpec permits DecaySpec.Exponential, DecaySpec.Linea
    * Linear decay, like a leaky bucket: the score drains at a constant rate of 1.0 per
    * {@code unitLifetime} and stops at zero. An event of weight 1 on its own counts 1 when it happens,
    * 0.5 half a lifetime later and nothing after a lifetime; a score of 3 takes three lifetimes to
-   * drain. Linear signals do not accept negative weights.
+   * drain. An event that arrives late (stamped before the entity's newest) counts as it would have
+   * in time order while the bucket has held water since its time; if the bucket ran dry after it,
+   * the event first drains on its own up to where the bucket last started filling again
+   * (docs/SIGNALS.md, section 3). Linear signals do not accept negative weights.
    *
    * @param unitLifetime how long a weight of 1.0 takes to drain
    * @return the decay

@@ -41,14 +41,14 @@ class SignalFilesDocumentTest {
     return new SignalRecord(id, kind, decayKind, decayNanos, windows, flags, new String(name, StandardCharsets.US_ASCII));
   }
 
-  private static ByteBuffer checked(Path file, String magic) throws Exception {
+  private static ByteBuffer checked(Path file, String magic, int version) throws Exception {
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(magic, new String(bytes, 0, 4, StandardCharsets.US_ASCII));
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     assertEquals((int) crc.getValue(), b.getInt(bytes.length - 4), "CRC32C of every byte before it");
-    assertEquals(1, b.getShort(4), "format version");
+    assertEquals(version, b.getShort(4), "format version");
     return b.limit(bytes.length - 4);
   }
 
@@ -90,11 +90,12 @@ class SignalFilesDocumentTest {
         for (int i = 0; i < 200; i++) {
           db.signal("view", i % 37, 1 + i % 3, T0.minusSeconds(i * 97L));
           db.signal("follow", -i, 2.0, T0.minusSeconds(i));
+          db.signal("boost", i % 5, 1.0, T0.minusSeconds(i * 31L));
         }
         covered = db.checkpoint();
       }
 
-      ByteBuffer schema = checked(temp.home().schemaFile(), "TDSC");
+      ByteBuffer schema = checked(temp.home().schemaFile(), "TDSC", 1);
       int count = schema.getInt(8);
       schema.position(16);
       List<SignalRecord> records = new ArrayList<>();
@@ -106,8 +107,8 @@ class SignalFilesDocumentTest {
       assertEquals(new SignalRecord(0, 0, 1, Duration.ofDays(7).toNanos(), 0b1111, 1, "view"), records.get(0));
       assertEquals(new SignalRecord(3, 2, 0, 0, 0, 0, "follow"), records.get(3));
 
-      ByteBuffer snapshot = checked(temp.home().ledgerSnapshot(covered), "TDLS");
-      assertEquals(400, snapshot.getLong(8), "S");
+      ByteBuffer snapshot = checked(temp.home().ledgerSnapshot(covered), "TDLS", 2);
+      assertEquals(600, snapshot.getLong(8), "S");
       assertEquals(T0.getEpochSecond() * 1_000_000_000L, snapshot.getLong(16), "written at the clock's time");
       int signals = snapshot.getInt(24);
       assertEquals(4, signals);
@@ -125,6 +126,11 @@ class SignalFilesDocumentTest {
             long last = snapshot.getLong();
             double score = snapshot.getDouble();
             long total = snapshot.getLong();
+            int number = snapshot.getInt();
+            assertTrue(number >= 0 && number < entries, "an entry number within its table: " + number);
+            if (signal.decayKind() == 2) {
+              assertTrue(snapshot.getLong() <= last, "a linear bucket holds water since last at the latest");
+            }
             long minutes = (signal.windows() & 1) != 0 ? ring(snapshot, 60) : 0;
             long hours = (signal.windows() & 0b110) != 0 ? ring(snapshot, (signal.windows() & 0b100) != 0 ? 168 : 24) : 0;
             Instant at = Instant.ofEpochSecond(0, last);
@@ -137,7 +143,7 @@ class SignalFilesDocumentTest {
               assertEquals(db.windowCount(signal.name(), id, Window.SEVEN_DAYS), hours, "events of the last 168 hours");
             }
           }
-          assertEquals(s == 0 ? 37 : s == 3 ? 200 : 0, entries, signal.name());
+          assertEquals(s == 0 ? 37 : s == 2 ? 5 : s == 3 ? 200 : 0, entries, signal.name());
         }
       }
       assertEquals(snapshot.limit(), snapshot.position(), "nothing follows the last section");

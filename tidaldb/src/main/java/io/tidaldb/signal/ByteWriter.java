@@ -28,6 +28,13 @@ final class ByteWriter {
     }
   }
 
+  void i32(int value) {
+    room(4);
+    for (int i = 0; i < 4; i++) {
+      bytes[size++] = (byte) (value >>> (8 * i));
+    }
+  }
+
   /** An unsigned LEB128 varint: 7 bits per byte, low bits first, high bit set on all but the last. */
   void varint(int value) {
     room(5);

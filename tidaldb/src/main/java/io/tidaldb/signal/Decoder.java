@@ -17,6 +17,8 @@ final class Decoder {
   private final Path file;
   private final ByteBuffer buffer;
   private int position;
+  /** The format version {@link #framed} found; 0 for a decoder made otherwise. */
+  private int version;
 
   /** Reads {@code bytes[0, limit)}. */
   Decoder(Path file, byte[] bytes, int limit) {
@@ -35,6 +37,15 @@ final class Decoder {
    * @throws UnsupportedFormatException if the version is newer than {@code version}
    */
   static Decoder framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int version) {
+    return framed(file, bytes, what, magic, headerBytes, trailerBytes, version, version);
+  }
+
+  /**
+   * {@link #framed(Path, byte[], String, int, int, int, int)} for a format that still reads its
+   * versions from {@code oldest} to {@code newest}; {@link #version()} tells which one was found.
+   */
+  static Decoder framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int oldest,
+      int newest) {
     if (bytes.length < headerBytes + trailerBytes) {
       throw new CorruptionException(file, bytes.length, "the file has " + bytes.length + " bytes, fewer than a header"
           + " and a checksum (" + (headerBytes + trailerBytes) + ")");
@@ -43,12 +54,13 @@ final class Decoder {
     checkMagic(file, in.i32(), what, magic);
     checkCrc(file, bytes, trailerBytes);
     int found = in.u16();
-    if (found > version) {
-      throw new UnsupportedFormatException(file, 4, found, version);
+    if (found > newest) {
+      throw new UnsupportedFormatException(file, 4, found, newest);
     }
-    if (found != version) {
+    if (found < oldest) {
       throw new CorruptionException(file, 4, "format version " + found + " does not exist");
     }
+    in.version = found;
     in.u16();
     return in;
   }
@@ -67,8 +79,17 @@ final class Decoder {
     }
   }
 
+  int version() {
+    return version;
+  }
+
   int position() {
     return position;
+  }
+
+  /** Goes back (or forth) to {@code offset}, a position this decoder has already passed. */
+  void seek(int offset) {
+    position = offset;
   }
 
   int remaining() {

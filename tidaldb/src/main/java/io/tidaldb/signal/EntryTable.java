@@ -17,7 +17,9 @@ import java.util.Arrays;
  *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
  *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k};
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
- *       255 events (a hot entity).
+ *       255 events (a hot entity);
+ *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
+ *       water ({@link SignalLayout#afterLinearWrite}).
  * </ul>
  * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the
  * ring holds the {@code slots} buckets ending there, so no bucket needs a tag of its own.
@@ -52,11 +54,14 @@ final class EntryTable {
   private long[][] hot = new long[0][];
   private byte[][] counts = new byte[0][];
   private int[][][] wide = new int[0][][];
+  /** Null unless the signal decays linearly. */
+  private long[][] since;
   private int size;
 
   EntryTable(SignalLayout layout) {
     this.layout = layout;
     this.stride = layout.stride;
+    this.since = layout.drains ? new long[0][] : null;
   }
 
   /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
@@ -271,6 +276,9 @@ final class EntryTable {
       Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
       wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = null;
     }
+    if (since != null) {
+      since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
+    }
     place(index, hash, ref(hash, d));
     size++;
     return d;
@@ -285,7 +293,17 @@ final class EntryTable {
     int o = (d & CHUNK_MASK) * HOT_STRIDE;
     long last = fresh ? t : chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
-    chunk[o + SCORE] = Double.doubleToRawLongBits(layout.afterWrite(score, last, weight, t));
+    double next;
+    if (since != null) {
+      long[] spans = since[d >>> CHUNK_SHIFT];
+      if (fresh || layout.runsDry(score, last, t)) {
+        spans[d & CHUNK_MASK] = t;
+      }
+      next = layout.afterLinearWrite(score, last, spans[d & CHUNK_MASK], weight, t);
+    } else {
+      next = layout.afterWrite(score, last, weight, t);
+    }
+    chunk[o + SCORE] = Double.doubleToRawLongBits(next);
     chunk[o + TOTAL]++;
     if (layout.minuteSlots > 0) {
       count(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
@@ -376,6 +394,9 @@ final class EntryTable {
           counts[to >>> CHUNK_SHIFT], (to & CHUNK_MASK) * stride, stride);
       wide[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = wide[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
+    if (since != null) {
+      since[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = since[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
+    }
     long key = dst[(to & CHUNK_MASK) * HOT_STRIDE + ID];
     Index ix = index;
     int i = (int) hash(key) & ix.mask;
@@ -402,13 +423,19 @@ final class EntryTable {
     }
   }
 
-  /** Sets the whole state of entry {@code d}, just inserted, for a restore. */
-  void restore(int d, long last, double score, long total, int[] counters) {
+  /**
+   * Sets the whole state of entry {@code d}, just inserted, for a restore; {@code holdsWaterSince}
+   * matters for linear decay only.
+   */
+  void restore(int d, long last, double score, long total, long holdsWaterSince, int[] counters) {
     long[] chunk = hot[d >>> CHUNK_SHIFT];
     int o = (d & CHUNK_MASK) * HOT_STRIDE;
     chunk[o + LAST] = last;
     chunk[o + SCORE] = Double.doubleToRawLongBits(score);
     chunk[o + TOTAL] = total;
+    if (since != null) {
+      since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
+    }
     if (stride == 0) {
       return;
     }
@@ -432,6 +459,9 @@ final class EntryTable {
       hot = Arrays.copyOf(hot, chunks);
       counts = Arrays.copyOf(counts, chunks);
       wide = Arrays.copyOf(wide, chunks);
+      if (since != null) {
+        since = Arrays.copyOf(since, chunks);
+      }
     }
     int o = d & CHUNK_MASK;
     if (hot[c] == null) {
@@ -448,6 +478,9 @@ final class EntryTable {
     if (stride > 0) {
       counts[c] = counts[c] == null ? new byte[entries * stride] : Arrays.copyOf(counts[c], entries * stride);
       wide[c] = wide[c] == null ? new int[entries][] : Arrays.copyOf(wide[c], entries);
+    }
+    if (since != null) {
+      since[c] = since[c] == null ? new long[entries] : Arrays.copyOf(since[c], entries);
     }
   }
 
@@ -505,6 +538,11 @@ final class EntryTable {
 
   double scoreAt(int d) {
     return Double.longBitsToDouble(hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + SCORE]);
+  }
+
+  /** Linear decay: since when entry {@code d}'s bucket has held water (under the lock). */
+  long holdsWaterSinceAt(int d) {
+    return since[d >>> CHUNK_SHIFT][d & CHUNK_MASK];
   }
 
   long totalAt(int d) {

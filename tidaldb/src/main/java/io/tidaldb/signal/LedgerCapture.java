@@ -14,8 +14,9 @@ import java.util.Arrays;
  * therefore waits for at most one stripe's encoding, never for the whole ledger.
  *
  * <p>Each stripe is encoded into memory in the snapshot's own entry layout, entries sorted by entity
- * id per signal; {@link LedgerSnapshot#write(LedgerCapture, long, long, java.nio.file.Path)} merges
- * the stripes into the file's single sorted run per signal. The capture holds about the snapshot's
+ * id per signal, each with its entry number in its table (which eviction samples by);
+ * {@link LedgerSnapshot#write(LedgerCapture, long, long, java.nio.file.Path)} merges the stripes
+ * into the file's single sorted run per signal. The capture holds about the snapshot's
  * size in memory until it is written.
  */
 final class LedgerCapture {
@@ -64,7 +65,7 @@ final class LedgerCapture {
     }
     Arrays.sort(ids);
     SignalLayout layout = table.layout;
-    ByteWriter out = new ByteWriter(n * (32 + 8 * ((layout.minuteSlots + 63) / 64 + (layout.hourSlots + 63) / 64) + 4));
+    ByteWriter out = new ByteWriter(n * (36 + 8 * ((layout.minuteSlots + 63) / 64 + (layout.hourSlots + 63) / 64) + 4));
     int[] starts = new int[n + 1];
     int[] counters = new int[layout.stride];
     for (int i = 0; i < n; i++) {
@@ -75,6 +76,10 @@ final class LedgerCapture {
       out.i64(table.lastAt(d));
       out.i64(Double.doubleToRawLongBits(table.scoreAt(d)));
       out.i64(table.totalAt(d));
+      out.i32(d);
+      if (layout.drains) {
+        out.i64(table.holdsWaterSinceAt(d));
+      }
       table.copyCounters(d, counters);
       writeRing(counters, 0, layout.minuteSlots, out);
       writeRing(counters, layout.minuteSlots, layout.hourSlots, out);

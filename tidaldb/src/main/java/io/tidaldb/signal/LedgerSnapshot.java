@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -27,20 +28,26 @@ import java.util.OptionalLong;
  * }</pre>
  *
  * <p>The encoding is canonical: signals in id order, entries sorted by entity id, each ring as a
- * bitmap of its non-zero buckets followed by their counts. It depends on the ledger's logical state
- * only (not on stripes, insertion order or counter widths), so restoring a snapshot and writing it
- * again gives the same bytes. The layout, all little-endian (docs/SIGNALS.md, "Files", has it with
- * offsets):
+ * bitmap of its non-zero buckets followed by their counts. It depends on the ledger's state only
+ * (not on counter widths or the order of the tables' arrays), so restoring a snapshot and writing
+ * it again gives the same bytes. That state includes each entry's number in its table, which
+ * eviction samples by: restoring puts every entry back at its number, so that a full ledger evicts
+ * after a restart exactly what it would have evicted without one. The layout, all little-endian
+ * (docs/SIGNALS.md, "Files", has it with offsets):
  *
  * <pre>
- * header   magic "TDLS" (4) | version u16 = 1 | flags u16 = 0 | sequence i64 | created nanos i64
+ * header   magic "TDLS" (4) | version u16 = 2 | flags u16 = 0 | sequence i64 | created nanos i64
  *          | signal count u32 | reserved u32 = 0                                        (32 bytes)
  * signal   a signal record ({@link SignalRecords}) | entry count i64, then the entries:
- * entry    entity id i64 | last i64 | score f64 | all-time count i64
+ * entry    entity id i64 | last i64 | score f64 | all-time count i64 | entry number u32
+ *          | for a linear signal: holds water since i64
  *          | per ring (minutes, then hours): bitmap of ceil(slots / 64) u64 words,
  *            then one unsigned LEB128 count per set bit, in slot order
  * trailer  CRC32C u32 of every byte before it
  * </pre>
+ *
+ * Version 1 (still read) had neither the entry number nor the time since which a linear
+ * signal's bucket holds water (taken as {@code last}, which gives version 1's late-event rule).
  *
  * <p>A file is written to a temporary sibling, fsynced, renamed over the target atomically, and
  * the directory fsynced ({@link DurableFiles#replace}): a crash leaves either the old file or the new one,
@@ -49,10 +56,13 @@ import java.util.OptionalLong;
 final class LedgerSnapshot {
 
   static final int MAGIC = 0x534C4454;   // "TDLS" read as a little-endian int
-  static final int VERSION = 1;
+  /** The version written: 2 added each entry's number in its table. */
+  static final int VERSION = 2;
+  /** The oldest version still read: 1, whose entries have no number and are restored in file order. */
+  static final int OLDEST_VERSION = 1;
   static final int HEADER_BYTES = 32;
   static final int TRAILER_BYTES = 4;
-  /** The smallest entry: four longs and no rings. */
+  /** The smallest entry: four longs and no rings (version 1). */
   private static final int MIN_ENTRY_BYTES = 32;
 
   private LedgerSnapshot() {}
@@ -216,7 +226,8 @@ final class LedgerSnapshot {
 
   private static Header decode(Path file, SignalLedger into) {
     byte[] bytes = readChecked(file);
-    Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
+    Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, OLDEST_VERSION,
+        VERSION);
     long sequence = in.i64();
     long created = in.i64();
     int signals = in.i32();
@@ -237,6 +248,9 @@ final class LedgerSnapshot {
           + into.signalCount() + "; a schema may add signals after the existing ones, never remove them");
     }
     List<SignalSpec> specs = new ArrayList<>();
+    List<SignalLayout> layouts = new ArrayList<>();
+    int[] sectionStarts = new int[signals];
+    Placements placements = into == null ? null : new Placements(in.remaining() / MIN_ENTRY_BYTES);
     long entries = 0;
     for (int typeId = 0; typeId < signals; typeId++) {
       int at = in.position();
@@ -251,15 +265,27 @@ final class LedgerSnapshot {
             + "\" as declared differently from the schema's " + layout.spec + "; existing signals must stay as they were"
             + " declared");
       }
+      layouts.add(layout);
       long count = in.i64();
       if (count < 0 || count > in.remaining() / MIN_ENTRY_BYTES) {
         throw in.corrupt(in.position() - 8, "entry count " + count + " does not fit the file");
       }
-      readEntries(in, layout, typeId, count, into);
+      sectionStarts[typeId] = in.position();
+      Entry entry = new Entry(layout, in.version());
+      for (long e = 0; e < count; e++) {
+        int offset = in.position();
+        entry.read(in, e > 0);
+        if (placements != null) {
+          placements.add(entry.number, offset);
+        }
+      }
       entries += count;
     }
     if (in.remaining() != 0) {
       throw in.corrupt(in.position(), in.remaining() + " bytes follow the last entry");
+    }
+    if (into != null) {
+      restore(in, layouts, sectionStarts, placements, into);
     }
     return new Header(sequence, created, entries, specs, bytes.length);
   }
@@ -287,27 +313,102 @@ final class LedgerSnapshot {
         new StorageException("cannot read the ledger snapshot " + file, new NoSuchFileException(file.toString())));
   }
 
-  private static void readEntries(Decoder in, SignalLayout layout, int typeId, long count, SignalLedger into) {
-    int[] counters = new int[layout.stride];
-    long previous = 0;
-    for (long e = 0; e < count; e++) {
+  /**
+   * Restores the checked entries in the order of their entry numbers, so that every table of a
+   * ledger with the same stripes gets each entry back at the number it had: eviction samples by
+   * entry number, and so decides after the restore as it would have in the ledger that wrote the
+   * file. (A version-1 file has no numbers: its entries are restored in file order.)
+   */
+  private static void restore(Decoder in, List<SignalLayout> layouts, int[] sectionStarts, Placements placements,
+      SignalLedger into) {
+    long[] order = placements.sorted();
+    Entry[] byType = new Entry[layouts.size()];
+    for (long placement : order) {
+      int offset = (int) placement;
+      int found = Arrays.binarySearch(sectionStarts, offset);
+      int typeId = found >= 0 ? found : -found - 2;   // section starts strictly increase: one holds the offset
+      if (byType[typeId] == null) {
+        byType[typeId] = new Entry(layouts.get(typeId), in.version());
+      }
+      Entry entry = byType[typeId];
+      in.seek(offset);
+      entry.read(in, false);
+      into.restore(typeId, entry.id, entry.last, entry.score, entry.total, entry.holdsWaterSince,
+          entry.counters);
+    }
+  }
+
+  /** Where each entry goes: its entry number and its offset in the file, packed to sort together. */
+  private static final class Placements {
+    private long[] packed;
+    private int size;
+
+    Placements(int atMost) {
+      packed = new long[Math.max(1, Math.min(atMost, 1 << 16))];
+    }
+
+    void add(int number, int offset) {
+      if (size == packed.length) {
+        packed = Arrays.copyOf(packed, size * 2);
+      }
+      packed[size++] = (long) number << 32 | (offset & 0xFFFF_FFFFL);
+    }
+
+    /** By entry number, then by offset (the file's order). */
+    long[] sorted() {
+      long[] order = Arrays.copyOf(packed, size);
+      Arrays.sort(order);
+      return order;
+    }
+  }
+
+  /** One entry as read, checked against the one before it. */
+  private static final class Entry {
+    final SignalLayout layout;
+    final int version;
+    final int[] counters;
+    long id;
+    long last;
+    double score;
+    long total;
+    int number;
+    long holdsWaterSince;
+
+    Entry(SignalLayout layout, int version) {
+      this.layout = layout;
+      this.version = version;
+      this.counters = new int[layout.stride];
+    }
+
+    /** Reads the entry at {@code in}'s position; {@code follows} when it must come after {@link #id}. */
+    void read(Decoder in, boolean follows) {
       int at = in.position();
-      long id = in.i64();
-      if (e > 0 && id <= previous) {
+      long previous = id;
+      id = in.i64();
+      if (follows && id <= previous) {
         throw in.corrupt(at, "entity " + id + " is not after entity " + previous);
       }
-      previous = id;
-      long last = in.i64();
-      double score = Double.longBitsToDouble(in.i64());
-      long total = in.i64();
+      last = in.i64();
+      score = Double.longBitsToDouble(in.i64());
+      total = in.i64();
       if (last < 0 || total < 0 || Double.isNaN(score)) {
         throw in.corrupt(at, "entity " + id + " has an impossible state");
       }
+      number = version == 1 ? 0 : in.i32();
+      if (number < 0 || number >= EntryTable.MAX_ENTRIES) {
+        throw in.corrupt(at + 32, "entity " + id + " has entry number " + number + ", outside 0.."
+            + (EntryTable.MAX_ENTRIES - 1));
+      }
+      holdsWaterSince = last;
+      if (version > 1 && layout.drains) {
+        holdsWaterSince = in.i64();
+        if (holdsWaterSince < 0 || holdsWaterSince > last) {
+          throw in.corrupt(at + 36, "entity " + id + " holds water since " + holdsWaterSince + ", outside 0..last ("
+              + last + ")");
+        }
+      }
       readRing(in, counters, 0, layout.minuteSlots);
       readRing(in, counters, layout.minuteSlots, layout.hourSlots);
-      if (into != null) {
-        into.restore(typeId, id, last, score, total, counters);
-      }
     }
   }
 

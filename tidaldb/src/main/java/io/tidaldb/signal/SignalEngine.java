@@ -50,6 +50,8 @@ public final class SignalEngine implements AutoCloseable {
   private final SignalLedger ledger;
   /** Null for an ephemeral database, which takes no checkpoints. */
   private final WriteGate gate;
+  /** Null for an ephemeral database, which is never rebuilt from a log. */
+  private final ApplyOrder order;
   private final Checkpointer checkpointer;
   private final LongAdder[] writes;
   private final LongAdder reads = new LongAdder();
@@ -66,6 +68,7 @@ public final class SignalEngine implements AutoCloseable {
     this.log = log;
     this.ledger = ledger;
     this.gate = gate;
+    this.order = gate == null ? null : new ApplyOrder(log.lastSequence());
     this.checkpointer = checkpointer;
     this.writes = new LongAdder[schema.signals().size()];
     for (int i = 0; i < writes.length; i++) {
@@ -144,7 +147,7 @@ public final class SignalEngine implements AutoCloseable {
     long sequence;
     try {
       sequence = log.append(entityId, typeId, stored, nanos);   // the WAL first
-      ledger.apply(entityId, typeId, stored, nanos);            // then the ledger
+      apply(sequence, entityId, typeId, stored, nanos);         // then the ledger
     } finally {
       exit();
     }
@@ -180,7 +183,7 @@ public final class SignalEngine implements AutoCloseable {
     return appended.handle((sequence, failure) -> {
       try {
         if (failure == null) {
-          ledger.apply(entityId, typeId, stored, nanos);
+          apply(sequence, entityId, typeId, stored, nanos);
         }
       } finally {
         exit();
@@ -194,6 +197,23 @@ public final class SignalEngine implements AutoCloseable {
       }
       return sequence;
     });
+  }
+
+  /**
+   * Applies an appended event to the ledger; in a persistent database in the log's order (see
+   * {@link ApplyOrder}), so that recovery rebuilds exactly this ledger.
+   */
+  private void apply(long sequence, long entityId, int typeId, float weight, long nanos) {
+    if (order == null) {
+      ledger.apply(entityId, typeId, weight, nanos);
+      return;
+    }
+    order.awaitTurn(sequence);
+    try {
+      ledger.apply(entityId, typeId, weight, nanos);
+    } finally {
+      order.done(sequence);
+    }
   }
 
   private void enter(String what) {

@@ -12,7 +12,10 @@ import io.tidaldb.Window;
  * time of its newest event:
  * <ul>
  *   <li>a write of {@code w} at {@code t >= last}: {@code S = fade(S, t - last) + w}, {@code last = t};
- *   <li>a late write ({@code t < last}): {@code S += fade(w, last - t)}; {@code last} stays;
+ *   <li>a late write ({@code t < last}): {@code S += fade(w, last - t)}; {@code last} stays. Linear
+ *       decay instead uses the time {@code since} which the bucket has held water, and adds
+ *       {@code w} in full when {@code t >= since}, else {@code fade(w, since - t)}
+ *       ({@link #afterLinearWrite});
  *   <li>a read at {@code q >= last}: {@code fade(S, q - last)}; at {@code q < last}: {@code S}
  *       (a score never grows backwards in time);
  *   <li>reads are clamped at zero.
@@ -37,6 +40,8 @@ final class SignalLayout {
 
   final SignalSpec spec;
   private final int kind;
+  /** Linear decay: an entry also keeps since when its bucket has held water. */
+  final boolean drains;
   /** Exponential: ln 2 / half-life, per nanosecond. Linear: 1 / unit lifetime, per nanosecond. */
   private final double rate;
   /** 60 if the signal counts {@link Window#ONE_HOUR}, else 0. */
@@ -59,6 +64,7 @@ final class SignalLayout {
       kind = PERMANENT;
       rate = 0;
     }
+    drains = kind == LINEAR;
     minuteSlots = spec.counts(Window.ONE_HOUR) ? MINUTE_SLOTS : 0;
     hourSlots = spec.counts(Window.SEVEN_DAYS) ? WEEK_SLOTS : spec.counts(Window.TWENTY_FOUR_HOURS) ? DAY_SLOTS : 0;
     stride = minuteSlots + hourSlots;
@@ -70,6 +76,36 @@ final class SignalLayout {
       return fade(s, t - last) + w;
     }
     return s + fade(w, last - t);
+  }
+
+  /**
+   * Linear decay: whether a bucket of level {@code s} as of {@code last} runs dry by {@code t}
+   * (or at it): then a write at {@code t} starts a new span of holding water, at {@code t}.
+   */
+  boolean runsDry(double s, long last, long t) {
+    return t >= last && s - rate * (t - last) <= 0;
+  }
+
+  /**
+   * Linear decay: the level after a write of {@code w} at {@code t}, given level {@code s} as of
+   * {@code last} and a bucket that has held water since {@code since} ({@code since <= last}, and
+   * already moved to {@code t} by the caller if the bucket {@link #runsDry} by {@code t}).
+   * <ul>
+   *   <li>in time order ({@code t >= last}): drain, floor at zero, add {@code w}: the leaky bucket;
+   *   <li>late, while the bucket held water ({@code since <= t < last}): {@code s + w}, exactly what
+   *       the in-order bucket gives, since the bucket drains at the same rate with or without it;
+   *   <li>late, before that span ({@code t < since}): the bucket ran dry at some time between
+   *       {@code t} and {@code since}, for how long is not kept; the event drains from {@code t} to
+   *       {@code since} as if on its own, then counts in full: {@code s + max(0, w - (since - t) / L)}.
+   *       That is at most what the in-order bucket gives (equal when the bucket was empty from
+   *       {@code t} to {@code since}).
+   * </ul>
+   */
+  double afterLinearWrite(double s, long last, long since, double w, long t) {
+    if (t >= last) {
+      return fade(s, t - last) + w;
+    }
+    return t >= since ? s + w : s + fade(w, since - t);
   }
 
   /** The score read at {@code q}, given score {@code s} as of {@code last}; never negative. */

@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * signal type id); each stripe has its own lock. Writes lock one stripe; reads take no lock unless a
  * write to the same stripe gets in the way. One counter bounds the entries of the whole ledger.
  *
- * <p>{@link #apply} is a pure function of the event: it does not read the clock, so applying the
- * same events (in any order) gives the same windows, and the same score up to floating-point
- * rounding. Only reads look at "now".
+ * <p>{@link #apply} does not read the clock: applying the same events in the same order gives the
+ * same ledger, bit for bit, which is what recovery relies on (a persistent database applies in log
+ * order, see {@link ApplyOrder}). In any order, the windows are the same, and so are exponential
+ * and permanent scores up to floating-point rounding, while no entry is evicted. Only reads look at
+ * "now".
  */
 final class SignalLedger {
 
@@ -262,9 +264,10 @@ final class SignalLedger {
 
   /**
    * Puts an entry back as a snapshot recorded it, for a restore into a ledger that does not hold
-   * it yet.
+   * it yet. It takes the next entry number of its table: a restore goes in entry-number order.
+   * {@code holdsWaterSince} is for linear decay (see {@link SignalLayout#afterLinearWrite}).
    */
-  void restore(int typeId, long entityId, long last, double score, long total, int[] counters) {
+  void restore(int typeId, long entityId, long last, double score, long total, long holdsWaterSince, int[] counters) {
     long hash = EntryTable.hash(entityId);
     Stripe stripe = stripe(typeId, hash);
     long stamp = stripe.lock.writeLock();
@@ -273,8 +276,8 @@ final class SignalLedger {
       if (table.find(entityId, hash) >= 0) {
         throw new IllegalStateException("entity " + entityId + " of signal " + typeId + " is already in the ledger");
       }
-      int d = stripe.insert(table, entityId, hash);
-      table.restore(d, last, score, total, counters);
+      int d = stripe.insert(table, entityId, hash, last);
+      table.restore(d, last, score, total, holdsWaterSince, counters);
     } finally {
       stripe.lock.unlockWrite(stamp);
     }

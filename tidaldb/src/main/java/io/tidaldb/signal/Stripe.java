@@ -9,8 +9,11 @@ import java.util.concurrent.locks.StampedLock;
  * if a writer got in the way.
  *
  * <p>When a new entry takes the ledger past its bound, the stripe that adds it evicts one of its
- * own: it samples {@value #EVICTION_SAMPLES} of its entries (any signal) with a deterministic
- * pseudo-random sequence, and drops the one whose newest event is oldest.
+ * own: it samples {@value #EVICTION_SAMPLES} of its entries (any signal) by entry number, and drops
+ * the one whose newest event is oldest. The sample is a pseudo-random sequence seeded by the event
+ * that adds the entry (its entity and time), so that it depends on nothing but the events applied
+ * and the entry numbers, both of which a restart reproduces: the snapshot keeps every entry's number
+ * ({@link LedgerSnapshot}) and the replay applies the log's events in the order the live ledger did.
  */
 final class Stripe {
 
@@ -31,7 +34,6 @@ final class Stripe {
   /** Entries in this stripe's tables (under the lock). */
   private int size;
   private volatile long evictions;
-  private long random;
 
   Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, int index) {
     this.tables = new EntryTable[layouts.length];
@@ -41,7 +43,6 @@ final class Stripe {
     this.ledgerEntries = ledgerEntries;
     this.maxEntries = maxEntries;
     this.index = index;
-    this.random = index;
   }
 
   long evictions() {
@@ -54,7 +55,7 @@ final class Stripe {
     int d = table.find(entityId, hash);
     boolean fresh = d < 0;
     if (fresh) {
-      d = insert(table, entityId, hash);
+      d = insert(table, entityId, hash, t);
     }
     table.apply(d, fresh, weight, t);
   }
@@ -64,11 +65,15 @@ final class Stripe {
    * bound. A stripe with nothing to evict adds anyway: the ledger then holds one entry too many
    * until the next new entry in another stripe evicts (rare: a stripe averages at least
    * {@value SignalLedger#MIN_STRIPE_ENTRIES} entries of a full ledger).
+   *
+   * @param t the time of the event that adds the entry (or its newest, for a restore): with the
+   *     entity, it seeds the eviction sample
    */
-  int insert(EntryTable table, long entityId, long hash) {
+  int insert(EntryTable table, long entityId, long hash, long t) {
     ledgerEntries.incrementAndGet();
+    long random = hash ^ t;
     while (size > 0 && ledgerEntries.get() > maxEntries) {
-      evictOne();
+      random = evictOne(random);
       ledgerEntries.decrementAndGet();
     }
     int d = table.insert(entityId, hash);
@@ -76,13 +81,16 @@ final class Stripe {
     return d;
   }
 
-  private void evictOne() {
+  /** Evicts one entry, sampling with the SplitMix64 sequence after {@code random}; returns where it ended. */
+  private long evictOne(long random) {
     EntryTable victimTable = null;
     int victim = -1;
     long oldest = Long.MAX_VALUE;
     int entries = size;
+    long state = random;
     for (int sample = 0; sample < EVICTION_SAMPLES; sample++) {
-      int pick = (int) Long.remainderUnsigned(nextRandom(), entries);
+      state += 0x9E3779B97F4A7C15L;
+      int pick = (int) Long.remainderUnsigned(mix(state), entries);
       for (EntryTable table : tables) {
         if (pick < table.size()) {
           long last = table.lastAt(pick);
@@ -99,11 +107,12 @@ final class Stripe {
     victimTable.remove(victim);
     size--;
     evictions = evictions + 1;
+    return state;
   }
 
-  /** SplitMix64: deterministic, so a replay of the same writes evicts the same entries. */
-  private long nextRandom() {
-    long z = (random += 0x9E3779B97F4A7C15L);
+  /** SplitMix64's output function. */
+  private static long mix(long state) {
+    long z = state;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

@@ -189,4 +189,113 @@ class DecayPropertiesTest {
       assertEquals(a.windowCount(0, entity, Window.ALL_TIME, q), b.windowCount(0, entity, Window.ALL_TIME, q));
     }
   }
+
+  /** The case: 10 at T, 1 at T+2h, then a late 1 stamped T+1h; the bucket never emptied. */
+  @org.junit.jupiter.api.Test
+  void linearLateEvent_whileTheBucketHeldWater_countsAsInTimeOrder() {
+    SignalLedger ledger = Ledgers.of(linear(3_600));
+    ledger.apply(1L, 0, 10f, T0);
+    ledger.apply(1L, 0, 1f, T0 + 2 * Ledgers.HOUR);
+    ledger.apply(1L, 0, 1f, T0 + Ledgers.HOUR);
+    assertEquals(10.0, ledger.decayScore(0, 1L, T0 + 2 * Ledgers.HOUR), 1e-12);
+
+    SignalLedger inOrder = Ledgers.of(linear(3_600));
+    inOrder.apply(1L, 0, 10f, T0);
+    inOrder.apply(1L, 0, 1f, T0 + Ledgers.HOUR);
+    inOrder.apply(1L, 0, 1f, T0 + 2 * Ledgers.HOUR);
+    assertEquals(inOrder.decayScore(0, 1L, T0 + 2 * Ledgers.HOUR), ledger.decayScore(0, 1L, T0 + 2 * Ledgers.HOUR), 1e-12);
+  }
+
+  /**
+   * The in-order leaky bucket of a set of events, by brute force: sorted by time, drain between
+   * events, floor at zero, read at {@code q}.
+   */
+  private static double inOrderBucket(List<Event> events, long entity, double rate, long q) {
+    List<Event> inOrder = new ArrayList<>(events);
+    inOrder.sort((a, b) -> Long.compare(a.t(), b.t()));
+    double level = 0;
+    long last = -1;
+    for (Event e : inOrder) {
+      if (e.entity() == entity) {
+        level = (last < 0 ? 0 : Math.max(0, level - rate * (e.t() - last))) + e.w();
+        last = e.t();
+      }
+    }
+    return last < 0 ? 0 : Math.max(0, level - rate * (q - last));
+  }
+
+  /**
+   * While the bucket holds water, linear decay commutes: an entity's first event (its earliest) is
+   * heavy enough to keep the bucket from running dry over the whole span, the others come in any
+   * order, late ones included. The score equals the in-order leaky bucket of the set of events,
+   * whatever order they were applied in.
+   */
+  @Property(tries = 1000)
+  void linearScore_whileTheBucketHoldsWater_isTheInOrderBucketForAnyApplyOrder(
+      @ForAll("events") List<Event> events,
+      @ForAll @LongRange(min = 1, max = 30L * 86_400) long lifetimeSeconds,
+      @ForAll long seed) {
+    double rate = 1.0 / (lifetimeSeconds * SECOND);
+    List<Event> all = new ArrayList<>();
+    long start = T0 - 1;
+    float heavy = (float) (rate * (maxTime(events) + DAY - start)) + 1;
+    for (long entity = 1; entity <= 4; entity++) {
+      all.add(new Event(entity, start, heavy));
+    }
+    List<Event> rest = new ArrayList<>(events);
+    Collections.shuffle(rest, new Random(seed));
+    all.addAll(rest);
+    SignalLedger ledger = applied(linear(lifetimeSeconds), all);
+    long q = maxTime(events) + DAY;
+    for (long entity = 1; entity <= 4; entity++) {
+      double expected = inOrderBucket(all, entity, rate, q);
+      double actual = ledger.decayScore(0, entity, q);
+      assertEquals(expected, actual, 1e-9 * expected + 1e-9, "entity " + entity);
+    }
+  }
+
+  /**
+   * The definition of docs/SIGNALS.md section 3 for any apply order, applied by a model: a bucket
+   * that knows its level as of {@code last} and since when it has held water; a late event inside
+   * that span counts in full, an earlier one drains from its time to the span's start first.
+   */
+  @Property(tries = 1000)
+  void linearScore_forAnyApplyOrder_followsTheDefinition(@ForAll("events") List<Event> events,
+      @ForAll @LongRange(min = 1, max = 30L * 86_400) long lifetimeSeconds,
+      @ForAll long seed) {
+    List<Event> shuffled = new ArrayList<>(events);
+    Collections.shuffle(shuffled, new Random(seed));
+    double rate = 1.0 / (lifetimeSeconds * SECOND);
+    SignalLedger ledger = applied(linear(lifetimeSeconds), shuffled);
+    long q = maxTime(events) + Ledgers.HOUR;
+    for (long entity = 1; entity <= 4; entity++) {
+      double level = 0;
+      long last = -1;
+      long since = -1;
+      for (Event e : shuffled) {
+        if (e.entity() != entity) {
+          continue;
+        }
+        if (last < 0) {
+          level = e.w();
+          last = e.t();
+          since = e.t();
+        } else if (e.t() >= last) {
+          double left = level - rate * (e.t() - last);
+          since = left > 0 ? since : e.t();
+          level = Math.max(0, left) + e.w();
+          last = e.t();
+        } else if (e.t() >= since) {
+          level += e.w();
+        } else {
+          level += Math.max(0, e.w() - rate * (since - e.t()));
+        }
+      }
+      double expected = last < 0 ? 0 : Math.max(0, level - rate * (q - last));
+      double actual = ledger.decayScore(0, entity, q);
+      assertEquals(expected, actual, 1e-9 * expected + 1e-9, "entity " + entity);
+      assertTrue(actual <= inOrderBucket(events, entity, rate, q) * (1 + 1e-9) + 1e-9,
+          "a late event never counts more than in time order");
+    }
+  }
 }

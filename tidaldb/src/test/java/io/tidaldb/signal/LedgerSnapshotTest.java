@@ -165,6 +165,72 @@ class LedgerSnapshotTest {
     }
   }
 
+  /**
+   * A version-1 snapshot (entries without their entry number) made from a version-2 one of a
+   * signal without windows, whose entries are 36 bytes: it still restores, every read the same.
+   */
+  @Test
+  void versionOneSnapshot_isStillRead() throws IOException {
+    Schema plain = Schema.builder().signal("follow", EntityKind.CREATOR, DecaySpec.permanent()).add().build();
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      SignalLedger original = Ledgers.of(plain);
+      for (int i = 0; i < 100; i++) {
+        original.apply(i * 7L, 0, 1 + i % 4, T0 - i * Ledgers.HOUR);
+      }
+      Path file = temp.path().resolve("ledger.snapshot");
+      LedgerSnapshot.write(original, 5, T0, file);
+      byte[] v2 = Files.readAllBytes(file);
+      int entriesAt = LedgerSnapshot.HEADER_BYTES + 15 + "follow".length() + 8;
+      java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+      v1.write(v2, 0, entriesAt);
+      for (int at = entriesAt; at < v2.length - 4; at += 36) {
+        v1.write(v2, at, 32);
+      }
+      v1.write(new byte[4]);
+      byte[] bytes = v1.toByteArray();
+      bytes[4] = 1;
+      resealed(file, bytes);
+
+      SignalLedger restored = Ledgers.of(plain);
+      assertEquals(100, LedgerSnapshot.read(file, restored).entries());
+      for (int i = 0; i < 100; i++) {
+        assertEquals(original.decayScore(0, i * 7L, T0), restored.decayScore(0, i * 7L, T0));
+      }
+    }
+  }
+
+  /**
+   * A full ledger and its restored copy evict the same entries for the same new writes: the
+   * snapshot puts every entry back at its number in its table, which eviction samples by.
+   */
+  @Test
+  void restoredFullLedger_evictsWhatTheOriginalEvicts() throws IOException {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      SignalLedger original = Ledgers.of(SCHEMA, 300);
+      java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+      for (int i = 0; i < 2_000; i++) {
+        original.apply(random.nextInt(1_000), random.nextInt(3), 1f, T0 - random.nextLong(DAY));
+      }
+      Path file = temp.path().resolve("ledger.snapshot");
+      LedgerSnapshot.write(original, 1, T0, file);
+      SignalLedger restored = Ledgers.of(SCHEMA, 300);
+      LedgerSnapshot.read(file, restored);
+      for (int i = 0; i < 2_000; i++) {
+        long entity = random.nextInt(1_000);
+        int type = random.nextInt(3);
+        long t = T0 - random.nextLong(DAY);
+        original.apply(entity, type, 1f, t);
+        restored.apply(entity, type, 1f, t);
+      }
+      for (int type = 0; type < 3; type++) {
+        for (long entity = 0; entity < 1_000; entity++) {
+          assertEquals(original.decayScore(type, entity, T0), restored.decayScore(type, entity, T0),
+              "signal " + type + ", entity " + entity);
+        }
+      }
+    }
+  }
+
   /** Writes {@code bytes} to {@code file} with a valid checksum trailer: a file from a newer writer. */
   static void resealed(Path file, byte[] bytes) throws IOException {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
