@@ -61,6 +61,11 @@ final class Checkpointer implements AutoCloseable {
 
   private volatile long completed;
   private volatile long totalNanos;
+  /**
+   * The checkpoint in effect as the counters know it: published after {@link #completed} counts it,
+   * so that whoever reads this first and the counters after sees them agree.
+   */
+  private volatile Optional<CheckpointMeta> published;
   private volatile long failures;
   /** The checkpoint that failed last, until a later one succeeds; null when the last one succeeded. */
   private volatile Failure failure;
@@ -82,6 +87,7 @@ final class Checkpointer implements AutoCloseable {
     this.clock = clock;
     this.interval = interval;
     this.threadName = "tidaldb-checkpoint-" + partitionId;
+    this.published = wal.lastCheckpoint();
   }
 
   /** Starts the periodic thread, unless the interval is zero (periodic checkpoints off). */
@@ -186,6 +192,7 @@ final class Checkpointer implements AutoCloseable {
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
     completed = completed + 1;
+    published = wal.lastCheckpoint();
     LOG.log(System.Logger.Level.DEBUG, () -> "checkpoint at sequence " + sequence + ": " + header.entries()
         + " entries, " + header.bytes() + " bytes in " + file.getFileName() + ", " + segments
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
@@ -245,12 +252,12 @@ final class Checkpointer implements AutoCloseable {
 
   /** {@return the sequence of the checkpoint in effect, 0 if none} */
   long lastSequence() {
-    return wal.lastCheckpoint().map(CheckpointMeta::sequence).orElse(0L);
+    return published.map(CheckpointMeta::sequence).orElse(0L);
   }
 
   /** {@return when the checkpoint in effect was taken} */
   Optional<Instant> lastTime() {
-    return wal.lastCheckpoint().map(CheckpointMeta::time);
+    return published.map(CheckpointMeta::time);
   }
 
   long completed() {

@@ -422,10 +422,13 @@ public final class SignalEngine implements AutoCloseable {
       fsyncNanos = wal.fsyncs.nanos();
     }
     Checkpointer c = checkpointer;
+    // The checkpoint in effect first, then the counters: a checkpoint is published after it is counted.
+    long checkpointSequence = c == null ? 0 : c.lastSequence();
+    Optional<Instant> checkpointTime = c == null ? Optional.empty() : c.lastTime();
     return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
         ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
         c == null ? 0 : c.completed(), c == null ? 0 : c.totalNanos(), c == null ? 0 : c.failures(),
-        c == null ? 0 : c.lastSequence(), c == null ? Optional.empty() : c.lastTime());
+        checkpointSequence, checkpointTime);
   }
 
   /**
