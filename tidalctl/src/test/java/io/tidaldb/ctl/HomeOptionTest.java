@@ -104,6 +104,21 @@ class HomeOptionTest {
     }
   }
 
+  @Test
+  void readingCommands_withAWalDirThatIsNotADirectory_exitOneNamingIt() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path missing = temp.path().resolve("no-such-wal");
+      for (String[] command : List.of(new String[] {"status"}, new String[] {"wal", "dump"}, new String[] {"wal", "verify"})) {
+        List<String> args = new java.util.ArrayList<>(List.of(command));
+        args.addAll(List.of("-p", temp.path().toString(), "--wal-dir", missing.toString()));
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.HOME_UNREADABLE, result.exitCode(), result.toString());
+        assertEquals("wal_dir_missing", result.errorJson().get("error").asText());
+        assertTrue(result.errorJson().get("message").asText().contains(missing.toString()), result.stderr());
+      }
+    }
+  }
+
   /** Opens a database whose log lives in {@code walDir}, records {@code signals} views, and closes it. */
   private static long writeWithMovedWal(Path base, Path walDir, int signals) {
     io.tidaldb.Schema schema = io.tidaldb.Schema.builder()
