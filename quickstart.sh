@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 home="${1:-quickstart-home}"
-mvn -B -ntp -q -DskipTests package
+mvn -B -ntp -q -DskipTests package -pl examples,tidalctl -am   # only what this script runs (not bench)
 java -jar examples/target/tidaldb-quickstart.jar "$home"
 echo
 echo "\$ tidalctl status --path $home --format text"

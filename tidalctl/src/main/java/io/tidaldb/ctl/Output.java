@@ -1,16 +1,15 @@
 package io.tidaldb.ctl;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class Output {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
       .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
@@ -41,18 +40,18 @@ final class Output {
     return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), options);
   }
 
-  static ObjectNode object() {
-    return JSON.createObjectNode();
+  static JsonObject object() {
+    return new JsonObject();
   }
 
   /** Prints one report on standard output. */
-  void report(ObjectNode report) {
+  void report(JsonObject report) {
     print(out, report);
   }
 
   /** Prints an error on standard error: a JSON object, or a line of text with {@code --format text}. */
   void error(CliFailure failure) {
-    ObjectNode error = errorObject(failure);
+    JsonObject error = errorObject(failure);
     if (options.format == OutputOptions.Format.text) {
       err.println("error: " + failure.getMessage());
       err.flush();
@@ -61,8 +60,8 @@ final class Output {
     }
   }
 
-  static ObjectNode errorObject(CliFailure failure) {
-    ObjectNode error = object();
+  static JsonObject errorObject(CliFailure failure) {
+    JsonObject error = object();
     error.put("status", "error");
     error.put("error", failure.kind());
     error.put("message", failure.getMessage());
@@ -74,8 +73,8 @@ final class Output {
   /** A generator for a stream of JSON lines (one compact document per line) on standard output. */
   JsonGenerator jsonLines() {
     try {
-      JsonGenerator generator = JSON.getFactory().createGenerator(out);
-      generator.setPrettyPrinter(new com.fasterxml.jackson.core.util.MinimalPrettyPrinter("\n"));
+      JsonGenerator generator = JSON.createGenerator(out);
+      generator.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
       return generator;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -90,7 +89,7 @@ final class Output {
     return out;
   }
 
-  private void print(PrintWriter target, ObjectNode report) {
+  private void print(PrintWriter target, JsonObject report) {
     switch (options.format) {
       case json -> target.println(json(report, options.pretty));
       case text -> target.print(text(report));
@@ -98,16 +97,21 @@ final class Output {
     target.flush();
   }
 
-  static String json(JsonNode node, boolean pretty) {
-    try {
-      return pretty ? JSON.writer(PRETTY).writeValueAsString(node) : JSON.writeValueAsString(node);
+  static String json(JsonObject node, boolean pretty) {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator generator = JSON.createGenerator(text)) {
+      if (pretty) {
+        generator.setPrettyPrinter(new DefaultPrettyPrinter(PRETTY));
+      }
+      node.write(generator);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return text.toString();
   }
 
   /** Flattens a report into aligned {@code dotted.key  value} lines. */
-  static String text(ObjectNode report) {
+  static String text(JsonObject report) {
     List<String[]> rows = new ArrayList<>();
     flatten("", report, rows);
     int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
@@ -118,18 +122,17 @@ final class Output {
     return text.toString();
   }
 
-  private static void flatten(String prefix, JsonNode node, List<String[]> rows) {
-    if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+  private static void flatten(String prefix, Object node, List<String[]> rows) {
+    if (node instanceof JsonObject object) {
+      for (Map.Entry<String, Object> field : object.fields().entrySet()) {
         flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), rows);
       }
-    } else if (node.isArray()) {
+    } else if (node instanceof JsonArray array) {
       List<String> items = new ArrayList<>();
-      node.forEach(item -> items.add(item.isValueNode() ? item.asText() : json(item, false)));
+      array.items().forEach(item -> items.add(item instanceof JsonObject object ? json(object, false) : String.valueOf(item)));
       rows.add(new String[] {prefix, items.isEmpty() ? "-" : String.join(", ", items)});
     } else {
-      rows.add(new String[] {prefix, node.isNull() ? "-" : node.asText()});
+      rows.add(new String[] {prefix, node == null ? "-" : String.valueOf(node)});
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.tidaldb.ctl;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.TidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +20,11 @@ final class PathsCommand extends HomeCommand {
     if (Files.exists(home.base()) && !Files.isDirectory(home.base())) {
       HomeOption.requireReadableDirectory(home.base());
     }
-    ObjectNode report = Output.object();
+    JsonObject report = Output.object();
     for (Map.Entry<TidalHome.Dir, Path> dir : home.paths().entrySet()) {
       report.put(dir.getKey().key(), dir.getValue().toString());
     }
-    ObjectNode exists = report.putObject("exists");
+    JsonObject exists = report.putObject("exists");
     home.existence().forEach((dir, present) -> exists.put(dir.key(), present));
     output().report(report);
     return ExitCodes.OK;

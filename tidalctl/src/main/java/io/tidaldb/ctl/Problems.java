@@ -1,7 +1,5 @@
 package io.tidaldb.ctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.wal.WalProblem;
@@ -20,21 +18,21 @@ final class Problems {
     return problem.kind().name().toLowerCase(Locale.ROOT);
   }
 
-  static ObjectNode json(WalProblem problem) {
+  static JsonObject json(WalProblem problem) {
     return json(kind(problem), problem.file(), problem.offset(), problem.detail());
   }
 
-  static ObjectNode json(CorruptionException e) {
+  static JsonObject json(CorruptionException e) {
     return json("corruption", e.file(), e.offset(), e.getMessage());
   }
 
-  static ObjectNode json(UnsupportedFormatException e) {
+  static JsonObject json(UnsupportedFormatException e) {
     return json("unsupported_version", e.file(), e.offset(), e.getMessage());
   }
 
   /** A problem's JSON: {@code kind}, {@code file}, {@code offset}, {@code detail}. */
-  static ObjectNode json(String kind, Path file, long offset, String detail) {
-    ObjectNode node = Output.object();
+  static JsonObject json(String kind, Path file, long offset, String detail) {
+    JsonObject node = Output.object();
     node.put("kind", kind);
     node.put("file", file.toString());
     node.put("offset", offset);
@@ -73,8 +71,8 @@ final class Problems {
    * the exit code they call for together.
    */
   static final class Findings {
-    final ArrayNode warnings = Output.JSON.createArrayNode();
-    final ArrayNode errors = Output.JSON.createArrayNode();
+    final JsonArray warnings = new JsonArray();
+    final JsonArray errors = new JsonArray();
     private int exitCode = ExitCodes.OK;
 
     /**
@@ -93,8 +91,8 @@ final class Problems {
     }
 
     /** A problem of the WAL: a torn tail is a warning, the rest are errors. */
-    ObjectNode add(WalProblem problem) {
-      ObjectNode node = json(problem);
+    JsonObject add(WalProblem problem) {
+      JsonObject node = json(problem);
       if (Problems.exitCode(problem) == ExitCodes.OK) {
         warnings.add(node);
       } else {
@@ -103,7 +101,7 @@ final class Problems {
       return node;
     }
 
-    void error(ObjectNode problem, int code) {
+    void error(JsonObject problem, int code) {
       errors.add(problem);
       exitCode = worst(exitCode, code);
     }

@@ -1,7 +1,5 @@
 package io.tidaldb.ctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.LedgerSnapshotInfo;
 import io.tidaldb.Schema;
@@ -56,7 +54,7 @@ final class StatusCommand extends HomeCommand {
       ScanResult tail = WalReader.of(walDir).scan(segments.get(segments.size() - 1).firstSequence(), Long.MAX_VALUE, batch -> {});
       lastSeq = tail.lastSequence();
       tail.problem().ifPresent(problem -> {
-        ObjectNode node = findings.add(problem);
+        JsonObject node = findings.add(problem);
         if (Problems.exitCode(problem) == ExitCodes.OK && lock.inUse()) {
           node.put("note", "the home is in use: its newest batch may still be being written");
         }
@@ -76,7 +74,7 @@ final class StatusCommand extends HomeCommand {
       // open() rebuilds the ledger from the log if the log still starts at sequence 1, and refuses
       // otherwise. A live database may have replaced the snapshot since checkpoint.meta was read.
       long firstSeq = segments.isEmpty() ? 1 : segments.get(0).firstSequence();
-      ObjectNode missing = Problems.json("missing_snapshot", snapshotFile, 0, "the checkpoint at sequence "
+      JsonObject missing = Problems.json("missing_snapshot", snapshotFile, 0, "the checkpoint at sequence "
           + checkpointSeq + " has no ledger snapshot; the log starts at sequence " + firstSeq + (firstSeq <= 1
               ? ", so opening rebuilds the ledger from the log" : ", so opening refuses: restore the snapshot from a backup"));
       if (lock.inUse()) {
@@ -89,12 +87,12 @@ final class StatusCommand extends HomeCommand {
       }
     }
 
-    ObjectNode report = Output.object();
+    JsonObject report = Output.object();
     report.put("version", BuildInfo.version());
     report.put("build_hash", BuildInfo.buildHash());
     report.put("status", !findings.errors.isEmpty() ? "error" : segments.isEmpty() ? "empty" : "ok");
     report.put("storage_mode", segments.isEmpty() && !Files.exists(home.lockFile()) ? "unknown" : "persistent");
-    ObjectNode wal = report.putObject("wal");
+    JsonObject wal = report.putObject("wal");
     wal.put("segments", segments.size());
     wal.put("first_seq", segments.isEmpty() ? 0 : segments.get(0).firstSequence());
     wal.put("last_segment_seq", segments.isEmpty() ? 0 : segments.get(segments.size() - 1).firstSequence());
@@ -107,12 +105,12 @@ final class StatusCommand extends HomeCommand {
       wal.putNull("checkpoint_ts");
     }
     wal.put("wal_dir_bytes", directoryBytes(walDir));
-    ArrayNode strangers = wal.putArray("unknown_files");
+    JsonArray strangers = wal.putArray("unknown_files");
     unknown.forEach(p -> strangers.add(p.getFileName().toString()));
-    ObjectNode ledger = report.putObject("ledger");
+    JsonObject ledger = report.putObject("ledger");
     if (snapshot.isPresent()) {
       LedgerSnapshotInfo info = snapshot.get();
-      ObjectNode node = ledger.putObject("snapshot");
+      JsonObject node = ledger.putObject("snapshot");
       node.put("file", info.file().toString());
       node.put("sequence", info.sequence());
       node.put("entries", info.entries());
@@ -121,24 +119,24 @@ final class StatusCommand extends HomeCommand {
     } else {
       ledger.putNull("snapshot");
     }
-    ArrayNode snapshotFiles = ledger.putArray("snapshot_files");
+    JsonArray snapshotFiles = ledger.putArray("snapshot_files");
     home.ledgerSnapshots().forEach(p -> snapshotFiles.add(p.getFileName().toString()));
     if (schema.isPresent()) {
-      ObjectNode node = report.putObject("schema");
+      JsonObject node = report.putObject("schema");
       node.put("file", home.schemaFile().toString());
-      ObjectNode signals = node.putObject("signals");
+      JsonObject signals = node.putObject("signals");
       for (SignalSpec signal : schema.get().signals()) {
-        ObjectNode entry = signals.putObject(signal.name());
+        JsonObject entry = signals.putObject(signal.name());
         entry.put("id", signal.id());
         entry.put("entity_kind", signal.entityKind().name().toLowerCase(java.util.Locale.ROOT));
         entry.put("decay", signal.decay().toString());
-        ArrayNode windows = entry.putArray("windows");
+        JsonArray windows = entry.putArray("windows");
         signal.windows().forEach(w -> windows.add(w.name()));
       }
     } else {
       report.putNull("schema");
     }
-    ObjectNode dirs = report.putObject("dirs");
+    JsonObject dirs = report.putObject("dirs");
     for (Map.Entry<TidalHome.Dir, Path> dir : home.paths().entrySet()) {
       dirs.put(dir.getKey().key(), dir.getValue().toString());
     }

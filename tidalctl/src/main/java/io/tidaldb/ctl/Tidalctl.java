@@ -9,10 +9,12 @@ import java.io.OutputStreamWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tidalctl", mixinStandardHelpOptions = true, versionProvider = Tidalctl.Version.class,
     description = "Inspects a tidalDB home on disk. It reads the files and never writes them; it needs no live process.",
-    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, CommandLine.HelpCommand.class,
+        AutoComplete.GenerateCompletion.class})
 public final class Tidalctl implements Callable<Integer> {
 
   @Spec
@@ -54,16 +57,24 @@ public final class Tidalctl implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    return commandLine(out, err).execute(args);
+    return run(out, err, System.getenv(), args);
   }
 
-  /** Builds the command line, with its streams, exit codes and error handlers. */
-  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+  /** Runs {@code tidalctl} on the given streams, with {@code environment} in place of the process's. */
+  static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
+    return commandLine(out, err, environment).execute(args);
+  }
+
+  /** Builds the command line, with its streams, defaults from the environment, exit codes and error handlers. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> environment) {
     CommandLine commandLine = new CommandLine(new Tidalctl());
     commandLine.setOut(out);
     commandLine.setErr(err);
+    commandLine.setDefaultValueProvider(option -> option instanceof OptionSpec named
+        && named.longestName().equals(HomeOption.PATH_OPTION) ? environment.get(HomeOption.HOME_VARIABLE) : null);
     commandLine.setParameterExceptionHandler(Tidalctl::usageError);
     commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> failure(e, cmd));
+    commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
     listExitCodes(commandLine);
     return commandLine;
   }
@@ -78,11 +89,14 @@ public final class Tidalctl implements Callable<Integer> {
     commandLine.getSubcommands().values().forEach(Tidalctl::listExitCodes);
   }
 
+  /** A usage mistake is for a person to fix: picocli's message, a suggestion, and the usage, as text. */
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    String hint = "run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage";
-    CliFailure failure = new CliFailure(ExitCodes.USAGE, "usage", e.getMessage() + "; " + hint, null);
-    output(cmd).error(failure);
+    PrintWriter err = cmd.getErr();
+    err.println(e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    cmd.usage(err);
+    err.flush();
     return ExitCodes.USAGE;
   }
 

@@ -1,7 +1,11 @@
 package io.tidaldb.ctl;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tidaldb.CorruptionException;
+import io.tidaldb.Schema;
+import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalHome;
+import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalBatch;
 import io.tidaldb.wal.WalProblem;
@@ -10,18 +14,21 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
  * {@code tidalctl wal dump --path <dir>}: the log's events as JSON lines (one object per line), in
- * sequence order, or its batches with {@code --batches}. It streams: a log of any size needs little
- * memory. A problem that stops the dump is reported on stderr when the events before it are out.
+ * sequence order, or its batches with {@code --batches}. Each event carries its signal's name from the
+ * home's stored schema ({@code null} when the home has none). It streams: a log of any size needs
+ * little memory. A problem that stops the dump is reported on stderr when the events before it are out.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-    description = "Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, weight, timestamp), "
-        + "or its batches (segment, offset, sequence range) with --batches.")
+    description = "Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, signal, weight, timestamp), "
+        + "or its batches (segment, offset, sequence range) with --batches. The signal's name comes from the home's SCHEMA.")
 final class WalDumpCommand extends HomeCommand {
 
   @Option(names = "--from", paramLabel = "<seq>", defaultValue = "1", description = "First sequence to print (default: 1).")
@@ -51,7 +58,9 @@ final class WalDumpCommand extends HomeCommand {
     }
     TidalHome home = homeOption.existingHome();
     Output output = output();
-    Printer printer = outputOptions.format == OutputOptions.Format.text ? new TextPrinter(output.out()) : new JsonPrinter(output);
+    Map<Integer, String> names = batches ? Map.of() : signalNames(home);
+    Printer printer = outputOptions.format == OutputOptions.Format.text
+        ? new TextPrinter(output.out(), names) : new JsonPrinter(output, names);
     ScanResult result;
     try {
       WalReader reader = WalReader.of(home.wal());
@@ -77,6 +86,29 @@ final class WalDumpCommand extends HomeCommand {
       return exitCode;
     }
     throw new CliFailure(exitCode, Problems.kind(problem), message, problem.file());
+  }
+
+  /**
+   * The names of the home's signals by id, from its stored schema: empty when it has none. A damaged
+   * schema does not stop the dump (the log is what it prints): it is a warning, and the names are null.
+   */
+  private Map<Integer, String> signalNames(TidalHome home) {
+    Map<Integer, String> names = new HashMap<>();
+    try {
+      Schema.storedIn(home).ifPresent(schema -> {
+        for (SignalSpec signal : schema.signals()) {
+          names.put(signal.id(), signal.name());
+        }
+      });
+    } catch (CorruptionException | UnsupportedFormatException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      String message = "cannot read the signal names from " + home.schemaFile() + ": " + e.getMessage();
+      err.println(outputOptions.format == OutputOptions.Format.text ? "warning: " + message
+          : Output.json(Output.object().put("warning", "schema_unreadable").put("file", home.schemaFile().toString())
+              .put("detail", e.getMessage()), false));
+      err.flush();
+    }
+    return names;
   }
 
   private abstract class Printer {
@@ -107,9 +139,11 @@ final class WalDumpCommand extends HomeCommand {
 
   private final class JsonPrinter extends Printer {
     private final JsonGenerator json;
+    private final Map<Integer, String> names;
 
-    JsonPrinter(Output output) {
+    JsonPrinter(Output output, Map<Integer, String> names) {
       this.json = output.jsonLines();
+      this.names = names;
     }
 
     @Override
@@ -119,6 +153,7 @@ final class WalDumpCommand extends HomeCommand {
         json.writeNumberField("seq", seq);
         json.writeNumberField("entity_id", entityId);
         json.writeNumberField("signal_type_id", signalTypeId);
+        json.writeStringField("signal", names.get(signalTypeId));
         json.writeNumberField("weight", weight);
         json.writeStringField("timestamp", instant(timestampNanos).toString());
         json.writeNumberField("timestamp_nanos", timestampNanos);
@@ -158,19 +193,25 @@ final class WalDumpCommand extends HomeCommand {
 
   private final class TextPrinter extends Printer {
     private final PrintWriter out;
+    private final Map<Integer, String> names;
+    private final String eventLine;
     private boolean header;
 
-    TextPrinter(PrintWriter out) {
+    TextPrinter(PrintWriter out, Map<Integer, String> names) {
       this.out = out;
+      this.names = names;
+      int nameWidth = names.values().stream().mapToInt(String::length).max().orElse(1);
+      this.eventLine = "%12s  %20s  %6s %-" + nameWidth + "s  %14s  %s%n";
     }
 
     @Override
     void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
       if (!header) {
-        out.printf("%12s  %20s  %6s  %14s  %s%n", "seq", "entity_id", "signal", "weight", "timestamp");
+        out.printf(eventLine, "seq", "entity_id", "signal", "", "weight", "timestamp");
         header = true;
       }
-      out.printf("%12d  %20d  %6d  %14s  %s%n", seq, entityId, signalTypeId, weight, instant(timestampNanos));
+      out.printf(eventLine, seq, entityId, signalTypeId, names.getOrDefault(signalTypeId, "-"), weight,
+          instant(timestampNanos));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.tidaldb.ctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
@@ -28,23 +26,27 @@ final class WalVerifyCommand extends HomeCommand {
     ScanResult result = WalReader.of(home.wal()).verify();
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    ObjectNode report = Output.object();
+    JsonObject report = Output.object();
     int exitCode = result.problem().map(Problems::exitCode).orElse(ExitCodes.OK);
-    ObjectNode checkpoint = Output.object();
+    JsonObject checkpoint = Output.object();
+    String checkpointStatus;
     try {
       Optional<CheckpointMeta> meta = CheckpointMeta.read(home.wal());
-      checkpoint.put("status", meta.isPresent() ? "ok" : "absent");
+      checkpointStatus = meta.isPresent() ? "ok" : "absent";
+      checkpoint.put("status", checkpointStatus);
       meta.ifPresent(m -> checkpoint.put("seq", m.sequence()).put("ts", m.time().toString()));
     } catch (CorruptionException e) {
-      checkpoint.put("status", "corruption").set("problem", Problems.json(e));
+      checkpointStatus = "corruption";
+      checkpoint.put("status", checkpointStatus).set("problem", Problems.json(e));
       exitCode = Problems.worst(exitCode, ExitCodes.CORRUPTION);
     } catch (UnsupportedFormatException e) {
-      checkpoint.put("status", "unsupported_version").set("problem", Problems.json(e));
+      checkpointStatus = "unsupported_version";
+      checkpoint.put("status", checkpointStatus).set("problem", Problems.json(e));
       exitCode = Problems.worst(exitCode, ExitCodes.HOME_UNREADABLE);
     }
 
     report.put("status", result.problem().map(Problems::kind)
-        .orElse(exitCode == ExitCodes.OK ? "ok" : "checkpoint_" + checkpoint.get("status").asText()));
+        .orElse(exitCode == ExitCodes.OK ? "ok" : "checkpoint_" + checkpointStatus));
     report.put("wal_dir", home.wal().toString());
     report.put("segments", result.segments().size());
     report.put("batches", result.batches());
@@ -60,7 +62,7 @@ final class WalVerifyCommand extends HomeCommand {
       report.putNull("problem");
     }
     report.set("checkpoint", checkpoint);
-    ArrayNode strangers = report.putArray("unknown_files");
+    JsonArray strangers = report.putArray("unknown_files");
     result.unknownFiles().forEach(p -> strangers.add(p.getFileName().toString()));
     output().report(report);
     return exitCode;

@@ -1,6 +1,7 @@
 package io.tidaldb.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.BuildInfo;
@@ -28,19 +29,45 @@ class CliBasicsTest {
   }
 
   @Test
-  void missingPathOption_isAUsageErrorWithJsonOnStderr() {
+  void missingPathOption_printsPicocliMessageAndUsageAsPlainTextOnStderr_exitTwo() {
     Cli.Result result = Cli.run("paths");
     assertEquals(ExitCodes.USAGE, result.exitCode(), result.toString());
-    assertEquals("usage", result.errorJson().get("error").asText());
-    assertTrue(result.errorJson().get("message").asText().contains("--path"), result.stderr());
+    assertEquals("", result.stdout());
+    assertTrue(result.stderr().startsWith("Missing required option: '--path=<dir>'"), result.stderr());
+    assertTrue(result.stderr().contains("TIDALDB_HOME"), "says how else to name the home: " + result.stderr());
+    assertTrue(result.stderr().contains("Usage: tidalctl paths"), result.stderr());
+    assertFalse(result.stderr().contains("{"), "plain text, not JSON: " + result.stderr());
   }
 
   @Test
-  void unknownCommandOrFormat_isAUsageError() {
-    assertEquals(ExitCodes.USAGE, Cli.run("frobnicate").exitCode());
+  void unknownOption_printsTheMessageAndTheCommandsUsage_exitTwo() {
+    Cli.Result result = Cli.run("status", "-p", "/tmp", "--bogus");
+    assertEquals(ExitCodes.USAGE, result.exitCode(), result.toString());
+    assertTrue(result.stderr().startsWith("Unknown option: '--bogus'"), result.stderr());
+    assertTrue(result.stderr().contains("Usage: tidalctl status"), result.stderr());
+  }
+
+  @Test
+  void unknownCommand_suggestsTheClosestOne_exitTwo() {
+    Cli.Result result = Cli.run("stauts");
+    assertEquals(ExitCodes.USAGE, result.exitCode(), result.toString());
+    assertTrue(result.stderr().startsWith("Unmatched argument at index 0: 'stauts'"), result.stderr());
+    assertTrue(result.stderr().contains("Did you mean: tidalctl status"), result.stderr());
+  }
+
+  @Test
+  void badFormatValue_namesTheValueAndTheChoices_inPlainText() {
     Cli.Result badFormat = Cli.run("paths", "--path", "/tmp", "--format", "yaml");
     assertEquals(ExitCodes.USAGE, badFormat.exitCode(), badFormat.toString());
-    assertTrue(badFormat.errorJson().get("message").asText().contains("yaml"), badFormat.stderr());
+    assertTrue(badFormat.stderr().contains("'yaml'") && badFormat.stderr().contains("json, text"), badFormat.stderr());
+    assertTrue(badFormat.stderr().contains("Usage: tidalctl paths"), badFormat.stderr());
+  }
+
+  @Test
+  void errorsAboutTheHome_stayJsonOnStderr() {
+    Cli.Result result = Cli.run("status", "-p", "/nonexistent/tidaldb-home");
+    assertEquals(ExitCodes.HOME_UNREADABLE, result.exitCode(), result.toString());
+    assertEquals("home_missing", result.errorJson().get("error").asText());
   }
 
   @Test

@@ -70,6 +70,14 @@ final class Homes {
     }
   }
 
+  /**
+   * Stores {@link #SCHEMA} in a home that {@link #write} wrote, as a database opened on it does, and
+   * leaves its log as it was (no new event, no checkpoint).
+   */
+  static void storeSchema(Path base) {
+    io.tidaldb.TidalDb.builder().dataDir(base).schema(SCHEMA).checkpointInterval(java.time.Duration.ZERO).open().close();
+  }
+
   /** Flips one byte of a file. */
   static void flip(Path file, int offset) {
     try {

@@ -83,7 +83,7 @@ class PathsCommandTest {
       assertEquals(1, compact.strip().lines().count(), compact);
       assertTrue(pretty.strip().lines().count() > 10, pretty);
       assertTrue(pretty.contains("\n  \"base\": "), pretty);
-      assertEquals(Output.JSON.valueToTree(compactTree(compact)), compactTree(pretty));
+      assertEquals(Cli.JSON.valueToTree(compactTree(compact)), compactTree(pretty));
     }
   }
 
@@ -103,7 +103,7 @@ class PathsCommandTest {
 
   private static JsonNode compactTree(String json) {
     try {
-      return Output.JSON.readTree(json);
+      return Cli.JSON.readTree(json);
     } catch (Exception e) {
       throw new AssertionError(e);
     }

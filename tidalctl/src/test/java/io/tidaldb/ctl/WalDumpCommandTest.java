@@ -17,7 +17,7 @@ class WalDumpCommandTest {
   private static List<JsonNode> lines(String stdout) {
     return stdout.lines().filter(l -> !l.isBlank()).map(l -> {
       try {
-        return Output.JSON.readTree(l);
+        return Cli.JSON.readTree(l);
       } catch (Exception e) {
         throw new AssertionError("not a JSON line: " + l, e);
       }
@@ -59,11 +59,53 @@ class WalDumpCommandTest {
   }
 
   @Test
-  void dump_withBadBounds_isAUsageError() {
+  void dump_withBadBounds_isAPlainTextUsageError() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Cli.Result result = Cli.run("wal", "dump", "--path", temp.path().toString(), "--from", "9", "--to", "3");
       assertEquals(ExitCodes.USAGE, result.exitCode(), result.toString());
-      assertTrue(result.errorJson().get("message").asText().contains("--from 9"), result.stderr());
+      assertTrue(result.stderr().startsWith("need 1 <= --from <= --to"), result.stderr());
+      assertTrue(result.stderr().contains("--from 9"), result.stderr());
+      assertTrue(result.stderr().contains("Usage: tidalctl wal dump"), result.stderr());
+    }
+  }
+
+  @Test
+  void dump_printsEachEventsSignalName_fromTheHomesSchema() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Homes.write(temp.path(), 6, 0);
+      Homes.storeSchema(temp.path());
+      Cli.Result result = Cli.run("wal", "dump", "--path", temp.path().toString());
+      assertEquals(0, result.exitCode(), result.toString());
+      List<JsonNode> events = lines(result.stdout());
+      assertEquals(6, events.size());
+      for (JsonNode event : events) {
+        int id = event.get("signal_type_id").asInt();
+        assertEquals(Homes.SCHEMA.signals().get(id).name(), event.get("signal").asText(), event.toString());
+      }
+      assertEquals(List.of("like", "follow", "view"), events.subList(0, 3).stream().map(e -> e.get("signal").asText()).toList());
+    }
+  }
+
+  @Test
+  void dump_asText_printsTheSignalNameBesideItsId() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Homes.write(temp.path(), 3, 0);
+      Homes.storeSchema(temp.path());
+      List<String> lines = Cli.run("wal", "dump", "--path", temp.path().toString(), "--format", "text").stdout().lines().toList();
+      assertTrue(lines.get(0).contains("signal"), lines.get(0));
+      assertTrue(lines.get(1).matches(".*\\b1 like\\b.*"), lines.get(1));
+      assertTrue(lines.get(2).matches(".*\\b2 follow\\b.*"), lines.get(2));
+      assertTrue(lines.get(3).matches(".*\\b0 view\\b.*"), lines.get(3));
+    }
+  }
+
+  @Test
+  void dump_ofALogWithoutASchema_printsNullSignalNames() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Homes.write(temp.path(), 2, 0);
+      Cli.Result result = Cli.run("wal", "dump", "--path", temp.path().toString());
+      assertEquals(0, result.exitCode(), result.toString());
+      assertTrue(lines(result.stdout()).stream().allMatch(e -> e.get("signal").isNull()), result.stdout());
     }
   }
 
