@@ -2,13 +2,16 @@ package io.tidaldb.signal;
 
 import io.tidaldb.Config;
 import io.tidaldb.InvalidSignalException;
+import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
+import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
 
 /**
  * The signal write and read paths of one database: checks the input, appends to the log, applies
@@ -50,6 +54,8 @@ public final class SignalEngine implements AutoCloseable {
   private final LongAdder reads = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
+  private final Ranker ranker;
+  private final RankingStats rankingStats = new RankingStats();
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, SignalLog log, WriteGate gate, Checkpointer checkpointer) {
     this.schema = schema;
@@ -58,6 +64,7 @@ public final class SignalEngine implements AutoCloseable {
     this.ledger = ledger;
     this.gate = gate;
     this.checkpointer = checkpointer;
+    this.ranker = new Ranker(ledger);
     this.writes = new LongAdder[schema.signals().size()];
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
@@ -250,7 +257,7 @@ public final class SignalEngine implements AutoCloseable {
     return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
   }
 
-  private static long seconds(Window window) {
+  static long seconds(Window window) {
     switch (window) {
       case ONE_HOUR:
         return 3_600;
@@ -296,27 +303,93 @@ public final class SignalEngine implements AutoCloseable {
 
   /** The event time as the log stores it: nanoseconds since the epoch, in a signed long. */
   static long eventNanos(SignalSpec signal, Instant at) {
-    return nanos("event time", signal, at);
+    return nanos("event time", "signal \"" + signal.name() + "\"", at);
   }
 
   private static long readNanos(SignalSpec signal, Instant at) {
-    return nanos("read time", signal, at);
+    return nanos("read time", "signal \"" + signal.name() + "\"", at);
   }
 
-  private static long nanos(String what, SignalSpec signal, Instant at) {
+  private static long nanos(String what, String subject, Instant at) {
     if (at == null) {
-      throw new InvalidSignalException("the " + what + " for signal \"" + signal.name() + "\" is null; give an Instant"
+      throw new InvalidSignalException("the " + what + " for " + subject + " is null; give an Instant"
           + " such as Instant.now()");
     }
     if (at.getEpochSecond() < 0) {
-      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is before"
+      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is before"
           + " 1970-01-01T00:00:00Z: times are stored as nanoseconds since the epoch and cannot be earlier");
     }
     if (at.isAfter(LATEST)) {
-      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is after "
+      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is after "
           + LATEST + ", the latest time that nanoseconds since the epoch can hold in 64 bits");
     }
     return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
+  /**
+   * The best {@code k} entities under the profile at {@code at}, best first (see
+   * {@code TidalDb.top}).
+   *
+   * @param filter keeps the entities it accepts; null keeps all
+   * @throws InvalidSignalException if the profile does not fit the schema, {@code k < 1}, or the time
+   *     cannot be represented
+   */
+  public List<ScoredEntity> top(RankingProfile profile, int k, Instant at, LongPredicate filter) {
+    long start = System.nanoTime();
+    Ranking ranking = Ranking.resolve(profile, schema);
+    if (k < 1) {
+      throw new InvalidSignalException("top(" + profile.name() + ", k = " + k + ", ...): k must be at least 1; it is"
+          + " the number of entities to return");
+    }
+    long atNanos = rankingNanos(profile, at);
+    List<ScoredEntity> top = ranker.top(ranking, k, atNanos, filter);
+    rankingStats.record(profile.name(), System.nanoTime() - start);
+    return top;
+  }
+
+  /** The entity's score under the profile at {@code at} (see {@code TidalDb.score}). */
+  public double score(RankingProfile profile, long entityId, Instant at) {
+    Ranking ranking = Ranking.resolve(profile, schema);
+    return ranking.score(ledger, entityId, rankingNanos(profile, at));
+  }
+
+  /** The scores of {@code entityIds[i]} under the profile into {@code out[i]} (see {@code TidalDb.scores}). */
+  public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
+    Ranking ranking = Ranking.resolve(profile, schema);
+    if (entityIds == null || out == null) {
+      throw new InvalidSignalException("scores(" + profile.name() + ", " + (entityIds == null ? "null" : "ids")
+          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
+    }
+    if (out.length < entityIds.length) {
+      throw new InvalidSignalException("scores(" + profile.name() + ", ...): out holds " + out.length
+          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
+    }
+    long atNanos = rankingNanos(profile, at);
+    int n = entityIds.length;
+    Arrays.fill(out, 0, n, 0.0);
+    double[] values = new double[n];
+    for (int t = 0; t < ranking.termCount; t++) {
+      if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
+        ledger.decayScores(ranking.typeOf[t], entityIds, atNanos, values);
+      } else {
+        for (int i = 0; i < n; i++) {
+          values[i] = ranking.value(ledger, t, entityIds[i], atNanos);
+        }
+      }
+      double weight = ranking.weights[t];
+      for (int i = 0; i < n; i++) {
+        out[i] += weight * values[i];
+      }
+    }
+  }
+
+  private static long rankingNanos(RankingProfile profile, Instant at) {
+    return nanos("read time", "ranking profile \"" + profile.name() + "\"", at);
+  }
+
+  /** {@return the ranking queries answered, per profile name} */
+  public RankingStats rankingStats() {
+    return rankingStats;
   }
 
   /**
@@ -356,9 +429,10 @@ public final class SignalEngine implements AutoCloseable {
         c == null ? 0 : c.lastSequence(), c == null ? Optional.empty() : c.lastTime());
   }
 
-  /** Stops the checkpoints, then closes the log (which writes what is queued). */
+  /** Stops the ranking threads and the checkpoints, then closes the log (which writes what is queued). */
   @Override
   public void close() {
+    ranker.close();
     try {
       if (checkpointer != null) {
         checkpointer.close();
