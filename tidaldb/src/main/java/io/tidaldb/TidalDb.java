@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.internal.RankingAccess;
 import io.tidaldb.metrics.MetricsRuntime;
 import io.tidaldb.signal.SignalEngine;
 import java.io.IOException;
@@ -38,6 +39,10 @@ import java.util.function.LongPredicate;
 public final class TidalDb implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(TidalDb.class.getName());
+
+  static {
+    RankingAccess.install(db -> db.signals.rankingStats());
+  }
 
   private final Config config;
   private final Resources resources;
