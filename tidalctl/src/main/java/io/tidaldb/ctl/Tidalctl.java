@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tidalctl", mixinStandardHelpOptions = true, versionProvider = Tidalctl.Version.class,
     description = "Inspects a tidalDB home on disk. It reads the files and never writes them; it needs no live process.",
-    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
 public final class Tidalctl implements Callable<Integer> {
 
   @Spec

@@ -102,6 +102,21 @@ public final class SignalEngine implements AutoCloseable {
     return HomeRecovery.open(config);
   }
 
+  /**
+   * Rebuilds a home's signals in memory, read-only, for cold inspection ({@code tidalctl top}): the
+   * stored schema, the checkpoint's snapshot and the log after it. Writes nothing and takes no lock;
+   * the engine's log is in memory. Close it when done.
+   *
+   * @param home the home to read
+   * @param maxEntries the ledger's bound, as the application sets it ({@code TidalDbBuilder.maxEntries})
+   * @return an engine to read from
+   * @throws io.tidaldb.CorruptionException if the log or the snapshot is damaged
+   * @throws io.tidaldb.StorageException if a file cannot be read
+   */
+  public static SignalEngine openReadOnly(io.tidaldb.TidalHome home, long maxEntries) {
+    return HomeRecovery.readOnly(home, maxEntries, Clock.systemUTC());
+  }
+
   /** {@return the schema in effect: the builder's, or the stored one if the builder gave none} */
   public Schema schema() {
     return schema;
