@@ -129,6 +129,55 @@ class RankingApiTest {
   }
 
   @Test
+  void topDuringConcurrentWrites_givesWellFormedAnswers_andTheExactOneOnceWritesStop() throws Exception {
+    RankingProfile profile = RankingProfile.builder().decayScore("view", 1).decayScore("like", 3)
+        .windowCount("view", Window.ONE_HOUR, 1).build();
+    try (TidalDb db = TidalDb.builder().ephemeral().schema(SCHEMA).clock(Clock.fixed(T0, ZoneOffset.UTC))
+        .maxEntries(150_000).open()) {
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        SplittableRandom random = new SplittableRandom(w);
+        Thread writer = new Thread(() -> {
+          try {
+            for (int i = 0; i < 100_000 || !stop.get(); i++) {
+              db.signal(random.nextInt(4) == 0 ? "like" : "view", random.nextInt(120_000), 1 + random.nextInt(3),
+                  T0.minusSeconds(random.nextLong(7_200)));
+            }
+          } catch (Throwable t) {
+            failures.add(t);
+          }
+        }, "ranking-test-writer-" + w);
+        writer.start();
+        writers.add(writer);
+      }
+      for (int q = 0; q < 20; q++) {
+        List<ScoredEntity> top = db.top(profile, 50, T0);
+        for (int i = 1; i < top.size(); i++) {
+          ScoredEntity before = top.get(i - 1);
+          ScoredEntity after = top.get(i);
+          assertTrue(before.score() > after.score()
+              || (before.score() == after.score() && before.entityId() < after.entityId()), top.toString());
+        }
+      }
+      stop.set(true);
+      for (Thread writer : writers) {
+        writer.join();
+      }
+      assertEquals(List.of(), failures);
+      List<ScoredEntity> all = new ArrayList<>();
+      for (long id = 0; id < 120_000; id++) {
+        if (db.windowCount("view", id, Window.ALL_TIME) > 0 || db.windowCount("like", id, Window.ALL_TIME) > 0) {
+          all.add(new ScoredEntity(id, db.score(profile, id, T0)));
+        }
+      }
+      all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
+      assertEquals(all.subList(0, 50), db.top(profile, 50, T0));
+    }
+  }
+
+  @Test
   void aProfileThatDoesNotFitTheSchema_isRefused_namingTheTerm() {
     try (TidalDb db = open()) {
       assertMessage(db, RankingProfile.builder().decayScore("view", 1).decayScore("vue", 2).build(),
