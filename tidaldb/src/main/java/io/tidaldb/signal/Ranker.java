@@ -1,5 +1,6 @@
 package io.tidaldb.signal;
 
+import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDbException;
 import java.util.ArrayList;
@@ -24,6 +25,11 @@ import java.util.function.LongPredicate;
  * under the stripe's optimistic stamp, or its read lock when a write got in the way; the terms on
  * other signals are then read by point reads, with no lock held. An entity with entries for several
  * of the profile's signals is scored once: from its first signal in the profile's order.
+ *
+ * <p>A profile of one decayed score with a positive weight (the most common question: "the most
+ * viewed") copies each entry's raw score and time instead, and skips the exact read ({@code exp})
+ * of every entry whose cheap upper bound ({@link SignalLayout#readBound}) cannot beat the k-th best
+ * kept so far; the entries read are read exactly as {@code decayScore} reads them.
  */
 final class Ranker implements AutoCloseable {
 
@@ -160,6 +166,9 @@ final class Ranker implements AutoCloseable {
     private final double[] values;
     private long[] ids = new long[0];
     private double[] copied = new double[0];
+    /** For the one-decayed-score profile: the signal's layout, and the raw (id, last, score bits) copies. */
+    private final SignalLayout bounded;
+    private long[] raw = new long[0];
 
     StripeScan(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter) {
       this.ledger = ledger;
@@ -168,6 +177,8 @@ final class Ranker implements AutoCloseable {
       this.filter = filter;
       this.top = new TopK(k);
       this.values = new double[ranking.termCount];
+      this.bounded = ranking.termCount == 1 && ranking.kinds[0] == RankingProfile.Kind.DECAY_SCORE
+          && ranking.weights[0] > 0 ? ledger.layout(ranking.typeOf[0]) : null;
       this.termsOn = new int[ranking.signals.length][];
       for (int s = 0; s < termsOn.length; s++) {
         int count = 0;
@@ -185,6 +196,10 @@ final class Ranker implements AutoCloseable {
     }
 
     void stripe(Stripe stripe) {
+      if (bounded != null) {
+        boundedStripe(stripe);
+        return;
+      }
       for (int s = 0; s < termsOn.length; s++) {
         int[] own = termsOn[s];
         int n = copy(stripe, stripe.tables[ranking.signals[s]], own);
@@ -202,6 +217,57 @@ final class Ranker implements AutoCloseable {
           top.offer(id, ranking.combine(values));
         }
       }
+    }
+
+    /** One decayed score, positive weight: bound first, read exactly only what may make the cut. */
+    private void boundedStripe(Stripe stripe) {
+      EntryTable table = stripe.tables[ranking.typeOf[0]];
+      int n = copyRaw(stripe, table);
+      double weight = ranking.weights[0];
+      for (int i = 0; i < n; i++) {
+        double score = Double.longBitsToDouble(raw[3 * i + 2]);
+        long last = raw[3 * i + 1];
+        if (top.isFull() && weight * bounded.readBound(score, last, atNanos) < top.worstScore()) {
+          continue;
+        }
+        long id = raw[3 * i];
+        if (filter != null && !filter.test(id)) {
+          continue;
+        }
+        values[0] = bounded.readAt(score, last, atNanos);
+        top.offer(id, ranking.combine(values));
+      }
+    }
+
+    private int copyRaw(Stripe stripe, EntryTable table) {
+      long stamp = stripe.lock.tryOptimisticRead();
+      if (stamp != 0) {
+        int n = copyRawEntries(table);
+        if (stripe.lock.validate(stamp)) {
+          return n;
+        }
+      }
+      stamp = stripe.lock.readLock();
+      try {
+        return copyRawEntries(table);
+      } finally {
+        stripe.lock.unlockRead(stamp);
+      }
+    }
+
+    /** Safe under an optimistic stamp, like {@link #copyEntries}. */
+    private int copyRawEntries(EntryTable table) {
+      int n = table.size();
+      if (n <= 0 || n > EntryTable.MAX_ENTRIES) {
+        return 0;
+      }
+      if (raw.length < 3 * n) {
+        raw = new long[Math.max(3 * n, raw.length * 2)];
+      }
+      for (int d = 0; d < n; d++) {
+        table.readHot(d, raw, 3 * d);
+      }
+      return n;
     }
 
     /** Whether the entity has an entry for one of the profile's signals before the s-th: it is scored there. */

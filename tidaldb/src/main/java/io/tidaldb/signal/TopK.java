@@ -75,6 +75,16 @@ final class TopK {
     scores[i] = score;
   }
 
+  /** {@return whether k pairs are kept, so that a candidate must beat {@link #worstScore()}} */
+  boolean isFull() {
+    return size == k;
+  }
+
+  /** {@return the score of the worst pair kept; meaningful when {@link #isFull()}} */
+  double worstScore() {
+    return scores[0];
+  }
+
   /** Offers everything {@code other} kept. */
   void addAll(TopK other) {
     for (int i = 0; i < other.size; i++) {
