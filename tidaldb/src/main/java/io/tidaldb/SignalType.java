@@ -2,6 +2,7 @@ package io.tidaldb;
 
 import io.tidaldb.signal.SignalEngine;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,11 +27,13 @@ public final class SignalType {
   private final TidalDb db;
   private final SignalEngine engine;
   private final SignalSpec spec;
+  private final RankingProfile profile;
 
   SignalType(TidalDb db, SignalEngine engine, SignalSpec spec) {
     this.db = db;
     this.engine = engine;
     this.spec = spec;
+    this.profile = RankingProfile.decayScore(spec.name());
   }
 
   /** {@return the signal's name} */
@@ -143,6 +146,21 @@ public final class SignalType {
   public double velocity(long entityId, Window window) {
     db.requireOpen();
     return engine.velocity(spec, entityId, window);
+  }
+
+  /**
+   * The {@code k} entities with the highest decayed score of this signal at {@code at}, best first,
+   * like {@link TidalDb#top(String, int, Instant)}.
+   *
+   * @param k how many entities to return, at least 1
+   * @param at the time to score at
+   * @return the best entities, best first
+   * @throws InvalidSignalException if {@code k < 1} or the time cannot be represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public List<ScoredEntity> top(int k, Instant at) {
+    db.requireOpen();
+    return engine.top(profile, k, at, null);
   }
 
   @Override

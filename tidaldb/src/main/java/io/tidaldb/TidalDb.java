@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.internal.RankingAccess;
 import io.tidaldb.metrics.MetricsRuntime;
 import io.tidaldb.signal.SignalEngine;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
 
 /**
  * An open tidalDB database: the handle an application embeds.
@@ -38,6 +40,10 @@ import java.util.concurrent.CompletableFuture;
 public final class TidalDb implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(TidalDb.class.getName());
+
+  static {
+    RankingAccess.install(db -> db.signals.rankingStats());
+  }
 
   private final Config config;
   private final Resources resources;
@@ -372,6 +378,123 @@ public final class TidalDb implements AutoCloseable {
   public double velocity(String name, long entityId, Window window) {
     requireOpen();
     return signals.velocity(signals.spec(name), entityId, window);
+  }
+
+  /**
+   * The {@code k} entities with the highest score under {@code profile} at {@code at}, best first:
+   * an exact answer over every entity that has an entry for at least one of the profile's signals.
+   * Ties go to the smaller entity id; fewer than {@code k} come back when fewer exist. Each returned
+   * score is exactly what {@link #score(RankingProfile, long, Instant)} returns for that entity.
+   *
+   * <pre>{@code
+   * List<ScoredEntity> hot = db.top(trending, 100, Instant.now());
+   * }</pre>
+   *
+   * <p>The answer comes from a scan of the profile's signals in the ledger (on every core for a
+   * large ledger: see the "Ranking" chapter of the guide for the costs). Writes may go on meanwhile:
+   * each entity is scored as of some moment during the query.
+   *
+   * @param profile the ranking profile, checked against the schema
+   * @param k how many entities to return, at least 1
+   * @param at the time to score at: any instant from 1970 to 2262, before or after the events
+   * @return the best entities, best first; empty when no entity has an entry
+   * @throws InvalidSignalException if the profile does not fit the schema (the message names the
+   *     term), {@code k < 1}, or the time cannot be represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public List<ScoredEntity> top(RankingProfile profile, int k, Instant at) {
+    requireOpen();
+    return signals.top(profile, k, at, null);
+  }
+
+  /**
+   * Like {@link #top(RankingProfile, int, Instant)}, over the entities {@code filter} accepts: the
+   * best {@code k} of those, not the best {@code k} filtered afterwards.
+   *
+   * <pre>{@code
+   * List<ScoredEntity> fresh = db.top(trending, 100, Instant.now(), id -> !seen.contains(id));
+   * }</pre>
+   *
+   * <p>{@code filter} is called at most once per entity, before the entity is scored, from the
+   * calling thread and the database's ranking threads at once: it must be thread-safe and quick.
+   * An exception it throws ends the query and is rethrown to the caller.
+   *
+   * @param profile the ranking profile, checked against the schema
+   * @param k how many entities to return, at least 1
+   * @param at the time to score at
+   * @param filter accepts the entities that may be returned
+   * @return the best accepted entities, best first
+   * @throws InvalidSignalException if the profile does not fit the schema, {@code k < 1}, the time
+   *     cannot be represented, or {@code filter} is null
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public List<ScoredEntity> top(RankingProfile profile, int k, Instant at, LongPredicate filter) {
+    requireOpen();
+    if (filter == null) {
+      throw new InvalidSignalException("top(..., filter = null): give a filter such as id -> true, or call"
+          + " top(profile, k, at)");
+    }
+    return signals.top(profile, k, at, filter);
+  }
+
+  /**
+   * The {@code k} entities with the highest decayed score of one signal at {@code at}, best first:
+   * {@link #top(RankingProfile, int, Instant)} with the profile
+   * {@link RankingProfile#decayScore(String) RankingProfile.decayScore(name)}, whose scores are
+   * exactly what {@link #decayScore} returns.
+   *
+   * <pre>{@code
+   * List<ScoredEntity> mostViewed = db.top("view", 10, Instant.now());
+   * }</pre>
+   *
+   * @param name a signal the schema declares
+   * @param k how many entities to return, at least 1
+   * @param at the time to score at
+   * @return the best entities, best first
+   * @throws InvalidSignalException if the signal is unknown, {@code k < 1}, or the time cannot be
+   *     represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public List<ScoredEntity> top(String name, int k, Instant at) {
+    requireOpen();
+    return signals.top(RankingProfile.decayScore(signals.spec(name).name()), k, at, null);
+  }
+
+  /**
+   * The entity's score under {@code profile} at {@code at}: the weighted sum of the profile's terms,
+   * in their order, each read as {@link #decayScore}, {@link #windowCount} or {@link #velocity}
+   * reads it, but at {@code at} (windows and velocity too). 0 for an entity never recorded.
+   *
+   * @param profile the ranking profile, checked against the schema
+   * @param entityId the entity
+   * @param at the time to score at
+   * @return the score; negative only with negative weights
+   * @throws InvalidSignalException if the profile does not fit the schema or the time cannot be
+   *     represented
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public double score(RankingProfile profile, long entityId, Instant at) {
+    requireOpen();
+    return signals.score(profile, entityId, at);
+  }
+
+  /**
+   * The scores of many entities under {@code profile}: {@code out[i]} receives exactly what
+   * {@link #score(RankingProfile, long, Instant)} returns for {@code entityIds[i]}, with the decayed
+   * scores read in batches as {@link #decayScores} reads them. Elements of {@code out} past
+   * {@code entityIds.length} are left as they are.
+   *
+   * @param profile the ranking profile, checked against the schema
+   * @param entityIds the entities; may repeat or be unknown (they score 0)
+   * @param at the time to score at
+   * @param out receives the scores; at least as long as {@code entityIds}
+   * @throws InvalidSignalException if the profile does not fit the schema, the time cannot be
+   *     represented, or {@code out} is shorter than {@code entityIds}
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
+    requireOpen();
+    signals.scores(profile, entityIds, at, out);
   }
 
   /**

@@ -217,7 +217,7 @@ class SignalKillTest {
     }
   }
 
-  private static List<String> runAndKill(TempTidalHome temp, int cycle, Class<?> main,
+  static List<String> runAndKill(TempTidalHome temp, int cycle, Class<?> main,
       java.util.function.Predicate<List<String>> until, String context, String... args) throws Exception {
     Path stderr = temp.path().resolveSibling(temp.path().getFileName() + "-child-" + cycle + ".err");
     List<String> childArgs = new ArrayList<>(List.of(temp.path().toString()));
@@ -232,7 +232,7 @@ class SignalKillTest {
   }
 
   /** Every event in the log, by sequence; the log must start at 1 (its one segment is never removed). */
-  private static TreeMap<Long, Event> readLog(Path wal, String context) {
+  static TreeMap<Long, Event> readLog(Path wal, String context) {
     assertEquals(1, WalSegments.list(wal).get(0).firstSequence(), context + ": the test reads the whole history");
     TreeMap<Long, Event> log = new TreeMap<>();
     ScanResult result = WalReader.of(wal).events(1, Long.MAX_VALUE,

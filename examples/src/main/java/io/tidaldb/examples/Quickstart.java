@@ -3,7 +3,9 @@ package io.tidaldb.examples;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
+import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
+import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbStats;
@@ -25,8 +27,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The quickstart: records a stream of views, likes and shares into a persistent tidalDB home, serves
- * {@code /metrics}, prints the ten hottest items by decayed score, and closes. Run it again on the
+ * The quickstart: records a stream of views, likes and shares into a persistent tidalDB home, prints
+ * the ten hottest items ({@code db.top} with a ranking profile), serves {@code /metrics}, and closes. Run it again on the
  * same home and it recovers the earlier runs' signals first.
  *
  * <pre>{@code
@@ -52,6 +54,14 @@ public final class Quickstart {
           .windows(Window.TWENTY_FOUR_HOURS, Window.ALL_TIME).add()
       .signal("share", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(3)))
           .windows(Window.TWENTY_FOUR_HOURS, Window.ALL_TIME).add()
+      .build();
+
+  /** What "hot" means here: decayed views, plus 5 x decayed likes, plus 10 x decayed shares. */
+  static final RankingProfile TRENDING = RankingProfile.builder()
+      .name("trending")
+      .decayScore("view", 1.0)
+      .decayScore("like", 5.0)
+      .decayScore("share", 10.0)
       .build();
 
   private Quickstart() {}
@@ -87,15 +97,15 @@ public final class Quickstart {
       long covered = db.checkpoint();
       out.printf("recorded %,d signals over %d items; checkpoint at sequence %,d%n", EVENTS, ITEMS, covered);
 
+      out.println("top 10 items by decayed score (views + 5 x likes + 10 x shares, now):");
+      printTopTen(db, now, out);
+
       InetSocketAddress at = db.metricsAddress().orElseThrow();
       String url = "http://127.0.0.1:" + at.getPort() + "/metrics";
       out.println("metrics at " + url + ", one scrape:");
       for (String line : scrape(url)) {
         out.println("  " + line);
       }
-
-      out.println("top 10 items by decayed score (views + 5 x likes + 10 x shares, now):");
-      printTopTen(db, now, out);
     }
     out.println("closed; the home stays on disk: run again to recover it, or inspect it with tidalctl status");
   }
@@ -120,33 +130,16 @@ public final class Quickstart {
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
   }
 
+  /** The ten best items under {@link #TRENDING}: one exact query over every item the ledger holds. */
   private static void printTopTen(TidalDb db, Instant now, PrintStream out) {
-    long[] candidates = new long[ITEMS];
-    for (int i = 0; i < ITEMS; i++) {
-      candidates[i] = i;
-    }
-    double[] views = new double[ITEMS];
-    double[] likes = new double[ITEMS];
-    double[] shares = new double[ITEMS];
-    db.signalType("view").decayScores(candidates, now, views);
-    db.signalType("like").decayScores(candidates, now, likes);
-    db.signalType("share").decayScores(candidates, now, shares);
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < ITEMS; i++) {
-      order.add(i);
-    }
-    order.sort((a, b) -> Double.compare(score(views, likes, shares, b), score(views, likes, shares, a)));
+    List<ScoredEntity> top = db.top(TRENDING, 10, now);
     out.printf("  %4s  %6s  %8s  %10s  %10s  %7s  %7s%n", "rank", "item", "score", "views/1h", "views/24h", "likes", "shares");
-    for (int rank = 0; rank < 10; rank++) {
-      int i = order.get(rank);
-      out.printf("  %4d  %6d  %8.1f  %10d  %10d  %7d  %7d%n", rank + 1, candidates[i], score(views, likes, shares, i),
-          db.windowCount("view", i, Window.ONE_HOUR), db.windowCount("view", i, Window.TWENTY_FOUR_HOURS),
-          db.windowCount("like", i, Window.ALL_TIME), db.windowCount("share", i, Window.ALL_TIME));
+    for (int rank = 0; rank < top.size(); rank++) {
+      long item = top.get(rank).entityId();
+      out.printf("  %4d  %6d  %8.1f  %10d  %10d  %7d  %7d%n", rank + 1, item, top.get(rank).score(),
+          db.windowCount("view", item, Window.ONE_HOUR), db.windowCount("view", item, Window.TWENTY_FOUR_HOURS),
+          db.windowCount("like", item, Window.ALL_TIME), db.windowCount("share", item, Window.ALL_TIME));
     }
-  }
-
-  private static double score(double[] views, double[] likes, double[] shares, int i) {
-    return views[i] + 5 * likes[i] + 10 * shares[i];
   }
 
   /** The sample lines of one {@code GET /metrics} (no comments). */

@@ -33,6 +33,9 @@ class QuickstartTest {
       List<String> ranks = first.lines().filter(l -> l.matches(" +\\d+ +\\d+ +[0-9.]+ .*")).toList();
       assertEquals(10, ranks.size(), first);
       assertTrue(ranks.get(0).trim().startsWith("1 "), ranks.get(0));
+      assertTrue(first.indexOf("top 10 items") < first.indexOf("metrics at"), "the scrape follows the ranking");
+      assertTrue(first.contains("  tidaldb_ranking_queries_total{partition_id=\"0\",profile=\"trending\"} 1.0"),
+          "the quickstart ranks with one db.top query of the trending profile: " + first);
       assertFalse(home.lockStatus().inUse(), "the quickstart must close its database");
       assertEquals(Optional.of(Quickstart.SCHEMA), Schema.storedIn(home));
       assertEquals(5_000, LedgerSnapshotInfo.read(home.ledgerSnapshot(5_000)).sequence());

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tidalctl", mixinStandardHelpOptions = true, versionProvider = Tidalctl.Version.class,
     description = "Inspects a tidalDB home on disk. It reads the files and never writes them; it needs no live process.",
-    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, CommandLine.HelpCommand.class,
-        AutoComplete.GenerateCompletion.class})
+    subcommands = {StatusCommand.class, PathsCommand.class, WalCommand.class, TopCommand.class,
+        CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Tidalctl implements Callable<Integer> {
 
   @Spec

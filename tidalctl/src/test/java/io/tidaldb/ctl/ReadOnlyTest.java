@@ -43,7 +43,8 @@ class ReadOnlyTest {
 
   private static final List<List<String>> COMMANDS = List.of(
       List.of("status"), List.of("status", "--format", "text"), List.of("paths"),
-      List.of("wal", "dump"), List.of("wal", "dump", "--batches"), List.of("wal", "verify"));
+      List.of("wal", "dump"), List.of("wal", "dump", "--batches"), List.of("wal", "verify"),
+      List.of("top", "--profile", "view=1,like=5"));
 
   @ParameterizedTest
   @EnumSource(Fixture.class)

@@ -71,6 +71,15 @@ public final class MeterNames {
    */
   public static final String CHECKPOINT_AGE = "tidaldb.checkpoint.age";
 
+  /** Ranking queries answered ({@code top}), tagged {@link #PROFILE}: a function counter. */
+  public static final String RANKING_QUERIES = "tidaldb.ranking.queries";
+
+  /** The time of ranking queries ({@code top}), from the call to the answer, tagged {@link #PROFILE}: a function timer. */
+  public static final String RANKING_QUERY_LATENCY = "tidaldb.ranking.query.latency";
+
+  /** The tag of the ranking meters holding the profile's name ({@code "adhoc"} unless the profile is named). */
+  public static final String PROFILE = "profile";
+
   /** The tag of {@link #SIGNAL_WRITES} holding the signal's name. */
   public static final String SIGNAL = "signal";
 

@@ -15,6 +15,8 @@ import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageMode;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbStats;
+import io.tidaldb.internal.RankingAccess;
+import io.tidaldb.signal.RankingStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.lang.ref.WeakReference;
@@ -51,6 +53,7 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
   private final String partitionId;
   private final Tags tags;
   private final List<Bound> bound = new ArrayList<>();
+  private final List<Runnable> unsubscribe = new ArrayList<>();
   private boolean closed;
 
   /**
@@ -101,6 +104,11 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
         }
         for (Meter meter : register(registry, database)) {
           bound.add(new Bound(registry, meter));
+        }
+        RankingStats ranking = RankingAccess.of(database);
+        unsubscribe.add(ranking.onNewProfile(profile -> bindProfile(registry, ranking, profile)));
+        for (String profile : ranking.profiles()) {
+          bindProfile(registry, ranking, profile);
         }
       }
     }
@@ -160,6 +168,23 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
     return meters;
   }
 
+  /**
+   * Registers the ranking meters of one profile name, when it is first queried (on the querying
+   * thread) or when the binder is bound. Registering twice returns the meters already there.
+   */
+  private synchronized void bindProfile(MeterRegistry registry, RankingStats ranking, String profile) {
+    if (closed) {
+      return;
+    }
+    bound.add(new Bound(registry, FunctionCounter.builder(MeterNames.RANKING_QUERIES, ranking, r -> r.queries(profile))
+        .description("Ranking queries answered (top).").tags(tags).tag(MeterNames.PROFILE, profile)
+        .register(registry)));
+    bound.add(new Bound(registry, FunctionTimer.builder(MeterNames.RANKING_QUERY_LATENCY, ranking,
+            r -> r.queries(profile), r -> r.nanos(profile), TimeUnit.NANOSECONDS)
+        .description("Time of ranking queries (top), from the call to the answer.").tags(tags)
+        .tag(MeterNames.PROFILE, profile).register(registry)));
+  }
+
   private static double checkpointAge(TidalDb database) {
     Optional<Instant> last = database.stats().lastCheckpointTime();
     if (last.isEmpty()) {
@@ -182,6 +207,8 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    unsubscribe.forEach(Runnable::run);
+    unsubscribe.clear();
     for (Bound b : bound) {
       b.registry().remove(b.meter());
     }

@@ -9,11 +9,17 @@ import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.wal.CheckpointMeta;
+import io.tidaldb.wal.ScanResult;
+import io.tidaldb.wal.Segment;
+import io.tidaldb.wal.WalProblem;
+import io.tidaldb.wal.WalReader;
+import io.tidaldb.wal.WalSegments;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -94,6 +100,52 @@ final class HomeRecovery {
       }
       throw e;
     }
+  }
+
+  /**
+   * Rebuilds a home's signals in memory without opening it: the stored schema, the snapshot of the
+   * checkpoint, then the log after it, read with {@link WalReader} (a torn tail is left out, as
+   * recovery would cut it). Nothing is written, no lock is taken, and no thread is started, so it
+   * works on a home a live process holds. What {@code tidalctl top} ranks.
+   *
+   * @throws CorruptionException if the log (before its tail) or the snapshot is damaged, or the
+   *     snapshot is missing and the log no longer starts at sequence 1
+   */
+  static SignalEngine readOnly(TidalHome home, long maxEntries, java.time.Clock clock) {
+    Schema schema = SchemaFile.read(home.schemaFile()).orElse(Schema.empty());
+    SignalLedger ledger = new SignalLedger(SignalEngine.layouts(schema), maxEntries);
+    long checkpoint = CheckpointMeta.read(home.wal()).map(CheckpointMeta::sequence).orElse(0L);
+    long from = 1;
+    if (checkpoint > 0) {
+      Path file = home.ledgerSnapshot(checkpoint);
+      List<Segment> segments = WalSegments.list(home.wal());
+      long firstSequence = segments.isEmpty() ? checkpoint + 1 : segments.get(0).firstSequence();
+      if (Files.exists(file)) {
+        LedgerSnapshot.read(file, ledger);
+        from = checkpoint + 1;
+      } else if (firstSequence > 1) {
+        throw new CorruptionException(home.wal().resolve(CheckpointMeta.FILE_NAME), 0, "the checkpoint at sequence "
+            + checkpoint + " has no ledger snapshot (" + file + " is missing) and the log starts at sequence "
+            + firstSequence + "; on a home in use, a checkpoint may have just replaced it: try again");
+      }
+    }
+    int signals = ledger.signalCount();
+    ScanResult result = WalReader.of(home.wal()).events(from, Long.MAX_VALUE,
+        (sequence, entityId, typeId, weight, timestampNanos) -> {
+          if (typeId >= signals || timestampNanos < 0 || !Float.isFinite(weight)) {
+            throw new CorruptionException(home.wal(), 0, "the event at sequence " + sequence + " (signal type id "
+                + typeId + ", weight " + weight + ", time " + timestampNanos + " ns) does not fit the stored schema "
+                + schema.names());
+          }
+          ledger.apply(entityId, typeId, weight, timestampNanos);
+        });
+    if (result.problem().isPresent()) {
+      WalProblem problem = result.problem().get();
+      if (problem.kind() != WalProblem.Kind.TORN_TAIL) {
+        throw new CorruptionException(problem.file(), problem.offset(), problem.kind() + ": " + problem.detail());
+      }
+    }
+    return new SignalEngine(schema, ledger, clock, new InMemoryLog(), null, null);
   }
 
   /**

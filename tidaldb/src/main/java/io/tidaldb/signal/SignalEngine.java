@@ -2,7 +2,9 @@ package io.tidaldb.signal;
 
 import io.tidaldb.Config;
 import io.tidaldb.InvalidSignalException;
+import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
+import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalDbStats;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
 
 /**
  * The signal write and read paths of one database: checks the input, appends to the log, applies
@@ -57,6 +61,8 @@ public final class SignalEngine implements AutoCloseable {
   private final LongAdder reads = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
+  private final Ranker ranker;
+  private final RankingStats rankingStats = new RankingStats();
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
       Checkpointer checkpointer) {
@@ -70,6 +76,7 @@ public final class SignalEngine implements AutoCloseable {
     this.gate = gate;
     this.order = gate == null ? null : new ApplyOrder(log.lastSequence());
     this.checkpointer = checkpointer;
+    this.ranker = new Ranker(ledger);
     this.writes = new LongAdder[schema.signals().size()];
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
@@ -105,6 +112,21 @@ public final class SignalEngine implements AutoCloseable {
       return new SignalEngine(config.schema(), config.maxEntries(), config.clock(), config.maxFutureSkew());
     }
     return HomeRecovery.open(config);
+  }
+
+  /**
+   * Rebuilds a home's signals in memory, read-only, for cold inspection ({@code tidalctl top}): the
+   * stored schema, the checkpoint's snapshot and the log after it. Writes nothing and takes no lock;
+   * the engine's log is in memory. Close it when done.
+   *
+   * @param home the home to read
+   * @param maxEntries the ledger's bound, as the application sets it ({@code TidalDbBuilder.maxEntries})
+   * @return an engine to read from
+   * @throws io.tidaldb.CorruptionException if the log or the snapshot is damaged
+   * @throws io.tidaldb.StorageException if a file cannot be read
+   */
+  public static SignalEngine openReadOnly(io.tidaldb.TidalHome home, long maxEntries) {
+    return HomeRecovery.readOnly(home, maxEntries, Clock.systemUTC());
   }
 
   /** {@return the schema in effect: the builder's, or the stored one if the builder gave none} */
@@ -281,7 +303,7 @@ public final class SignalEngine implements AutoCloseable {
     return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
   }
 
-  private static long seconds(Window window) {
+  static long seconds(Window window) {
     switch (window) {
       case ONE_HOUR:
         return 3_600;
@@ -331,7 +353,7 @@ public final class SignalEngine implements AutoCloseable {
    * what the log holds, whatever the clock says.
    */
   private long eventNanos(SignalSpec signal, Instant at) {
-    long nanos = nanos("event time", signal, at);
+    long nanos = nanos("event time", "signal \"" + signal.name() + "\"", at);
     long millis = clock.millis();
     long now = Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;   // both in [0, MAX]
     if (nanos - now > maxFutureNanos) {
@@ -344,23 +366,89 @@ public final class SignalEngine implements AutoCloseable {
   }
 
   private static long readNanos(SignalSpec signal, Instant at) {
-    return nanos("read time", signal, at);
+    return nanos("read time", "signal \"" + signal.name() + "\"", at);
   }
 
-  private static long nanos(String what, SignalSpec signal, Instant at) {
+  private static long nanos(String what, String subject, Instant at) {
     if (at == null) {
-      throw new InvalidSignalException("the " + what + " for signal \"" + signal.name() + "\" is null; give an Instant"
+      throw new InvalidSignalException("the " + what + " for " + subject + " is null; give an Instant"
           + " such as Instant.now()");
     }
     if (at.getEpochSecond() < 0) {
-      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is before"
+      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is before"
           + " 1970-01-01T00:00:00Z: times are stored as nanoseconds since the epoch and cannot be earlier");
     }
     if (at.isAfter(LATEST)) {
-      throw new InvalidSignalException("the " + what + " " + at + " for signal \"" + signal.name() + "\" is after "
+      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is after "
           + LATEST + ", the latest time that nanoseconds since the epoch can hold in 64 bits");
     }
     return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
+  /**
+   * The best {@code k} entities under the profile at {@code at}, best first (see
+   * {@code TidalDb.top}).
+   *
+   * @param filter keeps the entities it accepts; null keeps all
+   * @throws InvalidSignalException if the profile does not fit the schema, {@code k < 1}, or the time
+   *     cannot be represented
+   */
+  public List<ScoredEntity> top(RankingProfile profile, int k, Instant at, LongPredicate filter) {
+    long start = System.nanoTime();
+    Ranking ranking = Ranking.resolve(profile, schema);
+    if (k < 1) {
+      throw new InvalidSignalException("top(" + profile.name() + ", k = " + k + ", ...): k must be at least 1; it is"
+          + " the number of entities to return");
+    }
+    long atNanos = rankingNanos(profile, at);
+    List<ScoredEntity> top = ranker.top(ranking, k, atNanos, filter);
+    rankingStats.record(profile.name(), System.nanoTime() - start);
+    return top;
+  }
+
+  /** The entity's score under the profile at {@code at} (see {@code TidalDb.score}). */
+  public double score(RankingProfile profile, long entityId, Instant at) {
+    Ranking ranking = Ranking.resolve(profile, schema);
+    return ranking.score(ledger, entityId, rankingNanos(profile, at));
+  }
+
+  /** The scores of {@code entityIds[i]} under the profile into {@code out[i]} (see {@code TidalDb.scores}). */
+  public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
+    Ranking ranking = Ranking.resolve(profile, schema);
+    if (entityIds == null || out == null) {
+      throw new InvalidSignalException("scores(" + profile.name() + ", " + (entityIds == null ? "null" : "ids")
+          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
+    }
+    if (out.length < entityIds.length) {
+      throw new InvalidSignalException("scores(" + profile.name() + ", ...): out holds " + out.length
+          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
+    }
+    long atNanos = rankingNanos(profile, at);
+    int n = entityIds.length;
+    Arrays.fill(out, 0, n, 0.0);
+    double[] values = new double[n];
+    for (int t = 0; t < ranking.termCount; t++) {
+      if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
+        ledger.decayScores(ranking.typeOf[t], entityIds, atNanos, values);
+      } else {
+        for (int i = 0; i < n; i++) {
+          values[i] = ranking.value(ledger, t, entityIds[i], atNanos);
+        }
+      }
+      double weight = ranking.weights[t];
+      for (int i = 0; i < n; i++) {
+        out[i] += weight * values[i];
+      }
+    }
+  }
+
+  private static long rankingNanos(RankingProfile profile, Instant at) {
+    return nanos("read time", "ranking profile \"" + profile.name() + "\"", at);
+  }
+
+  /** {@return the ranking queries answered, per profile name} */
+  public RankingStats rankingStats() {
+    return rankingStats;
   }
 
   /**
@@ -453,11 +541,12 @@ public final class SignalEngine implements AutoCloseable {
   }
 
   /**
-   * Stops the checkpoints, then closes the log (which writes what is queued). Not on one of the
-   * engine's own threads ({@link #onOwnThread()}): it waits for them.
+   * Stops the ranking threads and the checkpoints, then closes the log (which writes what is queued).
+   * Not on one of the engine's own threads ({@link #onOwnThread()}): it waits for them.
    */
   @Override
   public void close() {
+    ranker.close();
     try {
       if (checkpointer != null) {
         checkpointer.close();

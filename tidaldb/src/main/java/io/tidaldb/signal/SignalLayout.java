@@ -114,6 +114,22 @@ final class SignalLayout {
     return score > 0 ? score : 0;
   }
 
+  /**
+   * A cheap bound on {@link #readAt}: never below it, and without {@code exp} (for exponential decay,
+   * {@code s / (1 + lambda d)} with a margin far above the rounding of either side, since
+   * {@code e^-x <= 1 / (1 + x)}). Lets a ranking scan skip the exact read of an entry that cannot
+   * make the cut.
+   */
+  double readBound(double s, long last, long q) {
+    if (!(s > 0)) {
+      return 0;
+    }
+    if (kind != EXPONENTIAL || q <= last) {
+      return readAt(s, last, q);
+    }
+    return s / (1 + rate * (q - last)) * (1 + 1e-9);
+  }
+
   private double fade(double x, long nanos) {
     switch (kind) {
       case EXPONENTIAL:

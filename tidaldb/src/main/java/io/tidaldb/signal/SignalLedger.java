@@ -230,9 +230,11 @@ final class SignalLedger {
 
   private static long readWindow(EntryTable table, long entityId, long hash, Window window, long nowNanos) {
     int d = table.find(entityId, hash);
-    if (d < 0) {
-      return 0;
-    }
+    return d < 0 ? 0 : readWindowAt(table, d, window, nowNanos);
+  }
+
+  /** The events of entry {@code d} in {@code window} as of {@code nowNanos}. Safe under an optimistic stamp. */
+  static long readWindowAt(EntryTable table, int d, Window window, long nowNanos) {
     SignalLayout layout = table.layout;
     switch (window) {
       case ONE_HOUR:
@@ -245,6 +247,26 @@ final class SignalLedger {
             SignalLayout.WEEK_SLOTS, nowNanos);
       default:
         return table.readLong(d, EntryTable.TOTAL);
+    }
+  }
+
+  /** Whether the ledger holds an entry for (entity, signal). */
+  boolean contains(int typeId, long entityId) {
+    long hash = EntryTable.hash(entityId);
+    Stripe stripe = stripe(typeId, hash);
+    EntryTable table = stripe.tables[typeId];
+    long stamp = stripe.lock.tryOptimisticRead();
+    if (stamp != 0) {
+      boolean found = table.find(entityId, hash) >= 0;
+      if (stripe.lock.validate(stamp)) {
+        return found;
+      }
+    }
+    stamp = stripe.lock.readLock();
+    try {
+      return table.find(entityId, hash) >= 0;
+    } finally {
+      stripe.lock.unlockRead(stamp);
     }
   }
 
