@@ -1,7 +1,5 @@
 package io.tidaldb.ctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidaldb.InvalidSignalException;
 import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
@@ -74,14 +72,14 @@ final class TopCommand extends HomeCommand {
       out.flush();
       return ExitCodes.OK;
     }
-    ObjectNode report = Output.object();
+    JsonObject report = Output.object();
     report.put("at", instant.toString());
     report.put("k", k);
-    ArrayNode terms = report.putArray("profile");
-    ranking.terms().forEach(term -> terms.addObject().put("signal", term.signal()).put("weight", term.weight()));
-    ArrayNode entities = report.putArray("entities");
+    JsonArray terms = report.putArray("profile");
+    ranking.terms().forEach(term -> terms.add(new JsonObject().put("signal", term.signal()).put("weight", term.weight())));
+    JsonArray entities = report.putArray("entities");
     for (ScoredEntity hit : top) {
-      entities.addObject().put("entity_id", hit.entityId()).put("score", hit.score());
+      entities.add(new JsonObject().put("entity_id", hit.entityId()).put("score", hit.score()));
     }
     output.report(report);
     return ExitCodes.OK;

@@ -5,6 +5,7 @@ import io.tidaldb.ConfigException;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
+import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
@@ -145,7 +146,7 @@ final class HomeRecovery {
         throw new CorruptionException(problem.file(), problem.offset(), problem.kind() + ": " + problem.detail());
       }
     }
-    return new SignalEngine(schema, ledger, clock, new InMemoryLog(), null, null);
+    return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null);
   }
 
   /**
