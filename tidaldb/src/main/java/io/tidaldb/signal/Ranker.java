@@ -40,6 +40,8 @@ final class Ranker implements AutoCloseable {
   private final SignalLedger ledger;
   private final int helpers;
   private ThreadPoolExecutor pool;
+  /** The pool's threads, joined by {@link #close()}: a terminated pool's last thread may still be exiting. */
+  private final List<Thread> threads = new ArrayList<>();
   private boolean closed;
 
   Ranker(SignalLedger ledger) {
@@ -125,6 +127,9 @@ final class Ranker implements AutoCloseable {
       pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
         Thread thread = new Thread(task, "tidaldb-ranking-" + count.incrementAndGet());
         thread.setDaemon(true);
+        synchronized (threads) {
+          threads.add(thread);
+        }
         return thread;
       });
     }
@@ -145,8 +150,16 @@ final class Ranker implements AutoCloseable {
     }
     stopping.shutdown();
     try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
       if (!stopping.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         stopping.shutdownNow();
+      }
+      List<Thread> started;
+      synchronized (threads) {
+        started = List.copyOf(threads);
+      }
+      for (Thread thread : started) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       stopping.shutdownNow();
