@@ -183,7 +183,7 @@ class BadInputTest {
       byte[] bytes = Files.readAllBytes(segment);
       int at = WalFormat.SEGMENT_HEADER_SIZE;
       ByteBuffer batch = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      batch.putShort(at + WalFormat.B_VERSION, (short) 2);
+      batch.putShort(at + WalFormat.B_VERSION, (short) (WalFormat.VERSION + 1));
       CRC32C crc = new CRC32C();
       crc.update(bytes, at, WalFormat.B_HEADER_CRC);
       batch.putInt(at + WalFormat.B_HEADER_CRC, (int) crc.getValue());
