@@ -279,6 +279,11 @@ final class LogScanner {
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "the batch starts at sequence " + first
           + ", expected " + expectedSeq);
     }
+    if (layout.hasDurableMark() && (buf.getLong(h + layout.durableSequence()) < 0
+        || buf.getLong(h + layout.durableSequence()) >= first)) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "inconsistent batch header: durable mark "
+          + buf.getLong(h + layout.durableSequence()) + " is not below the batch's first sequence " + first);
+    }
     if (remaining < headerSize + payload) {
       return damage(i, pos, expectedSeq, "incomplete batch (" + remaining + " of " + (headerSize + payload)
           + " bytes)");

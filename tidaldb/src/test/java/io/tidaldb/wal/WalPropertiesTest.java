@@ -31,7 +31,8 @@ class WalPropertiesTest {
   @Property(tries = 200)
   void encodeThenRead_givesBackTheSameBatch(@ForAll @Size(min = 1, max = 64) List<@net.jqwik.api.From("events") WalEvent> events,
       @ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long firstSequence, @ForAll long timestampNanos,
-      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long durableSequence) throws Exception {
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long anyMark) throws Exception {
+    long durableSequence = anyMark % firstSequence;   // a durable mark is below the batch's first sequence
     try (TempTidalHome temp = TempTidalHome.create()) {
       ByteBuffer buffer = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE + WalFormat.batchSize(events.size()));
       WalFormat.writeSegmentHeader(buffer, firstSequence);
