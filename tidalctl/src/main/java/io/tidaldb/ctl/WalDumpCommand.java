@@ -22,13 +22,16 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code tidalctl wal dump --path <dir>}: the log's events as JSON lines (one object per line), in
- * sequence order, or its batches with {@code --batches}. Each event carries its signal's name from the
- * home's stored schema ({@code null} when the home has none). It streams: a log of any size needs
- * little memory. A problem that stops the dump is reported on stderr when the events before it are out.
+ * sequence order, or its batches with {@code --batches} (with each batch's format version and
+ * durable mark). Each event carries its signal's name from the home's stored schema ({@code null}
+ * when the home has none). It streams: a log of any size needs little memory. A problem that stops
+ * the dump is reported on stderr when the events before it are out. Logs of every format version are
+ * read.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
     description = "Prints the WAL's events as JSON lines (seq, entity_id, signal_type_id, signal, weight, timestamp), "
-        + "or its batches (segment, offset, sequence range) with --batches. The signal's name comes from the home's SCHEMA.")
+        + "or its batches (segment, offset, sequence range, format version, durable mark) with --batches. The signal's"
+        + " name comes from the home's SCHEMA.")
 final class WalDumpCommand extends HomeCommand {
 
   @Option(names = "--from", paramLabel = "<seq>", defaultValue = "1", description = "First sequence to print (default: 1).")
@@ -40,7 +43,8 @@ final class WalDumpCommand extends HomeCommand {
   @Option(names = "--limit", paramLabel = "<n>", description = "Print at most n events (or batches).")
   long limit = Long.MAX_VALUE;
 
-  @Option(names = "--batches", description = "Print one line per batch (its segment, offset and sequence range) instead of events.")
+  @Option(names = "--batches", description = "Print one line per batch (its segment, offset, sequence range, format "
+      + "version and durable_seq: the last sequence fsynced when it was written, null in version 1) instead of events.")
   boolean batches;
 
   /** Thrown by the printer to stop the read once {@code --limit} lines are out. */
@@ -174,6 +178,13 @@ final class WalDumpCommand extends HomeCommand {
         json.writeNumberField("events", batch.eventCount());
         json.writeNumberField("bytes", batch.sizeBytes());
         json.writeStringField("timestamp", instant(batch.timestampNanos()).toString());
+        json.writeNumberField("version", batch.formatVersion());
+        json.writeFieldName("durable_seq");
+        if (batch.durableSequence().isPresent()) {
+          json.writeNumber(batch.durableSequence().getAsLong());
+        } else {
+          json.writeNull();
+        }
         json.writeEndObject();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -217,11 +228,14 @@ final class WalDumpCommand extends HomeCommand {
     @Override
     void printBatch(WalBatch batch) {
       if (!header) {
-        out.printf("%-28s  %12s  %12s  %12s  %8s  %s%n", "segment", "offset", "first_seq", "last_seq", "events", "timestamp");
+        out.printf("%-28s  %12s  %12s  %12s  %8s  %7s  %12s  %s%n", "segment", "offset", "first_seq", "last_seq",
+            "events", "version", "durable_seq", "timestamp");
         header = true;
       }
-      out.printf("%-28s  %12d  %12d  %12d  %8d  %s%n", batch.segment().getFileName(), batch.offset(),
-          batch.firstSequence(), batch.lastSequence(), batch.eventCount(), instant(batch.timestampNanos()));
+      out.printf("%-28s  %12d  %12d  %12d  %8d  %7d  %12s  %s%n", batch.segment().getFileName(), batch.offset(),
+          batch.firstSequence(), batch.lastSequence(), batch.eventCount(), batch.formatVersion(),
+          batch.durableSequence().isPresent() ? Long.toString(batch.durableSequence().getAsLong()) : "-",
+          instant(batch.timestampNanos()));
     }
 
     @Override

@@ -38,6 +38,12 @@ final class Homes {
   /** Small segments, so that a few dozen events span several of them. */
   static final long SEGMENT_SIZE = 1024;
 
+  /** The size of the segment header, where the first batch starts (docs/FORMAT.md). */
+  static final int SEGMENT_HEADER = 32;
+
+  /** The size of a batch of one event, as {@link #write} writes them: a 48-byte header and a 24-byte event (docs/FORMAT.md). */
+  static final int ONE_EVENT_BATCH = 48 + 24;
+
   private Homes() {}
 
   /** A home whose WAL holds {@code events} events (one batch each), checkpointed at {@code checkpoint} (0: none). */
@@ -123,7 +129,7 @@ final class Homes {
   }
 
   /**
-   * Rewrites the last segment's header as format version 2, with a valid checksum: a segment
+   * Rewrites the last segment's header as format version 3, with a valid checksum: a segment
    * written by a newer tidalDB. Offsets from docs/FORMAT.md: version u16 at 8, CRC32C of
    * bytes [0, 28) at 28, little-endian.
    */
@@ -133,7 +139,7 @@ final class Homes {
     try {
       byte[] bytes = Files.readAllBytes(last);
       ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      header.putShort(8, (short) 2);
+      header.putShort(8, (short) 3);
       CRC32C crc = new CRC32C();
       crc.update(bytes, 0, 28);
       header.putInt(28, (int) crc.getValue());

@@ -24,7 +24,7 @@ class ReadOnlyTest {
   enum Fixture {
     CLEAN(home -> {}),
     TORN(home -> Homes.tearTail(home, 9)),
-    CORRUPT(home -> Homes.flipByte(home, 32 + 64 + 44)),
+    CORRUPT(home -> Homes.flipByte(home, Homes.SEGMENT_HEADER + Homes.ONE_EVENT_BATCH + 44)),
     GARBAGE(home -> write(home.wal().resolve("junk.bin"), new byte[] {1, 2, 3})),
     DAMAGED_CHECKPOINT(home -> write(Homes.checkpointFile(home), new byte[] {9, 9})),
     DATABASE(home -> Homes.checkpointed(home, 12)),

@@ -142,15 +142,16 @@ class WalDumpCommandTest {
   void dump_ofACorruptLog_printsWhatPrecedesTheDamage_andFailsWithExitThree() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalHome home = Homes.write(temp.path(), 40, 0);
-      // The third batch of the first segment: header 32 bytes, then 64-byte batches of one event.
-      Path damaged = Homes.flipByte(home, 32 + 2 * 64 + 45);
+      // The third batch of the first segment: header 32 bytes, then batches of one event.
+      Path damaged = Homes.flipByte(home, Homes.SEGMENT_HEADER + 2 * Homes.ONE_EVENT_BATCH + 45);
       Cli.Result result = Cli.run("wal", "dump", "--path", temp.path().toString());
       assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
       assertEquals(2, lines(result.stdout()).size());
       JsonNode error = result.errorJson();
       assertEquals("corruption", error.get("error").asText());
       assertEquals(damaged.toString(), error.get("path").asText());
-      assertTrue(error.get("message").asText().contains("offset " + (32 + 2 * 64)), error.toString());
+      assertTrue(error.get("message").asText().contains("offset " + (Homes.SEGMENT_HEADER + 2 * Homes.ONE_EVENT_BATCH)),
+          error.toString());
     }
   }
 

@@ -48,14 +48,14 @@ class WalVerifyCommandTest {
   void verify_ofCorruption_namesFileAndOffset_exitThree() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalHome home = Homes.write(temp.path(), 40, 0);
-      Path damaged = Homes.flipByte(home, 32 + 64 + 50);
+      Path damaged = Homes.flipByte(home, Homes.SEGMENT_HEADER + Homes.ONE_EVENT_BATCH + 50);
       Cli.Result result = Cli.run("wal", "verify", "--path", temp.path().toString());
       assertEquals(ExitCodes.CORRUPTION, result.exitCode(), result.toString());
       JsonNode problem = result.json().get("problem");
       assertEquals("corruption", result.json().get("status").asText());
       assertEquals("corruption", problem.get("kind").asText());
       assertEquals(damaged.toString(), problem.get("file").asText());
-      assertEquals(32 + 64, problem.get("offset").asLong());
+      assertEquals(Homes.SEGMENT_HEADER + Homes.ONE_EVENT_BATCH, problem.get("offset").asLong());
       assertEquals(1, result.json().get("last_seq").asLong());
     }
   }

@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Read-only and streaming: a sliding window over each segment, never more than one batch in
  * memory (plus the window). The rule that tells a torn tail from corruption lives in
- * {@link #damage}.
+ * {@link #damage}. Each segment's header version says the layout of its batches
+ * ({@link WalFormat.BatchLayout}): a log written before version 2 reads as it always did.
  */
 final class LogScanner {
 
@@ -62,6 +63,7 @@ final class LogScanner {
 
   private final CRC32C crc = new CRC32C();
   private final WalBatch view = new WalBatch();
+  private WalFormat.BatchLayout layout = WalFormat.V2;
   private ByteBuffer buf = WalFormat.allocate(0);
   private long bufStart;
   private int bufLen;
@@ -148,7 +150,7 @@ final class LogScanner {
             endSegment = i;
             break scan;
           }
-          pos += WalFormat.batchSize(batchCount);
+          pos += layout.batchSize(batchCount);
           seq += batchCount;
           last = seq - 1;
         }
@@ -213,13 +215,14 @@ final class LogScanner {
   private WalProblem checkSegmentHeader(int i, Segment segment) throws IOException {
     Path file = segment.path();
     if (size < WalFormat.SEGMENT_HEADER_SIZE) {
-      return damage(i, 0, "incomplete segment header (" + size + " of " + WalFormat.SEGMENT_HEADER_SIZE + " bytes)");
+      return damage(i, 0, segment.firstSequence(), "incomplete segment header (" + size + " of "
+          + WalFormat.SEGMENT_HEADER_SIZE + " bytes)");
     }
     int h = window(0, WalFormat.SEGMENT_HEADER_SIZE);
     long magic = buf.getLong(h + WalFormat.SEG_MAGIC);
     if (magic != WalFormat.SEGMENT_MAGIC) {
       if (allZero(h, WalFormat.SEGMENT_HEADER_SIZE)) {
-        return damage(i, 0, "zero-filled segment header");
+        return damage(i, 0, segment.firstSequence(), "zero-filled segment header");
       }
       foreign = true;
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, 0, "not a tidalDB WAL segment: magic "
@@ -230,28 +233,30 @@ final class LogScanner {
       return unsupported(file, 0, version);
     }
     if (WalFormat.crc(crc, buf, h, WalFormat.SEG_CRC) != buf.getInt(h + WalFormat.SEG_CRC)) {
-      return damage(i, 0, "segment header checksum mismatch");
+      return damage(i, 0, segment.firstSequence(), "segment header checksum mismatch");
     }
     long first = buf.getLong(h + WalFormat.SEG_FIRST_SEQ);
     if (version < 1 || first != segment.firstSequence()) {
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, 0, "the segment header says version " + version
           + " and first sequence " + first + "; the file name says first sequence " + segment.firstSequence());
     }
+    layout = WalFormat.layout(version);
     return null;
   }
 
   /** Validates the batch at {@code pos} and hands it on; null if it is valid. */
   private WalProblem readBatch(int i, Segment segment, long pos, long expectedSeq) throws IOException {
     Path file = segment.path();
+    int headerSize = layout.headerSize();
     long remaining = size - pos;
-    if (remaining < WalFormat.BATCH_HEADER_SIZE) {
+    if (remaining < headerSize) {
       int at = window(pos, (int) remaining);
-      return damage(i, pos, (allZero(at, (int) remaining) ? "zero-filled" : "incomplete") + " batch header ("
-          + remaining + " of " + WalFormat.BATCH_HEADER_SIZE + " bytes)");
+      return damage(i, pos, expectedSeq, (allZero(at, (int) remaining) ? "zero-filled" : "incomplete")
+          + " batch header (" + remaining + " of " + headerSize + " bytes)");
     }
-    int h = window(pos, WalFormat.BATCH_HEADER_SIZE);
-    if (WalFormat.crc(crc, buf, h, WalFormat.B_HEADER_CRC) != buf.getInt(h + WalFormat.B_HEADER_CRC)) {
-      return damage(i, pos, allZero(h, WalFormat.BATCH_HEADER_SIZE) ? "zero-filled space where a batch should start"
+    int h = window(pos, headerSize);
+    if (WalFormat.crc(crc, buf, h, layout.headerCrc()) != buf.getInt(h + layout.headerCrc())) {
+      return damage(i, pos, expectedSeq, allZero(h, headerSize) ? "zero-filled space where a batch should start"
           : "batch header checksum mismatch");
     }
     int magic = buf.getInt(h + WalFormat.B_MAGIC);
@@ -265,29 +270,35 @@ final class LogScanner {
     long count = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_EVENT_COUNT));
     long payload = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_PAYLOAD_LENGTH));
     long first = buf.getLong(h + WalFormat.B_FIRST_SEQ);
-    if (version < 1 || count < 1 || count > WalFormat.MAX_EVENTS_PER_BATCH || payload != count * WalFormat.EVENT_SIZE) {
+    if (version != layout.version() || count < 1 || count > WalFormat.MAX_EVENTS_PER_BATCH
+        || payload != count * WalFormat.EVENT_SIZE) {
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "inconsistent batch header: version " + version
-          + ", " + count + " events, payload " + payload + " bytes");
+          + " in a version-" + layout.version() + " segment, " + count + " events, payload " + payload + " bytes");
     }
     if (first != expectedSeq) {
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "the batch starts at sequence " + first
           + ", expected " + expectedSeq);
     }
-    if (remaining < WalFormat.BATCH_HEADER_SIZE + payload) {
-      return damage(i, pos, "incomplete batch (" + remaining + " of " + (WalFormat.BATCH_HEADER_SIZE + payload)
+    if (layout.hasDurableMark() && (buf.getLong(h + layout.durableSequence()) < 0
+        || buf.getLong(h + layout.durableSequence()) >= first)) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, "inconsistent batch header: durable mark "
+          + buf.getLong(h + layout.durableSequence()) + " is not below the batch's first sequence " + first);
+    }
+    if (remaining < headerSize + payload) {
+      return damage(i, pos, expectedSeq, "incomplete batch (" + remaining + " of " + (headerSize + payload)
           + " bytes)");
     }
-    int total = (int) (WalFormat.BATCH_HEADER_SIZE + payload);
+    int total = (int) (headerSize + payload);
     int at = window(pos, total);
-    if (WalFormat.crc(crc, buf, at + WalFormat.BATCH_HEADER_SIZE, (int) payload) != buf.getInt(at + WalFormat.B_PAYLOAD_CRC)) {
-      return damage(i, pos, "batch payload checksum mismatch");
+    if (WalFormat.crc(crc, buf, at + headerSize, (int) payload) != buf.getInt(at + layout.payloadCrc())) {
+      return damage(i, pos, expectedSeq, "batch payload checksum mismatch");
     }
     batchCount = (int) count;
     batches++;
     events += count;
     bytes += total;
     if (visitor != null) {
-      view.point(file, buf, at, pos);
+      view.point(file, buf, at, pos, layout);
       visitor.accept(view);
     }
     if (sink != null) {
@@ -295,49 +306,124 @@ final class LogScanner {
       if (last >= sinkFrom && first <= sinkTo) {
         int from = (int) Math.max(0, sinkFrom - first);
         int end = (int) Math.min(count, sinkTo - first + 1);
-        WalBatch.deliver(buf, at, first, from, end, sink);
+        WalBatch.deliver(buf, at + headerSize, first, from, end, sink);
       }
     }
     return null;
   }
 
   /**
-   * The torn-tail rule. Damage in the last segment with no valid batch anywhere after it is a torn
-   * tail: the trace of a crash during a write. Anything else (damage in an earlier segment, or damage
-   * followed by a valid batch) is corruption: a crash cannot produce it.
+   * The torn-tail rule, for damage at {@code pos} of segment {@code i} where sequence
+   * {@code sequence} should start. Damage is a torn tail (the trace of a crash or a power loss during
+   * writes that were never fsynced) when nothing shows that it was durable:
+   *
+   * <ul>
+   *   <li>a later segment does: the writer fsyncs a segment before it creates the next one;
+   *   <li>so does the segment's own header, if the damage is in it (it is fsynced before any batch);
+   *   <li>and so does a later valid batch whose durable mark is at or above {@code sequence}: it was
+   *       written after an fsync that covered the damaged batch. A version-1 batch has no mark, so any
+   *       valid version-1 batch after the damage counts (the rule of version 1).
+   * </ul>
+   *
+   * <p>Valid batches after the damage whose marks are all below {@code sequence} were written before
+   * any fsync covered it: a power loss under the interval mode can keep them and lose the damaged
+   * one. They were never durable either, and are cut with it. Under {@code SYNC} every batch is
+   * fsynced before the next is written, so damage followed by a valid batch is always corruption.
    */
-  private WalProblem damage(int i, long pos, String reason) throws IOException {
+  private WalProblem damage(int i, long pos, long sequence, String reason) throws IOException {
     Path file = segments.get(i).path();
     if (i != segments.size() - 1) {
       return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason
-          + "; this is not the last segment, so it is not a torn tail");
+          + "; this is not the last segment, so it is not a torn tail (a segment is fsynced before the next one exists)");
     }
-    long valid = findValidBatch(pos + 1);
-    if (valid >= 0) {
-      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason + "; a valid batch follows at offset " + valid);
+    if (pos < WalFormat.SEGMENT_HEADER_SIZE) {
+      for (WalFormat.BatchLayout any : new WalFormat.BatchLayout[] {WalFormat.V2, WalFormat.V1}) {
+        Survivors after = validBatchesAfter(pos + 1, any, Long.MIN_VALUE);
+        if (after.batches() > 0) {
+          return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason + "; a valid batch follows at offset "
+              + after.firstOffset() + " (the segment header is fsynced before any batch is written)");
+        }
+      }
+      return tornTail(file, pos, reason);
     }
+    Survivors after = validBatchesAfter(pos + 1, layout, sequence);
+    if (after.batches() == 0) {
+      return tornTail(file, pos, reason);
+    }
+    if (after.durableMark() >= sequence) {
+      return new WalProblem(WalProblem.Kind.CORRUPTION, file, pos, reason + "; a valid batch follows at offset "
+          + after.markOffset() + (layout.hasDurableMark() ? " written when sequence " + after.durableMark()
+          + " was durable, so this batch (from sequence " + sequence + ") had been fsynced" : ""));
+    }
+    boolean one = after.batches() == 1;
+    return new WalProblem(WalProblem.Kind.TORN_TAIL, file, pos, reason + "; " + (one ? "the valid batch" : "the "
+        + after.batches() + " valid batches") + " after it (offset " + after.firstOffset() + " on, sequences "
+        + after.firstSequence() + ".." + after.lastSequence() + ") " + (one ? "was" : "were")
+        + " written when only sequences up to " + after.durableMark() + " were durable, so the damaged batch and"
+        + " what follows were never fsynced: an unsynced tail that a power loss tore, cut with the damage (" + (size - pos)
+        + " bytes to the end of the segment)");
+  }
+
+  private WalProblem tornTail(Path file, long pos, String reason) {
     return new WalProblem(WalProblem.Kind.TORN_TAIL, file, pos, reason + "; nothing valid follows ("
         + (size - pos) + " bytes to the end of the segment)");
   }
 
-  /** The offset of the first complete, valid batch at or after {@code from}, or -1. */
-  private long findValidBatch(long from) throws IOException {
-    for (long y = from; y + WalFormat.BATCH_HEADER_SIZE <= size; y++) {
-      int h = window(y, WalFormat.BATCH_HEADER_SIZE);
+  /**
+   * The valid batches found after damage: how many, where the first starts, the sequences they hold
+   * (first of the first, last of the last), their highest durable mark ({@code Long.MAX_VALUE} for a
+   * version-1 batch, which has none) and where the batch carrying it starts.
+   */
+  private record Survivors(int batches, long firstOffset, long firstSequence, long lastSequence, long durableMark,
+      long markOffset) {}
+
+  /**
+   * Looks for complete, valid batches of {@code layout} (magic, both CRCs, within the file) at every
+   * byte offset from {@code from} to the end of the segment, jumping over each one found. Stops as
+   * soon as one carries a durable mark at or above {@code stopAtMark}.
+   */
+  private Survivors validBatchesAfter(long from, WalFormat.BatchLayout layout, long stopAtMark) throws IOException {
+    int headerSize = layout.headerSize();
+    int found = 0;
+    long firstOffset = -1;
+    long firstSequence = 0;
+    long lastSequence = 0;
+    long mark = Long.MIN_VALUE;
+    long markOffset = -1;
+    for (long y = from; y + headerSize <= size; ) {
+      int h = window(y, headerSize);
       if (buf.getInt(h + WalFormat.B_MAGIC) != WalFormat.BATCH_MAGIC
-          || WalFormat.crc(crc, buf, h, WalFormat.B_HEADER_CRC) != buf.getInt(h + WalFormat.B_HEADER_CRC)) {
+          || WalFormat.crc(crc, buf, h, layout.headerCrc()) != buf.getInt(h + layout.headerCrc())) {
+        y++;
         continue;
       }
       long payload = Integer.toUnsignedLong(buf.getInt(h + WalFormat.B_PAYLOAD_LENGTH));
-      if (y + WalFormat.BATCH_HEADER_SIZE + payload > size || payload > Integer.MAX_VALUE - WalFormat.BATCH_HEADER_SIZE) {
+      if (y + headerSize + payload > size || payload > Integer.MAX_VALUE - headerSize) {
+        y++;
         continue;
       }
-      int at = window(y, (int) (WalFormat.BATCH_HEADER_SIZE + payload));
-      if (WalFormat.crc(crc, buf, at + WalFormat.BATCH_HEADER_SIZE, (int) payload) == buf.getInt(at + WalFormat.B_PAYLOAD_CRC)) {
-        return y;
+      int at = window(y, (int) (headerSize + payload));
+      if (WalFormat.crc(crc, buf, at + headerSize, (int) payload) != buf.getInt(at + layout.payloadCrc())) {
+        y++;
+        continue;
       }
+      long first = buf.getLong(at + WalFormat.B_FIRST_SEQ);
+      long batchMark = layout.hasDurableMark() ? buf.getLong(at + layout.durableSequence()) : Long.MAX_VALUE;
+      if (found++ == 0) {
+        firstOffset = y;
+        firstSequence = first;
+      }
+      lastSequence = first + Integer.toUnsignedLong(buf.getInt(at + WalFormat.B_EVENT_COUNT)) - 1;
+      if (batchMark > mark) {
+        mark = batchMark;
+        markOffset = y;
+      }
+      if (mark >= stopAtMark) {
+        break;
+      }
+      y += headerSize + payload;
     }
-    return -1;
+    return new Survivors(found, firstOffset, firstSequence, lastSequence, mark, markOffset);
   }
 
   private WalProblem unsupported(Path file, long pos, int version) {

@@ -53,10 +53,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code docs/DURABILITY.md} has the table of what each survives.
  *
  * <p><b>Recovery</b> ({@link #open}) validates every batch after the checkpoint. A torn tail (the
- * incomplete or damaged last batch of the last segment, nothing valid after it) is cut off and
- * reported; any other damage is corruption, refused with a {@link CorruptionException} naming file
- * and offset unless the configuration says {@link CorruptionPolicy#TRUNCATE}. Files in the
- * directory that are not part of the log are left alone and reported.
+ * incomplete or damaged last batch of the last segment, nothing valid after it; or, after a power
+ * loss under the interval mode, damage followed only by batches that were never fsynced either, as
+ * their durable marks tell) is cut off and reported; any other damage is corruption, refused with a
+ * {@link CorruptionException} naming file and offset unless the configuration says
+ * {@link CorruptionPolicy#TRUNCATE}. Files in the directory that are not part of the log are left
+ * alone and reported. A log written by an older format version is read as it is; new batches go to
+ * a segment of the current version.
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
@@ -81,15 +84,14 @@ public final class Wal implements AutoCloseable {
   private volatile Optional<CheckpointMeta> checkpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Wal(WalConfig config, Path key, Recovery recovery, List<Segment> segments, long lastEnd) {
+  private Wal(WalConfig config, Path key, Recovery recovery, List<Segment> segments, Segment appendTo, long lastEnd) {
     this.config = config;
     this.dir = config.dir();
     this.key = key;
     this.recovery = recovery;
     this.segments = segments;
     this.checkpoint = recovery.checkpoint();
-    Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
-    this.writer = new WalWriter(config, recovery.nextSequence(), last, lastEnd, this::added);
+    this.writer = new WalWriter(config, recovery.nextSequence(), appendTo, lastEnd, this::added);
     writer.start();
   }
 
@@ -176,15 +178,61 @@ public final class Wal implements AutoCloseable {
           + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
-    long lastEnd;
-    try {
-      lastEnd = segments.isEmpty() ? 0 : Files.size(segments.get(segments.size() - 1).path());
-    } catch (IOException e) {
-      throw new StorageException("cannot read the size of the last segment in " + dir, e);
+    Segment appendTo = null;
+    long lastEnd = 0;
+    if (!segments.isEmpty()) {
+      Segment last = segments.get(segments.size() - 1);
+      try {
+        appendTo = readyForAppending(last, config);
+        lastEnd = Files.size(last.path());
+      } catch (IOException e) {
+        throw new StorageException("cannot ready the last segment " + last.path() + " for appending", e);
+      }
     }
     Recovery recovery = new Recovery(checkpoint, first, lastSeq, lastSeq + 1, lastSeq - checkpointSeq,
         segments.size(), truncation, listing.unknownFiles());
-    return new Wal(config, key, recovery, segments, lastEnd);
+    return new Wal(config, key, recovery, segments, appendTo, lastEnd);
+  }
+
+  /**
+   * Readies the last segment, as recovery left it, for appending. Fsyncs it (and tells the fsync
+   * listener): the previous process may have written its tail without an fsync (interval mode, then
+   * a crash), and the next batch's durable mark says that everything before it is durable. A
+   * segment of an older format version takes no batch of the current one: if it holds no batch it
+   * gets a fresh header, otherwise the writer starts a new segment with its first batch.
+   *
+   * @return the segment to append to, or null to start a new one
+   */
+  private static Segment readyForAppending(Segment last, WalConfig config) throws IOException {
+    try (FileChannel channel = FileChannel.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
+      for (int n = 0; n >= 0 && header.hasRemaining(); ) {
+        n = channel.read(header, header.position());
+      }
+      int version = header.getShort(WalFormat.SEG_VERSION) & 0xFFFF;
+      boolean current = version == WalFormat.VERSION;
+      if (!current && channel.size() == WalFormat.SEGMENT_HEADER_SIZE) {
+        writeFreshHeader(channel, last.firstSequence());
+        current = true;
+      }
+      long start = System.nanoTime();
+      channel.force(false);
+      long nanos = System.nanoTime() - start;
+      try {
+        config.fsyncListener().accept(nanos);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
+      }
+      return current ? last : null;
+    }
+  }
+
+  /** Replaces whatever a segment holds by the header of an empty segment of the current format version. */
+  private static void writeFreshHeader(FileChannel channel, long firstSequence) throws IOException {
+    channel.truncate(0);
+    ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
+    WalFormat.writeSegmentHeader(header, firstSequence);
+    DurableFiles.writeFully(channel, header, 0);
   }
 
   /**
@@ -213,10 +261,7 @@ public final class Wal implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
           channel.truncate(problem.offset());
           if (problem.offset() < WalFormat.SEGMENT_HEADER_SIZE) {
-            channel.truncate(0);
-            ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
-            WalFormat.writeSegmentHeader(header, segment.firstSequence());
-            DurableFiles.writeFully(channel, header, 0);
+            writeFreshHeader(channel, segment.firstSequence());
           }
           channel.force(true);
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * One batch of the log as a reader meets it: where it is, its header, and its events.
@@ -23,6 +24,7 @@ public final class WalBatch {
 
   private Path segment;
   private ByteBuffer buffer;
+  private WalFormat.BatchLayout layout;
   private int at;
   private long offset;
   private long firstSequence;
@@ -31,9 +33,10 @@ public final class WalBatch {
 
   WalBatch() {}
 
-  void point(Path segment, ByteBuffer buffer, int at, long offset) {
+  void point(Path segment, ByteBuffer buffer, int at, long offset, WalFormat.BatchLayout layout) {
     this.segment = segment;
     this.buffer = buffer;
+    this.layout = layout;
     this.at = at;
     this.offset = offset;
     this.firstSequence = buffer.getLong(at + WalFormat.B_FIRST_SEQ);
@@ -53,7 +56,23 @@ public final class WalBatch {
 
   /** {@return the batch's size on disk, header included, in bytes} */
   public int sizeBytes() {
-    return WalFormat.batchSize(eventCount);
+    return layout.batchSize(eventCount);
+  }
+
+  /** {@return the format version of the batch (and of its segment): 1 or 2} */
+  public int formatVersion() {
+    return layout.version();
+  }
+
+  /**
+   * The batch's durable mark: the highest sequence that was fsynced when the batch was written
+   * (0 if none was). Recovery compares it with the sequences of damaged batches before this one to
+   * tell a tail that was never fsynced from damage to durable data.
+   *
+   * @return the mark, or empty for a version-1 batch, which has none
+   */
+  public OptionalLong durableSequence() {
+    return layout.hasDurableMark() ? OptionalLong.of(buffer.getLong(at + layout.durableSequence())) : OptionalLong.empty();
   }
 
   /** {@return the sequence of the batch's first event} */
@@ -108,17 +127,20 @@ public final class WalBatch {
    */
   public void forEach(WalEventSink sink) {
     Objects.requireNonNull(sink, "sink");
-    deliver(buffer, at, firstSequence, 0, eventCount, sink);
+    deliver(buffer, at + layout.headerSize(), firstSequence, 0, eventCount, sink);
   }
 
   private int eventAt(int index) {
     Objects.checkIndex(index, eventCount);
-    return at + WalFormat.BATCH_HEADER_SIZE + index * WalFormat.EVENT_SIZE;
+    return at + layout.headerSize() + index * WalFormat.EVENT_SIZE;
   }
 
-  /** Hands events {@code from} (inclusive) to {@code to} (exclusive) of the batch at {@code at} to the sink. */
-  static void deliver(ByteBuffer buffer, int at, long firstSequence, int from, int to, WalEventSink sink) {
-    int e = at + WalFormat.BATCH_HEADER_SIZE + from * WalFormat.EVENT_SIZE;
+  /**
+   * Hands events {@code from} (inclusive) to {@code to} (exclusive) of the batch whose payload starts
+   * at {@code payload} to the sink.
+   */
+  static void deliver(ByteBuffer buffer, int payload, long firstSequence, int from, int to, WalEventSink sink) {
+    int e = payload + from * WalFormat.EVENT_SIZE;
     for (int i = from; i < to; i++, e += WalFormat.EVENT_SIZE) {
       sink.accept(firstSequence + i, WalFormat.entityId(buffer, e), WalFormat.signalTypeId(buffer, e),
           WalFormat.weight(buffer, e), WalFormat.timestampNanos(buffer, e));

@@ -20,8 +20,14 @@ final class WalFormat {
 
   private WalFormat() {}
 
-  /** The only format version this code writes, and the newest it reads. */
-  static final int VERSION = 1;
+  /**
+   * The format version of segments and batches this code writes, and the newest it reads. Version 2
+   * added the durable mark to the batch header; version 1 is still read (see {@link BatchLayout}).
+   */
+  static final int VERSION = 2;
+
+  /** The format version of {@code checkpoint.meta}, which version 2 of the log left unchanged. */
+  static final int CHECKPOINT_VERSION = 1;
 
   // ---- segment header: 32 bytes at offset 0 of every segment file ----
 
@@ -33,19 +39,60 @@ final class WalFormat {
   static final int SEG_FIRST_SEQ = 16;       // u64
   static final int SEG_CRC = 28;             // u32 over bytes [0, 28)
 
-  // ---- batch header: 40 bytes, followed by eventCount * EVENT_SIZE payload bytes ----
+  // ---- batch header (version 2): 48 bytes, followed by eventCount * EVENT_SIZE payload bytes ----
 
   /** {@code "TBAT"} in ASCII, the first 4 bytes of every batch. */
   static final int BATCH_MAGIC = (int) asciiLong("TBAT");
-  static final int BATCH_HEADER_SIZE = 40;
+  static final int BATCH_HEADER_SIZE = 48;
   static final int B_MAGIC = 0;              // u32
   static final int B_VERSION = 4;            // u16
   static final int B_EVENT_COUNT = 8;        // u32
   static final int B_PAYLOAD_LENGTH = 12;    // u32
   static final int B_FIRST_SEQ = 16;         // u64
   static final int B_TIMESTAMP = 24;         // i64 epoch nanos
-  static final int B_PAYLOAD_CRC = 32;       // u32 over the payload
-  static final int B_HEADER_CRC = 36;        // u32 over bytes [0, 36)
+  static final int B_DURABLE_SEQ = 32;       // u64: the highest sequence fsynced when the batch was written
+  static final int B_PAYLOAD_CRC = 40;       // u32 over the payload
+  static final int B_HEADER_CRC = 44;        // u32 over bytes [0, 44)
+
+  // ---- batch header (version 1): the same up to byte 32, then the two CRCs; no durable mark ----
+
+  static final int V1_BATCH_HEADER_SIZE = 40;
+  static final int V1_B_PAYLOAD_CRC = 32;    // u32 over the payload
+  static final int V1_B_HEADER_CRC = 36;     // u32 over bytes [0, 36)
+
+  /**
+   * Where the fields of a batch header that moved between versions are. A segment's header version
+   * says which layout all of its batches have. In both, the header CRC is the last field, over every
+   * header byte before it, and the payload CRC comes just before it.
+   *
+   * @param version the format version
+   * @param headerSize the header's size in bytes; the payload follows it
+   * @param durableSequence the offset of the durable mark, or -1 if the version has none
+   * @param payloadCrc the offset of the payload's CRC
+   * @param headerCrc the offset of the header's CRC, which covers bytes {@code [0, headerCrc)}
+   */
+  record BatchLayout(int version, int headerSize, int durableSequence, int payloadCrc, int headerCrc) {
+
+    int batchSize(int eventCount) {
+      return headerSize + eventCount * EVENT_SIZE;
+    }
+
+    boolean hasDurableMark() {
+      return durableSequence >= 0;
+    }
+  }
+
+  static final BatchLayout V1 = new BatchLayout(1, V1_BATCH_HEADER_SIZE, -1, V1_B_PAYLOAD_CRC, V1_B_HEADER_CRC);
+  static final BatchLayout V2 = new BatchLayout(2, BATCH_HEADER_SIZE, B_DURABLE_SEQ, B_PAYLOAD_CRC, B_HEADER_CRC);
+
+  /** The batch layout of a segment of format {@code version}, from 1 to {@link #VERSION}. */
+  static BatchLayout layout(int version) {
+    return switch (version) {
+      case 1 -> V1;
+      case 2 -> V2;
+      default -> throw new IllegalArgumentException("no batch layout for format version " + version);
+    };
+  }
 
   // ---- event: 24 bytes ----
 
@@ -100,6 +147,7 @@ final class WalFormat {
 
   // ---- segment header ----
 
+  /** Writes the header of a segment in the current format version. */
   static void writeSegmentHeader(ByteBuffer buffer, long firstSequence) {
     for (int i = 0; i < SEGMENT_HEADER_SIZE; i++) {
       buffer.put(i, (byte) 0);
@@ -123,9 +171,12 @@ final class WalFormat {
    * Completes a batch whose {@code eventCount} events are already in place after the header at
    * {@code at}: fills in the header and both checksums.
    *
+   * @param durableSequence the highest sequence known to be fsynced as the batch is written (the
+   *     durable mark recovery uses to tell a tail lost to a power loss from damage to durable data)
    * @return the batch's size in bytes
    */
-  static int sealBatch(ByteBuffer buffer, int at, CRC32C crc, int eventCount, long firstSequence, long timestampNanos) {
+  static int sealBatch(ByteBuffer buffer, int at, CRC32C crc, int eventCount, long firstSequence, long timestampNanos,
+      long durableSequence) {
     int payload = eventCount * EVENT_SIZE;
     buffer.putInt(at + B_MAGIC, BATCH_MAGIC);
     buffer.putShort(at + B_VERSION, (short) VERSION);
@@ -134,6 +185,7 @@ final class WalFormat {
     buffer.putInt(at + B_PAYLOAD_LENGTH, payload);
     buffer.putLong(at + B_FIRST_SEQ, firstSequence);
     buffer.putLong(at + B_TIMESTAMP, timestampNanos);
+    buffer.putLong(at + B_DURABLE_SEQ, durableSequence);
     buffer.putInt(at + B_PAYLOAD_CRC, crc(crc, buffer, at + BATCH_HEADER_SIZE, payload));
     buffer.putInt(at + B_HEADER_CRC, crc(crc, buffer, at, B_HEADER_CRC));
     return BATCH_HEADER_SIZE + payload;
@@ -160,7 +212,7 @@ final class WalFormat {
   static ByteBuffer encodeCheckpoint(CheckpointMeta meta) {
     ByteBuffer buffer = ByteBuffer.allocate(CHECKPOINT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putLong(C_MAGIC, CHECKPOINT_MAGIC);
-    buffer.putInt(C_VERSION, VERSION);
+    buffer.putInt(C_VERSION, CHECKPOINT_VERSION);
     buffer.putLong(C_SEQUENCE, meta.sequence());
     buffer.putLong(C_TIMESTAMP, meta.timestampNanos());
     buffer.putInt(C_CRC, crc(new CRC32C(), buffer, 0, C_CRC));
@@ -178,8 +230,8 @@ final class WalFormat {
             + hex(magic, 8) + ", expected " + hex(CHECKPOINT_MAGIC, 8) + " (\"TIDALCKP\")");
       }
       int version = buffer.getInt(C_VERSION);
-      if (version > VERSION) {
-        throw new UnsupportedFormatException(file, 0, version, VERSION);
+      if (version > CHECKPOINT_VERSION) {
+        throw new UnsupportedFormatException(file, 0, version, CHECKPOINT_VERSION);
       }
     }
     if (bytes.length != CHECKPOINT_SIZE) {

@@ -23,6 +23,9 @@ public record WalProblem(Kind kind, Path file, long offset, String detail) {
     /**
      * The last batch of the last segment is incomplete or damaged, and nothing valid follows: the
      * normal trace of a crash during a write. Recovery cuts it off; nothing acknowledged was in it.
+     * Also damage followed only by batches whose durable marks show that none of it had been
+     * fsynced: the trace of a power loss under the interval mode, which may keep a later write and
+     * lose an earlier one; all of it is cut (events of the last interval, which that mode may lose).
      */
     TORN_TAIL,
     /**

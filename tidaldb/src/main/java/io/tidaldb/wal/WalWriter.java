@@ -434,7 +434,7 @@ final class WalWriter implements Runnable {
     for (int i = 0; i < count; i++, e += WalFormat.EVENT_SIZE) {
       WalFormat.putEvent(buffer, e, batch.entityIds[i], batch.signalTypeIds[i], batch.weights[i], batch.timestamps[i]);
     }
-    WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos());
+    WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos(), durableSequence);
     buffer.limit(size);
     DurableFiles.writeFully(channel, buffer, position);
     position += size;

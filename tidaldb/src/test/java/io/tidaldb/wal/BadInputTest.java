@@ -183,12 +183,31 @@ class BadInputTest {
       byte[] bytes = Files.readAllBytes(segment);
       int at = WalFormat.SEGMENT_HEADER_SIZE;
       ByteBuffer batch = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      batch.putShort(at + WalFormat.B_VERSION, (short) 2);
+      batch.putShort(at + WalFormat.B_VERSION, (short) (WalFormat.VERSION + 1));
       CRC32C crc = new CRC32C();
       crc.update(bytes, at, WalFormat.B_HEADER_CRC);
       batch.putInt(at + WalFormat.B_HEADER_CRC, (int) crc.getValue());
       Files.write(segment, bytes);
       UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class, () -> Wal.open(WalConfig.of(dir)));
+      assertEquals(at, e.offset());
+    }
+  }
+
+  @Test
+  void batch_whoseDurableMarkIsNotBelowItsFirstSequence_isCorruption() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = logOf(temp.path().resolve("wal"), 3);
+      Path segment = dir.resolve(Segment.fileName(1));
+      byte[] bytes = Files.readAllBytes(segment);
+      int at = WalFormat.SEGMENT_HEADER_SIZE + WalFormat.batchSize(1);
+      ByteBuffer batch = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      batch.putLong(at + WalFormat.B_DURABLE_SEQ, 2);
+      CRC32C crc = new CRC32C();
+      crc.update(bytes, at, WalFormat.B_HEADER_CRC);
+      batch.putInt(at + WalFormat.B_HEADER_CRC, (int) crc.getValue());
+      Files.write(segment, bytes);
+      CorruptionException e = assertThrowsWith(CorruptionException.class, () -> Wal.open(WalConfig.of(dir)),
+          "durable mark 2", "first sequence 2");
       assertEquals(at, e.offset());
     }
   }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidaldb.Durability;
 import io.tidaldb.testing.TempTidalHome;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,11 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class TornTailTest {
 
-  /** A log of nine batches of varied sizes over two 1 KiB segments. */
+  /** A log of nine batches of varied sizes over two 1 KiB segments, written under the interval mode. */
   static Map<String, byte[]> smallLog(Path dir) {
+    return smallLog(dir, Durability.interval(Duration.ofDays(1)));
+  }
+
+  /** The same log written under {@code durability}: under {@code SYNC}, every batch is durable before the next. */
+  static Map<String, byte[]> smallLog(Path dir, Durability durability) {
     int[] sizes = {1, 3, 7, 2, 12, 1, 5, 2, 4};
     long seq = 1;
-    try (Wal wal = Wal.open(WalTesting.fast(dir).segmentSize(1024).build())) {
+    try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability).segmentSize(1024).build())) {
       for (int size : sizes) {
         List<CompletableFuture<Long>> batch = new ArrayList<>();
         for (int i = 0; i < size; i++) {

@@ -30,7 +30,9 @@ class WalPropertiesTest {
   /** Events written with the format's encoder read back identically, bit for bit, with their header. */
   @Property(tries = 200)
   void encodeThenRead_givesBackTheSameBatch(@ForAll @Size(min = 1, max = 64) List<@net.jqwik.api.From("events") WalEvent> events,
-      @ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long firstSequence, @ForAll long timestampNanos) throws Exception {
+      @ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long firstSequence, @ForAll long timestampNanos,
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long anyMark) throws Exception {
+    long durableSequence = anyMark % firstSequence;   // a durable mark is below the batch's first sequence
     try (TempTidalHome temp = TempTidalHome.create()) {
       ByteBuffer buffer = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE + WalFormat.batchSize(events.size()));
       WalFormat.writeSegmentHeader(buffer, firstSequence);
@@ -40,7 +42,8 @@ class WalPropertiesTest {
         WalFormat.putEvent(buffer, at + WalFormat.BATCH_HEADER_SIZE + i * WalFormat.EVENT_SIZE, e.entityId(),
             e.signalTypeId(), e.weight(), e.timestampNanos());
       }
-      int size = WalFormat.sealBatch(buffer, at, new CRC32C(), events.size(), firstSequence, timestampNanos);
+      int size = WalFormat.sealBatch(buffer, at, new CRC32C(), events.size(), firstSequence, timestampNanos,
+          durableSequence);
       assertEquals(WalFormat.batchSize(events.size()), size);
       byte[] bytes = new byte[buffer.capacity()];
       buffer.get(0, bytes);
@@ -51,6 +54,8 @@ class WalPropertiesTest {
       ScanResult result = WalReader.of(temp.path()).scan(batch -> {
         assertEquals(firstSequence, batch.firstSequence());
         assertEquals(timestampNanos, batch.timestampNanos());
+        assertEquals(durableSequence, batch.durableSequence().orElseThrow());
+        assertEquals(WalFormat.VERSION, batch.formatVersion());
         assertEquals(WalFormat.SEGMENT_HEADER_SIZE, batch.offset());
         read.addAll(batch.events());
         batch.forEach((seq, entity, type, weight, ts) -> sequences.add(seq));
