@@ -26,7 +26,7 @@ class WalFormatVersionsTest {
   private static List<JsonNode> lines(String stdout) {
     return stdout.lines().filter(l -> !l.isBlank()).map(l -> {
       try {
-        return Output.JSON.readTree(l);
+        return Cli.JSON.readTree(l);
       } catch (IOException e) {
         throw new AssertionError("not a JSON line: " + l, e);
       }
