@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,6 +33,12 @@ final class HomeLock implements AutoCloseable {
 
   /** Held locks of this JVM: the {@code LOCK} file's real path, and who opened it. Guarded by the class. */
   private static final Map<Path, String> HELD = new HashMap<>();
+
+  /**
+   * The most a {@code LOCK} file's stamp ("pid=...", "since=...") is read of: a file grown larger is
+   * junk, and its holder is then not named.
+   */
+  private static final int MAX_STAMP_BYTES = 4096;
 
   /** A probe by {@code tidalctl} holds a shared lock for microseconds; ride over it. */
   private static final long CONTENDED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -162,12 +169,13 @@ final class HomeLock implements AutoCloseable {
 
   private static Optional<Long> readOwnerPid(Path file) {
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      Optional<byte[]> stamp = DurableFiles.readIfPresent(file, "the LOCK file", MAX_STAMP_BYTES);
+      for (String line : new String(stamp.orElse(new byte[0]), StandardCharsets.US_ASCII).split("\n")) {
         if (line.startsWith("pid=")) {
           return Optional.of(Long.parseLong(line.substring(4).trim()));
         }
       }
-    } catch (IOException | NumberFormatException e) {
+    } catch (TidalDbException | NumberFormatException e) {
       // The holder's id is a courtesy; the lock itself is what matters.
     }
     return Optional.empty();

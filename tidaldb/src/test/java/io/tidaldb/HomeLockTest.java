@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.TempTidalHome;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +33,15 @@ class HomeLockTest {
         System.out.println("IN_USE " + e.getMessage());
         System.exit(3);
       }
+    }
+  }
+
+  /** Child process: opens the home given as argument, says so, and holds it until killed. */
+  public static final class Hold {
+    public static void main(String[] args) throws InterruptedException {
+      TidalDb db = TidalDb.builder().dataDir(Path.of(args[0])).open();
+      System.out.println("HOLDING " + db);
+      new java.util.concurrent.CountDownLatch(1).await();
     }
   }
 
@@ -87,6 +100,26 @@ class HomeLockTest {
       ChildJvm.Result opened = ChildJvm.run(CHILD_TIMEOUT, TryOpen.class, temp.path().toString());
       assertEquals(0, opened.exitCode(), opened.stdout() + opened.stderr());
       assertTrue(opened.stdout().contains("OPENED"));
+    }
+  }
+
+  @Test
+  void secondOpen_whileAnotherProcessHoldsAHugeLockFile_failsAsInUse_withoutReadingItWhole() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path stderr = temp.path().resolveSibling(temp.path().getFileName() + "-holder.err");
+      try (ChildJvm.Watched holder = ChildJvm.watch(ChildJvm.builder(Hold.class, List.of(), temp.path().toString()),
+          stderr)) {
+        holder.awaitOutput(CHILD_TIMEOUT, lines -> !lines.isEmpty(), "the holder opened the home");
+        try (FileChannel lock = FileChannel.open(temp.home().lockFile(), StandardOpenOption.WRITE)) {
+          lock.write(ByteBuffer.wrap(new byte[] {'\n'}), 3L << 30);   // sparse: 3 GiB of junk after the stamp
+        }
+        HomeInUseException e = assertThrows(HomeInUseException.class,
+            () -> TidalDb.builder().dataDir(temp.path()).open());
+        assertTrue(e.getMessage().contains(temp.path().toString()), e.getMessage());
+        holder.kill();
+      } finally {
+        Files.deleteIfExists(stderr);
+      }
     }
   }
 
