@@ -150,7 +150,7 @@ class CloseTest {
   }
 
   /** Reopens the home in this JVM and checks that it holds {@code events} views, one per entity from 0. */
-  private static void assertReopensWith(Path dir, long events) {
+  static void assertReopensWith(Path dir, long events) {
     try (TidalDb again = open(dir, HookedClock.at(T0), Duration.ZERO)) {
       assertEquals(events, again.stats().lastSequence());
       long views = 0;
@@ -162,7 +162,7 @@ class CloseTest {
   }
 
   /** Waits for a latch in a hook on one of the database's threads (bounded, so a broken test cannot hang). */
-  private static void awaitQuietly(CountDownLatch latch) {
+  static void awaitQuietly(CountDownLatch latch) {
     try {
       if (!latch.await(BOUND.toSeconds(), TimeUnit.SECONDS)) {
         throw new AssertionError("the test did not release the hook");

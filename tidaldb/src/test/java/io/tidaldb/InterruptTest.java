@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,27 +35,6 @@ class InterruptTest {
     return mode.equals("sync") ? Durability.SYNC : Durability.interval(Duration.ofMillis(20));
   }
 
-  private static void assertReopensWith(Path dir, long events) {
-    try (TidalDb again = open(dir, HookedClock.at(T0), Durability.SYNC, Duration.ZERO)) {
-      assertEquals(events, again.stats().lastSequence());
-      long views = 0;
-      for (long entity = 0; entity < events; entity++) {
-        views += again.windowCount("view", entity, Window.ALL_TIME);
-      }
-      assertEquals(events, views, "every acknowledged write is there after reopening");
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      if (!latch.await(BOUND.toSeconds(), TimeUnit.SECONDS)) {
-        throw new AssertionError("the test did not release the hook");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"sync", "interval"})
   void interruptFromWriteCallback_writesGoOn(String mode) {
@@ -67,14 +45,14 @@ class InterruptTest {
         CountDownLatch chained = new CountDownLatch(1);
         clock.onNextCallFrom(WRITER, () -> {   // the write waits until the action is chained and more is queued
           held.countDown();
-          awaitQuietly(chained);
+          CloseTest.awaitQuietly(chained);
         });
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         CompletableFuture<Void> interrupting = db.signalAsync("view", 0L, 1.0, T0).thenRun(() -> {
           ranOn.set(Thread.currentThread());
           Thread.currentThread().interrupt();
         });
-        awaitQuietly(held);
+        CloseTest.awaitQuietly(held);
         List<CompletableFuture<Long>> queuedBehind = new ArrayList<>();
         for (long entity = 1; entity <= 10; entity++) {
           queuedBehind.add(db.signalAsync("view", entity, 1.0, T0));   // the writer's next batch
@@ -90,7 +68,7 @@ class InterruptTest {
         }
         db.healthCheck();
       }
-      assertReopensWith(temp.path(), 1_000);
+      CloseTest.assertReopensWith(temp.path(), 1_000);
     }
   }
 
@@ -117,7 +95,7 @@ class InterruptTest {
         assertEquals(0, db.stats().checkpointFailures());
       }
       assertEquals(200, CheckpointMeta.read(TidalHome.at(temp.path()).wal()).orElseThrow().sequence());
-      assertReopensWith(temp.path(), 200);
+      CloseTest.assertReopensWith(temp.path(), 200);
     }
   }
 }

@@ -215,14 +215,7 @@ public final class Wal implements AutoCloseable {
         writeFreshHeader(channel, last.firstSequence());
         current = true;
       }
-      long start = System.nanoTime();
-      channel.force(false);
-      long nanos = System.nanoTime() - start;
-      try {
-        config.fsyncListener().accept(nanos);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
-      }
+      WalWriter.force(channel, config);
       return current ? last : null;
     }
   }

@@ -493,6 +493,11 @@ final class WalWriter implements Runnable {
 
   private void force() throws IOException {
     clearStrayInterrupt();
+    force(channel, config);
+  }
+
+  /** Fsyncs a segment ({@code fdatasync}) and tells the configuration's fsync listener how long it took. */
+  static void force(FileChannel channel, WalConfig config) throws IOException {
     long start = System.nanoTime();
     channel.force(false);
     long nanos = System.nanoTime() - start;
