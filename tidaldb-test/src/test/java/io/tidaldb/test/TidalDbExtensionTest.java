@@ -13,6 +13,10 @@ import io.tidaldb.EntityKind;
 import io.tidaldb.Schema;
 import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +24,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -44,7 +53,26 @@ class TidalDbExtensionTest {
   private static Events run(Class<?> tests) {
     DATABASES.clear();
     HOMES.clear();
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(tests)).execute().testEvents();
+    return EngineTestKit.engine("junit-jupiter").configurationParameter(FIXTURES, "true")
+        .selectors(selectClass(tests)).execute().testEvents();
+  }
+
+  /** The configuration parameter that lets the fixtures below run: only {@link #run} sets it. */
+  static final String FIXTURES = "io.tidaldb.test.fixtures";
+
+  /** A test class that runs only through {@link #run}, never on its own (some of its tests fail on purpose). */
+  @Target(ElementType.TYPE)
+  @Retention(RetentionPolicy.RUNTIME)
+  @ExtendWith(OnlyThroughEngineTestKit.class)
+  @interface Fixture {}
+
+  static final class OnlyThroughEngineTestKit implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return context.getConfigurationParameter(FIXTURES).isPresent()
+          ? ConditionEvaluationResult.enabled("run by TidalDbExtensionTest")
+          : ConditionEvaluationResult.disabled("a fixture of TidalDbExtensionTest, which runs it through EngineTestKit");
+    }
   }
 
   @Test
@@ -56,6 +84,7 @@ class TidalDbExtensionTest {
     assertTrue(DATABASES.stream().allMatch(TidalDb::isClosed), "closed after each test");
   }
 
+  @Fixture
   static class TwoEphemeralTests {
     @RegisterExtension
     final TidalDbExtension tidal = TidalDbExtension.ephemeral(SCHEMA).configure(b -> b.clock(CLOCK));
@@ -92,6 +121,7 @@ class TidalDbExtensionTest {
     }
   }
 
+  @Fixture
   static class TwoTestsOnDisk {
     @RegisterExtension
     static final TidalDbExtension TIDAL = TidalDbExtension.temporaryHome(SCHEMA);
@@ -124,6 +154,7 @@ class TidalDbExtensionTest {
     assertFalse(Files.exists(HOMES.get(0)));
   }
 
+  @Fixture
   static class FailingTestOnDisk {
     @RegisterExtension
     final TidalDbExtension tidal = TidalDbExtension.temporaryHome(SCHEMA);
@@ -145,6 +176,7 @@ class TidalDbExtensionTest {
     assertFalse(Files.exists(HOMES.get(0)));
   }
 
+  @Fixture
   static class ReopeningTest {
     @RegisterExtension
     final TidalDbExtension tidal = TidalDbExtension.temporaryHome(SCHEMA).configure(b -> b.clock(CLOCK));
@@ -165,9 +197,15 @@ class TidalDbExtensionTest {
 
   @Test
   void conflictingSettings_failTheTestWithTheBuildersMessage() {
-    run(ConflictingSettingsTest.class).assertStatistics(stats -> stats.started(1).failed(1));
+    Events events = run(ConflictingSettingsTest.class);
+
+    events.assertStatistics(stats -> stats.started(1).failed(1));
+    Throwable failure = events.failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElseThrow();
+    assertTrue(failure.getMessage().contains("schema"), failure.getMessage());
   }
 
+  @Fixture
   static class ConflictingSettingsTest {
     @RegisterExtension
     final TidalDbExtension tidal = TidalDbExtension.ephemeral(SCHEMA).configure(b -> b.schema(Schema.empty()));
@@ -191,6 +229,7 @@ class TidalDbExtensionTest {
     run(EphemeralReopenTest.class).assertStatistics(stats -> stats.started(1).succeeded(1));
   }
 
+  @Fixture
   static class EphemeralReopenTest {
     @RegisterExtension
     final TidalDbExtension tidal = TidalDbExtension.ephemeral(SCHEMA);
