@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <pre>{@code
  * class ScoresTest {
  *   static final Schema SCHEMA = Schema.builder()
- *       .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).add()
+ *       .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
  *       .build();
  *   static final ManualClock CLOCK = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
  *
