@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.metrics.MeterNames;
-import io.tidaldb.testing.ManualClock;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.testing.TinyTmpfs;
 import io.tidaldb.wal.FaultyDisk;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.tidaldb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

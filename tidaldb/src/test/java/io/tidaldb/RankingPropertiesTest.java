@@ -2,7 +2,7 @@ package io.tidaldb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

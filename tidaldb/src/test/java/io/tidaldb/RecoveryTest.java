@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ManualClock;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.WalSegments;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ManualClock;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.tidaldb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ManualClock;
+import io.tidaldb.test.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.tidaldb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ManualClock;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ManualClock;
+import io.tidaldb.test.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

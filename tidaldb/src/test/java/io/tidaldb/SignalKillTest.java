@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalProblem;
 import io.tidaldb.wal.WalReader;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -35,6 +38,10 @@ import org.junit.jupiter.api.TestFactory;
  * {@code schema} (a {@code view} and a {@code like} signal), {@code registry} (a Micrometer registry),
  * {@code home} (a {@code TidalHome} of its own, for the WAL examples) and {@code nowNanos}. The blocks
  * of one document run in order, against the same data directory, as a reader would run them.
+ *
+ * <p>A block whose first line names a source file of this repository ({@code // examples/src/...java})
+ * is an excerpt of that file: it must appear there verbatim, and the file is compiled and tested with
+ * the module (whole classes, Spring configurations and JUnit tests, which do not fit in a method).
  */
 class DocumentedExamplesTest {
 
@@ -66,8 +73,21 @@ class DocumentedExamplesTest {
 
   /** A block of Java in a document, and the line it starts on. */
   record Block(String document, int line, String code) {
+    private static final Pattern SOURCE = Pattern.compile("// ([\\w./-]+\\.java)\\s*");
+
     String className() {
       return "Example_" + document.replaceAll("[^A-Za-z0-9]", "_") + "_" + line;
+    }
+
+    /** {@return the repository file this block is an excerpt of, if its first line names one} */
+    Optional<String> sourceFile() {
+      Matcher matcher = SOURCE.matcher(code.lines().findFirst().orElse(""));
+      return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** {@return the block without the line naming its source file} */
+    String excerpt() {
+      return code.substring(code.indexOf('\n') + 1);
     }
   }
 
@@ -98,7 +118,7 @@ class DocumentedExamplesTest {
     Path classes = Files.createDirectories(temp.path().resolve("classes"));
     List<Block> all = new ArrayList<>();
     for (String document : DOCUMENTS) {
-      all.addAll(blocks(root, document));
+      blocks(root, document).stream().filter(block -> block.sourceFile().isEmpty()).forEach(all::add);
     }
     assertTrue(all.size() >= 15, "the documents should hold their examples; found " + all.size());
     List<File> sources = new ArrayList<>();
@@ -118,6 +138,23 @@ class DocumentedExamplesTest {
             e.getCause());
       }
     }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyExcerpt_isCopiedVerbatimFromItsFile() {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    List<Block> excerpts = new ArrayList<>();
+    for (String document : DOCUMENTS) {
+      blocks(root, document).stream().filter(block -> block.sourceFile().isPresent()).forEach(excerpts::add);
+    }
+    return excerpts.stream().map(block -> DynamicTest.dynamicTest(
+        block.document() + " line " + block.line() + ": " + block.sourceFile().orElseThrow(), () -> {
+          Path file = root.resolve(block.sourceFile().orElseThrow());
+          assertTrue(Files.isRegularFile(file), block.document() + " line " + block.line() + " names " + file + ", which does not exist");
+          assertTrue(Files.readString(file, StandardCharsets.UTF_8).contains(block.excerpt()),
+              block.document() + " line " + block.line() + " differs from " + file + "; copy the file's text into the document:\n"
+                  + block.excerpt());
+        }));
   }
 
   private static String wrap(Block block, Path dataDir, Path walHome) {

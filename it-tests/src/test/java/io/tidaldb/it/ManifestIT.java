@@ -49,11 +49,24 @@ class ManifestIT {
   void coreJar_holdsNoTestSupport() throws IOException {
     String version = System.getProperty("tidaldb.expectedVersion");
     try (JarFile core = new JarFile(Reactor.root().resolve("tidaldb/target/tidaldb-" + version + ".jar").toFile())) {
-      assertFalse(core.stream().anyMatch(e -> e.getName().startsWith("io/tidaldb/testing/")),
-          "TempTidalHome belongs in the test-jar only");
+      assertFalse(core.stream().anyMatch(e -> e.getName().startsWith("io/tidaldb/test")),
+          "test support belongs in tidaldb-test and the core's test-jar only");
+    }
+  }
+
+  /** The user-facing test kit has one home, tidaldb-test; the core's test-jar keeps only internal helpers. */
+  @Test
+  void testKit_livesInTidaldbTestOnly() throws IOException {
+    String version = System.getProperty("tidaldb.expectedVersion");
+    try (JarFile kit = new JarFile(Reactor.root().resolve("tidaldb-test/target/tidaldb-test-" + version + ".jar").toFile())) {
+      assertNotNull(kit.getEntry("io/tidaldb/test/TempTidalHome.class"));
+      assertNotNull(kit.getEntry("io/tidaldb/test/ManualClock.class"));
+      assertNotNull(kit.getEntry("io/tidaldb/test/TidalDbExtension.class"));
     }
     try (JarFile tests = new JarFile(Reactor.root().resolve("tidaldb/target/tidaldb-" + version + "-tests.jar").toFile())) {
-      assertNotNull(tests.getEntry("io/tidaldb/testing/TempTidalHome.class"));
+      assertNotNull(tests.getEntry("io/tidaldb/testing/ChildJvm.class"));
+      assertFalse(tests.stream().anyMatch(e -> e.getName().startsWith("io/tidaldb/test/")),
+          "the test kit's classes must not be copied into the core's test-jar");
     }
   }
 }

@@ -11,7 +11,7 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.TidalHome;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.ExpositionParser;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
 import io.tidaldb.wal.WalEvent;

@@ -14,7 +14,7 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.testing.ExpositionParser;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.TidalDb;
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import org.junit.jupiter.api.Test;
 
 /** The packaged {@code tidalctl} command, run as a real child process on homes the core wrote. */

@@ -11,7 +11,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
 import io.tidaldb.testing.ChildJvm;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

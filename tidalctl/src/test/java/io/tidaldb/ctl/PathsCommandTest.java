@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalHome;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

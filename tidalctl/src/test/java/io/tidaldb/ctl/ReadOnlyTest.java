@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalHome;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalHome;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDb;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

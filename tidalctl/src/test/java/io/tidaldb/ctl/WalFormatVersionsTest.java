@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidaldb.Durability;
 import io.tidaldb.TidalHome;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.testing.WalV1Segments;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;

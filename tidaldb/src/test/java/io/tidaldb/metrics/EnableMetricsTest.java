@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.ConfigException;
 import io.tidaldb.TidalDb;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

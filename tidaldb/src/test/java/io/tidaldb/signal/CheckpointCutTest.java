@@ -11,7 +11,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalReader;
 import java.nio.file.Files;

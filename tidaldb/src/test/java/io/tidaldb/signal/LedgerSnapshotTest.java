@@ -15,7 +15,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.Window;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

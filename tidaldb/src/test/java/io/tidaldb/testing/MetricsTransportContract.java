@@ -19,6 +19,8 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.Window;
+import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.FaultyDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,7 +10,7 @@ import io.tidaldb.ConfigException;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.UnsupportedFormatException;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.tidaldb.wal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.CorruptionException;
 import io.tidaldb.Durability;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

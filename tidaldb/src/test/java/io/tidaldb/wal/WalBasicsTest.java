@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.Durability;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

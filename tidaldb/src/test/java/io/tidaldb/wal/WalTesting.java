@@ -1,7 +1,7 @@
 package io.tidaldb.wal;
 
 import io.tidaldb.Durability;
-import io.tidaldb.testing.TempTidalHome;
+import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

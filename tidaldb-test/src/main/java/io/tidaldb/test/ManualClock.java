@@ -1,4 +1,4 @@
-package io.tidaldb.testing;
+package io.tidaldb.test;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tidaldb.testing;
+package io.tidaldb.test;
 
 import io.tidaldb.TidalHome;
 import java.io.IOException;
@@ -23,7 +23,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  *
  * <p>To look at the files after a test, call {@link #keep()}, or run the tests with
  * {@code -Dtidaldb.test.keepHomes=true}: the home then stays and its path is printed on close.
- * It ships in the core's test-jar ({@code io.tidaldb:tidaldb:test-jar}), never in the main jar.
+ * It ships in {@code io.tidaldb:tidaldb-test} (add it with scope {@code test}), never in the core's
+ * jar. {@link TidalDbExtension#temporaryHome(io.tidaldb.Schema)} creates and deletes one per test.
  */
 public final class TempTidalHome implements AutoCloseable {
 
