@@ -3,6 +3,7 @@ package io.tidaldb.signal;
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
+import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class Checkpointer implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private final String threadName;
+  private final LatencyRecorder latency;
 
   /** One checkpoint at a time; held for a whole checkpoint. */
   private final ReentrantLock running = new ReentrantLock();
@@ -79,7 +81,7 @@ final class Checkpointer implements AutoCloseable {
   record Failure(long sequence, Throwable cause) {}
 
   Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
-      String partitionId) {
+      String partitionId, LatencyRecorder latency) {
     this.wal = wal;
     this.ledger = ledger;
     this.gate = gate;
@@ -87,6 +89,7 @@ final class Checkpointer implements AutoCloseable {
     this.clock = clock;
     this.interval = interval;
     this.threadName = "tidaldb-checkpoint-" + partitionId;
+    this.latency = latency;
     this.published = wal.lastCheckpoint();
   }
 
@@ -193,6 +196,7 @@ final class Checkpointer implements AutoCloseable {
     totalNanos = totalNanos + took;
     completed = completed + 1;
     published = wal.lastCheckpoint();
+    latency.record(took);
     LOG.log(System.Logger.Level.DEBUG, () -> "checkpoint at sequence " + sequence + ": " + header.entries()
         + " entries, " + header.bytes() + " bytes in " + file.getFileName() + ", " + segments
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
