@@ -42,6 +42,10 @@ import java.util.Optional;
  *     if none
  * @param lastCheckpointTime when the last checkpoint was taken (from an earlier run too), by the
  *     database's clock
+ * @param lastCheckpointCurrent when the checkpoint in effect was last known to cover every
+ *     acknowledged write, by the database's clock: when it was taken, or later, when the database
+ *     opened with nothing after it or the periodic checkpoint found nothing written since (a
+ *     checkpoint is skipped then); empty if never. {@code tidaldb.checkpoint.age} counts from it
  * @param walFailures failures that stopped the write-ahead log since the database was opened: 0, or 1
  *     once the log has stopped (it then refuses writes until the database is reopened)
  */
@@ -62,12 +66,14 @@ public record TidalDbStats(
     long checkpointFailures,
     long lastCheckpointSequence,
     Optional<Instant> lastCheckpointTime,
+    Optional<Instant> lastCheckpointCurrent,
     long walFailures) {
 
   /** Checks the components and makes the map unmodifiable. */
   public TidalDbStats {
     signalWrites = Map.copyOf(Objects.requireNonNull(signalWrites, "signalWrites"));
     Objects.requireNonNull(lastCheckpointTime, "lastCheckpointTime");
+    Objects.requireNonNull(lastCheckpointCurrent, "lastCheckpointCurrent");
   }
 
   /** {@return the accepted writes of every signal together} */

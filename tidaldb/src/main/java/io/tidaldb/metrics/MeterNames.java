@@ -72,8 +72,10 @@ public final class MeterNames {
   public static final String CHECKPOINT_FAILURES = "tidaldb.checkpoint.failures";
 
   /**
-   * Time since the last checkpoint (from an earlier run too), by the database's clock; with no
-   * checkpoint yet, time since open: a time gauge (persistent databases).
+   * Time since the checkpoint in effect was taken (from an earlier run too), or last found current
+   * by the periodic checkpoint (nothing written since, so none was needed); before either, time since
+   * open: a time gauge by the database's clock (persistent databases). More than a few checkpoint
+   * intervals means checkpoints are not keeping up.
    */
   public static final String CHECKPOINT_AGE = "tidaldb.checkpoint.age";
 

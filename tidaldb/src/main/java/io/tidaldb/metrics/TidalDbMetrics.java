@@ -166,7 +166,8 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
               .description("Checkpoints that failed; the previous checkpoint stays in effect.").tags(tags)
               .register(registry),
           TimeGauge.builder(MeterNames.CHECKPOINT_AGE, database, TimeUnit.NANOSECONDS, TidalDbMetrics::checkpointAge)
-              .description("Time since the last checkpoint (before the first, since open), by the database's clock.")
+              .description("Time since the checkpoint in effect was taken or last found current (nothing written"
+                  + " since); before that, since open. By the database's clock.")
               .tags(tags).register(registry)));
     }
     return meters;
@@ -198,9 +199,9 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
   }
 
   private static double checkpointAge(TidalDb database) {
-    Optional<Instant> last = database.stats().lastCheckpointTime();
+    Optional<Instant> last = database.stats().lastCheckpointCurrent();
     if (last.isEmpty()) {
-      return database.uptime().toNanos();   // no checkpoint yet: everything since open is at stake
+      return database.uptime().toNanos();   // writes since open that no checkpoint covers yet
     }
     Duration age = Duration.between(last.get(), database.config().clock().instant());
     return age.isNegative() ? 0 : age.toNanos();

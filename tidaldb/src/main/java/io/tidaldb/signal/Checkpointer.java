@@ -69,6 +69,11 @@ final class Checkpointer implements AutoCloseable {
    */
   private volatile Optional<CheckpointMeta> published;
   private volatile long failures;
+  /**
+   * When the checkpoint in effect was last found to cover every acknowledged write (on open, or by the
+   * periodic thread finding nothing new); null until then.
+   */
+  private volatile Instant confirmed;
   /** The checkpoint that failed last, until a later one succeeds; null when the last one succeeded. */
   private volatile Failure failure;
 
@@ -91,6 +96,7 @@ final class Checkpointer implements AutoCloseable {
     this.threadName = "tidaldb-checkpoint-" + partitionId;
     this.latency = latency;
     this.published = wal.lastCheckpoint();
+    this.confirmed = wal.lastSequence() == lastSequence() ? clock.instant() : null;
   }
 
   /** Starts the periodic thread, unless the interval is zero (periodic checkpoints off). */
@@ -122,8 +128,12 @@ final class Checkpointer implements AutoCloseable {
       } finally {
         timer.unlock();
       }
-      if (wal.failure().isPresent() || (failure == null && wal.lastSequence() == lastSequence())) {
-        continue;   // the log has stopped (only a reopen helps), or nothing is new and nothing to retry
+      if (wal.failure().isPresent()) {
+        continue;   // the log has stopped: only a reopen helps
+      }
+      if (failure == null && wal.lastSequence() == lastSequence()) {
+        confirmed = clock.instant();   // nothing is new and nothing to retry: the checkpoint in effect is current
+        continue;
       }
       try {
         checkpoint();
@@ -262,6 +272,20 @@ final class Checkpointer implements AutoCloseable {
   /** {@return when the checkpoint in effect was taken} */
   Optional<Instant> lastTime() {
     return published.map(CheckpointMeta::time);
+  }
+
+  /**
+   * {@return when the checkpoint in effect was last known to cover every acknowledged write: when it
+   * was taken, or later, when the database opened with nothing after it or the periodic thread found
+   * nothing written since}
+   */
+  Optional<Instant> lastCurrent() {
+    Optional<Instant> taken = lastTime();
+    Instant seen = confirmed;
+    if (seen == null) {
+      return taken;
+    }
+    return Optional.of(taken.filter(t -> t.isAfter(seen)).orElse(seen));
   }
 
   long completed() {

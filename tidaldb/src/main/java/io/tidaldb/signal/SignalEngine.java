@@ -527,10 +527,11 @@ public final class SignalEngine implements AutoCloseable {
     // The checkpoint in effect first, then the counters: a checkpoint is published after it is counted.
     long checkpointSequence = c == null ? 0 : c.lastSequence();
     Optional<Instant> checkpointTime = c == null ? Optional.empty() : c.lastTime();
+    Optional<Instant> checkpointCurrent = c == null ? Optional.empty() : c.lastCurrent();
     return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
         ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
         c == null ? 0 : c.completed(), c == null ? 0 : c.totalNanos(), c == null ? 0 : c.failures(),
-        checkpointSequence, checkpointTime, walFailures);
+        checkpointSequence, checkpointTime, checkpointCurrent, walFailures);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tidaldb.metrics;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +155,22 @@ class LatencyTimersTest {
       db.signal("view", 1, 1.0, clock.instant());
       db.checkpoint();
       assertEquals(0.0, age(registry));
+    }
+  }
+
+  @Test
+  void checkpointAge_ofAnIdleDatabase_fallsBackAtTheNextPeriodicCheck_soAnAlertOnItDoesNotFire() {
+    ManualClock clock = ManualClock.at(T0);
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (TempTidalHome temp = TempTidalHome.create();
+        TidalDb db = TidalDb.builder().dataDir(temp.path()).schema(SCHEMA).clock(clock).meterRegistry(registry)
+            .checkpointInterval(Duration.ofMillis(20)).open()) {
+      db.signal("view", 1, 1.0, T0);
+      await("the periodic checkpoint").atMost(Duration.ofSeconds(20)).until(() -> db.stats().checkpoints() == 1);
+      clock.advance(Duration.ofHours(1));
+      await("the periodic check to find nothing new").atMost(Duration.ofSeconds(20)).until(() -> age(registry) == 0);
+      assertEquals(1, db.stats().checkpoints(), "nothing was written: no checkpoint was needed");
+      assertEquals(T0, db.stats().lastCheckpointTime().orElseThrow(), "the checkpoint in effect is still the first");
     }
   }
 
