@@ -41,9 +41,11 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code TidalDbBuilder.meterRegistry(registry)} does this for you, and closes the binder with
  * the database. Every meter carries the tag {@value MeterNames#PARTITION_ID} from the database's
  * {@code partitionId}, so that databases with distinct ids share one registry; binding a second
- * database with the same id to the same registry fails with a {@link ConfigException}. The meters
- * are read when the registry is scraped or published, and they refer to the database weakly: a
- * binder never keeps a forgotten database alive.
+ * database with the same id to the same registry fails with a {@link ConfigException}. Gauges and
+ * counters are read when the registry is scraped or published; the four timers (write latency,
+ * fsync, checkpoint, ranking query latency) are fed each time as it is measured, counting from
+ * binding, so a {@code MeterFilter} on the registry gives them percentiles and histograms. Nothing
+ * here refers to the database strongly: a binder never keeps a forgotten database alive.
  */
 public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
 
@@ -116,8 +118,9 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * The meters, one line each, read from {@link TidalDb#stats()} when scraped. Gauges hold the
-   * database weakly (Micrometer's default); so do the function counters and timers.
+   * The meters, one line each: gauges and counters read from {@link TidalDb#stats()} when scraped,
+   * holding the database weakly (Micrometer's default); timers fed by the database's recorders, which
+   * refer to the timers and not the other way round.
    */
   private List<Meter> register(MeterRegistry registry, TidalDb database) {
     Latencies latencies = Latencies.of(database);
