@@ -27,6 +27,8 @@ import java.util.Optional;
  *     {@link TidalDb#checkpoint()}); empty for an ephemeral database, which takes none
  * @param maxFutureSkew how far ahead of the clock's now an event may be dated; a write dated later is
  *     refused ({@link TidalDbBuilder#maxFutureSkew(Duration)})
+ * @param writeLatencySampling one signal write in this many is timed for the write latency meter
+ *     ({@link TidalDbBuilder#writeLatencySampling(int)})
  */
 public record Config(
     StorageMode storageMode,
@@ -38,7 +40,8 @@ public record Config(
     Schema schema,
     long maxEntries,
     Optional<Duration> checkpointInterval,
-    Duration maxFutureSkew) {
+    Duration maxFutureSkew,
+    int writeLatencySampling) {
 
   /** Checks that the settings hang together. */
   public Config {
@@ -69,11 +72,14 @@ public record Config(
     if (maxFutureSkew.isNegative()) {
       throw new IllegalArgumentException("maxFutureSkew " + maxFutureSkew + " is negative");
     }
+    if (writeLatencySampling < 1 || writeLatencySampling > TidalDbBuilder.MAX_WRITE_LATENCY_SAMPLING) {
+      throw new IllegalArgumentException("writeLatencySampling " + writeLatencySampling + " is out of range");
+    }
   }
 
   /** These settings with another schema: the one a persistent home turned out to store. */
   Config withSchema(Schema resolved) {
     return new Config(storageMode, home, durability, clock, partitionId, metrics, resolved, maxEntries, checkpointInterval,
-        maxFutureSkew);
+        maxFutureSkew, writeLatencySampling);
   }
 }

@@ -1,5 +1,6 @@
 package io.tidaldb;
 
+import io.tidaldb.internal.Latencies;
 import io.tidaldb.internal.RankingAccess;
 import io.tidaldb.metrics.MetricsRuntime;
 import io.tidaldb.signal.SignalEngine;
@@ -43,6 +44,7 @@ public final class TidalDb implements AutoCloseable {
 
   static {
     RankingAccess.install(db -> db.signals.rankingStats());
+    Latencies.install(db -> db.signals.latencies());
   }
 
   private final Config config;

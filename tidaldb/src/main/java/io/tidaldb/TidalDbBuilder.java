@@ -1,6 +1,7 @@
 package io.tidaldb;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.tidaldb.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +41,12 @@ public final class TidalDbBuilder {
   /** How far ahead of the clock an event may be dated unless {@link #maxFutureSkew(Duration)} is set. */
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
 
+  /** One signal write in this many is timed unless {@link #writeLatencySampling(int)} is set. */
+  public static final int DEFAULT_WRITE_LATENCY_SAMPLING = 64;
+
+  /** The sparsest write latency sampling accepted: one write in this many. */
+  public static final int MAX_WRITE_LATENCY_SAMPLING = 1 << 20;
+
   /** The shortest checkpoint interval accepted (besides zero, which turns periodic checkpoints off). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(10);
 
@@ -59,6 +66,7 @@ public final class TidalDbBuilder {
   private Long maxEntries;
   private Duration checkpointInterval;
   private Duration maxFutureSkew;
+  private Integer writeLatencySampling;
 
   TidalDbBuilder() {}
 
@@ -235,6 +243,33 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * Adds a {@code MeterFilter} to the registry behind the metrics endpoint ({@code /metrics}), which
+   * is tidalDB's own and otherwise out of the host's reach: the way to turn on percentiles,
+   * percentile histograms or SLO buckets for the timers it serves. Filters apply in the order added.
+   * Only with {@link #enableMetrics(String)}; a registry given to {@link #meterRegistry(MeterRegistry)}
+   * takes the host's own filters ({@code registry.config().meterFilter(...)}, before {@code open()}).
+   *
+   * <pre>{@code
+   * TidalDb.builder().dataDir(dir).enableMetrics("127.0.0.1:9464")
+   *     .metricsMeterFilter(new MeterFilter() {
+   *       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+   *         return id.getName().startsWith("tidaldb.")
+   *             ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+   *             : config;
+   *       }
+   *     })
+   *     .open();
+   * }</pre>
+   *
+   * @param filter a filter, such as one that turns on {@code publishPercentileHistogram}
+   * @return this builder
+   */
+  public TidalDbBuilder metricsMeterFilter(MeterFilter filter) {
+    metrics = metrics.withEndpointFilter(filter);
+    return this;
+  }
+
+  /**
    * The signals the database records; {@link Schema#empty()} unless set. A persistent home stores
    * its schema and checks it on every open: the schema must declare the stored signals first, exactly
    * as before, and may append new ones (a {@link ConfigException} names the first difference). With
@@ -320,6 +355,32 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * How many signal writes per timed one, for the {@code tidaldb.signal.write.latency} timer: each
+   * write is timed with probability {@code 1 / everyNth}, picked at random on the writing thread.
+   * {@value #DEFAULT_WRITE_LATENCY_SAMPLING} unless set. Timing a write costs two
+   * {@code System.nanoTime()} calls and the timer's update (a histogram's too, when a
+   * {@code MeterFilter} turns one on), which at millions of in-memory writes per second would cost
+   * more than the write's own bookkeeping; 1 times every write, which suits durable writes (each
+   * waits for an fsync). The count of writes ({@code tidaldb.signal.writes}) is exact either way.
+   *
+   * <pre>{@code
+   * TidalDb.builder().dataDir(dir).writeLatencySampling(1).open();   // time every write
+   * }</pre>
+   *
+   * @param everyNth from 1 (every write) to {@value #MAX_WRITE_LATENCY_SAMPLING}
+   * @return this builder
+   */
+  public TidalDbBuilder writeLatencySampling(int everyNth) {
+    requireUnset("writeLatencySampling", this.writeLatencySampling);
+    if (everyNth < 1 || everyNth > MAX_WRITE_LATENCY_SAMPLING) {
+      throw new ConfigException("writeLatencySampling(" + everyNth + "): give from 1 (time every write) to "
+          + MAX_WRITE_LATENCY_SAMPLING + " (" + DEFAULT_WRITE_LATENCY_SAMPLING + " unless set)");
+    }
+    this.writeLatencySampling = everyNth;
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -343,9 +404,11 @@ public final class TidalDbBuilder {
     Schema resolvedSchema = schema == null ? Schema.empty() : schema;
     long resolvedMaxEntries = maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
     Duration resolvedSkew = maxFutureSkew == null ? DEFAULT_MAX_FUTURE_SKEW : maxFutureSkew;
+    int resolvedSampling = writeLatencySampling == null ? DEFAULT_WRITE_LATENCY_SAMPLING : writeLatencySampling;
     if (metrics.endpoint().isEmpty()) {
       rejectWithoutEndpoint("metricsRequestTimeout(" + metricsRequestTimeout + ")", metricsRequestTimeout);
       rejectWithoutEndpoint("metricsMaxConnections(" + metricsMaxConnections + ")", metricsMaxConnections);
+      rejectWithoutEndpoint("metricsMeterFilter(...)", metrics.endpointFilters().isEmpty() ? null : metrics.endpointFilters());
     }
     if (ephemeral) {
       rejectWithEphemeral("walDir(" + walDir + ")", walDir);
@@ -353,7 +416,7 @@ public final class TidalDbBuilder {
       rejectWithEphemeral("durability(" + durability + ")", durability);
       rejectWithEphemeral("checkpointInterval(" + checkpointInterval + ")", checkpointInterval);
       return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics,
-          resolvedSchema, resolvedMaxEntries, Optional.empty(), resolvedSkew);
+          resolvedSchema, resolvedMaxEntries, Optional.empty(), resolvedSkew, resolvedSampling);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -366,7 +429,7 @@ public final class TidalDbBuilder {
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
     Duration resolvedInterval = checkpointInterval == null ? DEFAULT_CHECKPOINT_INTERVAL : checkpointInterval;
     return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
-        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval), resolvedSkew);
+        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval), resolvedSkew, resolvedSampling);
   }
 
   private static void requireDistinct(TidalHome home) {

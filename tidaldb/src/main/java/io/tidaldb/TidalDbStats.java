@@ -25,8 +25,8 @@ import java.util.Optional;
  *     across reopening, so on a database just opened it is the number of signals ever recorded
  * @param signalWrites accepted writes per signal name, for every signal of the schema
  * @param signalReads reads: each score, window count or velocity, and each entity of a batch read
- * @param writeLatencySamples how many writes were timed: one in {@value #LATENCY_SAMPLE_EVERY}, picked
- *     at random
+ * @param writeLatencySamples how many writes were timed: one in {@link Config#writeLatencySampling()}
+ *     (64 unless {@link TidalDbBuilder#writeLatencySampling(int)} says otherwise), picked at random
  * @param writeLatencyNanos the total time of the timed writes, from the call until the event was
  *     durable and applied (for an asynchronous write, until its future completed)
  * @param ledgerEntries the (entity, signal) entries the ledger holds
@@ -42,6 +42,12 @@ import java.util.Optional;
  *     if none
  * @param lastCheckpointTime when the last checkpoint was taken (from an earlier run too), by the
  *     database's clock
+ * @param lastCheckpointCurrent when the checkpoint in effect was last known to cover every
+ *     acknowledged write, by the database's clock: when it was taken, or later, when the database
+ *     opened with nothing after it or the periodic checkpoint found nothing written since (a
+ *     checkpoint is skipped then); empty if never. {@code tidaldb.checkpoint.age} counts from it
+ * @param walFailures failures that stopped the write-ahead log since the database was opened: 0, or 1
+ *     once the log has stopped (it then refuses writes until the database is reopened)
  */
 public record TidalDbStats(
     long lastSequence,
@@ -59,15 +65,15 @@ public record TidalDbStats(
     long checkpointNanos,
     long checkpointFailures,
     long lastCheckpointSequence,
-    Optional<Instant> lastCheckpointTime) {
-
-  /** One write in this many is timed for {@link #writeLatencyNanos()}. */
-  public static final int LATENCY_SAMPLE_EVERY = 64;
+    Optional<Instant> lastCheckpointTime,
+    Optional<Instant> lastCheckpointCurrent,
+    long walFailures) {
 
   /** Checks the components and makes the map unmodifiable. */
   public TidalDbStats {
     signalWrites = Map.copyOf(Objects.requireNonNull(signalWrites, "signalWrites"));
     Objects.requireNonNull(lastCheckpointTime, "lastCheckpointTime");
+    Objects.requireNonNull(lastCheckpointCurrent, "lastCheckpointCurrent");
   }
 
   /** {@return the accepted writes of every signal together} */

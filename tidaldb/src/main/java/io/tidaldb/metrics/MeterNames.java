@@ -38,15 +38,21 @@ public final class MeterNames {
   /** Bytes written to the write-ahead log since open: a function counter in bytes (persistent databases). */
   public static final String WAL_WRITTEN = "tidaldb.wal.written";
 
-  /** Fsyncs of log segments and their duration: a function timer (persistent databases). */
+  /**
+   * Failures that stopped the write-ahead log since open (0, or 1 once it has stopped: it then refuses
+   * writes until the database is reopened): a function counter (persistent databases).
+   */
+  public static final String WAL_FAILURES = "tidaldb.wal.failures";
+
+  /** Fsyncs of log segments, each timed as it happens: a timer (persistent databases). */
   public static final String WAL_FSYNC = "tidaldb.wal.fsync";
 
   /** Accepted signal writes, tagged {@link #SIGNAL}: a function counter. */
   public static final String SIGNAL_WRITES = "tidaldb.signal.writes";
 
   /**
-   * The time of signal writes, from the call until durable and applied: a function timer over one
-   * write in {@code TidalDbStats.LATENCY_SAMPLE_EVERY}.
+   * The time of signal writes, from the call until durable and applied: a timer over one write in
+   * {@code TidalDbBuilder.writeLatencySampling(int)} (64 by default), each recorded as it is measured.
    */
   public static final String SIGNAL_WRITE_LATENCY = "tidaldb.signal.write.latency";
 
@@ -59,22 +65,30 @@ public final class MeterNames {
   /** Entries evicted to make room since open: a function counter. */
   public static final String LEDGER_EVICTIONS = "tidaldb.ledger.evictions";
 
-  /** Checkpoints completed since open and their duration: a function timer (persistent databases). */
+  /** Checkpoints completed since binding, each timed as it completes: a timer (persistent databases). */
   public static final String CHECKPOINT = "tidaldb.checkpoint";
 
   /** Checkpoints that failed since open: a function counter (persistent databases). */
   public static final String CHECKPOINT_FAILURES = "tidaldb.checkpoint.failures";
 
   /**
-   * Time since the last checkpoint (from an earlier run too), by the database's clock: a time gauge,
-   * NaN before the first checkpoint (persistent databases).
+   * Time since the checkpoint in effect was taken (from an earlier run too), or last found current
+   * by the periodic checkpoint (nothing written since, so none was needed); before either, time since
+   * open: a time gauge by the database's clock (persistent databases). More than a few checkpoint
+   * intervals means checkpoints are not keeping up.
    */
   public static final String CHECKPOINT_AGE = "tidaldb.checkpoint.age";
+
+  /**
+   * The configured period of checkpoints ({@code TidalDbBuilder.checkpointInterval}), 0 when periodic
+   * checkpoints are off: a time gauge (persistent databases). Alert rules compare the age with it.
+   */
+  public static final String CHECKPOINT_INTERVAL = "tidaldb.checkpoint.interval";
 
   /** Ranking queries answered ({@code top}), tagged {@link #PROFILE}: a function counter. */
   public static final String RANKING_QUERIES = "tidaldb.ranking.queries";
 
-  /** The time of ranking queries ({@code top}), from the call to the answer, tagged {@link #PROFILE}: a function timer. */
+  /** The time of ranking queries ({@code top}), from the call to the answer, tagged {@link #PROFILE}: a timer. */
   public static final String RANKING_QUERY_LATENCY = "tidaldb.ranking.query.latency";
 
   /** The tag of the ranking meters holding the profile's name ({@code "adhoc"} unless the profile is named). */

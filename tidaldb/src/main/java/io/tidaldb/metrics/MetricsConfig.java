@@ -1,9 +1,12 @@
 package io.tidaldb.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.tidaldb.ConfigException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -19,6 +22,7 @@ import java.util.regex.Pattern;
  * metrics.transport();       // Optional["jdk"], when enableMetrics named one
  * metrics.requestTimeout();  // PT5S: a connection that has not sent a whole request by then is closed
  * metrics.maxConnections();  // 256: a connection over this many is closed at once
+ * metrics.endpointFilters(); // [the MeterFilters of the endpoint's own registry]
  * }</pre>
  *
  * <p>The endpoint's two limits protect it from slow or stalled clients (a client that sends one byte
@@ -34,10 +38,13 @@ import java.util.regex.Pattern;
  *     {@code TidalDbBuilder.metricsRequestTimeout(...)}
  * @param maxConnections the most connections the endpoint serves at once; a connection over the cap
  *     is closed at once, never queued. Set with {@code TidalDbBuilder.metricsMaxConnections(...)}
+ * @param endpointFilters the {@code MeterFilter}s of the registry behind {@code /metrics}, in order
+ *     (percentiles, histograms, SLO buckets); the host's registry keeps its own. Added with
+ *     {@code TidalDbBuilder.metricsMeterFilter(...)}
  */
 public record MetricsConfig(
     Optional<MeterRegistry> meterRegistry, Optional<InetSocketAddress> endpoint, Optional<String> transport,
-    Duration requestTimeout, int maxConnections) {
+    Duration requestTimeout, int maxConnections, List<MeterFilter> endpointFilters) {
 
   /** The endpoint's request timeout unless {@code TidalDbBuilder.metricsRequestTimeout(...)} is set. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -59,7 +66,7 @@ public record MetricsConfig(
 
   /** No registry and no endpoint: the default. */
   public static final MetricsConfig NONE = new MetricsConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-      DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+      DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, List.of());
 
   /** A host, a colon and a port; the host may be a bracketed IPv6 literal. */
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.%a-zA-Z]+]|[^:\\[\\]\\s]+):([0-9]{1,5})");
@@ -89,6 +96,7 @@ public record MetricsConfig(
       throw new ConfigException("metricsMaxConnections(" + maxConnections + "): give from 1 to " + MAX_CONNECTIONS_LIMIT
           + " (" + DEFAULT_MAX_CONNECTIONS + " unless set)");
     }
+    endpointFilters = List.copyOf(Objects.requireNonNull(endpointFilters, "endpointFilters"));
   }
 
   /**
@@ -105,7 +113,8 @@ public record MetricsConfig(
     if (meterRegistry.isPresent()) {
       throw new ConfigException("meterRegistry was already set (to " + meterRegistry.get() + "); set it once");
     }
-    return new MetricsConfig(Optional.of(registry), endpoint, transport, requestTimeout, maxConnections);
+    return new MetricsConfig(Optional.of(registry), endpoint, transport, requestTimeout, maxConnections,
+        endpointFilters);
   }
 
   /**
@@ -132,7 +141,7 @@ public record MetricsConfig(
       throw new ConfigException(setting + ": name a transport, \"jdk\" or \"undertow\", or call enableMetrics(hostPort)");
     }
     return new MetricsConfig(meterRegistry, Optional.of(parseHostPort(setting, hostPort.strip())),
-        Optional.ofNullable(transportName).map(String::strip), requestTimeout, maxConnections);
+        Optional.ofNullable(transportName).map(String::strip), requestTimeout, maxConnections, endpointFilters);
   }
 
   /**
@@ -143,7 +152,7 @@ public record MetricsConfig(
    * @throws ConfigException if {@code timeout} is null or out of range
    */
   public MetricsConfig withRequestTimeout(Duration timeout) {
-    return new MetricsConfig(meterRegistry, endpoint, transport, timeout, maxConnections);
+    return new MetricsConfig(meterRegistry, endpoint, transport, timeout, maxConnections, endpointFilters);
   }
 
   /**
@@ -154,7 +163,25 @@ public record MetricsConfig(
    * @throws ConfigException if {@code connections} is out of range
    */
   public MetricsConfig withMaxConnections(int connections) {
-    return new MetricsConfig(meterRegistry, endpoint, transport, requestTimeout, connections);
+    return new MetricsConfig(meterRegistry, endpoint, transport, requestTimeout, connections, endpointFilters);
+  }
+
+  /**
+   * These settings with one more filter for the endpoint's registry. Used by
+   * {@code TidalDbBuilder.metricsMeterFilter(...)}.
+   *
+   * @param filter the filter, applied after those added before
+   * @return new settings
+   * @throws ConfigException if {@code filter} is null
+   */
+  public MetricsConfig withEndpointFilter(MeterFilter filter) {
+    if (filter == null) {
+      throw new ConfigException("metricsMeterFilter(null): give a MeterFilter, such as one that turns on"
+          + " percentile histograms (docs/METRICS.md, \"Percentiles and histograms\")");
+    }
+    List<MeterFilter> filters = new ArrayList<>(endpointFilters);
+    filters.add(filter);
+    return new MetricsConfig(meterRegistry, endpoint, transport, requestTimeout, maxConnections, filters);
   }
 
   private static InetSocketAddress parseHostPort(String setting, String hostPort) {

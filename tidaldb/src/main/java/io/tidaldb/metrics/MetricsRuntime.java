@@ -64,7 +64,12 @@ public final class MetricsRuntime {
         + config.transport().map(t -> ", \"" + t + "\"").orElse("") + ")";
     MetricsTransport transport = Transports.select(setting, config.transport());
     InetSocketAddress address = resolve(setting, given);
-    Exposition exposition = Transports.exposition(setting).create(new TidalDbMetrics(db));
+    TidalDbMetrics served = new TidalDbMetrics(db);
+    resources.accept(served);
+    Exposition exposition = Transports.exposition(setting).create(registry -> {
+      config.endpointFilters().forEach(registry.config()::meterFilter);
+      served.bindTo(registry);
+    });
     resources.accept(exposition);
     MetricsEndpoint endpoint = new MetricsEndpoint(new HealthProbe(db), exposition);
     String threads = "tidaldb-metrics-" + transport.name() + "-" + db.config().partitionId();

@@ -1,20 +1,21 @@
 package io.tidaldb.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageMode;
 import io.tidaldb.TidalDb;
-import io.tidaldb.TidalDbStats;
+import io.tidaldb.internal.LatencyRecorder;
+import io.tidaldb.internal.Latencies;
 import io.tidaldb.internal.RankingAccess;
 import io.tidaldb.signal.RankingStats;
 import java.time.Duration;
@@ -40,9 +41,11 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code TidalDbBuilder.meterRegistry(registry)} does this for you, and closes the binder with
  * the database. Every meter carries the tag {@value MeterNames#PARTITION_ID} from the database's
  * {@code partitionId}, so that databases with distinct ids share one registry; binding a second
- * database with the same id to the same registry fails with a {@link ConfigException}. The meters
- * are read when the registry is scraped or published, and they refer to the database weakly: a
- * binder never keeps a forgotten database alive.
+ * database with the same id to the same registry fails with a {@link ConfigException}. Gauges and
+ * counters are read when the registry is scraped or published; the four timers (write latency,
+ * fsync, checkpoint, ranking query latency) are fed each time as it is measured, counting from
+ * binding, so a {@code MeterFilter} on the registry gives them percentiles and histograms. Nothing
+ * here refers to the database strongly: a binder never keeps a forgotten database alive.
  */
 public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
 
@@ -115,10 +118,12 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * The meters, one line each, read from {@link TidalDb#stats()} when scraped. Gauges hold the
-   * database weakly (Micrometer's default); so do the function counters and timers.
+   * The meters, one line each: gauges and counters read from {@link TidalDb#stats()} when scraped,
+   * holding the database weakly (Micrometer's default); timers fed by the database's recorders, which
+   * refer to the timers and not the other way round.
    */
   private List<Meter> register(MeterRegistry registry, TidalDb database) {
+    Latencies latencies = Latencies.of(database);
     List<Meter> meters = new ArrayList<>(List.of(
         TimeGauge.builder(MeterNames.UPTIME, database, TimeUnit.NANOSECONDS, d -> d.uptime().toNanos())
             .description("Time since the database was opened, by its clock.").tags(tags).register(registry),
@@ -127,10 +132,9 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
         Gauge.builder(MeterNames.INFO, () -> 1).description("Build and version information.").tags(tags)
             .tag(MeterNames.VERSION, BuildInfo.version()).tag(MeterNames.BUILD_HASH, BuildInfo.buildHash())
             .register(registry),
-        FunctionTimer.builder(MeterNames.SIGNAL_WRITE_LATENCY, database, d -> d.stats().writeLatencySamples(),
-                d -> d.stats().writeLatencyNanos(), TimeUnit.NANOSECONDS)
-            .description("Time from a signal write's call until it is durable and applied, over one write in "
-                + TidalDbStats.LATENCY_SAMPLE_EVERY + ".").tags(tags).register(registry),
+        timer(registry, MeterNames.SIGNAL_WRITE_LATENCY, latencies.write(), Tags.empty(),
+            "Time from a signal write's call until it is durable and applied, over one write in "
+                + database.config().writeLatencySampling() + "."),
         FunctionCounter.builder(MeterNames.SIGNAL_READS, database, d -> d.stats().signalReads())
             .description("Signal reads; each entity of a batch read counts.").tags(tags).register(registry),
         Gauge.builder(MeterNames.LEDGER_ENTRIES, database, d -> d.stats().ledgerEntries())
@@ -151,18 +155,22 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
               .description("The write-ahead log's segment files.").tags(tags).register(registry),
           FunctionCounter.builder(MeterNames.WAL_WRITTEN, database, d -> d.stats().walBytesWritten())
               .description("Bytes written to the write-ahead log.").baseUnit("bytes").tags(tags).register(registry),
-          FunctionTimer.builder(MeterNames.WAL_FSYNC, database, d -> d.stats().fsyncs(), d -> d.stats().fsyncNanos(),
-                  TimeUnit.NANOSECONDS)
-              .description("Fsyncs of write-ahead log segments.").tags(tags).register(registry),
-          FunctionTimer.builder(MeterNames.CHECKPOINT, database, d -> d.stats().checkpoints(),
-                  d -> d.stats().checkpointNanos(), TimeUnit.NANOSECONDS)
-              .description("Checkpoints completed: ledger snapshot, checkpoint.meta, log segments removed.")
+          FunctionCounter.builder(MeterNames.WAL_FAILURES, database, d -> d.stats().walFailures())
+              .description("Failures that stopped the write-ahead log (0 or 1): it refuses writes until reopened.")
+              .tags(tags).register(registry),
+          timer(registry, MeterNames.WAL_FSYNC, latencies.fsync(), Tags.empty(), "Fsyncs of write-ahead log segments."),
+          timer(registry, MeterNames.CHECKPOINT, latencies.checkpoint(), Tags.empty(),
+              "Checkpoints completed: ledger snapshot, checkpoint.meta, log segments removed."),
+          TimeGauge.builder(MeterNames.CHECKPOINT_INTERVAL, database, TimeUnit.NANOSECONDS,
+                  d -> d.config().checkpointInterval().orElse(Duration.ZERO).toNanos())
+              .description("The configured period of checkpoints; 0 when periodic checkpoints are off.")
               .tags(tags).register(registry),
           FunctionCounter.builder(MeterNames.CHECKPOINT_FAILURES, database, d -> d.stats().checkpointFailures())
               .description("Checkpoints that failed; the previous checkpoint stays in effect.").tags(tags)
               .register(registry),
           TimeGauge.builder(MeterNames.CHECKPOINT_AGE, database, TimeUnit.NANOSECONDS, TidalDbMetrics::checkpointAge)
-              .description("Time since the last checkpoint, by the database's clock; NaN before the first.")
+              .description("Time since the checkpoint in effect was taken or last found current (nothing written"
+                  + " since); before that, since open. By the database's clock.")
               .tags(tags).register(registry)));
     }
     return meters;
@@ -179,16 +187,24 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
     bound.add(new Bound(registry, FunctionCounter.builder(MeterNames.RANKING_QUERIES, ranking, r -> r.queries(profile))
         .description("Ranking queries answered (top).").tags(tags).tag(MeterNames.PROFILE, profile)
         .register(registry)));
-    bound.add(new Bound(registry, FunctionTimer.builder(MeterNames.RANKING_QUERY_LATENCY, ranking,
-            r -> r.queries(profile), r -> r.nanos(profile), TimeUnit.NANOSECONDS)
-        .description("Time of ranking queries (top), from the call to the answer.").tags(tags)
-        .tag(MeterNames.PROFILE, profile).register(registry)));
+    bound.add(new Bound(registry, timer(registry, MeterNames.RANKING_QUERY_LATENCY, ranking.latency(profile),
+        Tags.of(MeterNames.PROFILE, profile), "Time of ranking queries (top), from the call to the answer.")));
+  }
+
+  /**
+   * Registers a timer fed with each time {@code recorder} is told, at the point of measurement, so a
+   * {@code MeterFilter} can give it percentiles, histograms and SLO buckets. It counts from binding.
+   */
+  private Timer timer(MeterRegistry registry, String name, LatencyRecorder recorder, Tags extra, String description) {
+    Timer timer = Timer.builder(name).description(description).tags(tags).tags(extra).register(registry);
+    unsubscribe.add(recorder.subscribe(nanos -> timer.record(nanos, TimeUnit.NANOSECONDS)));
+    return timer;
   }
 
   private static double checkpointAge(TidalDb database) {
-    Optional<Instant> last = database.stats().lastCheckpointTime();
+    Optional<Instant> last = database.stats().lastCheckpointCurrent();
     if (last.isEmpty()) {
-      return Double.NaN;
+      return database.uptime().toNanos();   // writes since open that no checkpoint covers yet
     }
     Duration age = Duration.between(last.get(), database.config().clock().instant());
     return age.isNegative() ? 0 : age.toNanos();

@@ -3,6 +3,7 @@ package io.tidaldb.signal;
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
+import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class Checkpointer implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private final String threadName;
+  private final LatencyRecorder latency;
 
   /** One checkpoint at a time; held for a whole checkpoint. */
   private final ReentrantLock running = new ReentrantLock();
@@ -67,6 +69,11 @@ final class Checkpointer implements AutoCloseable {
    */
   private volatile Optional<CheckpointMeta> published;
   private volatile long failures;
+  /**
+   * When the checkpoint in effect was last found to cover every acknowledged write (on open, or by the
+   * periodic thread finding nothing new); null until then.
+   */
+  private volatile Instant confirmed;
   /** The checkpoint that failed last, until a later one succeeds; null when the last one succeeded. */
   private volatile Failure failure;
 
@@ -79,7 +86,7 @@ final class Checkpointer implements AutoCloseable {
   record Failure(long sequence, Throwable cause) {}
 
   Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
-      String partitionId) {
+      String partitionId, LatencyRecorder latency) {
     this.wal = wal;
     this.ledger = ledger;
     this.gate = gate;
@@ -87,7 +94,9 @@ final class Checkpointer implements AutoCloseable {
     this.clock = clock;
     this.interval = interval;
     this.threadName = "tidaldb-checkpoint-" + partitionId;
+    this.latency = latency;
     this.published = wal.lastCheckpoint();
+    this.confirmed = wal.lastSequence() == lastSequence() ? clock.instant() : null;
   }
 
   /** Starts the periodic thread, unless the interval is zero (periodic checkpoints off). */
@@ -119,8 +128,12 @@ final class Checkpointer implements AutoCloseable {
       } finally {
         timer.unlock();
       }
-      if (wal.failure().isPresent() || (failure == null && wal.lastSequence() == lastSequence())) {
-        continue;   // the log has stopped (only a reopen helps), or nothing is new and nothing to retry
+      if (wal.failure().isPresent()) {
+        continue;   // the log has stopped: only a reopen helps
+      }
+      if (failure == null && wal.lastSequence() == lastSequence()) {
+        confirmed = clock.instant();   // nothing is new and nothing to retry: the checkpoint in effect is current
+        continue;
       }
       try {
         checkpoint();
@@ -193,6 +206,7 @@ final class Checkpointer implements AutoCloseable {
     totalNanos = totalNanos + took;
     completed = completed + 1;
     published = wal.lastCheckpoint();
+    latency.record(took);
     LOG.log(System.Logger.Level.DEBUG, () -> "checkpoint at sequence " + sequence + ": " + header.entries()
         + " entries, " + header.bytes() + " bytes in " + file.getFileName() + ", " + segments
         + " WAL segments removed; " + TimeUnit.NANOSECONDS.toMillis(took) + " ms, writes paused "
@@ -258,6 +272,20 @@ final class Checkpointer implements AutoCloseable {
   /** {@return when the checkpoint in effect was taken} */
   Optional<Instant> lastTime() {
     return published.map(CheckpointMeta::time);
+  }
+
+  /**
+   * {@return when the checkpoint in effect was last known to cover every acknowledged write: when it
+   * was taken, or later, when the database opened with nothing after it or the periodic thread found
+   * nothing written since}
+   */
+  Optional<Instant> lastCurrent() {
+    Optional<Instant> taken = lastTime();
+    Instant seen = confirmed;
+    if (seen == null) {
+      return taken;
+    }
+    return Optional.of(taken.filter(t -> t.isAfter(seen)).orElse(seen));
   }
 
   long completed() {

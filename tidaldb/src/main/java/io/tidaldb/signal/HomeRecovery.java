@@ -9,6 +9,7 @@ import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
+import io.tidaldb.internal.Latencies;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.Segment;
@@ -66,7 +67,8 @@ final class HomeRecovery {
     }
     long started = System.nanoTime();
     SignalLedger ledger = new SignalLedger(SignalEngine.layouts(schema), config.maxEntries());
-    WalLog.FsyncStats fsyncs = new WalLog.FsyncStats();
+    Latencies latencies = Latencies.create();
+    WalLog.FsyncStats fsyncs = new WalLog.FsyncStats(latencies.fsync());
     Wal wal = Wal.open(WalConfig.builder(home.wal()).durability(config.durability().orElseThrow())
         .clock(config.clock()).fsyncListener(fsyncs).build());
     Checkpointer checkpointer = null;
@@ -80,9 +82,9 @@ final class HomeRecovery {
       }
       WriteGate gate = new WriteGate();
       checkpointer = new Checkpointer(wal, ledger, gate, home, config.clock(),
-          config.checkpointInterval().orElseThrow(), config.partitionId());
+          config.checkpointInterval().orElseThrow(), config.partitionId(), latencies.checkpoint());
       SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), config.maxFutureSkew(),
-          new WalLog(wal, fsyncs), gate, checkpointer);
+          new WalLog(wal, fsyncs), gate, checkpointer, config.writeLatencySampling(), latencies);
       checkpointer.start();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       System.Logger.Level level = restored > 0 || replayed > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
@@ -146,7 +148,8 @@ final class HomeRecovery {
         throw new CorruptionException(problem.file(), problem.offset(), problem.kind() + ": " + problem.detail());
       }
     }
-    return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null);
+    return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null,
+        TidalDbBuilder.DEFAULT_WRITE_LATENCY_SAMPLING, Latencies.create());
   }
 
   /**

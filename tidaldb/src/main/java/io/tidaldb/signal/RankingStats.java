@@ -1,5 +1,6 @@
 package io.tidaldb.signal;
 
+import io.tidaldb.internal.LatencyRecorder;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Ranking queries per profile name: how many, and their total time. The meters of ranking read it;
+ * Ranking queries per profile name: how many, their total time, and each one's time as it is
+ * measured ({@link #latency}). The meters of ranking read it;
  * a binder learns of each new profile name through {@link #onNewProfile}. Not API.
  */
 public final class RankingStats {
@@ -19,6 +21,7 @@ public final class RankingStats {
   private static final class Totals {
     final LongAdder queries = new LongAdder();
     final LongAdder nanos = new LongAdder();
+    final LatencyRecorder latency = new LatencyRecorder();
   }
 
   void record(String profile, long nanos) {
@@ -33,6 +36,7 @@ public final class RankingStats {
     }
     totals.queries.increment();
     totals.nanos.add(nanos);
+    totals.latency.record(nanos);
   }
 
   /** {@return the profile names queried so far} */
@@ -50,6 +54,22 @@ public final class RankingStats {
   public long nanos(String profile) {
     Totals totals = byProfile.get(profile);
     return totals == null ? 0 : totals.nanos.sum();
+  }
+
+  /**
+   * Where the profile's query times are reported as they happen: the binder subscribes a timer when
+   * it learns of the name, before the query that taught it is recorded.
+   *
+   * @param profile a name from {@link #profiles()} or given to an {@link #onNewProfile} listener
+   * @return the profile's recorder
+   * @throws IllegalArgumentException if the profile was never queried
+   */
+  public LatencyRecorder latency(String profile) {
+    Totals totals = byProfile.get(profile);
+    if (totals == null) {
+      throw new IllegalArgumentException("no ranking query used the profile name \"" + profile + "\" yet");
+    }
+    return totals.latency;
   }
 
   /**

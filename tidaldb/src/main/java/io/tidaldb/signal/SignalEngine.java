@@ -9,6 +9,7 @@ import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
+import io.tidaldb.internal.Latencies;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +44,6 @@ public final class SignalEngine implements AutoCloseable {
   /** The latest event time the log can store: {@code Long.MAX_VALUE} nanoseconds after the epoch. */
   static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
 
-  private static final int SAMPLE_MASK = TidalDbStats.LATENCY_SAMPLE_EVERY - 1;
-
   private final Schema schema;
   private final Clock clock;
   private final Duration maxFutureSkew;
@@ -61,12 +60,17 @@ public final class SignalEngine implements AutoCloseable {
   private final LongAdder reads = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
   private final LongAdder latencyNanos = new LongAdder();
+  /** One write in this many is timed ({@code TidalDbBuilder.writeLatencySampling}). */
+  private final int sampleEvery;
+  private final Latencies latencies;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
-      Checkpointer checkpointer) {
+      Checkpointer checkpointer, int sampleEvery, Latencies latencies) {
     this.schema = schema;
+    this.sampleEvery = sampleEvery;
+    this.latencies = latencies;
     this.clock = clock;
     this.maxFutureSkew = maxFutureSkew;
     this.maxFutureNanos = maxFutureSkew.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
@@ -84,8 +88,9 @@ public final class SignalEngine implements AutoCloseable {
   }
 
   /** An engine over a fresh ledger and an in-memory log: an ephemeral database's. */
-  SignalEngine(Schema schema, long maxEntries, Clock clock, Duration maxFutureSkew) {
-    this(schema, new SignalLedger(layouts(schema), maxEntries), clock, maxFutureSkew, new InMemoryLog(), null, null);
+  SignalEngine(Config config) {
+    this(config.schema(), new SignalLedger(layouts(config.schema()), config.maxEntries()), config.clock(),
+        config.maxFutureSkew(), new InMemoryLog(), null, null, config.writeLatencySampling(), Latencies.create());
   }
 
   static List<SignalLayout> layouts(Schema schema) {
@@ -109,7 +114,7 @@ public final class SignalEngine implements AutoCloseable {
    */
   public static SignalEngine open(Config config) {
     if (config.home().isEmpty()) {
-      return new SignalEngine(config.schema(), config.maxEntries(), config.clock(), config.maxFutureSkew());
+      return new SignalEngine(config);
     }
     return HomeRecovery.open(config);
   }
@@ -251,13 +256,15 @@ public final class SignalEngine implements AutoCloseable {
     }
   }
 
-  private static boolean sampled() {
-    return (ThreadLocalRandom.current().nextInt() & SAMPLE_MASK) == 0;
+  private boolean sampled() {
+    return ThreadLocalRandom.current().nextInt(sampleEvery) == 0;
   }
 
   private void timed(long start) {
-    latencyNanos.add(System.nanoTime() - start);
+    long nanos = System.nanoTime() - start;
+    latencyNanos.add(nanos);
     latencySamples.increment();
+    latencies.write().record(nanos);
   }
 
   /** The decayed score at {@code at}. */
@@ -451,6 +458,11 @@ public final class SignalEngine implements AutoCloseable {
     return rankingStats;
   }
 
+  /** {@return where the timed writes, fsyncs and checkpoints are reported as they happen} */
+  public Latencies latencies() {
+    return latencies;
+  }
+
   /**
    * Takes a checkpoint now (see {@link Checkpointer}).
    *
@@ -503,7 +515,9 @@ public final class SignalEngine implements AutoCloseable {
     long bytes = 0;
     long fsyncs = 0;
     long fsyncNanos = 0;
+    long walFailures = 0;
     if (log instanceof WalLog wal) {
+      walFailures = wal.wal.failure().isPresent() ? 1 : 0;
       segments = wal.wal.segmentCount();
       bytes = wal.wal.bytesWritten();
       fsyncs = wal.fsyncs.count();
@@ -513,10 +527,11 @@ public final class SignalEngine implements AutoCloseable {
     // The checkpoint in effect first, then the counters: a checkpoint is published after it is counted.
     long checkpointSequence = c == null ? 0 : c.lastSequence();
     Optional<Instant> checkpointTime = c == null ? Optional.empty() : c.lastTime();
+    Optional<Instant> checkpointCurrent = c == null ? Optional.empty() : c.lastCurrent();
     return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
         ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
         c == null ? 0 : c.completed(), c == null ? 0 : c.totalNanos(), c == null ? 0 : c.failures(),
-        checkpointSequence, checkpointTime);
+        checkpointSequence, checkpointTime, checkpointCurrent, walFailures);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tidaldb.signal;
 
+import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.wal.Wal;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
@@ -10,15 +11,24 @@ import java.util.function.LongConsumer;
  */
 final class WalLog implements SignalLog {
 
-  /** Told each fsync's duration by the WAL's writer thread (the only writer of its fields). */
+  /**
+   * Told each fsync's duration by the WAL's writer thread (the only writer of its fields), which it
+   * also reports to the fsync timers.
+   */
   static final class FsyncStats implements LongConsumer {
+    private final LatencyRecorder recorder;
     private volatile long count;
     private volatile long nanos;
+
+    FsyncStats(LatencyRecorder recorder) {
+      this.recorder = recorder;
+    }
 
     @Override
     public void accept(long duration) {
       nanos = nanos + duration;
       count = count + 1;
+      recorder.record(duration);
     }
 
     long count() {

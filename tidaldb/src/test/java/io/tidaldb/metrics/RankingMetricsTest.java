@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
@@ -40,8 +40,8 @@ class RankingMetricsTest {
       db.top(RankingProfile.builder().decayScore("view", 2).build(), 10, T0);
       assertEquals(2.0, queries(registry, "trending"));
       assertEquals(1.0, queries(registry, "adhoc"));
-      FunctionTimer latency = registry.get(MeterNames.RANKING_QUERY_LATENCY).tag(MeterNames.PROFILE, "trending")
-          .tag(MeterNames.PARTITION_ID, "0").functionTimer();
+      Timer latency = registry.get(MeterNames.RANKING_QUERY_LATENCY).tag(MeterNames.PROFILE, "trending")
+          .tag(MeterNames.PARTITION_ID, "0").timer();
       assertEquals(2.0, latency.count());
       assertTrue(latency.totalTime(TimeUnit.NANOSECONDS) > 0);
       try (TidalDbMetrics binder = new TidalDbMetrics(db)) {

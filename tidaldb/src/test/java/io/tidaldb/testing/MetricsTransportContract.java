@@ -84,7 +84,7 @@ public abstract class MetricsTransportContract {
   /** The families of an ephemeral database without signals: the three of issue 4 and the ledger's. */
   public static final Set<String> EPHEMERAL_FAMILIES = Set.of("tidaldb_uptime_seconds", "tidaldb_health_ok",
       "tidaldb_info", "tidaldb_ledger_entries", "tidaldb_ledger_evictions_total", "tidaldb_signal_reads_total",
-      "tidaldb_signal_write_latency_seconds");
+      "tidaldb_signal_write_latency_seconds", "tidaldb_signal_write_latency_seconds_max");
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -161,11 +161,16 @@ public abstract class MetricsTransportContract {
       ExpositionParser.Exposition before = ExpositionParser.prometheusText(text(get(db, "/metrics", null)));
       Set<String> families = new HashSet<>(EPHEMERAL_FAMILIES);
       families.addAll(Set.of("tidaldb_signal_writes_total", "tidaldb_wal_sequence", "tidaldb_wal_segments",
-          "tidaldb_wal_written_bytes_total", "tidaldb_wal_fsync_seconds", "tidaldb_checkpoint_seconds",
-          "tidaldb_checkpoint_failures_total", "tidaldb_checkpoint_age_seconds"));
+          "tidaldb_wal_written_bytes_total", "tidaldb_wal_failures_total", "tidaldb_wal_fsync_seconds",
+          "tidaldb_wal_fsync_seconds_max", "tidaldb_checkpoint_seconds", "tidaldb_checkpoint_seconds_max",
+          "tidaldb_checkpoint_failures_total", "tidaldb_checkpoint_age_seconds", "tidaldb_checkpoint_interval_seconds"));
       assertEquals(families, before.families().keySet());
       assertEquals(0.0, before.family("tidaldb_wal_sequence").sample(PARTITION_0).value());
-      assertTrue(Double.isNaN(before.family("tidaldb_checkpoint_age_seconds").sample(PARTITION_0).value()));
+      assertEquals(0.0, before.family("tidaldb_wal_failures_total").sample(PARTITION_0).value());
+      assertEquals(0.0, before.family("tidaldb_checkpoint_interval_seconds").sample(PARTITION_0).value(),
+          "periodic checkpoints are off");
+      assertEquals(0.0, before.family("tidaldb_checkpoint_age_seconds").sample(PARTITION_0).value(),
+          "no checkpoint yet: the age counts from open, and the clock has not moved");
 
       for (int i = 0; i < 20; i++) {
         db.signal("view", i % 4, 1.0, clock.instant());
