@@ -49,6 +49,8 @@ final class EntryTable {
   private static final Index EMPTY = new Index(1);
 
   final SignalLayout layout;
+  /** The entries in buckets of their rank key, for top-k queries. */
+  final RankIndex rank;
   private final int stride;
   private Index index = EMPTY;
   private long[][] hot = new long[0][];
@@ -62,6 +64,7 @@ final class EntryTable {
     this.layout = layout;
     this.stride = layout.stride;
     this.since = layout.drains ? new long[0][] : null;
+    this.rank = new RankIndex(layout);
   }
 
   /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
@@ -279,6 +282,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
+    rank.added(d);
     place(index, hash, ref(hash, d));
     size++;
     return d;
@@ -314,6 +318,7 @@ final class EntryTable {
     if (t > last || fresh) {
       chunk[o + LAST] = t;
     }
+    rank.update(this, d, next, chunk[o + LAST]);
   }
 
   /** Counts an event at {@code t} in a ring whose newest bucket is {@code last}'s. */
@@ -374,6 +379,7 @@ final class EntryTable {
 
   /** Removes entry {@code d}; the last entry moves into its place. */
   void remove(int d) {
+    rank.unlink(d);
     unplace(d, hash(keyAt(d)));
     int lastEntry = size - 1;
     if (d != lastEntry) {
@@ -386,6 +392,7 @@ final class EntryTable {
   }
 
   private void move(int from, int to) {
+    rank.moved(from, to);
     long[] src = hot[from >>> CHUNK_SHIFT];
     long[] dst = hot[to >>> CHUNK_SHIFT];
     System.arraycopy(src, (from & CHUNK_MASK) * HOT_STRIDE, dst, (to & CHUNK_MASK) * HOT_STRIDE, HOT_STRIDE);
@@ -436,6 +443,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
+    rank.update(this, d, score, last);
     if (stride == 0) {
       return;
     }
@@ -482,6 +490,7 @@ final class EntryTable {
     if (since != null) {
       since[c] = since[c] == null ? new long[entries] : Arrays.copyOf(since[c], entries);
     }
+    rank.allocate(c, entries);
   }
 
   private void rehash(int capacity) {

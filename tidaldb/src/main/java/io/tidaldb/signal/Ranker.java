@@ -4,6 +4,7 @@ import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDbException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
@@ -39,6 +41,8 @@ final class Ranker implements AutoCloseable {
 
   private final SignalLedger ledger;
   private final int helpers;
+  private final LongAdder indexedQueries = new LongAdder();
+  private final LongAdder scannedQueries = new LongAdder();
   private ThreadPoolExecutor pool;
   private boolean closed;
 
@@ -49,6 +53,11 @@ final class Ranker implements AutoCloseable {
 
   /** The best {@code k} entities under {@code ranking} at {@code atNanos} that pass {@code filter} (null: all). */
   List<ScoredEntity> top(Ranking ranking, int k, long atNanos, LongPredicate filter) {
+    if (filter == null && indexable(ranking)) {
+      indexedQueries.increment();
+      return indexedTop(ranking, k, atNanos);
+    }
+    scannedQueries.increment();
     int stripes = ledger.stripeCount();
     AtomicInteger next = new AtomicInteger();
     List<Future<TopK>> helping = new ArrayList<>();
@@ -74,6 +83,97 @@ final class Ranker implements AutoCloseable {
       best.addAll(await(f, helping));
     }
     return best.drainBestFirst();
+  }
+
+  /**
+   * Whether the rank index answers the profile: every term a decayed score with a positive weight,
+   * all on one signal, so that the score grows with the signal's read and a bound on the read
+   * bounds the score. A filter keeps the scan: it is the caller's code, not to be run under the
+   * ledger's locks.
+   */
+  static boolean indexable(Ranking ranking) {
+    if (ranking.signals.length != 1) {
+      return false;
+    }
+    for (int t = 0; t < ranking.termCount; t++) {
+      if (ranking.kinds[t] != RankingProfile.Kind.DECAY_SCORE || !(ranking.weights[t] > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Top-k by the signal's {@link RankIndex}es, one per stripe, merged: under every stripe's read
+   * lock (a consistent cut, as a single stripe's copy is for a scan), visit the bucket with the
+   * highest bound over all stripes, read its entries exactly, and stop when the k-th best kept beats
+   * the highest bound left (strictly: an equal score with a smaller id might still come).
+   */
+  private List<ScoredEntity> indexedTop(Ranking ranking, int k, long atNanos) {
+    int typeId = ranking.typeOf[0];
+    SignalLayout layout = ledger.layout(typeId);
+    int stripes = ledger.stripeCount();
+    long[] stamps = new long[stripes];
+    int locked = 0;
+    try {
+      for (; locked < stripes; locked++) {
+        stamps[locked] = ledger.stripeAt(locked).lock.readLock();
+      }
+      TopK top = new TopK(k);
+      EntryTable[] tables = new EntryTable[stripes];
+      int[] cursor = new int[stripes];
+      double[] bounds = new double[stripes];
+      double[] values = new double[ranking.termCount];
+      for (int i = 0; i < stripes; i++) {
+        tables[i] = ledger.stripeAt(i).tables[typeId];
+        cursor[i] = tables[i].rank.first();
+        bounds[i] = scoreBound(ranking, tables[i].rank, cursor[i], atNanos, values);
+      }
+      while (true) {
+        int best = -1;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < stripes; i++) {
+          if (cursor[i] < RankIndex.BUCKETS && (best < 0 || bounds[i] > max)) {
+            best = i;
+            max = bounds[i];
+          }
+        }
+        if (best < 0 || (top.isFull() && top.worstScore() > max)) {
+          break;
+        }
+        EntryTable table = tables[best];
+        RankIndex rank = table.rank;
+        for (int d = rank.head(cursor[best]); d >= 0; d = rank.next(d)) {
+          Arrays.fill(values, layout.readAt(table.scoreAt(d), table.lastAt(d), atNanos));
+          top.offer(table.keyAt(d), ranking.combine(values));
+        }
+        cursor[best] = rank.nextBucket(cursor[best]);
+        bounds[best] = scoreBound(ranking, rank, cursor[best], atNanos, values);
+      }
+      return top.drainBestFirst();
+    } finally {
+      for (int i = 0; i < locked; i++) {
+        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+      }
+    }
+  }
+
+  /** The profile's score for a read equal to bucket {@code j}'s bound: at least any of its entries' scores. */
+  private static double scoreBound(Ranking ranking, RankIndex rank, int j, long atNanos, double[] values) {
+    if (j >= RankIndex.BUCKETS) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    Arrays.fill(values, rank.bound(j, atNanos));
+    return ranking.combine(values);
+  }
+
+  /** Queries answered by the rank index, and by a scan; for tests. */
+  long indexedQueries() {
+    return indexedQueries.sum();
+  }
+
+  long scannedQueries() {
+    return scannedQueries.sum();
   }
 
   private TopK scan(Ranking ranking, int k, long atNanos, LongPredicate filter, AtomicInteger next, int stripes) {

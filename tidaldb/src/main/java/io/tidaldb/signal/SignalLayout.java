@@ -44,6 +44,10 @@ final class SignalLayout {
   final boolean drains;
   /** Exponential: ln 2 / half-life, per nanosecond. Linear: 1 / unit lifetime, per nanosecond. */
   private final double rate;
+  /** {@link #rankKey}'s time rate: 1 / half-life (exponential), {@link #rate} (linear), 0 (permanent). */
+  private final double keyRate;
+  /** How far below {@code log2 S} the bits' estimate in {@link #rankKey} may be: {@code max log2(1 + m) - m}. */
+  private static final double LOG2_SHORTFALL = 0.0861;
   /** 60 if the signal counts {@link Window#ONE_HOUR}, else 0. */
   final int minuteSlots;
   /** 168 with {@link Window#SEVEN_DAYS}, else 24 with {@link Window#TWENTY_FOUR_HOURS}, else 0. */
@@ -57,12 +61,15 @@ final class SignalLayout {
     if (decay instanceof DecaySpec.Exponential exponential) {
       kind = EXPONENTIAL;
       rate = Math.log(2) / exponential.halfLife().toNanos();
+      keyRate = 1.0 / exponential.halfLife().toNanos();
     } else if (decay instanceof DecaySpec.Linear linear) {
       kind = LINEAR;
       rate = 1.0 / linear.unitLifetime().toNanos();
+      keyRate = rate;
     } else {
       kind = PERMANENT;
       rate = 0;
+      keyRate = 0;
     }
     drains = kind == LINEAR;
     minuteSlots = spec.counts(Window.ONE_HOUR) ? MINUTE_SLOTS : 0;
@@ -128,6 +135,44 @@ final class SignalLayout {
       return readAt(s, last, q);
     }
     return s / (1 + rate * (q - last)) * (1 + 1e-9);
+  }
+
+  /**
+   * The entry's rank key: a number that does not change with time and orders entries as their
+   * reads at any instant {@code q >= last} do ({@link RankIndex}). Exponential and permanent decay:
+   * about {@code log2 S + last / halfLife} (a read at {@code q} is {@code 2^(key - q / halfLife)}),
+   * with {@code log2 S} taken from the bits of {@code S} ({@code exponent + mantissa fraction}: at
+   * most 0.0861 below the true logarithm, never above). Linear: {@code S + last / unitLifetime} (a
+   * read is {@code max(0, key - q / unitLifetime)}). {@code -Infinity} for an entry whose reads are
+   * all zero ({@code S <= 0}).
+   */
+  double rankKey(double s, long last) {
+    if (!(s > 0)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double timeTerm = keyRate * last;
+    if (kind == LINEAR) {
+      return s + timeTerm;
+    }
+    long bits = Double.doubleToRawLongBits(s);
+    int exponent = (int) (bits >>> 52) - 1023;
+    double fraction = (bits & 0xF_FFFF_FFFF_FFFFL) * 0x1.0p-52;
+    return exponent + fraction + timeTerm;
+  }
+
+  /**
+   * A bound on every read at {@code q} of an entry whose {@link #rankKey} is at most {@code key}:
+   * never below {@link #readAt}, at any {@code q} (before the entry's {@code last} too, where a read
+   * is {@code S} itself), with a margin far above the rounding of either side.
+   */
+  double keyBound(double key, long q) {
+    double timeTerm = keyRate * q;
+    double slack = 1e-6 + 1e-12 * (Math.abs(key) + Math.abs(timeTerm));
+    if (kind == LINEAR) {
+      double left = key - timeTerm;
+      return (left > 0 ? left : 0) * (1 + 1e-9) + slack;
+    }
+    return Math.pow(2, key - timeTerm + LOG2_SHORTFALL + slack);
   }
 
   private double fade(double x, long nanos) {
