@@ -46,8 +46,21 @@ final class SignalLayout {
   private final double rate;
   /** {@link #rankKey}'s time rate: 1 / half-life (exponential), {@link #rate} (linear), 0 (permanent). */
   private final double keyRate;
-  /** How far below {@code log2 S} the bits' estimate in {@link #rankKey} may be: {@code max log2(1 + m) - m}. */
-  private static final double LOG2_SHORTFALL = 0.0861;
+  /**
+   * {@link #rankKey}'s {@code log2(1 + m)} for the mantissa {@code m}: on the chord between the two
+   * of these {@code 2^LOG2_SEGMENT_BITS + 1} points around {@code m}, which lies below the concave
+   * curve by at most {@code (1/256)^2 / (8 ln 2)}, about 2.8e-6 (plus rounding).
+   */
+  private static final int LOG2_SEGMENT_BITS = 8;
+  private static final double[] LOG2_CHORDS = new double[(1 << LOG2_SEGMENT_BITS) + 1];
+  /** How far below {@code log2 S} the estimate in {@link #rankKey} may be, with room for rounding. */
+  private static final double LOG2_SHORTFALL = 1e-5;
+
+  static {
+    for (int i = 0; i < LOG2_CHORDS.length; i++) {
+      LOG2_CHORDS[i] = Math.log1p((double) i / (1 << LOG2_SEGMENT_BITS)) / Math.log(2);
+    }
+  }
   /** 60 if the signal counts {@link Window#ONE_HOUR}, else 0. */
   final int minuteSlots;
   /** 168 with {@link Window#SEVEN_DAYS}, else 24 with {@link Window#TWENTY_FOUR_HOURS}, else 0. */
@@ -141,8 +154,9 @@ final class SignalLayout {
    * The entry's rank key: a number that does not change with time and orders entries as their
    * reads at any instant {@code q >= last} do ({@link RankIndex}). Exponential and permanent decay:
    * about {@code log2 S + last / halfLife} (a read at {@code q} is {@code 2^(key - q / halfLife)}),
-   * with {@code log2 S} taken from the bits of {@code S} ({@code exponent + mantissa fraction}: at
-   * most 0.0861 below the true logarithm, never above). Linear: {@code S + last / unitLifetime} (a
+   * with {@code log2 S} taken from the bits of {@code S} without {@code Math.log} (the exponent, and
+   * a chord of a 257-point table for the mantissa: a few millionths below the true logarithm at
+   * most, never above). Linear: {@code S + last / unitLifetime} (a
    * read is {@code max(0, key - q / unitLifetime)}). {@code -Infinity} for an entry whose reads are
    * all zero ({@code S <= 0}).
    */
@@ -156,8 +170,11 @@ final class SignalLayout {
     }
     long bits = Double.doubleToRawLongBits(s);
     int exponent = (int) (bits >>> 52) - 1023;
-    double fraction = (bits & 0xF_FFFF_FFFF_FFFFL) * 0x1.0p-52;
-    return exponent + fraction + timeTerm;
+    long mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+    int segment = (int) (mantissa >>> (52 - LOG2_SEGMENT_BITS));
+    double within = (mantissa & ((1L << (52 - LOG2_SEGMENT_BITS)) - 1)) * 0x1.0p-44;
+    double log2 = LOG2_CHORDS[segment] + (LOG2_CHORDS[segment + 1] - LOG2_CHORDS[segment]) * within;
+    return exponent + log2 + timeTerm;
   }
 
   /**
