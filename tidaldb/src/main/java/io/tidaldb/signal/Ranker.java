@@ -86,15 +86,11 @@ final class Ranker implements AutoCloseable {
   }
 
   /**
-   * Whether the rank index answers the profile: every term a decayed score with a positive weight,
-   * all on one signal, so that the score grows with the signal's read and a bound on the read
-   * bounds the score. A filter keeps the scan: it is the caller's code, not to be run under the
-   * ledger's locks.
+   * Whether the rank indexes answer the profile: every term a decayed score with a positive weight,
+   * so that the score grows with each signal's read and bounds on the reads bound the score. A
+   * filter keeps the scan: it is the caller's code, not to be run under the ledger's locks.
    */
   static boolean indexable(Ranking ranking) {
-    if (ranking.signals.length != 1) {
-      return false;
-    }
     for (int t = 0; t < ranking.termCount; t++) {
       if (ranking.kinds[t] != RankingProfile.Kind.DECAY_SCORE || !(ranking.weights[t] > 0)) {
         return false;
@@ -104,14 +100,16 @@ final class Ranker implements AutoCloseable {
   }
 
   /**
-   * Top-k by the signal's {@link RankIndex}es, one per stripe, merged: under every stripe's read
-   * lock (a consistent cut, as a single stripe's copy is for a scan), visit the bucket with the
-   * highest bound over all stripes, read its entries exactly, and stop when the k-th best kept beats
-   * the highest bound left (strictly: an equal score with a smaller id might still come).
+   * Top-k by the signals' {@link RankIndex}es, under every stripe's read lock (a consistent cut of
+   * the whole ledger, held for the query). Each signal's indexes, one per stripe, are merged into one
+   * walk from the highest bucket bound down ({@link Walk}). One signal: visit the best bucket left,
+   * read its entries exactly, and stop when the k-th best kept beats the best bound left (strictly:
+   * an equal score with a smaller id might still come). Several signals: Fagin's threshold
+   * algorithm: a bucket of each signal in turn, every entity met there scored in full by point
+   * reads (once), until the k-th best beats the profile's score of the signals' best bounds left
+   * (0 for a signal walked to its end: an entity not met there has no entry for it).
    */
   private List<ScoredEntity> indexedTop(Ranking ranking, int k, long atNanos) {
-    int typeId = ranking.typeOf[0];
-    SignalLayout layout = ledger.layout(typeId);
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
     int locked = 0;
@@ -120,35 +118,42 @@ final class Ranker implements AutoCloseable {
         stamps[locked] = ledger.stripeAt(locked).lock.readLock();
       }
       TopK top = new TopK(k);
-      EntryTable[] tables = new EntryTable[stripes];
-      int[] cursor = new int[stripes];
-      double[] bounds = new double[stripes];
-      double[] values = new double[ranking.termCount];
-      for (int i = 0; i < stripes; i++) {
-        tables[i] = ledger.stripeAt(i).tables[typeId];
-        cursor[i] = tables[i].rank.first();
-        bounds[i] = scoreBound(ranking, tables[i].rank, cursor[i], atNanos, values);
+      int signals = ranking.signals.length;
+      Walk[] walks = new Walk[signals];
+      for (int s = 0; s < signals; s++) {
+        walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
       }
+      SeenSet seen = signals > 1 ? new SeenSet() : null;
+      SignalLayout layout = ledger.layout(ranking.signals[0]);
+      double[] values = new double[ranking.termCount];
       while (true) {
-        int best = -1;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < stripes; i++) {
-          if (cursor[i] < RankIndex.BUCKETS && (best < 0 || bounds[i] > max)) {
-            best = i;
-            max = bounds[i];
-          }
+        boolean left = false;
+        for (int t = 0; t < ranking.termCount; t++) {
+          Walk walk = walks[ranking.signalOf[t]];
+          left |= walk.best >= 0;
+          values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
         }
-        if (best < 0 || (top.isFull() && top.worstScore() > max)) {
+        if (!left || (top.isFull() && top.worstScore() > ranking.combine(values))) {
           break;
         }
-        EntryTable table = tables[best];
-        RankIndex rank = table.rank;
-        for (int d = rank.head(cursor[best]); d >= 0; d = rank.next(d)) {
-          Arrays.fill(values, layout.readAt(table.scoreAt(d), table.lastAt(d), atNanos));
-          top.offer(table.keyAt(d), ranking.combine(values));
+        for (Walk walk : walks) {
+          int i = walk.best;
+          if (i < 0) {
+            continue;
+          }
+          EntryTable table = walk.tables[i];
+          RankIndex rank = table.rank;
+          for (int d = rank.head(walk.cursor[i]); d >= 0; d = rank.next(d)) {
+            long id = table.keyAt(d);
+            if (seen == null) {
+              Arrays.fill(values, layout.readAt(table.scoreAt(d), table.lastAt(d), atNanos));
+              top.offer(id, ranking.combine(values));
+            } else if (seen.add(id)) {
+              top.offer(id, ranking.score(ledger, id, atNanos));
+            }
+          }
+          walk.advance(i);
         }
-        cursor[best] = rank.nextBucket(cursor[best]);
-        bounds[best] = scoreBound(ranking, rank, cursor[best], atNanos, values);
       }
       return top.drainBestFirst();
     } finally {
@@ -158,13 +163,90 @@ final class Ranker implements AutoCloseable {
     }
   }
 
-  /** The profile's score for a read equal to bucket {@code j}'s bound: at least any of its entries' scores. */
-  private static double scoreBound(Ranking ranking, RankIndex rank, int j, long atNanos, double[] values) {
-    if (j >= RankIndex.BUCKETS) {
-      return Double.NEGATIVE_INFINITY;
+  /** One signal's rank indexes, one per stripe, walked together from the highest bucket bound down. */
+  private static final class Walk {
+    final EntryTable[] tables;
+    /** Per table, the next bucket to visit ({@link RankIndex#BUCKETS}: none left) and its bound. */
+    final int[] cursor;
+    final double[] bounds;
+    private final long atNanos;
+    /** The table whose next bucket has the highest bound, or -1 when every table is walked. */
+    int best;
+
+    Walk(SignalLedger ledger, int typeId, long atNanos) {
+      int stripes = ledger.stripeCount();
+      this.tables = new EntryTable[stripes];
+      this.cursor = new int[stripes];
+      this.bounds = new double[stripes];
+      this.atNanos = atNanos;
+      for (int i = 0; i < stripes; i++) {
+        tables[i] = ledger.stripeAt(i).tables[typeId];
+        cursor[i] = tables[i].rank.first();
+        bounds[i] = bound(i);
+      }
+      pick();
     }
-    Arrays.fill(values, rank.bound(j, atNanos));
-    return ranking.combine(values);
+
+    private double bound(int i) {
+      return cursor[i] < RankIndex.BUCKETS ? tables[i].rank.bound(cursor[i], atNanos) : Double.NEGATIVE_INFINITY;
+    }
+
+    /** Moves table {@code i} past the bucket just visited. */
+    void advance(int i) {
+      cursor[i] = tables[i].rank.nextBucket(cursor[i]);
+      bounds[i] = bound(i);
+      pick();
+    }
+
+    private void pick() {
+      best = -1;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < cursor.length; i++) {
+        if (cursor[i] < RankIndex.BUCKETS && (best < 0 || bounds[i] > max)) {
+          best = i;
+          max = bounds[i];
+        }
+      }
+    }
+  }
+
+  /** The entities a threshold query has scored: an open-addressing set of longs. */
+  private static final class SeenSet {
+    private long[] keys = new long[1024];
+    private boolean[] used = new boolean[1024];
+    private int size;
+
+    /** {@return whether {@code id} was not in the set} (it is now) */
+    boolean add(long id) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int i = (int) EntryTable.hash(id) & mask;
+      while (used[i]) {
+        if (keys[i] == id) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      used[i] = true;
+      keys[i] = id;
+      size++;
+      return true;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      boolean[] oldUsed = used;
+      keys = new long[oldKeys.length * 2];
+      used = new boolean[oldKeys.length * 2];
+      size = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldUsed[i]) {
+          add(oldKeys[i]);
+        }
+      }
+    }
   }
 
   /** Queries answered by the rank index, and by a scan; for tests. */

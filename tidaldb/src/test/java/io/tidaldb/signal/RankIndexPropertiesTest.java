@@ -25,9 +25,9 @@ import net.jqwik.api.Property;
  * The rank index answers exactly what the definition answers: over one signal of any decay (half-lives
  * from a minute, so that keys run far past the fine buckets and move the ceiling, to years), scores
  * spanning many orders of magnitude, late events, equal timestamps, negative weights, eviction, a
- * snapshot restore, and query times before, among and after the events. Profiles the index cannot
- * prove an answer for (a negative weight, two signals, a window or velocity term, a filter) are
- * scanned, and held to the same answer.
+ * snapshot restore, and query times before, among and after the events; for one signal and, by the
+ * threshold algorithm, for several. Profiles the index cannot prove an answer for (a negative weight,
+ * a window or velocity term, a filter) are scanned, and held to the same answer.
  */
 class RankIndexPropertiesTest {
 
@@ -97,10 +97,13 @@ class RankIndexPropertiesTest {
     return all.subList(0, Math.min(k, all.size()));
   }
 
-  private static RankingProfile decayedTerms(SplittableRandom random, String signal) {
+  /** Decayed scores with positive weights, on one signal or on several. */
+  private static RankingProfile decayedTerms(SplittableRandom random, Schema schema, boolean oneSignal) {
     RankingProfile.Builder profile = RankingProfile.builder();
-    int terms = 1 + random.nextInt(3);
+    String only = schema.signals().get(random.nextInt(schema.signals().size())).name();
+    int terms = 1 + random.nextInt(4);
     for (int t = 0; t < terms; t++) {
+      String signal = oneSignal ? only : schema.signals().get(random.nextInt(schema.signals().size())).name();
       profile.decayScore(signal, random.nextBoolean() ? 1 : Math.max(Double.MIN_VALUE, random.nextDouble() * 100));
     }
     return profile.build();
@@ -108,10 +111,19 @@ class RankIndexPropertiesTest {
 
   @Property(tries = 200)
   void topOfDecayedScoresOfOneSignal_isAnsweredByTheIndex_exactly(@ForAll long seed) throws IOException {
+    assertAnsweredByTheIndexExactly(seed, true);
+  }
+
+  @Property(tries = 150)
+  void topOfDecayedScoresOfSeveralSignals_isAnsweredByTheThresholdAlgorithm_exactly(@ForAll long seed)
+      throws IOException {
+    assertAnsweredByTheIndexExactly(seed, false);
+  }
+
+  private static void assertAnsweredByTheIndexExactly(long seed, boolean oneSignal) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
-    History h = history(random, 1 + random.nextInt(2));
-    String signal = h.schema().signals().get(random.nextInt(h.schema().signals().size())).name();
-    Ranking ranking = Ranking.resolve(decayedTerms(random, signal), h.schema());
+    History h = history(random, oneSignal ? 1 + random.nextInt(2) : 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), oneSignal), h.schema());
     int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
     long at = queryTime(random);
     String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at;
@@ -144,7 +156,7 @@ class RankIndexPropertiesTest {
     LongPredicate filter = null;
     switch (random.nextInt(4)) {
       case 0 -> builder.decayScore("s0", 1).decayScore("s0", -random.nextDouble() * 5);
-      case 1 -> builder.decayScore("s0", 1).decayScore("s1", 1 + random.nextDouble());
+      case 1 -> builder.decayScore("s0", 1 + random.nextDouble()).decayScore("s1", -random.nextDouble());
       case 2 -> builder.decayScore("s0", 1).windowCount("s0", Window.ONE_HOUR, random.nextDouble())
           .velocity("s0", Window.ONE_HOUR, random.nextDouble());
       default -> {
