@@ -41,21 +41,37 @@ final class Ranker implements AutoCloseable {
 
   private final SignalLedger ledger;
   private final int helpers;
+  /**
+   * Entries an index walk may read before it gives up for the scan: the walk holds every stripe's
+   * read lock, so it must stay short; data the index cannot cut short (most entries with nearly the
+   * same score, a threshold that falls slowly) is scanned instead, on every core, without them.
+   */
+  static final int INDEX_BUDGET = 1 << 14;
+  private final int indexBudget;
   private final LongAdder indexedQueries = new LongAdder();
   private final LongAdder scannedQueries = new LongAdder();
   private ThreadPoolExecutor pool;
   private boolean closed;
 
   Ranker(SignalLedger ledger) {
+    this(ledger, INDEX_BUDGET);
+  }
+
+  /** A ranker whose index walks give up after reading {@code indexBudget} entries (tests use small ones). */
+  Ranker(SignalLedger ledger, int indexBudget) {
     this.ledger = ledger;
+    this.indexBudget = indexBudget;
     this.helpers = Math.min(Runtime.getRuntime().availableProcessors() - 1, SignalLedger.MAX_STRIPES - 1);
   }
 
   /** The best {@code k} entities under {@code ranking} at {@code atNanos} that pass {@code filter} (null: all). */
   List<ScoredEntity> top(Ranking ranking, int k, long atNanos, LongPredicate filter) {
-    if (filter == null && indexable(ranking)) {
-      indexedQueries.increment();
-      return indexedTop(ranking, k, atNanos);
+    if (filter == null && k <= indexBudget && indexable(ranking)) {
+      List<ScoredEntity> top = indexedTop(ranking, k, atNanos);
+      if (top != null) {
+        indexedQueries.increment();
+        return top;
+      }
     }
     scannedQueries.increment();
     int stripes = ledger.stripeCount();
@@ -108,6 +124,8 @@ final class Ranker implements AutoCloseable {
    * algorithm: a bucket of each signal in turn, every entity met there scored in full by point
    * reads (once), until the k-th best beats the profile's score of the signals' best bounds left
    * (0 for a signal walked to its end: an entity not met there has no entry for it).
+   *
+   * @return null when the walk read {@link #indexBudget} entries without proving the answer
    */
   private List<ScoredEntity> indexedTop(Ranking ranking, int k, long atNanos) {
     int stripes = ledger.stripeCount();
@@ -124,6 +142,7 @@ final class Ranker implements AutoCloseable {
         walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
       }
       SeenSet seen = signals > 1 ? new SeenSet() : null;
+      int budget = indexBudget;
       SignalLayout layout = ledger.layout(ranking.signals[0]);
       double[] values = new double[ranking.termCount];
       while (true) {
@@ -144,6 +163,9 @@ final class Ranker implements AutoCloseable {
           EntryTable table = walk.tables[i];
           RankIndex rank = table.rank;
           for (int d = rank.head(walk.cursor[i]); d >= 0; d = rank.next(d)) {
+            if (--budget < 0) {
+              return null;
+            }
             long id = table.keyAt(d);
             if (seen == null) {
               Arrays.fill(values, layout.readAt(table.scoreAt(d), table.lastAt(d), atNanos));

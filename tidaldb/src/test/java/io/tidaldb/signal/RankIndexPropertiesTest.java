@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The rank index answers exactly what the definition answers: over one signal of any decay (half-lives
@@ -145,6 +146,28 @@ class RankIndexPropertiesTest {
       assertEquals(bruteForce(reopened, ranking, k, at, null), ranker.top(ranking, k, at, null),
           description + ", after a snapshot restore");
       assertEquals(1, ranker.indexedQueries(), description + ": restored, answered by the index");
+    }
+  }
+
+  @Test
+  void aWalkThatReadsItsBudgetWithoutProvingTheAnswer_givesUpForTheScan() {
+    Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
+        .windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema, 1_000);
+    for (long id = 500; id > 0; id--) {
+      ledger.apply(id, 0, 1, T0);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.decayScore("view"), schema);
+    try (Ranker ranker = new Ranker(ledger, 10)) {
+      assertEquals(List.of(new ScoredEntity(1, 1), new ScoredEntity(2, 1)), ranker.top(ranking, 2, T0, null),
+          "equal scores: the smallest ids");
+      assertEquals(1, ranker.scannedQueries(), "500 equal scores cannot be cut after 10 reads");
+      assertEquals(0, ranker.indexedQueries());
+    }
+    try (Ranker ranker = new Ranker(ledger)) {
+      assertEquals(List.of(new ScoredEntity(1, 1), new ScoredEntity(2, 1)), ranker.top(ranking, 2, T0, null));
+      assertEquals(1, ranker.indexedQueries(), "within the default budget the index answers");
     }
   }
 
