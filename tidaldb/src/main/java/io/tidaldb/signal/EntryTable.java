@@ -19,7 +19,9 @@ import java.util.Arrays;
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
  *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
- *       water ({@link SignalLayout#afterLinearWrite}).
+ *       water ({@link SignalLayout#afterLinearWrite});
+ *   <li>in {@link #rank}: three ints, the entry's links in its rank bucket ({@link RankIndex}),
+ *       kept current by every insert, apply, restore and remove.
  * </ul>
  * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the
  * ring holds the {@code slots} buckets ending there, so no bucket needs a tag of its own.

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
- * Answers top-k queries with an exact scan of the ledger: every entry of every signal of the
+ * Answers top-k queries exactly: by the signals' rank indexes when every term is a decayed score
+ * with a positive weight and there is no filter ({@link #indexedTop}), else (or when the index walk
+ * gives up) with a scan of the ledger: every entry of every signal of the
  * profile is scored, and a bounded heap keeps the best k. A large ledger is scanned by the calling
  * thread and the helper threads of a small pool together, stripe by stripe; the pool's daemon
  * threads ({@code tidaldb-ranking-N}) start with the first large query and end with {@link #close()}.
