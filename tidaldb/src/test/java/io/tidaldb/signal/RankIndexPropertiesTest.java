@@ -1,6 +1,7 @@
 package io.tidaldb.signal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -168,6 +170,55 @@ class RankIndexPropertiesTest {
     try (Ranker ranker = new Ranker(ledger)) {
       assertEquals(List.of(new ScoredEntity(1, 1), new ScoredEntity(2, 1)), ranker.top(ranking, 2, T0, null));
       assertEquals(1, ranker.indexedQueries(), "within the default budget the index answers");
+    }
+  }
+
+  @Test
+  void indexedQueriesDuringWrites_returnDistinctEntitiesBestFirst_andTheExactAnswerOnceWritesStop() throws Exception {
+    Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofHours(1)))
+        .windows(Window.ALL_TIME).add().signal("like", EntityKind.ITEM, DecaySpec.linear(Duration.ofHours(2)))
+        .windows(Window.ALL_TIME).add().build();
+    SignalLedger ledger = Ledgers.of(schema, 20_000);
+    Ranking one = Ranking.resolve(RankingProfile.decayScore("view"), schema);
+    Ranking two = Ranking.resolve(RankingProfile.builder().decayScore("view", 1).decayScore("like", 3).build(), schema);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      long seed = w;
+      Thread writer = new Thread(() -> {
+        SplittableRandom random = new SplittableRandom(seed);
+        while (!stop.get()) {
+          ledger.apply(random.nextInt(30_000), random.nextInt(2), (float) (random.nextDouble() * 100),
+              T0 - random.nextLong(Ledgers.DAY));
+        }
+      }, "rank-index-test-writer-" + w);
+      writer.setDaemon(true);
+      writer.start();
+      writers.add(writer);
+    }
+    try (Ranker ranker = new Ranker(ledger)) {
+      for (int q = 0; q < 300; q++) {
+        List<ScoredEntity> top = ranker.top(q % 2 == 0 ? one : two, 50, T0, null);
+        assertEquals(top.size(), top.stream().mapToLong(ScoredEntity::entityId).distinct().count(), "distinct: " + top);
+        for (int i = 1; i < top.size(); i++) {
+          assertTrue(top.get(i - 1).score() >= top.get(i).score(), "best first: " + top);
+        }
+      }
+      stop.set(true);
+      for (Thread writer : writers) {
+        writer.join(10_000);
+      }
+      TreeSet<Long> ids = new TreeSet<>();
+      for (long id = 0; id < 30_000; id++) {
+        ids.add(id);
+      }
+      History h = new History(schema, ledger, 20_000, ids, "after concurrent writes");
+      for (Ranking ranking : List.of(one, two)) {
+        assertEquals(bruteForce(h, ranking, 50, T0, null), ranker.top(ranking, 50, T0, null), ranking.profile.toString());
+      }
+      assertTrue(ranker.indexedQueries() > 0, "the index answered");
+    } finally {
+      stop.set(true);
     }
   }
 
