@@ -6,6 +6,7 @@ import io.tidaldb.TidalDbException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -51,6 +52,8 @@ final class Ranker implements AutoCloseable {
   static final int INDEX_BUDGET = 1 << 14;
   private final int indexBudget;
   private final LongAdder indexedQueries = new LongAdder();
+  /** The pool's threads, so that {@link #close()} returns once they have ended. */
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final LongAdder scannedQueries = new LongAdder();
   private ThreadPoolExecutor pool;
   private boolean closed;
@@ -331,6 +334,7 @@ final class Ranker implements AutoCloseable {
       pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
         Thread thread = new Thread(task, "tidaldb-ranking-" + count.incrementAndGet());
         thread.setDaemon(true);
+        threads.add(thread);
         return thread;
       });
     }
@@ -351,8 +355,16 @@ final class Ranker implements AutoCloseable {
     }
     stopping.shutdown();
     try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
       if (!stopping.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         stopping.shutdownNow();
+      }
+      // the pool terminates as its last worker leaves, a moment before that thread ends: wait for them
+      for (Thread thread : threads) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
       }
     } catch (InterruptedException e) {
       stopping.shutdownNow();
