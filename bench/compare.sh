@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares tidalDB with what users would pick instead, side by side in one JMH run: RocksDB for durable
-# writes, a ConcurrentHashMap for reads, the raw fsync loop for the disk's limit. Writes the table into
+# writes, a ConcurrentHashMap for reads, Redis's ZREVRANGE for top 100, the raw fsync loop for the disk's limit. Writes the table into
 # docs/BENCHMARKS.md (between <!-- peers:begin --> and <!-- peers:end -->). Takes about five minutes.
 # Usage: bench/compare.sh [dir-on-the-disk-under-test]     (default: target/bench-peers)
 set -euo pipefail
@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 dir="${1:-target/bench-peers}"
 mvn -B -ntp -q -pl bench -am package -DskipTests
 mkdir -p target
-java -jar bench/target/benchmarks.jar 'PeerWrites|PeerReads|FsyncBaseline' \
+# The top-100 row compares with Redis only if redis-server is on the PATH (the row says so otherwise).
+top='PeerTop.tidaldbTop'
+if command -v redis-server >/dev/null; then top='PeerTop'; fi
+java -jar bench/target/benchmarks.jar "PeerWrites|PeerReads|FsyncBaseline|$top" \
   -p dir="$dir" -p bytes=24,262144 -rf json -rff target/peers.json
 java -cp bench/target/benchmarks.jar io.tidaldb.bench.peers.CompareReport target/peers.json docs/BENCHMARKS.md

@@ -19,7 +19,9 @@ import java.util.Arrays;
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
  *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
- *       water ({@link SignalLayout#afterLinearWrite}).
+ *       water ({@link SignalLayout#afterLinearWrite});
+ *   <li>in {@link #rank}: three ints, the entry's links in its rank bucket ({@link RankIndex}),
+ *       kept current by every insert, apply, restore and remove.
  * </ul>
  * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the
  * ring holds the {@code slots} buckets ending there, so no bucket needs a tag of its own.
@@ -49,6 +51,8 @@ final class EntryTable {
   private static final Index EMPTY = new Index(1);
 
   final SignalLayout layout;
+  /** The entries in buckets of their rank key, for top-k queries. */
+  final RankIndex rank;
   private final int stride;
   private Index index = EMPTY;
   private long[][] hot = new long[0][];
@@ -62,6 +66,7 @@ final class EntryTable {
     this.layout = layout;
     this.stride = layout.stride;
     this.since = layout.drains ? new long[0][] : null;
+    this.rank = new RankIndex(layout);
   }
 
   /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
@@ -279,6 +284,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
+    rank.added(d);
     place(index, hash, ref(hash, d));
     size++;
     return d;
@@ -314,6 +320,7 @@ final class EntryTable {
     if (t > last || fresh) {
       chunk[o + LAST] = t;
     }
+    rank.update(this, d, next, chunk[o + LAST]);
   }
 
   /** Counts an event at {@code t} in a ring whose newest bucket is {@code last}'s. */
@@ -374,6 +381,7 @@ final class EntryTable {
 
   /** Removes entry {@code d}; the last entry moves into its place. */
   void remove(int d) {
+    rank.unlink(d);
     unplace(d, hash(keyAt(d)));
     int lastEntry = size - 1;
     if (d != lastEntry) {
@@ -386,6 +394,7 @@ final class EntryTable {
   }
 
   private void move(int from, int to) {
+    rank.moved(from, to);
     long[] src = hot[from >>> CHUNK_SHIFT];
     long[] dst = hot[to >>> CHUNK_SHIFT];
     System.arraycopy(src, (from & CHUNK_MASK) * HOT_STRIDE, dst, (to & CHUNK_MASK) * HOT_STRIDE, HOT_STRIDE);
@@ -436,6 +445,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
+    rank.update(this, d, score, last);
     if (stride == 0) {
       return;
     }
@@ -482,6 +492,7 @@ final class EntryTable {
     if (since != null) {
       since[c] = since[c] == null ? new long[entries] : Arrays.copyOf(since[c], entries);
     }
+    rank.allocate(c, entries);
   }
 
   private void rehash(int capacity) {

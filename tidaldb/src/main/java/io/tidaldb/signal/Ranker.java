@@ -4,7 +4,9 @@ import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDbException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -13,10 +15,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
- * Answers top-k queries with an exact scan of the ledger: every entry of every signal of the
+ * Answers top-k queries exactly: by the signals' rank indexes when every term is a decayed score
+ * with a positive weight and there is no filter ({@link #indexedTop}), else (or when the index walk
+ * gives up) with a scan of the ledger: every entry of every signal of the
  * profile is scored, and a bounded heap keeps the best k. A large ledger is scanned by the calling
  * thread and the helper threads of a small pool together, stripe by stripe; the pool's daemon
  * threads ({@code tidaldb-ranking-N}) start with the first large query and end with {@link #close()}.
@@ -39,18 +44,41 @@ final class Ranker implements AutoCloseable {
 
   private final SignalLedger ledger;
   private final int helpers;
+  /**
+   * Entries an index walk may read before it gives up for the scan: the walk holds every stripe's
+   * read lock, so it must stay short; data the index cannot cut short (most entries with nearly the
+   * same score, a threshold that falls slowly) is scanned instead, on every core, without them.
+   */
+  static final int INDEX_BUDGET = 1 << 14;
+  private final int indexBudget;
+  private final LongAdder indexedQueries = new LongAdder();
+  /** The pool's threads, so that {@link #close()} returns once they have ended. */
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final LongAdder scannedQueries = new LongAdder();
   private ThreadPoolExecutor pool;
-  /** The pool's threads, joined by {@link #close()}: a terminated pool's last thread may still be exiting. */
-  private final List<Thread> threads = new ArrayList<>();
   private boolean closed;
 
   Ranker(SignalLedger ledger) {
+    this(ledger, INDEX_BUDGET);
+  }
+
+  /** A ranker whose index walks give up after reading {@code indexBudget} entries (tests use small ones). */
+  Ranker(SignalLedger ledger, int indexBudget) {
     this.ledger = ledger;
+    this.indexBudget = indexBudget;
     this.helpers = Math.min(Runtime.getRuntime().availableProcessors() - 1, SignalLedger.MAX_STRIPES - 1);
   }
 
   /** The best {@code k} entities under {@code ranking} at {@code atNanos} that pass {@code filter} (null: all). */
   List<ScoredEntity> top(Ranking ranking, int k, long atNanos, LongPredicate filter) {
+    if (filter == null && k <= indexBudget && indexable(ranking)) {
+      List<ScoredEntity> top = indexedTop(ranking, k, atNanos);
+      if (top != null) {
+        indexedQueries.increment();
+        return top;
+      }
+    }
+    scannedQueries.increment();
     int stripes = ledger.stripeCount();
     AtomicInteger next = new AtomicInteger();
     List<Future<TopK>> helping = new ArrayList<>();
@@ -76,6 +104,185 @@ final class Ranker implements AutoCloseable {
       best.addAll(await(f, helping));
     }
     return best.drainBestFirst();
+  }
+
+  /**
+   * Whether the rank indexes answer the profile: every term a decayed score with a positive weight,
+   * so that the score grows with each signal's read and bounds on the reads bound the score. A
+   * filter keeps the scan: it is the caller's code, not to be run under the ledger's locks.
+   */
+  static boolean indexable(Ranking ranking) {
+    for (int t = 0; t < ranking.termCount; t++) {
+      if (ranking.kinds[t] != RankingProfile.Kind.DECAY_SCORE || !(ranking.weights[t] > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Top-k by the signals' {@link RankIndex}es, under every stripe's read lock (a consistent cut of
+   * the whole ledger, held for the query). Each signal's indexes, one per stripe, are merged into one
+   * walk from the highest bucket bound down ({@link Walk}). One signal: visit the best bucket left,
+   * read its entries exactly, and stop when the k-th best kept beats the best bound left (strictly:
+   * an equal score with a smaller id might still come). Several signals: Fagin's threshold
+   * algorithm: a bucket of each signal in turn, every entity met there scored in full by point
+   * reads (once), until the k-th best beats the profile's score of the signals' best bounds left
+   * (0 for a signal walked to its end: an entity not met there has no entry for it).
+   *
+   * @return null when the walk read {@link #indexBudget} entries without proving the answer
+   */
+  private List<ScoredEntity> indexedTop(Ranking ranking, int k, long atNanos) {
+    int stripes = ledger.stripeCount();
+    long[] stamps = new long[stripes];
+    int locked = 0;
+    try {
+      for (; locked < stripes; locked++) {
+        stamps[locked] = ledger.stripeAt(locked).lock.readLock();
+      }
+      TopK top = new TopK(k);
+      int signals = ranking.signals.length;
+      Walk[] walks = new Walk[signals];
+      for (int s = 0; s < signals; s++) {
+        walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
+      }
+      SeenSet seen = signals > 1 ? new SeenSet() : null;
+      int budget = indexBudget;
+      SignalLayout layout = ledger.layout(ranking.signals[0]);
+      double[] values = new double[ranking.termCount];
+      while (true) {
+        boolean left = false;
+        for (int t = 0; t < ranking.termCount; t++) {
+          Walk walk = walks[ranking.signalOf[t]];
+          left |= walk.best >= 0;
+          values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
+        }
+        if (!left || (top.isFull() && top.worstScore() > ranking.combine(values))) {
+          break;
+        }
+        for (Walk walk : walks) {
+          int i = walk.best;
+          if (i < 0) {
+            continue;
+          }
+          EntryTable table = walk.tables[i];
+          RankIndex rank = table.rank;
+          for (int d = rank.head(walk.cursor[i]); d >= 0; d = rank.next(d)) {
+            if (--budget < 0) {
+              return null;
+            }
+            long id = table.keyAt(d);
+            if (seen == null) {
+              Arrays.fill(values, layout.readAt(table.scoreAt(d), table.lastAt(d), atNanos));
+              top.offer(id, ranking.combine(values));
+            } else if (seen.add(id)) {
+              top.offer(id, ranking.score(ledger, id, atNanos));
+            }
+          }
+          walk.advance(i);
+        }
+      }
+      return top.drainBestFirst();
+    } finally {
+      for (int i = 0; i < locked; i++) {
+        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+      }
+    }
+  }
+
+  /** One signal's rank indexes, one per stripe, walked together from the highest bucket bound down. */
+  private static final class Walk {
+    final EntryTable[] tables;
+    /** Per table, the next bucket to visit ({@link RankIndex#BUCKETS}: none left) and its bound. */
+    final int[] cursor;
+    final double[] bounds;
+    private final long atNanos;
+    /** The table whose next bucket has the highest bound, or -1 when every table is walked. */
+    int best;
+
+    Walk(SignalLedger ledger, int typeId, long atNanos) {
+      int stripes = ledger.stripeCount();
+      this.tables = new EntryTable[stripes];
+      this.cursor = new int[stripes];
+      this.bounds = new double[stripes];
+      this.atNanos = atNanos;
+      for (int i = 0; i < stripes; i++) {
+        tables[i] = ledger.stripeAt(i).tables[typeId];
+        cursor[i] = tables[i].rank.first();
+        bounds[i] = bound(i);
+      }
+      pick();
+    }
+
+    private double bound(int i) {
+      return cursor[i] < RankIndex.BUCKETS ? tables[i].rank.bound(cursor[i], atNanos) : Double.NEGATIVE_INFINITY;
+    }
+
+    /** Moves table {@code i} past the bucket just visited. */
+    void advance(int i) {
+      cursor[i] = tables[i].rank.nextBucket(cursor[i]);
+      bounds[i] = bound(i);
+      pick();
+    }
+
+    private void pick() {
+      best = -1;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < cursor.length; i++) {
+        if (cursor[i] < RankIndex.BUCKETS && (best < 0 || bounds[i] > max)) {
+          best = i;
+          max = bounds[i];
+        }
+      }
+    }
+  }
+
+  /** The entities a threshold query has scored: an open-addressing set of longs. */
+  private static final class SeenSet {
+    private long[] keys = new long[1024];
+    private boolean[] used = new boolean[1024];
+    private int size;
+
+    /** {@return whether {@code id} was not in the set} (it is now) */
+    boolean add(long id) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int i = (int) EntryTable.hash(id) & mask;
+      while (used[i]) {
+        if (keys[i] == id) {
+          return false;
+        }
+        i = (i + 1) & mask;
+      }
+      used[i] = true;
+      keys[i] = id;
+      size++;
+      return true;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      boolean[] oldUsed = used;
+      keys = new long[oldKeys.length * 2];
+      used = new boolean[oldKeys.length * 2];
+      size = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldUsed[i]) {
+          add(oldKeys[i]);
+        }
+      }
+    }
+  }
+
+  /** Queries answered by the rank index, and by a scan; for tests. */
+  long indexedQueries() {
+    return indexedQueries.sum();
+  }
+
+  long scannedQueries() {
+    return scannedQueries.sum();
   }
 
   private TopK scan(Ranking ranking, int k, long atNanos, LongPredicate filter, AtomicInteger next, int stripes) {
@@ -127,9 +334,7 @@ final class Ranker implements AutoCloseable {
       pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
         Thread thread = new Thread(task, "tidaldb-ranking-" + count.incrementAndGet());
         thread.setDaemon(true);
-        synchronized (threads) {
-          threads.add(thread);
-        }
+        threads.add(thread);
         return thread;
       });
     }
@@ -154,12 +359,12 @@ final class Ranker implements AutoCloseable {
       if (!stopping.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         stopping.shutdownNow();
       }
-      List<Thread> started;
-      synchronized (threads) {
-        started = List.copyOf(threads);
-      }
-      for (Thread thread : started) {
-        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      // the pool terminates as its last worker leaves, a moment before that thread ends: wait for them
+      for (Thread thread : threads) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
       }
     } catch (InterruptedException e) {
       stopping.shutdownNow();

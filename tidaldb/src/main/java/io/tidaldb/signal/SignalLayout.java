@@ -44,6 +44,23 @@ final class SignalLayout {
   final boolean drains;
   /** Exponential: ln 2 / half-life, per nanosecond. Linear: 1 / unit lifetime, per nanosecond. */
   private final double rate;
+  /** {@link #rankKey}'s time rate: 1 / half-life (exponential), {@link #rate} (linear), 0 (permanent). */
+  private final double keyRate;
+  /**
+   * {@link #rankKey}'s {@code log2(1 + m)} for the mantissa {@code m}: on the chord between the two
+   * of these {@code 2^LOG2_SEGMENT_BITS + 1} points around {@code m}, which lies below the concave
+   * curve by at most {@code (1/256)^2 / (8 ln 2)}, about 2.8e-6 (plus rounding).
+   */
+  private static final int LOG2_SEGMENT_BITS = 8;
+  private static final double[] LOG2_CHORDS = new double[(1 << LOG2_SEGMENT_BITS) + 1];
+  /** How far below {@code log2 S} the estimate in {@link #rankKey} may be, with room for rounding. */
+  private static final double LOG2_SHORTFALL = 1e-5;
+
+  static {
+    for (int i = 0; i < LOG2_CHORDS.length; i++) {
+      LOG2_CHORDS[i] = Math.log1p((double) i / (1 << LOG2_SEGMENT_BITS)) / Math.log(2);
+    }
+  }
   /** 60 if the signal counts {@link Window#ONE_HOUR}, else 0. */
   final int minuteSlots;
   /** 168 with {@link Window#SEVEN_DAYS}, else 24 with {@link Window#TWENTY_FOUR_HOURS}, else 0. */
@@ -57,12 +74,15 @@ final class SignalLayout {
     if (decay instanceof DecaySpec.Exponential exponential) {
       kind = EXPONENTIAL;
       rate = Math.log(2) / exponential.halfLife().toNanos();
+      keyRate = 1.0 / exponential.halfLife().toNanos();
     } else if (decay instanceof DecaySpec.Linear linear) {
       kind = LINEAR;
       rate = 1.0 / linear.unitLifetime().toNanos();
+      keyRate = rate;
     } else {
       kind = PERMANENT;
       rate = 0;
+      keyRate = 0;
     }
     drains = kind == LINEAR;
     minuteSlots = spec.counts(Window.ONE_HOUR) ? MINUTE_SLOTS : 0;
@@ -128,6 +148,48 @@ final class SignalLayout {
       return readAt(s, last, q);
     }
     return s / (1 + rate * (q - last)) * (1 + 1e-9);
+  }
+
+  /**
+   * The entry's rank key: a number that does not change with time and orders entries as their
+   * reads at any instant {@code q >= last} do ({@link RankIndex}). Exponential and permanent decay:
+   * about {@code log2 S + last / halfLife} (a read at {@code q} is {@code 2^(key - q / halfLife)}),
+   * with {@code log2 S} taken from the bits of {@code S} without {@code Math.log} (the exponent, and
+   * a chord of a 257-point table for the mantissa: a few millionths below the true logarithm at
+   * most, never above). Linear: {@code S + last / unitLifetime} (a
+   * read is {@code max(0, key - q / unitLifetime)}). {@code -Infinity} for an entry whose reads are
+   * all zero ({@code S <= 0}).
+   */
+  double rankKey(double s, long last) {
+    if (!(s > 0)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double timeTerm = keyRate * last;
+    if (kind == LINEAR) {
+      return s + timeTerm;
+    }
+    long bits = Double.doubleToRawLongBits(s);
+    int exponent = (int) (bits >>> 52) - 1023;
+    long mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+    int segment = (int) (mantissa >>> (52 - LOG2_SEGMENT_BITS));
+    double within = (mantissa & ((1L << (52 - LOG2_SEGMENT_BITS)) - 1)) * 0x1.0p-44;
+    double log2 = LOG2_CHORDS[segment] + (LOG2_CHORDS[segment + 1] - LOG2_CHORDS[segment]) * within;
+    return exponent + log2 + timeTerm;
+  }
+
+  /**
+   * A bound on every read at {@code q} of an entry whose {@link #rankKey} is at most {@code key}:
+   * never below {@link #readAt}, at any {@code q} (before the entry's {@code last} too, where a read
+   * is {@code S} itself), with a margin far above the rounding of either side.
+   */
+  double keyBound(double key, long q) {
+    double timeTerm = keyRate * q;
+    double slack = 1e-6 + 1e-12 * (Math.abs(key) + Math.abs(timeTerm));
+    if (kind == LINEAR) {
+      double left = key - timeTerm;
+      return (left > 0 ? left : 0) * (1 + 1e-9) + slack;
+    }
+    return Math.pow(2, key - timeTerm + LOG2_SHORTFALL + slack);
   }
 
   private double fade(double x, long nanos) {

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns one JMH run of {@code PeerWrites}, {@code PeerReads} and {@code FsyncBaseline} (its JSON
+ * Turns one JMH run of {@code PeerWrites}, {@code PeerReads}, {@code PeerTop} and {@code FsyncBaseline} (its JSON
  * results) into a table of side-by-side numbers and ratios, and puts it into a Markdown file between
  * the markers {@code <!-- peers:begin -->} and {@code <!-- peers:end -->}.
  *
@@ -106,7 +106,19 @@ public final class CompareReport {
             nanos(tidal), nanos(map), ratio(tidal, map)));
       }
     }
+    double tidalTop = percentile(results, "signal.PeerTop.tidaldbTop[entities=1000000]", "50.0");
+    double redisTop = percentile(results, "signal.PeerTop.redisZrevrange[entities=1000000]", "50.0");
+    out.append("\n| top 100 of 1,000,000 (µs, p50) | tidalDB `top(\"view\", 100, now)`, exact, decayed | "
+        + "Redis `ZREVRANGE 0 99 WITHSCORES`, undecayed, loopback | tidalDB / Redis |\n|---|---:|---:|---:|\n");
+    out.append(String.format(Locale.ROOT, "| same members, Redis scored at `now` | %s | %s | %s |%n", nanos(tidalTop),
+        Double.isNaN(redisTop) ? "- (`redis-server` not on the `PATH`)" : nanos(redisTop), ratio(tidalTop, redisTop)));
     return out.toString();
+  }
+
+  /** A sample-time benchmark's percentile (JMH's key, e.g. {@code "50.0"}), or NaN. */
+  private static double percentile(Map<String, JsonNode> results, String key, String percentile) {
+    JsonNode metric = results.get(key);
+    return metric == null ? Double.NaN : metric.path("scorePercentiles").path(percentile).asDouble(Double.NaN);
   }
 
   private static double score(Map<String, JsonNode> results, String key) {
