@@ -213,11 +213,13 @@ class CloseTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalDb db = open(temp.path(), clock, TidalDbBuilder.MIN_CHECKPOINT_INTERVAL);
       AtomicReference<Thread> ranOn = new AtomicReference<>();
+      // Written first: a periodic check that finds nothing new reads the clock too, and must not be
+      // the one that closes. The next read on the checkpoint thread is then the checkpoint's own.
+      db.signal("view", 0L, 1.0, T0);
       clock.onNextCallFrom("tidaldb-checkpoint-close", () -> {   // in the middle of the checkpoint
         ranOn.set(Thread.currentThread());
         db.close();
       });
-      db.signal("view", 0L, 1.0, T0);
       await().atMost(BOUND).until(() -> ranOn.get() != null && !ranOn.get().isAlive()
           && !temp.home().lockStatus().inUse());
       assertTrue(db.isClosed());

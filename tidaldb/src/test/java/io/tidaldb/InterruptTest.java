@@ -78,13 +78,15 @@ class InterruptTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       try (TidalDb db = open(temp.path(), clock, Durability.SYNC, TidalDbBuilder.MIN_CHECKPOINT_INTERVAL)) {
         AtomicReference<Thread> interrupted = new AtomicReference<>();
+        // Written first: a periodic check that finds nothing new reads the clock too; the next read
+        // on the checkpoint thread is then the checkpoint's own.
+        for (long entity = 0; entity < 100; entity++) {
+          db.signal("view", entity, 1.0, T0);
+        }
         clock.onNextCallFrom("tidaldb-checkpoint-interrupt", () -> {   // in the middle of a checkpoint
           interrupted.set(Thread.currentThread());
           Thread.currentThread().interrupt();
         });
-        for (long entity = 0; entity < 100; entity++) {
-          db.signal("view", entity, 1.0, T0);
-        }
         await().atMost(BOUND).until(() -> interrupted.get() != null && db.stats().checkpoints() >= 1);
         assertEquals(0, db.stats().checkpointFailures(), "the interrupted checkpoint completes");
         assertTrue(interrupted.get().isAlive(), "the checkpoint thread goes on");
