@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens the signal engine of a persistent home: the order of recovery, in one place.
  *
+ * <p>{@code TidalDb.open} has already taken the home's lock and refused a WAL directory that cannot
+ * be the home's own ({@link TidalHome#missingLog()}, checked before the WAL directory is locked).
+ *
  * <ol>
- *   <li>Refuse a WAL directory that cannot be the home's own ({@link TidalHome#missingLog()}).
  *   <li>Read {@code SCHEMA} and check the builder's schema against it ({@link StoredSchema}).
  *   <li>Open the write-ahead log ({@link Wal#open}: it validates every batch after its checkpoint
  *       and cuts a torn tail).
@@ -53,10 +55,6 @@ final class HomeRecovery {
 
   static SignalEngine open(Config config) {
     TidalHome home = config.home().orElseThrow();
-    Optional<String> missingLog = home.missingLog();
-    if (missingLog.isPresent()) {
-      throw new ConfigException(missingLog.get());
-    }
     Optional<Schema> stored = SchemaFile.read(home.schemaFile());
     Schema schema = StoredSchema.resolve(home, stored, config.schema());
     try {
