@@ -49,6 +49,8 @@ public final class SignalEngine implements AutoCloseable {
   private final Duration maxFutureSkew;
   /** {@link #maxFutureSkew} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
   private final long maxFutureNanos;
+  /** Event times up to this passed the future check against an earlier clock reading (nanoseconds). */
+  private volatile long futureBound = Long.MIN_VALUE;
   private final SignalLog log;
   private final SignalLedger ledger;
   /** Null for an ephemeral database, which takes no checkpoints. */
@@ -358,17 +360,26 @@ public final class SignalEngine implements AutoCloseable {
    * The event time as the log stores it: nanoseconds since the epoch, in a signed long. Refuses a
    * time more than {@code maxFutureSkew} ahead of the clock. Writes only: replay at recovery applies
    * what the log holds, whatever the clock says.
+   *
+   * <p>The clock is read only for an event past {@link #futureBound} (the latest bound a write has
+   * seen: the clock only moves on, so an event at or before it is within the skew of some reading),
+   * not on every write.
    */
   private long eventNanos(SignalSpec signal, Instant at) {
     long nanos = nanos("event time", "signal \"" + signal.name() + "\"", at);
+    if (nanos <= futureBound) {
+      return nanos;
+    }
     long millis = clock.millis();
     long now = Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;   // both in [0, MAX]
-    if (nanos - now > maxFutureNanos) {
+    long bound = now > Long.MAX_VALUE - maxFutureNanos ? Long.MAX_VALUE : now + maxFutureNanos;
+    if (nanos > bound) {
       throw new InvalidSignalException("the event time " + at + " for signal \"" + signal.name() + "\" is more than "
           + maxFutureSkew + " ahead of the database's clock (now " + Instant.ofEpochMilli(millis) + ", TidalDbBuilder"
           + ".maxFutureSkew(" + maxFutureSkew + ")): check the timestamp's unit and the host's clock, or raise"
           + " maxFutureSkew");
     }
+    futureBound = bound;   // a racing writer may store an older bound: that only costs a clock read
     return nanos;
   }
 
