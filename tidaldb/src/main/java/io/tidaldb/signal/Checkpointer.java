@@ -187,7 +187,7 @@ final class Checkpointer implements AutoCloseable {
       clearStrayInterrupt();
       header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
       clearStrayInterrupt();
-      wal.checkpoint(sequence);
+      wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;
     } catch (RuntimeException | Error e) {
       capture.abandon();

@@ -386,6 +386,22 @@ public final class Wal implements AutoCloseable {
    * @throws StorageException if the checkpoint cannot be written
    */
   public void checkpoint(long sequence) {
+    checkpoint(sequence, config.clock().instant());
+  }
+
+  /**
+   * As {@link #checkpoint(long)}, with the time the checkpoint records given by the caller (who read
+   * its clock once for the whole checkpoint, before any file step).
+   *
+   * @param sequence the last sequence covered; from the current checkpoint's up to the last appended
+   * @param at the time {@code checkpoint.meta} records
+   * @throws IllegalArgumentException if {@code sequence} is below the current checkpoint or beyond the
+   *     last appended event
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws StorageException if the checkpoint cannot be written
+   */
+  public void checkpoint(long sequence, Instant at) {
+    Objects.requireNonNull(at, "at");
     synchronized (checkpointLock) {
       requireOpen();
       long current = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
@@ -395,8 +411,7 @@ public final class Wal implements AutoCloseable {
             + current + ") and the last appended sequence (" + last + ")");
       }
       writer.awaitDurable(sequence);
-      Instant now = config.clock().instant();
-      CheckpointMeta meta = new CheckpointMeta(sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+      CheckpointMeta meta = new CheckpointMeta(sequence, at.getEpochSecond() * 1_000_000_000L + at.getNano());
       CheckpointWriter.write(dir, meta);
       checkpoint = Optional.of(meta);
     }

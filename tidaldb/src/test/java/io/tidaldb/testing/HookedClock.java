@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HookedClock extends Clock {
 
-  private record Hook(String threadNamePrefix, Runnable action) {}
+  private record Hook(String threadNamePrefix, Runnable action, boolean every) {}
 
   private final Instant now;
   private final AtomicReference<Hook> hook = new AtomicReference<>();
@@ -46,14 +46,25 @@ public final class HookedClock extends Clock {
    * @param action what to run on that thread, before the call returns
    */
   public void onNextCallFrom(String threadNamePrefix, Runnable action) {
-    hook.set(new Hook(threadNamePrefix, action));
+    hook.set(new Hook(threadNamePrefix, action, false));
+  }
+
+  /**
+   * Runs {@code action} on every call of {@link #instant()} from a thread whose name starts with
+   * {@code threadNamePrefix}, until another hook replaces it.
+   *
+   * @param threadNamePrefix the start of the thread's name
+   * @param action what to run on that thread, before each call returns
+   */
+  public void onEveryCallFrom(String threadNamePrefix, Runnable action) {
+    hook.set(new Hook(threadNamePrefix, action, true));
   }
 
   @Override
   public Instant instant() {
     Hook armed = hook.get();
     if (armed != null && Thread.currentThread().getName().startsWith(armed.threadNamePrefix())
-        && hook.compareAndSet(armed, null)) {
+        && (armed.every() || hook.compareAndSet(armed, null))) {
       armed.action().run();
     }
     return now;
