@@ -140,6 +140,8 @@ class FromZeroIT {
     List<String> installCommand = readmeInstallCommand();
     Set<String> published = bomArtifacts();
     requireOnlyPublishedModules(installCommand, published);
+    assertTrue(Files.readString(Reactor.root().resolve("docs/GUIDE.md")).contains(String.join(" ", installCommand)),
+        "docs/GUIDE.md (section 2) gives the README's install command: " + String.join(" ", installCommand));
 
     try (TempTidalHome work = TempTidalHome.create(); TempTidalHome home = TempTidalHome.create()) {
       Path clone = work.path().resolve("clone");
