@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
 
@@ -290,6 +291,66 @@ public final class TidalDb implements AutoCloseable {
   public CompletableFuture<Long> signalAsync(String name, long entityId, double weight, Instant at) {
     requireOpen();
     return signals.recordAsync(signals.spec(name), entityId, weight, at);
+  }
+
+  /**
+   * A new, empty batch for {@link #write(SignalBatch)}: events of any signals of this database,
+   * written atomically with one log write (and one fsync under {@link Durability#SYNC}), optionally
+   * with a source position. Reuse it with {@link SignalBatch#clear()}.
+   *
+   * <pre>{@code
+   * SignalBatch batch = db.newBatch();
+   * batch.add("view", 42L, 1.0, Instant.now()).add("like", 42L, 1.0, Instant.now()).sourcePosition(1017);
+   * long first = db.write(batch);
+   * }</pre>
+   *
+   * @return an empty batch of this database
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public SignalBatch newBatch() {
+    requireOpen();
+    return new SignalBatch(this, signals);
+  }
+
+  /**
+   * Writes a batch: all its events, and its source position if it has one, in <b>one</b> log batch
+   * frame (one checksum: after a crash or power loss either every event is there or none is), then
+   * into the ledger. Returns once the batch is as durable as {@link Config#durability()} asks, as
+   * {@link #signal} does (under {@link Durability#SYNC}, after one fsync for the whole batch). The
+   * events get consecutive sequence numbers in the batch's order; a source position takes the
+   * sequence after the last event (it is a marker in the log, docs/FORMAT.md). Writes on other
+   * threads are never interleaved with the batch's.
+   *
+   * @param batch a batch made by this database's {@link #newBatch()}, with at least one event or a
+   *     source position; it is left as it was (clear it to reuse it)
+   * @return the sequence number of the batch's first event (of its source position marker if it has
+   *     no event)
+   * @throws InvalidSignalException if the batch is another database's, or empty with no position;
+   *     nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   * @throws StorageException if the log cannot be written (it then refuses further writes; reopen)
+   * @throws IllegalStateException if called on the log's writer thread
+   */
+  public long write(SignalBatch batch) {
+    requireOpen();
+    if (batch == null) {
+      throw new InvalidSignalException("write(null): give a batch from newBatch()");
+    }
+    return batch.writeTo(this);
+  }
+
+  /**
+   * The source position of the last batch written with one ({@link SignalBatch#sourcePosition(long)}),
+   * in log order: where an upstream consumer resumes. It survives close and reopen, checkpoints, and
+   * a crash: after a {@code kill -9} it is the position of the last acknowledged batch that carried
+   * one (or of a later one whose write was under way and reached the log whole).
+   *
+   * @return the position, or empty if no batch with a position was ever written to this home
+   * @throws DatabaseClosedException if the database is closed
+   */
+  public OptionalLong sourcePosition() {
+    requireOpen();
+    return signals.sourcePosition();
   }
 
   /**

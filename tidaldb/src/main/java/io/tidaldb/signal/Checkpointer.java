@@ -51,6 +51,7 @@ final class Checkpointer implements AutoCloseable {
   private final Duration interval;
   private final String threadName;
   private final LatencyRecorder latency;
+  private final SourcePosition position;
 
   /** One checkpoint at a time; held for a whole checkpoint. */
   private final ReentrantLock running = new ReentrantLock();
@@ -86,7 +87,8 @@ final class Checkpointer implements AutoCloseable {
   record Failure(long sequence, Throwable cause) {}
 
   Checkpointer(Wal wal, SignalLedger ledger, WriteGate gate, TidalHome home, Clock clock, Duration interval,
-      String partitionId, LatencyRecorder latency) {
+      String partitionId, LatencyRecorder latency, SourcePosition position) {
+    this.position = position;
     this.wal = wal;
     this.ledger = ledger;
     this.gate = gate;
@@ -171,9 +173,11 @@ final class Checkpointer implements AutoCloseable {
     long start = System.nanoTime();
     long sequence;
     LedgerCapture capture;
+    long at;
     gate.close();
     try {
       sequence = wal.lastSequence();
+      at = position.get();   // with the gate closed, the position of exactly the events up to sequence
       capture = ledger.beginCapture();
     } finally {
       gate.open();
@@ -185,7 +189,8 @@ final class Checkpointer implements AutoCloseable {
       capture.finish();
       Instant now = clock.instant();
       clearStrayInterrupt();
-      header = LedgerSnapshot.write(capture, sequence, now.getEpochSecond() * 1_000_000_000L + now.getNano(), file);
+      header = LedgerSnapshot.write(capture, sequence, at, now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+          file);
       clearStrayInterrupt();
       wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;

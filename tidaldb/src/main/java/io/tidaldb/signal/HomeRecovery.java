@@ -18,6 +18,7 @@ import io.tidaldb.wal.WalReader;
 import io.tidaldb.wal.WalSegments;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
+import io.tidaldb.wal.WalEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,19 +71,20 @@ final class HomeRecovery {
     Wal wal = Wal.open(WalConfig.builder(home.wal()).durability(config.durability().orElseThrow())
         .clock(config.clock()).fsyncListener(fsyncs).build());
     Checkpointer checkpointer = null;
+    SourcePosition position = new SourcePosition();
     try {
       long checkpoint = wal.recovery().checkpoint().map(CheckpointMeta::sequence).orElse(0L);
-      long restored = restore(home, wal, ledger, checkpoint);
+      long restored = restore(home, wal, ledger, checkpoint, position);
       long from = restored < 0 ? 1 : checkpoint + 1;
-      long replayed = replay(wal, ledger, from, schema);
+      long replayed = replay(wal, ledger, from, schema, position);
       if (!schema.signals().isEmpty() && !stored.equals(Optional.of(schema))) {
         SchemaFile.write(home.schemaFile(), schema);
       }
       WriteGate gate = new WriteGate();
       checkpointer = new Checkpointer(wal, ledger, gate, home, config.clock(),
-          config.checkpointInterval().orElseThrow(), config.partitionId(), latencies.checkpoint());
+          config.checkpointInterval().orElseThrow(), config.partitionId(), latencies.checkpoint(), position);
       SignalEngine engine = new SignalEngine(schema, ledger, config.clock(), config.maxFutureSkew(),
-          new WalLog(wal, fsyncs), gate, checkpointer, config.writeLatencySampling(), latencies);
+          new WalLog(wal, fsyncs), gate, checkpointer, config.writeLatencySampling(), latencies, position);
       checkpointer.start();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       System.Logger.Level level = restored > 0 || replayed > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
@@ -117,12 +119,13 @@ final class HomeRecovery {
     SignalLedger ledger = new SignalLedger(SignalEngine.layouts(schema), maxEntries);
     long checkpoint = CheckpointMeta.read(home.wal()).map(CheckpointMeta::sequence).orElse(0L);
     long from = 1;
+    SourcePosition position = new SourcePosition();
     if (checkpoint > 0) {
       Path file = home.ledgerSnapshot(checkpoint);
       List<Segment> segments = WalSegments.list(home.wal());
       long firstSequence = segments.isEmpty() ? checkpoint + 1 : segments.get(0).firstSequence();
       if (Files.exists(file)) {
-        LedgerSnapshot.read(file, ledger);
+        position.set(LedgerSnapshot.read(file, ledger).sourcePosition());
         from = checkpoint + 1;
       } else if (firstSequence > 1) {
         throw new CorruptionException(home.wal().resolve(CheckpointMeta.FILE_NAME), 0, "the checkpoint at sequence "
@@ -133,6 +136,10 @@ final class HomeRecovery {
     int signals = ledger.signalCount();
     ScanResult result = WalReader.of(home.wal()).events(from, Long.MAX_VALUE,
         (sequence, entityId, typeId, weight, timestampNanos) -> {
+          if (WalEvent.isSourcePosition(typeId)) {
+            position.set(entityId);
+            return;
+          }
           if (typeId >= signals || timestampNanos < 0 || !Float.isFinite(weight)) {
             throw new CorruptionException(home.wal(), 0, "the event at sequence " + sequence + " (signal type id "
                 + typeId + ", weight " + weight + ", time " + timestampNanos + " ns) does not fit the stored schema "
@@ -147,7 +154,7 @@ final class HomeRecovery {
       }
     }
     return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null,
-        TidalDbBuilder.DEFAULT_WRITE_LATENCY_SAMPLING, Latencies.create());
+        TidalDbBuilder.DEFAULT_WRITE_LATENCY_SAMPLING, Latencies.create(), position);
   }
 
   /**
@@ -156,7 +163,7 @@ final class HomeRecovery {
    * @return the entries restored (0 without a checkpoint), or -1 if the ledger must be rebuilt from
    *     the start of the log because the snapshot is missing
    */
-  private static long restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint) {
+  private static long restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint, SourcePosition position) {
     if (checkpoint == 0) {
       return 0;
     }
@@ -180,13 +187,21 @@ final class HomeRecovery {
       throw new CorruptionException(e.file(), e.offset(), e.detail() + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");
     }
+    position.set(header.sourcePosition());
     return header.entries();
   }
 
-  /** Applies the log's events from {@code from} on; every type id must be a signal of the schema. */
-  private static long replay(Wal wal, SignalLedger ledger, long from, Schema schema) {
+  /**
+   * Applies the log's events from {@code from} on; every type id must be a signal of the schema,
+   * except a source-position marker's, which moves {@code position} instead.
+   */
+  private static long replay(Wal wal, SignalLedger ledger, long from, Schema schema, SourcePosition position) {
     int signals = ledger.signalCount();
     return wal.replay(from, (sequence, entityId, typeId, weight, timestampNanos) -> {
+      if (WalEvent.isSourcePosition(typeId)) {
+        position.set(entityId);
+        return;
+      }
       if (typeId >= signals) {
         throw new ConfigException("the write-ahead log in " + wal.config().dir() + " holds an event of signal type id "
             + typeId + " (sequence " + sequence + ") but the schema declares " + (signals == 0 ? "no signals"

@@ -1,5 +1,6 @@
 package io.tidaldb.signal;
 
+import io.tidaldb.wal.WalConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,16 @@ final class InMemoryLog implements SignalLog {
   @Override
   public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
     return CompletableFuture.completedFuture(sequence.incrementAndGet());
+  }
+
+  @Override
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
+    return sequence.getAndAdd(count) + 1;
+  }
+
+  @Override
+  public int maxGroup() {
+    return WalConfig.DEFAULT_MAX_BATCH_EVENTS;   // as a persistent database's log, so that a batch fits either
   }
 
   @Override

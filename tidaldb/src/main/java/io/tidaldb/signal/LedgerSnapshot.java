@@ -36,8 +36,9 @@ import java.util.OptionalLong;
  * (docs/SIGNALS.md, "Files", has it with offsets):
  *
  * <pre>
- * header   magic "TDLS" (4) | version u16 = 2 | flags u16 = 0 | sequence i64 | created nanos i64
+ * header   magic "TDLS" (4) | version u16 = 2 or 3 | flags u16 = 0 | sequence i64 | created nanos i64
  *          | signal count u32 | reserved u32 = 0                                        (32 bytes)
+ *          | version 3 only: source position i64 (at least 0)                            (8 bytes)
  * signal   a signal record ({@link SignalRecords}) | entry count i64, then the entries:
  * entry    entity id i64 | last i64 | score f64 | all-time count i64 | entry number u32
  *          | for a linear signal: holds water since i64
@@ -48,6 +49,9 @@ import java.util.OptionalLong;
  *
  * Version 1 (still read) had neither the entry number nor the time since which a linear
  * signal's bucket holds water (taken as {@code last}, which gives version 1's late-event rule).
+ * Version 3 is version 2 with the source position ({@code SignalBatch.sourcePosition}) after the
+ * header; it is written only when a batch with a position was written before the checkpoint, so a
+ * home that never used positions keeps writing version 2, which older tidalDB versions read.
  *
  * <p>A file is written to a temporary sibling, fsynced, renamed over the target atomically, and
  * the directory fsynced ({@link DurableFiles#replace}): a crash leaves either the old file or the new one,
@@ -56,8 +60,10 @@ import java.util.OptionalLong;
 final class LedgerSnapshot {
 
   static final int MAGIC = 0x534C4454;   // "TDLS" read as a little-endian int
-  /** The version written: 2 added each entry's number in its table. */
+  /** The version written without a source position: 2 added each entry's number in its table. */
   static final int VERSION = 2;
+  /** The version written with a source position: version 2 plus the position after the header. */
+  static final int VERSION_WITH_POSITION = 3;
   /** The oldest version still read: 1, whose entries have no number and are restored in file order. */
   static final int OLDEST_VERSION = 1;
   static final int HEADER_BYTES = 32;
@@ -75,10 +81,17 @@ final class LedgerSnapshot {
    * @param entries the entries it holds, over all signals
    * @param signals the signals it holds, in id order
    * @param bytes the file's size
+   * @param sourcePosition the source position the snapshot carries, or {@link SourcePosition#NONE}
    */
-  record Header(long sequence, long createdNanos, long entries, List<SignalSpec> signals, long bytes) {
+  record Header(long sequence, long createdNanos, long entries, List<SignalSpec> signals, long bytes,
+      long sourcePosition) {
     Header {
       signals = List.copyOf(signals);
+    }
+
+    /** A header without a source position. */
+    Header(long sequence, long createdNanos, long entries, List<SignalSpec> signals, long bytes) {
+      this(sequence, createdNanos, entries, signals, bytes, SourcePosition.NONE);
     }
   }
 
@@ -100,7 +113,7 @@ final class LedgerSnapshot {
       capture.abandon();
       throw e;
     }
-    return write(capture, sequence, createdNanos, file);
+    return write(capture, sequence, SourcePosition.NONE, createdNanos, file);
   }
 
   /**
@@ -110,13 +123,28 @@ final class LedgerSnapshot {
    * @throws StorageException if the file cannot be written; an older file at {@code file} is intact
    */
   static Header write(LedgerCapture capture, long sequence, long createdNanos, Path file) {
+    return write(capture, sequence, SourcePosition.NONE, createdNanos, file);
+  }
+
+  /**
+   * Writes a finished capture atomically to {@code file}, with the source position the ledger's
+   * state reflects: version 3 when there is one ({@code position >= 0}), version 2 otherwise.
+   *
+   * @return the header of the file written
+   * @throws StorageException if the file cannot be written; an older file at {@code file} is intact
+   */
+  static Header write(LedgerCapture capture, long sequence, long position, long createdNanos, Path file) {
     SignalLedger ledger = capture.ledger;
     long[] totals = new long[2];
     List<SignalSpec> signals = new ArrayList<>();
     try {
       DurableFiles.replace(file, channel -> {
         FileOut out = new FileOut(channel);
-        out.i32(MAGIC).i16(VERSION).i16(0).i64(sequence).i64(createdNanos).i32(ledger.signalCount()).i32(0);
+        out.i32(MAGIC).i16(position >= 0 ? VERSION_WITH_POSITION : VERSION).i16(0).i64(sequence).i64(createdNanos)
+            .i32(ledger.signalCount()).i32(0);
+        if (position >= 0) {
+          out.i64(position);
+        }
         for (int typeId = 0; typeId < ledger.signalCount(); typeId++) {
           SignalSpec spec = ledger.layout(typeId).spec;
           signals.add(spec);
@@ -134,7 +162,8 @@ final class LedgerSnapshot {
     } catch (IOException e) {
       throw new StorageException("cannot write the ledger snapshot " + file, e);
     }
-    return new Header(sequence, createdNanos, totals[0], signals, totals[1]);
+    return new Header(sequence, createdNanos, totals[0], signals, totals[1], position >= 0 ? position
+        : SourcePosition.NONE);
   }
 
   /**
@@ -227,11 +256,18 @@ final class LedgerSnapshot {
   private static Header decode(Path file, SignalLedger into) {
     byte[] bytes = readChecked(file);
     Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, OLDEST_VERSION,
-        VERSION);
+        VERSION_WITH_POSITION);
     long sequence = in.i64();
     long created = in.i64();
     int signals = in.i32();
     in.i32();
+    long position = SourcePosition.NONE;
+    if (in.version() >= VERSION_WITH_POSITION) {
+      position = in.i64();
+      if (position < 0) {
+        throw in.corrupt(HEADER_BYTES, "source position " + position + " is negative");
+      }
+    }
     if (sequence < 0) {
       throw new CorruptionException(file, 8, "sequence " + sequence + " is negative");
     }
@@ -287,7 +323,7 @@ final class LedgerSnapshot {
     if (into != null) {
       restore(in, layouts, sectionStarts, placements, into);
     }
-    return new Header(sequence, created, entries, specs, bytes.length);
+    return new Header(sequence, created, entries, specs, bytes.length, position);
   }
 
   /**

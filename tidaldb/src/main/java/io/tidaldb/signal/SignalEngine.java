@@ -10,6 +10,7 @@ import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalDbStats;
 import io.tidaldb.Window;
 import io.tidaldb.internal.Latencies;
+import io.tidaldb.wal.WalEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,10 +69,12 @@ public final class SignalEngine implements AutoCloseable {
   private final Latencies latencies;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
+  private final SourcePosition sourcePosition;
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
-      Checkpointer checkpointer, int sampleEvery, Latencies latencies) {
+      Checkpointer checkpointer, int sampleEvery, Latencies latencies, SourcePosition sourcePosition) {
     this.schema = schema;
+    this.sourcePosition = sourcePosition;
     this.sampleEvery = sampleEvery;
     this.latencies = latencies;
     this.clock = clock;
@@ -92,7 +96,8 @@ public final class SignalEngine implements AutoCloseable {
   /** An engine over a fresh ledger and an in-memory log: an ephemeral database's. */
   SignalEngine(Config config) {
     this(config.schema(), new SignalLedger(layouts(config.schema()), config.maxEntries()), config.clock(),
-        config.maxFutureSkew(), new InMemoryLog(), null, null, config.writeLatencySampling(), Latencies.create());
+        config.maxFutureSkew(), new InMemoryLog(), null, null, config.writeLatencySampling(), Latencies.create(),
+        new SourcePosition());
   }
 
   static List<SignalLayout> layouts(Schema schema) {
@@ -226,6 +231,127 @@ public final class SignalEngine implements AutoCloseable {
       }
       return sequence;
     });
+  }
+
+  /**
+   * Records a group of checked events atomically (see {@code SignalBatch}): one log group (one batch
+   * frame, one fsync under {@code SYNC}), then the ledger, in the log's order. When
+   * {@code position >= 0} a source-position marker follows the events in the same frame, so element
+   * {@code count} of every array must be free for it.
+   *
+   * @param entityIds the events' entity ids
+   * @param typeIds the events' signal type ids, of this engine's schema
+   * @param weights the events' weights, as {@link #checkedWeight} returned them
+   * @param nanos the events' times, as {@link #checkedTime} returned them
+   * @param count how many events; with the marker at most {@link #maxGroup()}
+   * @param position the upstream position this group brings the home to, or {@code -1} for none
+   * @return the sequence of the first event (of the marker if {@code count} is 0)
+   * @throws InvalidSignalException if the group is empty or too large; nothing is written
+   * @throws IllegalStateException on the WAL's writer thread
+   */
+  public long recordGroup(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, long position) {
+    int total = position >= 0 ? count + 1 : count;
+    if (total == 0) {
+      throw new InvalidSignalException("an empty batch with no source position has nothing to write; add events or"
+          + " a source position first");
+    }
+    if (total > log.maxGroup()) {
+      throw new InvalidSignalException("a batch of " + count + " events" + (position >= 0 ? " and a source position"
+          : "") + " is larger than one atomic write takes (" + log.maxGroup() + " entries, a source position counting"
+          + " as one); split it");
+    }
+    if (position >= 0) {
+      entityIds[count] = position;
+      typeIds[count] = WalEvent.SOURCE_POSITION_TYPE_ID;
+      weights[count] = 0f;
+      nanos[count] = 0;
+    }
+    long start = sampled() ? System.nanoTime() : 0;
+    enter("write()");
+    long first;
+    try {
+      first = log.appendGroup(entityIds, typeIds, weights, nanos, total);   // the WAL first
+      applyGroup(first, total, entityIds, typeIds, weights, nanos, count, position);   // then the ledger
+    } finally {
+      exit();
+    }
+    for (int i = 0; i < count; i++) {
+      writes[typeIds[i]].increment();
+    }
+    if (start != 0) {
+      timed(start);
+    }
+    return first;
+  }
+
+  private void applyGroup(long first, int total, long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
+      int count, long position) {
+    if (order != null) {
+      order.awaitTurn(first);
+    }
+    try {
+      for (int i = 0; i < count; i++) {
+        ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
+      }
+      if (position >= 0) {
+        sourcePosition.set(position);
+      }
+    } finally {
+      if (order != null) {
+        order.done(first + total - 1);
+      }
+    }
+  }
+
+  /** {@return the most log entries one {@link #recordGroup} takes, a source position counting as one} */
+  public int maxGroup() {
+    return log.maxGroup();
+  }
+
+  /**
+   * {@return the upstream position of the last batch written with one, in log order: restored on
+   * open from the checkpoint's snapshot and the log after it}
+   */
+  public OptionalLong sourcePosition() {
+    return sourcePosition.asOptional();
+  }
+
+  /**
+   * Checks a weight as {@link #record} does, for a write that checks all its events first.
+   *
+   * @return the weight as the log stores it
+   * @throws InvalidSignalException if the weight cannot be stored for this signal
+   */
+  public float checkedWeight(SignalSpec signal, double weight) {
+    return storedWeight(signal, weight);
+  }
+
+  /**
+   * Checks an event time as {@link #record} does, for a write that checks all its events first.
+   *
+   * @return the time as the log stores it, in nanoseconds since the epoch
+   * @throws InvalidSignalException if the time cannot be stored or is too far ahead of the clock
+   */
+  public long checkedTime(SignalSpec signal, Instant at) {
+    return eventNanos(signal, at);
+  }
+
+  /**
+   * Checks an event time given in nanoseconds since the epoch as {@link #record} checks an
+   * {@code Instant}.
+   *
+   * @return {@code epochNanos}
+   * @throws InvalidSignalException if the time is negative (before 1970) or too far ahead of the clock
+   */
+  public long checkedTime(SignalSpec signal, long epochNanos) {
+    if (epochNanos < 0) {
+      throw new InvalidSignalException("the event time " + epochNanos + " ns for signal \"" + signal.name() + "\" is"
+          + " before 1970-01-01T00:00:00Z: times are nanoseconds since the epoch and cannot be negative");
+    }
+    if (epochNanos <= futureBound) {
+      return epochNanos;
+    }
+    return withinFutureSkew(signal, epochNanos, Instant.ofEpochSecond(0, epochNanos));
   }
 
   /**
@@ -370,6 +496,10 @@ public final class SignalEngine implements AutoCloseable {
     if (nanos <= futureBound) {
       return nanos;
     }
+    return withinFutureSkew(signal, nanos, at);
+  }
+
+  private long withinFutureSkew(SignalSpec signal, long nanos, Instant at) {
     long millis = clock.millis();
     long now = Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;   // both in [0, MAX]
     long bound = now > Long.MAX_VALUE - maxFutureNanos ? Long.MAX_VALUE : now + maxFutureNanos;

@@ -24,6 +24,17 @@ interface SignalLog extends AutoCloseable {
    */
   CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos);
 
+  /**
+   * Appends {@code count} events as one atomic group (all in the log after a crash, or none) and
+   * returns once the group is as durable as the database's durability mode asks.
+   *
+   * @return the sequence of the group's first event; the others follow it without a gap
+   */
+  long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count);
+
+  /** {@return the most events one {@link #appendGroup} takes} */
+  int maxGroup();
+
   /** {@return the last sequence acknowledged (0 before the first event)} */
   long lastSequence();
 

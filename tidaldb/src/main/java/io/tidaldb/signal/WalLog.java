@@ -59,6 +59,16 @@ final class WalLog implements SignalLog {
   }
 
   @Override
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
+    return wal.appendGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  @Override
+  public int maxGroup() {
+    return wal.maxGroupEvents();
+  }
+
+  @Override
   public long lastSequence() {
     return wal.lastSequence();
   }

@@ -364,6 +364,79 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
+   * Appends {@code count} events as one atomic group and waits until it counts as done under the
+   * configured durability (under {@code SYNC}: one fsync for the whole group). The group is written
+   * as one batch frame with one checksum, never split across batches or segments, so after a crash
+   * either all its events are in the log or none is. Its events get consecutive sequences. Element
+   * {@code i < count} of each array is one event; the arrays are read before this method returns
+   * the first time it can (they may be reused afterwards).
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return the sequence of the group's first event
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed
+   * @throws IllegalStateException if called on the writer thread
+   */
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
+    writer.refuseOnWriterThread("appendGroup()");
+    try {
+      return appendGroupAsync(entityIds, signalTypeIds, weights, timestampsNanos, count).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #appendGroup} without waiting: the future completes with the group's first sequence once
+   * the group counts as done. The arrays are copied before this method returns.
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return a future of the first sequence; it fails with a {@link TidalDbException} if the write fails
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
+      long[] timestampsNanos, int count) {
+    Objects.requireNonNull(entityIds, "entityIds");
+    Objects.requireNonNull(signalTypeIds, "signalTypeIds");
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(timestampsNanos, "timestampsNanos");
+    if (entityIds.length < count || signalTypeIds.length < count || weights.length < count
+        || timestampsNanos.length < count) {
+      throw new IllegalArgumentException("appendGroup(..., count " + count + "): every array must hold at least count"
+          + " elements; they hold " + entityIds.length + ", " + signalTypeIds.length + ", " + weights.length + " and "
+          + timestampsNanos.length);
+    }
+    for (int i = 0; i < count; i++) {
+      WalEvent.checkSignalTypeId(signalTypeIds[i]);
+    }
+    return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  /**
+   * {@return the most events one {@link #appendGroup} takes: what one batch frame of this log holds,
+   * {@link WalConfig#maxBatchEvents()} or fewer if a segment is too small for that many}
+   */
+  public int maxGroupEvents() {
+    return writer.maxGroup();
+  }
+
+  /**
    * Makes every event appended so far durable now (under {@code SYNC} they already are, once
    * acknowledged; under the interval mode this forces the fsync the interval would bring).
    *
