@@ -1,6 +1,9 @@
 package io.tidaldb.kafka;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,28 +63,39 @@ final class HomeWriter implements AutoCloseable {
   }
 
   private void run() {
+    List<Task> tasks = new ArrayList<>();
     while (true) {
-      Task task;
+      tasks.clear();
       try {
-        task = queue.take();
+        tasks.add(queue.take());
       } catch (InterruptedException e) {
         return;
       }
-      if (task == STOP) {
-        return;
+      queue.drainTo(tasks);
+      int stop = tasks.indexOf(STOP);
+      List<Task> work = stop < 0 ? tasks : tasks.subList(0, stop);
+      // What queued up while the disk was busy goes out as one batch (one fsync) per partition.
+      Map<PartitionHome, List<ConsumerRecord<byte[], byte[]>>> byHome = new LinkedHashMap<>();
+      for (Task task : work) {
+        byHome.computeIfAbsent(task.home(), home -> new ArrayList<>()).addAll(task.records());
       }
-      try {
-        task.home().apply(task.records());
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "tidaldb-kafka: writing to partition " + task.home().partition()
-            + " failed", e);
-        task.home().fail("writing failed: " + e);
-      } finally {
-        pendingRecords.addAndGet(-task.records().size());
-        synchronized (idle) {
-          pendingTasks--;
-          idle.notifyAll();
+      for (Map.Entry<PartitionHome, List<ConsumerRecord<byte[], byte[]>>> entry : byHome.entrySet()) {
+        PartitionHome home = entry.getKey();
+        try {
+          home.apply(entry.getValue());
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "tidaldb-kafka: writing to partition " + home.partition() + " failed", e);
+          home.fail("writing failed: " + e);
+        } finally {
+          pendingRecords.addAndGet(-entry.getValue().size());
         }
+      }
+      synchronized (idle) {
+        pendingTasks -= work.size();
+        idle.notifyAll();
+      }
+      if (stop >= 0) {
+        return;
       }
     }
   }

@@ -69,6 +69,9 @@ public final class KafkaSignalIngest implements AutoCloseable {
   /** The default bound on records polled and not yet written, past which consumption pauses. */
   public static final long DEFAULT_MAX_PENDING_RECORDS = 200_000;
 
+  /** The consumer's {@code max.poll.records} unless set with {@link Builder#consumerProperty}. */
+  public static final int DEFAULT_MAX_POLL_RECORDS = 5_000;
+
   private final IngestSettings settings;
   private final Map<String, Object> consumerConfig;
   private final Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers;
@@ -92,6 +95,8 @@ public final class KafkaSignalIngest implements AutoCloseable {
     config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Larger polls make larger batches: one fsync per partition per poll under Durability.SYNC.
+    config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
     this.consumerConfig = Map.copyOf(config);
     this.consumers = builder.consumers;
     this.maxPendingRecords = builder.maxPendingRecords;

@@ -77,6 +77,24 @@ final class Workload {
     }
   }
 
+  /**
+   * Produces the events with their entities remapped so that each of the {@code partitions}
+   * partitions gets exactly {@code perPartition} of them (for benchmarks that time one partition).
+   */
+  void produceBalanced(String bootstrapServers, String topic, int partitions, int perPartition) throws Exception {
+    long[][] keysOf = new long[partitions][];
+    for (int p = 0; p < partitions; p++) {
+      final int partition = p;
+      keysOf[p] = java.util.stream.LongStream.range(0, Long.MAX_VALUE)
+          .filter(id -> SignalRecords.partitionFor(id, partitions) == partition).limit(entities).toArray();
+    }
+    for (int i = 0; i < events; i++) {
+      int partition = i / perPartition;
+      entity[i] = keysOf[partition][(int) (entity[i] % entities)];
+    }
+    produce(bootstrapServers, topic, 0, events);
+  }
+
   /** The brute-force count of each (entity, signal), at {@code entity * 3 + signal}. */
   long[] counts() {
     long[] counts = new long[entities * 3];
