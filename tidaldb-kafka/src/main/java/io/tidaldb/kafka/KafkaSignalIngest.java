@@ -260,7 +260,7 @@ public final class KafkaSignalIngest implements AutoCloseable {
     RuntimeException fatal = current.fatal();
     if (fatal != null || !thread.isAlive()) {
       throw new TidalDbException("the Kafka consumer of " + settings.topic() + " stopped"
-          + (fatal == null ? "" : ": " + fatal) + "; restart the instance", fatal);
+          + (fatal == null ? "" : ": " + describe(fatal)) + "; restart the instance", fatal);
     }
     for (PartitionHome home : current.homes().values()) {
       PartitionStatus status = home.status();
@@ -303,6 +303,15 @@ public final class KafkaSignalIngest implements AutoCloseable {
       settings.registry().find(name).tag(KafkaMeterNames.TOPIC, settings.topic()).meters()
           .forEach(settings.registry()::remove);
     }
+  }
+
+  /** The exception and, when it wraps one (as the consumer wraps a rebalance callback's), its root cause. */
+  private static String describe(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == failure ? failure.toString() : failure + ", caused by " + root;
   }
 
   @Override

@@ -96,6 +96,28 @@ class KafkaSignalIngestTest {
     assertEquals(29.0, registry.get(KafkaMeterNames.APPLIED_OFFSET).tag(MeterNames.PARTITION_ID, "0").gauge().value());
     await().atMost(WAIT).until(() -> registry.get(KafkaMeterNames.LAG).tag(MeterNames.PARTITION_ID, "0").gauge().value() == 0.0);
     assertEquals(PartitionStatus.Origin.REBUILT, ingest.status(0).orElseThrow().origin());
+    for (String partition : List.of("0", "2")) {
+      assertTrue(registry.find(MeterNames.WAL_SEQUENCE).tag(MeterNames.PARTITION_ID, partition).gauge() != null,
+          "the home's own meters are on the host's registry, tagged partition_id=" + partition);
+    }
+  }
+
+  @Test
+  void homeInUseByAnotherProcess_stopsTheIngest_andHealthSaysWhy() {
+    try (TidalDb squatter = TidalDb.builder().dataDir(root.resolve("events-0")).schema(SCHEMA).open()) {
+      PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 1);
+      consumer.assignAtNextPoll(0);
+      KafkaSignalIngest ingest = start(consumer);
+      TidalDbException e = await().atMost(WAIT).until(() -> {
+        try {
+          ingest.healthCheck();
+          return null;
+        } catch (TidalDbException failed) {
+          return failed;
+        }
+      }, failure -> failure != null && failure.getMessage().contains("stopped"));
+      assertTrue(e.getMessage().contains("in use") && e.getMessage().contains("events-0"), e.getMessage());
+    }
   }
 
   @Test
