@@ -71,6 +71,45 @@ class ModulePathIT {
       }
       """;
 
+  private static final String KAFKA_MODULE_INFO = """
+      module app {
+        requires io.tidaldb.kafka;
+      }
+      """;
+
+  private static final String KAFKA_APP = """
+      package app;
+
+      import io.tidaldb.DecaySpec;
+      import io.tidaldb.EntityKind;
+      import io.tidaldb.Schema;
+      import io.tidaldb.Window;
+      import io.tidaldb.kafka.KafkaSignalIngest;
+      import io.tidaldb.kafka.SignalEvent;
+      import io.tidaldb.kafka.SignalRecordDecoder;
+      import io.tidaldb.kafka.SignalRecords;
+      import java.nio.file.Path;
+      import java.time.Duration;
+      import java.time.Instant;
+      import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+      public final class Main {
+        public static void main(String[] args) {
+          byte[] value = SignalRecords.encode("view", 2.0, Instant.EPOCH);
+          SignalEvent event = SignalRecordDecoder.standard()
+              .decode(new ConsumerRecord<>("t", 0, 0L, SignalRecords.key(42L), value));
+          System.out.println("event=" + event.signal() + "/" + event.entityId() + "/" + event.weight());
+          System.out.println("partition=" + SignalRecords.partitionFor(42L, 6));
+          Schema schema = Schema.builder()
+              .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
+              .build();
+          KafkaSignalIngest.builder().bootstrapServers("127.0.0.1:9").topic("t").groupId("g")
+              .dataRoot(Path.of(args[0])).schema(schema).build().close();
+          System.out.println("built");
+        }
+      }
+      """;
+
   @TempDir
   Path dir;
 
@@ -88,6 +127,24 @@ class ModulePathIT {
   }
 
   @Test
+  void kafkaModuleOnTheModulePath_readsTheDefaultFormatAndBuildsAnIngest() throws IOException {
+    Path classes = compile(KAFKA_MODULE_INFO, KAFKA_APP);
+    // kafka-clients is an automatic module: it declares no requires, so its own dependencies
+    // (slf4j-api) are added by hand, as an application on the module path does.
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "--module-path", classes + File.pathSeparator + modulePath(), "--add-modules", "ALL-MODULE-PATH",
+        "--module", "app/app.Main", dir.resolve("ingest-root").toString()));
+    ChildJvm.Result result = ChildJvm.run(Duration.ofSeconds(60), new ProcessBuilder(command));
+
+    assertEquals(0, result.exitCode(), result.stderr());
+    assertTrue(result.stdout().contains("event=view/42/2.0"), result.stdout());
+    assertTrue(result.stdout().contains("partition=" + io.tidaldb.kafka.SignalRecords.partitionFor(42L, 6)),
+        result.stdout());
+    assertTrue(result.stdout().contains("built"), result.stdout());
+  }
+
+  @Test
   void moduleOnTheModulePath_cannotReachTheInternals() throws IOException {
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
     boolean compiled = javac(INTERNAL, dir.resolve("internal-classes"), diagnostics);
@@ -98,16 +155,25 @@ class ModulePathIT {
   }
 
   private Path compile(String main) throws IOException {
+    return compile(MODULE_INFO, main);
+  }
+
+  private Path compile(String moduleInfo, String main) throws IOException {
     Path classes = dir.resolve("classes");
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    assertTrue(javac(main, classes, diagnostics), diagnostics.toString(StandardCharsets.UTF_8));
+    assertTrue(javac(moduleInfo, main, classes, diagnostics), diagnostics.toString(StandardCharsets.UTF_8));
     return classes;
   }
 
   private boolean javac(String main, Path classes, ByteArrayOutputStream diagnostics) throws IOException {
+    return javac(MODULE_INFO, main, classes, diagnostics);
+  }
+
+  private boolean javac(String moduleInfo, String main, Path classes, ByteArrayOutputStream diagnostics)
+      throws IOException {
     Path src = dir.resolve("src-" + classes.getFileName());
     Files.createDirectories(src.resolve("app"));
-    Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
+    Files.writeString(src.resolve("module-info.java"), moduleInfo);
     Files.writeString(src.resolve("app/Main.java"), main);
     Files.createDirectories(classes);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -121,17 +187,18 @@ class ModulePathIT {
 
   /**
    * The published jars an application would put on its module path (the core, the JDK transport,
-   * the exposition) and their third-party dependencies from this test's classpath.
+   * the exposition, the Kafka ingest) and their third-party dependencies from this test's classpath.
    */
   private static String modulePath() throws IOException {
     String version = System.getProperty("tidaldb.expectedVersion");
     List<String> path = new ArrayList<>();
-    for (String module : List.of("tidaldb", "tidaldb-metrics-jdk", "tidaldb-metrics-exposition")) {
+    for (String module : List.of("tidaldb", "tidaldb-metrics-jdk", "tidaldb-metrics-exposition", "tidaldb-kafka")) {
       Path jar = Reactor.root().resolve(module + "/target/" + module + "-" + version + ".jar");
       assertTrue(Files.isRegularFile(jar), jar + " is missing: build with mvn package first");
       path.add(jar.toString());
     }
-    List<String> thirdParty = List.of("micrometer-", "HdrHistogram-", "LatencyUtils-", "prometheus-metrics-");
+    List<String> thirdParty = List.of("micrometer-", "HdrHistogram-", "LatencyUtils-", "prometheus-metrics-",
+        "kafka-clients-", "slf4j-api-");
     for (String entry : ChildJvm.classpath().split(File.pathSeparator)) {
       String name = Path.of(entry).getFileName().toString();
       if (name.endsWith(".jar") && thirdParty.stream().anyMatch(name::startsWith)) {
