@@ -48,8 +48,8 @@ class KafkaFleetIT {
       try (FleetMember a = member("a", broker).start(); FleetMember b = member("b", broker).start();
            FleetMember c = member("c", broker).start()) {
         List<FleetMember> fleet = List.of(a, b, c);
-        await("all partitions assigned").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
-            .until(() -> owners(fleet).size() == PARTITIONS);
+        await("all partitions assigned, evenly").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+            .until(() -> settled(fleet));
 
         workload.produce(broker.bootstrapServers(), TOPIC, 0, 70_000);
         await("c applies records").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
@@ -78,8 +78,8 @@ class KafkaFleetIT {
       broker.createTopic(TOPIC, PARTITIONS);
       try (FleetMember a = member("a", broker).start(); FleetMember b = member("b", broker).start()) {
         List<FleetMember> fleet = List.of(a, b);
-        await("all partitions assigned").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
-            .until(() -> owners(fleet).size() == PARTITIONS);
+        await("all partitions assigned, evenly").atMost(SETTLE).pollInterval(Duration.ofMillis(200))
+            .until(() -> settled(fleet));
 
         workload.produce(broker.bootstrapServers(), TOPIC, 0, 100_000);
         await("the fleet applies records").atMost(SETTLE).pollInterval(Duration.ofMillis(20))
@@ -114,6 +114,16 @@ class KafkaFleetIT {
       }
     }
     return owners;
+  }
+
+  /**
+   * Whether every partition is open on one member and each member holds its even share: the group's
+   * rebalances after the members joined one by one are over (a member that joined first holds every
+   * partition until the others arrive, and a cooperative rebalance then moves some in two steps).
+   */
+  private static boolean settled(List<FleetMember> fleet) {
+    return owners(fleet).size() == PARTITIONS
+        && fleet.stream().allMatch(member -> member.positions().size() == PARTITIONS / fleet.size());
   }
 
   private static long applied(List<FleetMember> fleet) {
