@@ -241,8 +241,9 @@ final class EntryTable {
       if (w.length != stride) {
         return 0;
       }
-      for (long k = from; k <= to; k++) {
-        sum += w[base + (int) (k % slots)];
+      for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
+        sum += w[base + slot];
+        slot = slot + 1 == slots ? 0 : slot + 1;
       }
       return sum;
     }
@@ -252,8 +253,9 @@ final class EntryTable {
     if (bytes == null || o + stride > bytes.length) {
       return 0;
     }
-    for (long k = from; k <= to; k++) {
-      sum += bytes[o + base + (int) (k % slots)] & 0xFF;
+    for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
+      sum += bytes[o + base + slot] & 0xFF;
+      slot = slot + 1 == slots ? 0 : slot + 1;
     }
     return sum;
   }

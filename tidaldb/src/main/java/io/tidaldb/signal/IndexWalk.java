@@ -85,6 +85,7 @@ final class IndexWalk {
         weightOn[ranking.signalOf[t]] += ranking.weights[t];
       }
       SeenSet seen = signals > 1 ? new SeenSet() : null;
+      Met met = signals > 1 ? new Met(signals) : null;
       SignalLayout[] layouts = new SignalLayout[signals];
       for (int s = 0; s < signals; s++) {
         layouts[s] = ledger.layout(ranking.signals[s]);
@@ -131,16 +132,27 @@ final class IndexWalk {
               values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
             }
             // not met in another walk yet, so at most that walk's bound there: a bound on the score
-            if (top.isFull() && ranking.combine(values) < top.worstScore()) {
-              continue;
+            if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
+              met.add(id, own);
             }
-            score = ranking.score(ledger, id, atNanos);
+            continue;
           }
           if (collected == null) {
             top.offer(id, score);
           } else {
             collected.add(id, score);
           }
+        }
+        if (met != null && met.size > 0) {
+          met.score(ledger, ranking, s, atNanos, values);
+          for (int m = 0; m < met.size; m++) {
+            if (collected == null) {
+              top.offer(met.ids[m], met.scores[m]);
+            } else {
+              collected.add(met.ids[m], met.scores[m]);
+            }
+          }
+          met.size = 0;
         }
         walk.advance(i);
       }
@@ -276,6 +288,51 @@ final class IndexWalk {
           best = i;
           max = bounds[i];
         }
+      }
+    }
+  }
+
+  /**
+   * The entities met in one bucket, to score in full: the other signals are read for all of them
+   * together ({@link SignalLedger#decayScores}, whose cache misses overlap), each value exactly what
+   * a point read gives, and summed in the profile's term order as {@link Ranking#score} sums them.
+   */
+  private static final class Met {
+    long[] ids = new long[64];
+    double[] scores = new double[64];
+    /** {@code reads[s]}: the s-th signal's reads of the entities met. */
+    double[][] reads;
+    int size;
+
+    Met(int signals) {
+      reads = new double[signals][64];
+    }
+
+    void add(long id, double own) {
+      if (size == ids.length) {
+        ids = Arrays.copyOf(ids, size * 2);
+        scores = Arrays.copyOf(scores, size * 2);
+        for (int s = 0; s < reads.length; s++) {
+          reads[s] = Arrays.copyOf(reads[s], size * 2);
+        }
+      }
+      ids[size] = id;
+      scores[size++] = own;
+    }
+
+    /** Replaces each own read (met on signal {@code own}) with the entity's score. */
+    void score(SignalLedger ledger, Ranking ranking, int own, long atNanos, double[] values) {
+      System.arraycopy(scores, 0, reads[own], 0, size);
+      for (int s = 0; s < reads.length; s++) {
+        if (s != own) {
+          ledger.decayScores(ranking.signals[s], ids, size, atNanos, reads[s]);
+        }
+      }
+      for (int m = 0; m < size; m++) {
+        for (int t = 0; t < ranking.termCount; t++) {
+          values[t] = reads[ranking.signalOf[t]][m];
+        }
+        scores[m] = ranking.combine(values);
       }
     }
   }

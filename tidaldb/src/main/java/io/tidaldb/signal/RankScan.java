@@ -41,6 +41,9 @@ final class RankScan {
   private final SignalLayout single;
   private final long[] reachFrom;
   private final long[] reachTo;
+  /** Per window or velocity term, an earlier term that counts the same window (read once), or -1. */
+  private final int[] sameWindow;
+  private final long[] counts;
   /** For a profile on one signal: this attempt's heap (no filter) or candidates (filter). */
   private TopK local;
   private double[] scores = new double[0];
@@ -71,6 +74,17 @@ final class RankScan {
     this.single = ranking.signals.length == 1 ? ledger.layout(ranking.signals[0]) : null;
     this.reachFrom = new long[ranking.termCount];
     this.reachTo = new long[ranking.termCount];
+    this.sameWindow = new int[ranking.termCount];
+    this.counts = new long[ranking.termCount];
+    for (int t = 0; t < ranking.termCount; t++) {
+      sameWindow[t] = -1;
+      for (int e = 0; e < t && ranking.kinds[t] != RankingProfile.Kind.DECAY_SCORE; e++) {
+        if (sameWindow[t] < 0 && ranking.kinds[e] != RankingProfile.Kind.DECAY_SCORE
+            && ranking.windows[e] == ranking.windows[t]) {
+          sameWindow[t] = e;
+        }
+      }
+    }
     if (single != null) {
       for (int t = 0; t < ranking.termCount; t++) {
         long[] reach = ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE ? new long[2]
@@ -155,7 +169,10 @@ final class RankScan {
           bound += w > 0 ? w * single.readBound(score, last, atNanos) : 0;
           hasDecay = true;
         } else {
-          values[t] = last >= reachFrom[t] && last < reachTo[t] ? ranking.valueAt(table, d, t, atNanos) : 0;
+          int same = sameWindow[t];
+          counts[t] = same >= 0 ? counts[same] : last >= reachFrom[t] && last < reachTo[t]
+              ? SignalLedger.readWindowAt(table, d, ranking.windows[t], atNanos) : 0;
+          values[t] = ranking.ofCount(t, counts[t]);
           bound += w * values[t];
         }
       }

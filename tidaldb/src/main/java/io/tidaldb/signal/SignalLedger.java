@@ -120,9 +120,14 @@ final class SignalLedger {
    * one by one, in blocks of {@value ScoreBatch#SIZE}; {@code out} is at least as long as {@code ids}.
    */
   void decayScores(int typeId, long[] ids, long atNanos, double[] out) {
+    decayScores(typeId, ids, ids.length, atNanos, out);
+  }
+
+  /** The same, for the first {@code n} ids. */
+  void decayScores(int typeId, long[] ids, int n, long atNanos, double[] out) {
     ScoreBatch batch = ScoreBatch.forThisThread();
-    for (int from = 0; from < ids.length; from += ScoreBatch.SIZE) {
-      decayScores(typeId, ids, from, Math.min(ids.length, from + ScoreBatch.SIZE), atNanos, out, batch);
+    for (int from = 0; from < n; from += ScoreBatch.SIZE) {
+      decayScores(typeId, ids, from, Math.min(n, from + ScoreBatch.SIZE), atNanos, out, batch);
     }
   }
 
