@@ -29,6 +29,11 @@ import java.util.Arrays;
  * <p>Not thread-safe: the {@link Stripe}'s lock guards it. Readers may call the {@code read*}
  * methods under an optimistic stamp: they never throw or loop forever on a torn state, and return
  * garbage that the failed validation then discards.
+ *
+ * <p>One class, longer than most, on purpose: the index, the hot records, the rings and the order
+ * in which a write changes them are one structure, and the promise above (every read safe under an
+ * optimistic stamp against every write) can only be checked with all of them in view. Splitting it
+ * would put the two sides of that promise in different files.
  */
 final class EntryTable {
 
