@@ -36,8 +36,11 @@ public record SignalSpec(
     boolean velocity,
     boolean negativeWeights) {
 
-  /** The largest signal type id the write-ahead log can store. */
-  public static final int MAX_ID = 65_535;
+  /**
+   * The largest signal type id of a signal: the largest the write-ahead log can store (65,535) less
+   * the one it reserves for source-position markers ({@code WalEvent.SOURCE_POSITION_TYPE_ID}).
+   */
+  public static final int MAX_ID = 65_534;
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

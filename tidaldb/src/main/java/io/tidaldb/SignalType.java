@@ -1,6 +1,6 @@
 package io.tidaldb;
 
-import io.tidaldb.signal.SignalEngine;
+import io.tidaldb.internal.signal.SignalEngine;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +87,106 @@ public final class SignalType {
   public CompletableFuture<Long> recordAsync(long entityId, double weight, Instant at) {
     db.requireOpen();
     return engine.recordAsync(spec, entityId, weight, at);
+  }
+
+  /**
+   * Records many events of this signal atomically: all in one log batch frame (after a crash all of
+   * them are there or none), with one fsync under {@link Durability#SYNC}, then in the ledger. Every
+   * event is checked first, as {@link #record} checks one; if any is refused, nothing is written.
+   * Element {@code i} of each array is one event; they get consecutive sequence numbers. For events
+   * of several signals, or with a source position, use {@link SignalBatch}.
+   *
+   * <pre>{@code
+   * long first = view.recordAll(itemIds, weights, epochNanos);   // itemIds[i] got sequence first + i
+   * }</pre>
+   *
+   * @param entityIds the entities, 1 to {@link SignalBatch#MAX_EVENTS}
+   * @param weights the weights: finite, fit a float, not negative unless the signal allows it
+   * @param epochNanos the events' times in nanoseconds since 1970-01-01T00:00:00Z, at most
+   *     {@link TidalDbBuilder#maxFutureSkew(java.time.Duration)} ahead of the database's clock
+   * @return the sequence number of the first event
+   * @throws InvalidSignalException if an array is null, the lengths differ, there are no events or
+   *     more than {@link SignalBatch#MAX_EVENTS}, or an event's weight or time is refused (the message
+   *     names its index); nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   * @throws StorageException if the log cannot be written (it then refuses further writes; reopen)
+   * @throws IllegalStateException if called on the log's writer thread
+   */
+  public long recordAll(long[] entityIds, double[] weights, long[] epochNanos) {
+    db.requireOpen();
+    int n = checkedLength(entityIds, weights, epochNanos == null ? -1 : epochNanos.length, "epochNanos");
+    float[] stored = new float[n];
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        stored[i] = engine.checkedWeight(spec, weights[i]);
+        nanos[i] = engine.checkedTime(spec, epochNanos[i]);
+      } catch (InvalidSignalException e) {
+        throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
+            + "; nothing was written");
+      }
+    }
+    return recordChecked(entityIds, stored, nanos, n);
+  }
+
+  /**
+   * {@link #recordAll(long[], double[], long[])} with the times as {@code Instant}s.
+   *
+   * @param entityIds the entities, 1 to {@link SignalBatch#MAX_EVENTS}
+   * @param weights the weights: finite, fit a float, not negative unless the signal allows it
+   * @param times the events' times, as for {@link #record}
+   * @return the sequence number of the first event
+   * @throws InvalidSignalException as for {@link #recordAll(long[], double[], long[])}; nothing was
+   *     written
+   * @throws DatabaseClosedException if the database is closed
+   * @throws StorageException if the log cannot be written (it then refuses further writes; reopen)
+   * @throws IllegalStateException if called on the log's writer thread
+   */
+  public long recordAll(long[] entityIds, double[] weights, Instant[] times) {
+    db.requireOpen();
+    int n = checkedLength(entityIds, weights, times == null ? -1 : times.length, "times");
+    float[] stored = new float[n];
+    long[] nanos = new long[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        stored[i] = engine.checkedWeight(spec, weights[i]);
+        nanos[i] = engine.checkedTime(spec, times[i]);
+      } catch (InvalidSignalException e) {
+        throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
+            + "; nothing was written");
+      }
+    }
+    return recordChecked(entityIds, stored, nanos, n);
+  }
+
+  private int checkedLength(long[] entityIds, double[] weights, int times, String timesName) {
+    if (entityIds == null || weights == null || times < 0) {
+      throw new InvalidSignalException("recordAll(" + (entityIds == null ? "null" : "entityIds") + ", "
+          + (weights == null ? "null" : "weights") + ", " + (times < 0 ? "null" : timesName) + ") for signal \""
+          + spec.name() + "\": give three arrays of the same length");
+    }
+    int n = entityIds.length;
+    if (weights.length != n || times != n) {
+      throw new InvalidSignalException("recordAll(...) for signal \"" + spec.name() + "\": the arrays differ in length"
+          + " (entityIds " + n + ", weights " + weights.length + ", " + timesName + " " + times + "); element i of"
+          + " each is one event");
+    }
+    if (n == 0 || n > SignalBatch.MAX_EVENTS) {
+      throw new InvalidSignalException("recordAll(...) for signal \"" + spec.name() + "\" with " + n + " events: one"
+          + " atomic write takes 1 to " + SignalBatch.MAX_EVENTS + " events; split larger ones");
+    }
+    return n;
+  }
+
+  private long recordChecked(long[] entityIds, float[] weights, long[] nanos, int n) {
+    int[] types = new int[n];
+    java.util.Arrays.fill(types, spec.id());
+    return engine.recordGroup(entityIds, types, weights, nanos, n, -1);
+  }
+
+  /** Whether this handle was made by {@code other}. */
+  boolean belongsTo(TidalDb other) {
+    return db == other;
   }
 
   /**

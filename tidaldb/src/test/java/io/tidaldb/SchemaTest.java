@@ -176,7 +176,7 @@ class SchemaTest {
     }
     assertEquals(SignalSpec.MAX_ID + 1, builder.build().signals().size());
     assertConfigError(() -> builder.signal("one_more", EntityKind.ITEM, DecaySpec.permanent()).add(),
-        "\"one_more\"", "id 65536", "at most 65536 signals");
+        "\"one_more\"", "id 65535", "at most 65535 signals");
   }
 
   @Test

@@ -6,8 +6,10 @@ import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalBatch;
+import io.tidaldb.wal.WalEvent;
 import io.tidaldb.wal.WalProblem;
 import io.tidaldb.wal.WalReader;
 import java.io.IOException;
@@ -99,7 +101,7 @@ final class WalDumpCommand extends HomeCommand {
   private Map<Integer, String> signalNames(TidalHome home) {
     Map<Integer, String> names = new HashMap<>();
     try {
-      Schema.storedIn(home).ifPresent(schema -> {
+      StoredSchema.read(home).ifPresent(schema -> {
         for (SignalSpec signal : schema.signals()) {
           names.put(signal.id(), signal.name());
         }
@@ -155,6 +157,11 @@ final class WalDumpCommand extends HomeCommand {
       try {
         json.writeStartObject();
         json.writeNumberField("seq", seq);
+        if (WalEvent.isSourcePosition(signalTypeId)) {
+          json.writeNumberField("source_position", entityId);   // a marker, not a signal (FORMAT.md)
+          json.writeEndObject();
+          return;
+        }
         json.writeNumberField("entity_id", entityId);
         json.writeNumberField("signal_type_id", signalTypeId);
         json.writeStringField("signal", names.get(signalTypeId));
@@ -220,6 +227,10 @@ final class WalDumpCommand extends HomeCommand {
       if (!header) {
         out.printf(eventLine, "seq", "entity_id", "signal", "", "weight", "timestamp");
         header = true;
+      }
+      if (WalEvent.isSourcePosition(signalTypeId)) {
+        out.printf("%12s  source position %d%n", seq, entityId);   // a marker, not a signal (FORMAT.md)
+        return;
       }
       out.printf(eventLine, seq, entityId, signalTypeId, names.getOrDefault(signalTypeId, "-"), weight,
           instant(timestampNanos));

@@ -87,6 +87,28 @@ class WalDumpCommandTest {
   }
 
   @Test
+  void dump_showsABatchsSourcePositionMarker_asAPosition_andVerifyAcceptsIt() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Instant at = Instant.parse("2026-03-01T10:00:00Z");
+      try (io.tidaldb.TidalDb db = io.tidaldb.TidalDb.builder().dataDir(temp.path()).schema(Homes.SCHEMA)
+          .clock(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC)).open()) {
+        db.write(db.newBatch().add("view", 7, 1.0, at).add("like", 8, 1.0, at).sourcePosition(4242));
+      }
+      List<JsonNode> events = lines(Cli.run("wal", "dump", "--path", temp.path().toString()).stdout());
+      assertEquals(3, events.size());
+      assertEquals("view", events.get(0).get("signal").asText());
+      assertEquals(3, events.get(2).get("seq").asLong());
+      assertEquals(4242, events.get(2).get("source_position").asLong(), events.get(2).toString());
+      assertTrue(events.get(2).get("signal") == null, "a marker is not a signal event: " + events.get(2));
+      List<String> text = Cli.run("wal", "dump", "--path", temp.path().toString(), "--format", "text").stdout().lines()
+          .toList();
+      assertTrue(text.get(3).matches("\\s*3  source position 4242"), text.get(3));
+      Cli.Result verify = Cli.run("wal", "verify", "--path", temp.path().toString());
+      assertEquals(0, verify.exitCode(), verify.toString());
+    }
+  }
+
+  @Test
   void dump_asText_printsTheSignalNameBesideItsId() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Homes.write(temp.path(), 3, 0);

@@ -7,6 +7,7 @@ import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.internal.DurableFiles;
+import io.tidaldb.internal.HomeLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -63,8 +64,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
- * per JVM; across processes the {@code LOCK} file in the WAL directory (held by {@code TidalDb},
- * with the home's) keeps writers apart, and the {@code Wal} itself takes no lock file.
+ * per JVM; across processes the {@code LOCK} file in the WAL directory keeps writers apart: a
+ * {@code Wal} opened on its own takes it (and releases it on close), as {@code TidalDb} does with the
+ * home's, so opening the log of a database that is open in another process fails with a
+ * {@link io.tidaldb.HomeInUseException}. Read a live log with {@link WalReader} instead.
  */
 public final class Wal implements AutoCloseable {
 
@@ -83,6 +86,8 @@ public final class Wal implements AutoCloseable {
   private final Object checkpointLock = new Object();
   private volatile Optional<CheckpointMeta> checkpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The directory's {@code LOCK}, when this log took it (not when a database of this JVM holds it). */
+  private Optional<HomeLock> lock = Optional.empty();
 
   private Wal(WalConfig config, Path key, Recovery recovery, List<Segment> segments, Segment appendTo, long lastEnd) {
     this.config = config;
@@ -106,6 +111,8 @@ public final class Wal implements AutoCloseable {
    * @throws UnsupportedFormatException if a file was written by a newer tidalDB
    * @throws ConfigException if the directory is a regular file or cannot be created
    * @throws StorageException if a file cannot be read or written
+   * @throws io.tidaldb.HomeInUseException if another process holds the directory's {@code LOCK}: a
+   *     database open on this log, or another {@code Wal}
    * @throws TidalDbException if this JVM already has the directory open
    */
   public static Wal open(WalConfig config) {
@@ -123,9 +130,14 @@ public final class Wal implements AutoCloseable {
     if (!OPEN.add(key)) {
       throw new TidalDbException("the WAL in " + dir + " is already open in this JVM; close that Wal first");
     }
+    Optional<HomeLock> lock = Optional.empty();
     try {
-      return recover(config, key);
+      lock = HomeLock.acquireLog(key, config.clock().instant());
+      Wal wal = recover(config, key);
+      wal.lock = lock;
+      return wal;
     } catch (RuntimeException | Error e) {
+      lock.ifPresent(HomeLock::close);
       OPEN.remove(key);
       throw e;
     }
@@ -364,6 +376,79 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
+   * Appends {@code count} events as one atomic group and waits until it counts as done under the
+   * configured durability (under {@code SYNC}: one fsync for the whole group). The group is written
+   * as one batch frame with one checksum, never split across batches or segments, so after a crash
+   * either all its events are in the log or none is. Its events get consecutive sequences. Element
+   * {@code i < count} of each array is one event; the arrays are read before this method returns
+   * the first time it can (they may be reused afterwards).
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return the sequence of the group's first event
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed
+   * @throws IllegalStateException if called on the writer thread
+   */
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
+    writer.refuseOnWriterThread("appendGroup()");
+    try {
+      return appendGroupAsync(entityIds, signalTypeIds, weights, timestampsNanos, count).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #appendGroup} without waiting: the future completes with the group's first sequence once
+   * the group counts as done. The arrays are copied before this method returns.
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return a future of the first sequence; it fails with a {@link TidalDbException} if the write fails
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
+      long[] timestampsNanos, int count) {
+    Objects.requireNonNull(entityIds, "entityIds");
+    Objects.requireNonNull(signalTypeIds, "signalTypeIds");
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(timestampsNanos, "timestampsNanos");
+    if (entityIds.length < count || signalTypeIds.length < count || weights.length < count
+        || timestampsNanos.length < count) {
+      throw new IllegalArgumentException("appendGroup(..., count " + count + "): every array must hold at least count"
+          + " elements; they hold " + entityIds.length + ", " + signalTypeIds.length + ", " + weights.length + " and "
+          + timestampsNanos.length);
+    }
+    for (int i = 0; i < count; i++) {
+      WalEvent.checkSignalTypeId(signalTypeIds[i]);
+    }
+    return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  /**
+   * {@return the most events one {@link #appendGroup} takes: what one batch frame of this log holds,
+   * {@link WalConfig#maxBatchEvents()} or fewer if a segment is too small for that many}
+   */
+  public int maxGroupEvents() {
+    return writer.maxGroup();
+  }
+
+  /**
    * Makes every event appended so far durable now (under {@code SYNC} they already are, once
    * acknowledged; under the interval mode this forces the fsync the interval would bring).
    *
@@ -594,6 +679,7 @@ public final class Wal implements AutoCloseable {
         writer.close();
       }
     } finally {
+      lock.ifPresent(HomeLock::close);
       OPEN.remove(key);
     }
   }

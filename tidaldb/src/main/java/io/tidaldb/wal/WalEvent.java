@@ -23,6 +23,24 @@ public record WalEvent(long entityId, int signalTypeId, float weight, long times
   public static final int MAX_SIGNAL_TYPE_ID = WalFormat.MAX_SIGNAL_TYPE_ID;
 
   /**
+   * The signal type id reserved for a <b>source-position marker</b> (docs/FORMAT.md): an event with
+   * this id is not a signal; its entity-id field holds the upstream position (such as a Kafka offset)
+   * that the batch frame it ends, written atomically with it, brings the home to. Readers that apply
+   * signals skip it; it still takes a sequence number.
+   */
+  public static final int SOURCE_POSITION_TYPE_ID = WalFormat.SOURCE_POSITION_TYPE_ID;
+
+  /**
+   * Whether an event's signal type id marks a source position rather than a signal.
+   *
+   * @param signalTypeId a stored signal type id
+   * @return true for {@link #SOURCE_POSITION_TYPE_ID}
+   */
+  public static boolean isSourcePosition(int signalTypeId) {
+    return signalTypeId == SOURCE_POSITION_TYPE_ID;
+  }
+
+  /**
    * Checks the signal type id.
    *
    * @throws IllegalArgumentException if {@code signalTypeId} is outside {@code 0..65535}

@@ -102,6 +102,12 @@ final class WalFormat {
   static final int E_WEIGHT = 12;            // f32 (IEEE 754 bits)
   static final int E_TIMESTAMP = 16;         // i64 epoch nanos
   static final int MAX_SIGNAL_TYPE_ID = 0xFFFF;
+  /**
+   * The signal type id reserved for a source-position marker (docs/FORMAT.md, "Source position
+   * marker"): an event with this id records no signal; its entity-id field holds the upstream
+   * position that the batch frame it ends brings the home to.
+   */
+  static final int SOURCE_POSITION_TYPE_ID = 0xFFFF;
 
   /** The most events one batch may hold; keeps a payload length well inside a u32. */
   static final int MAX_EVENTS_PER_BATCH = 1 << 24;

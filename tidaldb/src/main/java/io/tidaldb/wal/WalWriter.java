@@ -68,12 +68,19 @@ final class WalWriter implements Runnable {
       futures = new CompletableFuture<?>[length];
     }
 
-    /** Makes room for one more event, doubling the arrays up to {@code capacity}. */
-    void ensureRoom(int capacity) {
-      if (count < entityIds.length) {
+    /** Makes room for {@code more} events, doubling the arrays up to {@code capacity}. */
+    void ensureRoom(int more, int capacity) {
+      if (count + more <= entityIds.length) {
         return;
       }
-      int length = (int) Math.min((long) entityIds.length * 2, capacity);
+      long length = entityIds.length;
+      while (length < count + more) {
+        length *= 2;
+      }
+      grow((int) Math.min(length, capacity));
+    }
+
+    private void grow(int length) {
       entityIds = Arrays.copyOf(entityIds, length);
       signalTypeIds = Arrays.copyOf(signalTypeIds, length);
       weights = Arrays.copyOf(weights, length);
@@ -178,7 +185,7 @@ final class WalWriter implements Runnable {
         }
       }
       Queue q = queued;
-      q.ensureRoom(capacity);
+      q.ensureRoom(1, capacity);
       int i = q.count++;
       if (i == 0) {
         q.firstSequence = nextSequence;
@@ -200,6 +207,68 @@ final class WalWriter implements Runnable {
       lock.unlock();
     }
     return future;
+  }
+
+  /**
+   * Queues {@code count} events as one group: they get consecutive sequences and are written in one
+   * batch frame (one CRC, so after a crash all of them are in the log or none), never split across
+   * batches or segments. The future completes with the first sequence once the frame counts as done.
+   *
+   * @throws IllegalArgumentException if {@code count} is not between 1 and {@link #maxGroup()}
+   */
+  CompletableFuture<Long> enqueueGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps,
+      int count) {
+    if (count < 1 || count > capacity) {
+      throw new IllegalArgumentException("a group of " + count + " events: one atomic batch holds 1 to " + capacity
+          + " events (what one batch frame of this log holds); split it into smaller groups");
+    }
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    lock.lock();
+    try {
+      while (true) {
+        checkUsable();
+        if (queued.count + count <= capacity) {
+          break;
+        }
+        refuseOnWriterThread("appendGroup() with a full queue");
+        wakeAt = Integer.MAX_VALUE;
+        work.signal();
+        spaceWaiters++;
+        try {
+          space.awaitUninterruptibly();
+        } finally {
+          spaceWaiters--;
+        }
+      }
+      Queue q = queued;
+      q.ensureRoom(count, capacity);
+      int at = q.count;
+      if (at == 0) {
+        q.firstSequence = nextSequence;
+        if (delayNanos > 0) {
+          firstQueuedNanos = System.nanoTime();
+        }
+      }
+      System.arraycopy(entityIds, 0, q.entityIds, at, count);
+      System.arraycopy(signalTypeIds, 0, q.signalTypeIds, at, count);
+      System.arraycopy(weights, 0, q.weights, at, count);
+      System.arraycopy(timestamps, 0, q.timestamps, at, count);
+      q.futures[at] = future;   // the group's one future, at its first event; null at the others
+      q.count = at + count;
+      nextSequence += count;
+      if (q.count >= wakeAt) {
+        wakeAt = Integer.MAX_VALUE;
+        work.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return future;
+  }
+
+  /** {@return the most events one group ({@link #enqueueGroup}) may hold: what one batch frame holds} */
+  int maxGroup() {
+    return capacity;
   }
 
   private void checkUsable() {
@@ -457,8 +526,10 @@ final class WalWriter implements Runnable {
     CompletableFuture<?>[] futures = batch.futures;
     long sequence = batch.firstSequence;
     for (int i = 0; i < batch.count; i++) {
-      ((CompletableFuture<Long>) futures[i]).complete(sequence + i);
-      futures[i] = null;
+      if (futures[i] != null) {   // null inside a group: its one future sits at its first event
+        ((CompletableFuture<Long>) futures[i]).complete(sequence + i);
+        futures[i] = null;
+      }
     }
     batch.count = 0;
   }
@@ -542,7 +613,9 @@ final class WalWriter implements Runnable {
       failure = error;
       for (Queue q : new Queue[] {queued, spare}) {
         for (int i = 0; i < q.count; i++) {
-          orphans.add(q.futures[i]);
+          if (q.futures[i] != null) {
+            orphans.add(q.futures[i]);
+          }
         }
         Arrays.fill(q.futures, null);
         q.count = 0;
