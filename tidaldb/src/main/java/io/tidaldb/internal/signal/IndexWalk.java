@@ -49,7 +49,7 @@ final class IndexWalk {
       Collected collected = new Collected();
       TopK top = new TopK(k);
       boolean complete = walk(ledger, ranking, top, collected, atNanos, (int) pass);
-      if (collected.offer(top, filter) || complete) {
+      if (collected.offer(top, filter, ranking, ledger.layout(ranking.signals[0]), atNanos) || complete) {
         return top.drainBestFirst();
       }
       if (pass >= budget) {
@@ -119,6 +119,11 @@ final class IndexWalk {
             return false;
           }
           long id = table.keyAt(d);
+          if (seen == null && collected != null) {
+            // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
+            collected.addRaw(id, table.scoreAt(d), table.lastAt(d));
+            continue;
+          }
           double own = layouts[s].readAt(table.scoreAt(d), table.lastAt(d), atNanos);
           double score;
           if (seen == null) {
@@ -187,7 +192,10 @@ final class IndexWalk {
    */
   private static final class Collected {
     private long[] ids = new long[256];
+    /** The entity's score; or, for a walk of one signal, its raw score, read only if the filter accepts it. */
     private double[] scores = new double[256];
+    /** For a walk of one signal: the entity's last event time; else null. */
+    private long[] lasts;
     private int size;
     private int[] stepEnds = new int[64];
     private double[] thresholds = new double[64];
@@ -202,6 +210,17 @@ final class IndexWalk {
       scores[size++] = score;
     }
 
+    void addRaw(long id, double rawScore, long last) {
+      if (lasts == null) {
+        lasts = new long[ids.length];
+      }
+      add(id, rawScore);
+      if (lasts.length < ids.length) {
+        lasts = Arrays.copyOf(lasts, ids.length);
+      }
+      lasts[size - 1] = last;
+    }
+
     void step(double threshold) {
       if (steps == stepEnds.length) {
         stepEnds = Arrays.copyOf(stepEnds, steps * 2);
@@ -211,22 +230,26 @@ final class IndexWalk {
       thresholds[steps++] = threshold;
     }
 
-    /** Offers the entities that pass, in order; {@return whether a step's threshold proved the answer} */
-    boolean offer(TopK top, LongPredicate filter) {
+    /**
+     * Offers the entities that pass, in order; a raw score is read as {@code decayScore} reads it
+     * and weighted as {@link Ranking#combine} weighs it. {@return whether a step's threshold proved the answer}
+     */
+    boolean offer(TopK top, LongPredicate filter, Ranking ranking, SignalLayout layout, long atNanos) {
+      double[] values = new double[ranking.termCount];
       int done = 0;
-      for (int step = 0; step < steps; step++) {
-        for (; done < stepEnds[step]; done++) {
+      for (int step = 0; step <= steps; step++) {
+        for (int end = step < steps ? stepEnds[step] : size; done < end; done++) {
           if (filter.test(ids[done])) {
-            top.offer(ids[done], scores[done]);
+            double score = scores[done];
+            if (lasts != null) {
+              Arrays.fill(values, layout.readAt(score, lasts[done], atNanos));
+              score = ranking.combine(values);
+            }
+            top.offer(ids[done], score);
           }
         }
-        if (top.isFull() && top.worstScore() > thresholds[step]) {
+        if (step < steps && top.isFull() && top.worstScore() > thresholds[step]) {
           return true;
-        }
-      }
-      for (; done < size; done++) {
-        if (filter.test(ids[done])) {
-          top.offer(ids[done], scores[done]);
         }
       }
       return false;
