@@ -207,6 +207,14 @@ final class EntryTable {
     into[at + 2] = chunk[o + SCORE];
   }
 
+  /**
+   * The hot records' chunks, as they are: for a scan that reads them in place under an optimistic
+   * stamp (it bounds every index by the arrays it holds, so a torn state reads garbage, never throws).
+   */
+  long[][] hotChunks() {
+    return hot;
+  }
+
   long readLong(int d, int field) {
     long[] chunk = hotChunk(d);
     return chunk == null ? 0 : chunk[(d & CHUNK_MASK) * HOT_STRIDE + field];

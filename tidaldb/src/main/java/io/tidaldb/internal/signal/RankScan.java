@@ -44,6 +44,8 @@ final class RankScan {
   /** Per window or velocity term, an earlier term that counts the same window (read once), or -1. */
   private final int[] sameWindow;
   private final long[] counts;
+  /** Whether the profile has a decayed-score term. */
+  private final boolean hasDecay;
   /** For a profile on one signal: this attempt's heap (no filter) or candidates (filter). */
   private TopK local;
   private double[] scores = new double[0];
@@ -74,6 +76,11 @@ final class RankScan {
     this.single = ranking.signals.length == 1 ? ledger.layout(ranking.signals[0]) : null;
     this.reachFrom = new long[ranking.termCount];
     this.reachTo = new long[ranking.termCount];
+    boolean decays = false;
+    for (int t = 0; t < ranking.termCount; t++) {
+      decays |= ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE;
+    }
+    this.hasDecay = decays;
     this.sameWindow = new int[ranking.termCount];
     this.counts = new long[ranking.termCount];
     for (int t = 0; t < ranking.termCount; t++) {
@@ -157,45 +164,62 @@ final class RankScan {
       return;
     }
     double floor = top.isFull() ? top.worstScore() : Double.NEGATIVE_INFINITY;
-    int terms = ranking.termCount;
-    for (int d = 0; d < n; d++) {
-      long last = table.readLong(d, EntryTable.LAST);
-      double score = Double.longBitsToDouble(table.readLong(d, EntryTable.SCORE));
-      double bound = 0;
-      boolean hasDecay = false;
-      for (int t = 0; t < terms; t++) {
-        double w = ranking.weights[t];
-        if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
-          bound += w > 0 ? w * single.readBound(score, last, atNanos) : 0;
-          hasDecay = true;
-        } else {
-          int same = sameWindow[t];
-          counts[t] = same >= 0 ? counts[same] : last >= reachFrom[t] && last < reachTo[t]
-              ? SignalLedger.readWindowAt(table, d, ranking.windows[t], atNanos) : 0;
-          values[t] = ranking.ofCount(t, counts[t]);
-          bound += w * values[t];
+    double cut = floor;
+    long[][] chunks = table.hotChunks();
+    for (int c = 0; c < chunks.length && c << EntryTable.CHUNK_SHIFT < n; c++) {
+      long[] chunk = chunks[c];
+      if (chunk == null) {
+        return;
+      }
+      int entries = Math.min(Math.min(EntryTable.CHUNK, chunk.length / EntryTable.HOT_STRIDE),
+          n - (c << EntryTable.CHUNK_SHIFT));
+      for (int j = 0; j < entries; j++) {
+        int o = j * EntryTable.HOT_STRIDE;
+        long last = chunk[o + EntryTable.LAST];
+        double score = Double.longBitsToDouble(chunk[o + EntryTable.SCORE]);
+        int d = (c << EntryTable.CHUNK_SHIFT) + j;
+        if (bound(table, d, score, last) < cut) {
+          continue;
         }
-      }
-      double cut = local != null && local.isFull() ? Math.max(floor, local.worstScore()) : floor;
-      if (bound < cut) {
-        continue;
-      }
-      if (hasDecay) {
-        double read = single.readAt(score, last, atNanos);
-        for (int t = 0; t < terms; t++) {
-          if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
-            values[t] = read;
+        if (hasDecay) {
+          double read = single.readAt(score, last, atNanos);
+          for (int t = 0; t < values.length; t++) {
+            if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
+              values[t] = read;
+            }
           }
         }
-      }
-      double exact = ranking.combine(values);
-      long id = table.readLong(d, EntryTable.ID);
-      if (local != null) {
-        local.offer(id, exact);
-      } else {
-        keep(id, exact);
+        double exact = ranking.combine(values);
+        long id = chunk[o + EntryTable.ID];
+        if (local != null) {
+          local.offer(id, exact);
+          cut = local.isFull() ? Math.max(floor, local.worstScore()) : floor;
+        } else {
+          keep(id, exact);
+        }
       }
     }
+  }
+
+  /**
+   * A bound on entry {@code d}'s score from its hot record (raw {@code score} as of {@code last});
+   * leaves the window terms' exact values in {@link #values}.
+   */
+  private double bound(EntryTable table, int d, double score, long last) {
+    double bound = 0;
+    for (int t = 0; t < values.length; t++) {
+      double w = ranking.weights[t];
+      if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
+        bound += w > 0 ? w * single.readBound(score, last, atNanos) : 0;
+      } else {
+        int same = sameWindow[t];
+        counts[t] = same >= 0 ? counts[same] : last >= reachFrom[t] && last < reachTo[t]
+            ? SignalLedger.readWindowAt(table, d, ranking.windows[t], atNanos) : 0;
+        values[t] = ranking.ofCount(t, counts[t]);
+        bound += w * values[t];
+      }
+    }
+    return bound;
   }
 
   private void keep(long id, double score) {
