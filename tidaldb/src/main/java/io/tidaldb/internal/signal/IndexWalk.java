@@ -46,7 +46,7 @@ final class IndexWalk {
     }
     long pass = Math.min(budget, Math.max(1024L, (long) FILTERED_FIRST_PASS_PER_K * k));
     while (true) {
-      Collected collected = new Collected();
+      WalkCandidates collected = new WalkCandidates();
       TopK top = new TopK(k);
       boolean complete = walk(ledger, ranking, top, collected, atNanos, (int) pass);
       if (collected.offer(top, filter, ranking, ledger.layout(ranking.signals[0]), atNanos) || complete) {
@@ -66,7 +66,7 @@ final class IndexWalk {
    * @return whether the walk ended with every entity that may make the cut met: proved (unfiltered)
    *     or every index walked to its end
    */
-  private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, Collected collected, long atNanos,
+  private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, WalkCandidates collected, long atNanos,
       int budget) {
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
@@ -84,7 +84,7 @@ final class IndexWalk {
       for (int t = 0; t < ranking.termCount; t++) {
         weightOn[ranking.signalOf[t]] += ranking.weights[t];
       }
-      SeenSet seen = signals > 1 ? new SeenSet() : null;
+      LongSet seen = signals > 1 ? new LongSet() : null;
       Met met = signals > 1 ? new Met(signals) : null;
       SignalLayout[] layouts = new SignalLayout[signals];
       for (int s = 0; s < signals; s++) {
@@ -184,76 +184,6 @@ final class IndexWalk {
       }
     }
     return chosen;
-  }
-
-  /**
-   * What a filtered walk met, in order, and after each step the threshold: every entity whose score
-   * is above a step's threshold was met before that step.
-   */
-  private static final class Collected {
-    private long[] ids = new long[256];
-    /** The entity's score; or, for a walk of one signal, its raw score, read only if the filter accepts it. */
-    private double[] scores = new double[256];
-    /** For a walk of one signal: the entity's last event time; else null. */
-    private long[] lasts;
-    private int size;
-    private int[] stepEnds = new int[64];
-    private double[] thresholds = new double[64];
-    private int steps;
-
-    void add(long id, double score) {
-      if (size == ids.length) {
-        ids = Arrays.copyOf(ids, size * 2);
-        scores = Arrays.copyOf(scores, size * 2);
-      }
-      ids[size] = id;
-      scores[size++] = score;
-    }
-
-    void addRaw(long id, double rawScore, long last) {
-      if (lasts == null) {
-        lasts = new long[ids.length];
-      }
-      add(id, rawScore);
-      if (lasts.length < ids.length) {
-        lasts = Arrays.copyOf(lasts, ids.length);
-      }
-      lasts[size - 1] = last;
-    }
-
-    void step(double threshold) {
-      if (steps == stepEnds.length) {
-        stepEnds = Arrays.copyOf(stepEnds, steps * 2);
-        thresholds = Arrays.copyOf(thresholds, steps * 2);
-      }
-      stepEnds[steps] = size;
-      thresholds[steps++] = threshold;
-    }
-
-    /**
-     * Offers the entities that pass, in order; a raw score is read as {@code decayScore} reads it
-     * and weighted as {@link Ranking#combine} weighs it. {@return whether a step's threshold proved the answer}
-     */
-    boolean offer(TopK top, LongPredicate filter, Ranking ranking, SignalLayout layout, long atNanos) {
-      double[] values = new double[ranking.termCount];
-      int done = 0;
-      for (int step = 0; step <= steps; step++) {
-        for (int end = step < steps ? stepEnds[step] : size; done < end; done++) {
-          if (filter.test(ids[done])) {
-            double score = scores[done];
-            if (lasts != null) {
-              Arrays.fill(values, layout.readAt(score, lasts[done], atNanos));
-              score = ranking.combine(values);
-            }
-            top.offer(ids[done], score);
-          }
-        }
-        if (step < steps && top.isFull() && top.worstScore() > thresholds[step]) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 
   /** One signal's rank indexes, one per stripe, walked together from the highest bucket bound down. */
@@ -356,45 +286,6 @@ final class IndexWalk {
           values[t] = reads[ranking.signalOf[t]][m];
         }
         scores[m] = ranking.combine(values);
-      }
-    }
-  }
-
-  /** The entities a threshold walk has met: an open-addressing set of longs. */
-  private static final class SeenSet {
-    private long[] keys = new long[1024];
-    private boolean[] used = new boolean[1024];
-    private int size;
-
-    /** {@return whether {@code id} was not in the set} (it is now) */
-    boolean add(long id) {
-      if (2 * (size + 1) > keys.length) {
-        grow();
-      }
-      int mask = keys.length - 1;
-      int i = (int) EntryTable.hash(id) & mask;
-      while (used[i]) {
-        if (keys[i] == id) {
-          return false;
-        }
-        i = (i + 1) & mask;
-      }
-      used[i] = true;
-      keys[i] = id;
-      size++;
-      return true;
-    }
-
-    private void grow() {
-      long[] oldKeys = keys;
-      boolean[] oldUsed = used;
-      keys = new long[oldKeys.length * 2];
-      used = new boolean[oldKeys.length * 2];
-      size = 0;
-      for (int i = 0; i < oldKeys.length; i++) {
-        if (oldUsed[i]) {
-          add(oldKeys[i]);
-        }
       }
     }
   }
