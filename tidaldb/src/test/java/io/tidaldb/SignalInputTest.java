@@ -75,6 +75,16 @@ class SignalInputTest {
   }
 
   @Test
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  void aSignalNamedByAnEqualStringThatIsNotTheDeclaredOne_isTheSameSignal() {
+    db.signal("view", 5L, 2.0, T0);
+    String built = new String("view");
+    assertEquals(db.decayScore("view", 5L, T0), db.decayScore(built, 5L, T0), "a name read from elsewhere");
+    db.signal(built, 5L, 1.0, T0);
+    assertEquals(2, db.windowCount(new StringBuilder("vi").append("ew").toString(), 5L, Window.ALL_TIME));
+  }
+
+  @Test
   void unknownSignal_withoutSchema_saysHowToDeclareOne() {
     try (TidalDb empty = TidalDb.builder().ephemeral().open()) {
       assertRejected(() -> empty.signal("view", 1L, 1.0, T0), "unknown signal \"view\"", "declares no signals",

@@ -45,21 +45,14 @@ public final class CompareReport {
   private CompareReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file>");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file> [<ranking-results.json>]");
       System.exit(2);
     }
-    JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
     Map<String, JsonNode> byName = new HashMap<>();
-    for (JsonNode result : results) {
-      String name = result.get("benchmark").asText().replaceFirst("^io\\.tidaldb\\.bench\\.(peers\\.)?", "");
-      StringBuilder key = new StringBuilder(name);
-      result.path("params").fields().forEachRemaining(p -> {
-        if (!p.getKey().equals("dir")) {
-          key.append('[').append(p.getKey()).append('=').append(p.getValue().asText()).append(']');
-        }
-      });
-      byName.put(key.toString(), result.get("primaryMetric"));
+    read(Path.of(args[0]), byName);
+    if (args.length == 3) {
+      read(Path.of(args[2]), byName);
     }
     String table = render(byName);
     Path markdown = Path.of(args[1]);
@@ -72,6 +65,21 @@ public final class CompareReport {
     Files.writeString(markdown, text.substring(0, begin + BEGIN.length()) + "\n" + table + text.substring(end),
         StandardCharsets.UTF_8);
     System.out.println(table);
+  }
+
+  /** Adds one JMH JSON file's results, by benchmark name without the package and its parameters but {@code dir}. */
+  private static void read(Path json, Map<String, JsonNode> byName) throws IOException {
+    JsonNode results = new ObjectMapper().readTree(json.toFile());
+    for (JsonNode result : results) {
+      String name = result.get("benchmark").asText().replaceFirst("^io\\.tidaldb\\.bench\\.(peers\\.)?", "");
+      StringBuilder key = new StringBuilder(name);
+      result.path("params").fields().forEachRemaining(p -> {
+        if (!p.getKey().equals("dir")) {
+          key.append('[').append(p.getKey()).append('=').append(p.getValue().asText()).append(']');
+        }
+      });
+      byName.put(key.toString(), result.get("primaryMetric"));
+    }
   }
 
   static String render(Map<String, JsonNode> results) {
@@ -94,17 +102,37 @@ public final class CompareReport {
         + "24-byte loop: each acknowledged event costs about one fsync, as it must.%n%n",
         count(fsync24), count(fsync256k), Double.isNaN(fsync256k) ? "-" : String.format(Locale.ROOT, "%.0f", fsync256k * 262144 / 1e6),
         Double.isNaN(oneAtATime) || Double.isNaN(fsync24) ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * oneAtATime / fsync24)));
-    out.append("| reads (ns per read) | entities | tidalDB `decayScore` | `ConcurrentHashMap.get` of a precomputed `Double` | tidalDB / map |\n"
-        + "|---|---:|---:|---:|---:|\n");
+    out.append("| reads (ns per read) | entities | tidalDB `decayScore`, `SignalType` | by name | "
+        + "`ConcurrentHashMap.get` of a precomputed `Double` | open-addressing `long[]`/`double[]` | "
+        + "`SignalType` / map (target <= 1) | `SignalType` / open addressing (moonshot <= 2) | "
+        + "by name / `SignalType` (target <= 1.2) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String order : List.of("uniform", "zipf")) {
       for (String entities : List.of("10000", "1000000")) {
         String params = "[entities=" + entities + "][order=" + order + "]";
         double tidal = score(results, "PeerReads.tidaldbDecayScore" + params);
+        double byName = score(results, "PeerReads.tidaldbDecayScoreByName" + params);
         double map = score(results, "PeerReads.concurrentHashMapGet" + params);
-        out.append(String.format(Locale.ROOT, "| %s, same order for both | %,d | %s | %s | %s |%n",
+        double floor = score(results, "PeerReads.openAddressingGet" + params);
+        out.append(String.format(Locale.ROOT, "| %s, same order for all | %,d | %s | %s | %s | %s | %s | %s | %s |%n",
             order.equals("zipf") ? "Zipf-skewed entities" : "uniformly random entity", Long.parseLong(entities),
-            nanos(tidal), nanos(map), ratio(tidal, map)));
+            nanos(tidal), nanos(byName), nanos(map), nanos(floor), ratio(tidal, map), ratio(tidal, floor),
+            ratio(byName, tidal)));
       }
+    }
+    out.append("\n| ranking, 1,000,000 entities (`TopBench`, µs, p50) | tidalDB | target | holds |\n|---|---:|---|---|\n");
+    double view = percentile(results, "signal.TopBench.topView[entities=1000000]", "50.0");
+    double[] ranking = {
+        view,
+        percentile(results, "signal.TopBench.topThreeDecayed[entities=1000000]", "50.0"),
+        percentile(results, "signal.TopBench.topWithWindowAndVelocity[entities=1000000]", "50.0"),
+        percentile(results, "signal.TopBench.topViewFilteredTo10Percent[entities=1000000]", "50.0")};
+    String[] what = {"`top(\"view\", 100, now)`", "`top(3 decayed signals, 100, now)`",
+        "`top(decayed + window count + velocity, 100, now)`", "`top(view, 100, now, filter keeping 10 %)`"};
+    double[] limit = {50, 1_000, 50_000, 5 * view};
+    String[] target = {"<= 50 µs", "<= 1 ms", "<= 50 ms", "<= 5x the unfiltered (" + nanos(5 * view) + " µs)"};
+    for (int i = 0; i < ranking.length; i++) {
+      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", what[i], nanos(ranking[i]), target[i],
+          Double.isNaN(ranking[i]) ? "-" : ranking[i] <= limit[i] ? "yes" : "no"));
     }
     double tidalTop = percentile(results, "signal.PeerTop.tidaldbTop[entities=1000000]", "50.0");
     double redisTop = percentile(results, "signal.PeerTop.redisZrevrange[entities=1000000]", "50.0");

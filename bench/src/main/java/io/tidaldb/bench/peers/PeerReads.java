@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A decayed-score read against the floor for an in-memory read: a {@code ConcurrentHashMap} that
  * holds each entity's score, already computed, as a boxed {@code Double} (what an application would
- * keep if it did the math elsewhere). The ledger of {@code DecayScoreBench} ({@link LoadedLedger});
+ * keep if it did the math elsewhere), and an open-addressing {@code long[]}/{@code double[]} table of
+ * the same precomputed scores (linear probing, half full: the floor for a hash read of one entity).
+ * tidalDB reads through the caller's {@code SignalType} handle and by the signal's name. The ledger of {@code DecayScoreBench} ({@link LoadedLedger});
  * the same entities in the same order ({@link io.tidaldb.bench.ReadOrder}: uniformly at random, or
  * Zipf-skewed), side by side.
  *
@@ -35,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PeerReads extends LoadedLedger {
 
   private ConcurrentHashMap<Long, Double> map;
+  private long[] keys;
+  private double[] values;
+  private int mask;
   private long[] reads;
   private int next;
 
@@ -42,14 +47,48 @@ public class PeerReads extends LoadedLedger {
   public void load() {
     reads = openAndLoad();
     map = new ConcurrentHashMap<>(entities * 2);
+    int capacity = Integer.highestOneBit(entities * 2 - 1) << 1;
+    keys = new long[capacity];
+    values = new double[capacity];
+    mask = capacity - 1;
     for (long id : loaded) {
-      map.put(id, view.decayScore(id, at));
+      double score = view.decayScore(id, at);
+      map.put(id, score);
+      int i = slot(id);
+      while (keys[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      keys[i] = id;
+      values[i] = score;
     }
+  }
+
+  private int slot(long id) {
+    long h = id * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ h >>> 32) & mask;
   }
 
   @Benchmark
   public double tidaldbDecayScore() {
     return view.decayScore(reads[next++ & (READS - 1)], at);
+  }
+
+  @Benchmark
+  public double tidaldbDecayScoreByName() {
+    return db.decayScore("view", reads[next++ & (READS - 1)], at);
+  }
+
+  @Benchmark
+  public double openAddressingGet() {
+    long id = reads[next++ & (READS - 1)];
+    for (int i = slot(id); ; i = (i + 1) & mask) {
+      if (keys[i] == id) {
+        return values[i];
+      }
+      if (keys[i] == 0) {
+        return 0;
+      }
+    }
   }
 
   @Benchmark

@@ -29,6 +29,11 @@ import java.util.Arrays;
  * <p>Not thread-safe: the {@link Stripe}'s lock guards it. Readers may call the {@code read*}
  * methods under an optimistic stamp: they never throw or loop forever on a torn state, and return
  * garbage that the failed validation then discards.
+ *
+ * <p>One class, longer than most, on purpose: the index, the hot records, the rings and the order
+ * in which a write changes them are one structure, and the promise above (every read safe under an
+ * optimistic stamp against every write) can only be checked with all of them in view. Splitting it
+ * would put the two sides of that promise in different files.
  */
 final class EntryTable {
 
@@ -202,6 +207,14 @@ final class EntryTable {
     into[at + 2] = chunk[o + SCORE];
   }
 
+  /**
+   * The hot records' chunks, as they are: for a scan that reads them in place under an optimistic
+   * stamp (it bounds every index by the arrays it holds, so a torn state reads garbage, never throws).
+   */
+  long[][] hotChunks() {
+    return hot;
+  }
+
   long readLong(int d, int field) {
     long[] chunk = hotChunk(d);
     return chunk == null ? 0 : chunk[(d & CHUNK_MASK) * HOT_STRIDE + field];
@@ -241,8 +254,9 @@ final class EntryTable {
       if (w.length != stride) {
         return 0;
       }
-      for (long k = from; k <= to; k++) {
-        sum += w[base + (int) (k % slots)];
+      for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
+        sum += w[base + slot];
+        slot = slot + 1 == slots ? 0 : slot + 1;
       }
       return sum;
     }
@@ -252,8 +266,9 @@ final class EntryTable {
     if (bytes == null || o + stride > bytes.length) {
       return 0;
     }
-    for (long k = from; k <= to; k++) {
-      sum += bytes[o + base + (int) (k % slots)] & 0xFF;
+    for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
+      sum += bytes[o + base + slot] & 0xFF;
+      slot = slot + 1 == slots ? 0 : slot + 1;
     }
     return sum;
   }

@@ -40,6 +40,8 @@ final class RankIndex {
   private int[][] links = new int[0][];
   /** Bucket heads, allocated with the first entry; -1 for an empty bucket. */
   private int[] heads;
+  /** Entries per bucket, allocated with {@link #heads}: what a threshold walk weighs a bucket's visit by. */
+  private int[] sizes;
   /** The highest non-empty bucket, or {@link #BUCKETS}. */
   private int first = BUCKETS;
   /** The key at the top of bucket 0; NaN until the first positive key. */
@@ -108,6 +110,7 @@ final class RankIndex {
     ceiling = newCeiling;
     if (heads != null) {
       Arrays.fill(heads, -1);
+      Arrays.fill(sizes, 0);
     }
     first = BUCKETS;
     for (int d = 0; d < table.size(); d++) {
@@ -132,6 +135,7 @@ final class RankIndex {
     if (heads == null) {
       heads = new int[BUCKETS];
       Arrays.fill(heads, -1);
+      sizes = new int[BUCKETS];
     }
     int head = heads[bucket];
     int[] chunk = links[d >>> EntryTable.CHUNK_SHIFT];
@@ -143,6 +147,7 @@ final class RankIndex {
       setField(head, PREV, d);
     }
     heads[bucket] = d;
+    sizes[bucket]++;
     if (bucket < first) {
       first = bucket;
     }
@@ -169,6 +174,7 @@ final class RankIndex {
     chunk[o + NEXT] = -1;
     chunk[o + PREV] = -1;
     chunk[o + BUCKET] = -1;
+    sizes[bucket]--;
     if (bucket == first && next < 0 && prev < 0) {
       first = nextBucket(bucket);
     }
@@ -224,6 +230,11 @@ final class RankIndex {
   /** {@return the first entry of bucket {@code j}, or -1} */
   int head(int j) {
     return heads == null ? -1 : heads[j];
+  }
+
+  /** {@return the entries in bucket {@code j}} */
+  int size(int j) {
+    return sizes == null ? 0 : sizes[j];
   }
 
   /** {@return the entry after {@code d} in its bucket, or -1} */

@@ -104,11 +104,14 @@ final class Ranking {
     switch (kinds[t]) {
       case DECAY_SCORE:
         return ledger.decayScore(typeOf[t], entityId, atNanos);
-      case WINDOW_COUNT:
-        return ledger.windowCount(typeOf[t], entityId, windows[t], atNanos);
       default:
-        return ledger.windowCount(typeOf[t], entityId, windows[t], atNanos) / divisors[t];
+        return ofCount(t, ledger.windowCount(typeOf[t], entityId, windows[t], atNanos));
     }
+  }
+
+  /** A window or velocity term's value from the count in its window. */
+  double ofCount(int t, long count) {
+    return kinds[t] == RankingProfile.Kind.VELOCITY ? count / divisors[t] : count;
   }
 
   /** Term {@code t}'s value for entry {@code d} of a table of its signal. Safe under an optimistic stamp. */
@@ -116,10 +119,8 @@ final class Ranking {
     switch (kinds[t]) {
       case DECAY_SCORE:
         return table.readScore(d, atNanos);
-      case WINDOW_COUNT:
-        return SignalLedger.readWindowAt(table, d, windows[t], atNanos);
       default:
-        return SignalLedger.readWindowAt(table, d, windows[t], atNanos) / divisors[t];
+        return ofCount(t, SignalLedger.readWindowAt(table, d, windows[t], atNanos));
     }
   }
 

@@ -69,6 +69,9 @@ public final class SignalEngine implements AutoCloseable {
   private final Latencies latencies;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
+  /** The first {@value #IDENTITY_LOOKUPS} declared signals, which {@link #spec} finds by the identity of their name. */
+  private final SignalSpec[] firstSignals;
+  static final int IDENTITY_LOOKUPS = 8;
   private final SourcePosition sourcePosition;
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
@@ -87,6 +90,7 @@ public final class SignalEngine implements AutoCloseable {
     this.order = gate == null ? null : new ApplyOrder(log.lastSequence());
     this.checkpointer = checkpointer;
     this.ranker = new Ranker(ledger);
+    this.firstSignals = schema.signals().stream().limit(IDENTITY_LOOKUPS).toArray(SignalSpec[]::new);
     this.writes = new LongAdder[schema.signals().size()];
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
@@ -154,6 +158,14 @@ public final class SignalEngine implements AutoCloseable {
    * @throws InvalidSignalException if the schema does not declare it; the message lists those it does
    */
   public SignalSpec spec(String name) {
+    // the name a caller passes is most often the very string the schema was declared with (string
+    // literals are interned): found by identity among the first few signals, with no hash lookup
+    SignalSpec[] first = firstSignals;
+    for (SignalSpec declared : first) {
+      if (declared.name() == name) {
+        return declared;
+      }
+    }
     SignalSpec signal = name == null ? null : schema.signal(name).orElse(null);
     if (signal == null) {
       String quoted = name == null ? "null" : "\"" + name + "\"";

@@ -120,9 +120,14 @@ final class SignalLedger {
    * one by one, in blocks of {@value ScoreBatch#SIZE}; {@code out} is at least as long as {@code ids}.
    */
   void decayScores(int typeId, long[] ids, long atNanos, double[] out) {
+    decayScores(typeId, ids, ids.length, atNanos, out);
+  }
+
+  /** The same, for the first {@code n} ids. */
+  void decayScores(int typeId, long[] ids, int n, long atNanos, double[] out) {
     ScoreBatch batch = ScoreBatch.forThisThread();
-    for (int from = 0; from < ids.length; from += ScoreBatch.SIZE) {
-      decayScores(typeId, ids, from, Math.min(ids.length, from + ScoreBatch.SIZE), atNanos, out, batch);
+    for (int from = 0; from < n; from += ScoreBatch.SIZE) {
+      decayScores(typeId, ids, from, Math.min(n, from + ScoreBatch.SIZE), atNanos, out, batch);
     }
   }
 
@@ -248,6 +253,47 @@ final class SignalLedger {
       default:
         return table.readLong(d, EntryTable.TOTAL);
     }
+  }
+
+  /**
+   * The newest-event times ({@code last}) of the entries whose count in {@code window} at
+   * {@code nowNanos} may be above zero: {@code [reach[0], reach[1])}. {@link #readWindowAt} is 0 for
+   * an entry whose {@code last} lies outside (its ring's buckets all lie outside the window), so a
+   * scan skips the ring. The whole range for {@link Window#ALL_TIME} and for a time before the epoch.
+   */
+  static long[] windowReach(SignalLayout layout, Window window, long nowNanos) {
+    long unit;
+    int slots;
+    int windowUnits;
+    switch (window) {
+      case ONE_HOUR -> {
+        unit = SignalLayout.MINUTE_NANOS;
+        slots = layout.minuteSlots;
+        windowUnits = SignalLayout.MINUTE_SLOTS;
+      }
+      case TWENTY_FOUR_HOURS -> {
+        unit = SignalLayout.HOUR_NANOS;
+        slots = layout.hourSlots;
+        windowUnits = SignalLayout.DAY_SLOTS;
+      }
+      case SEVEN_DAYS -> {
+        unit = SignalLayout.HOUR_NANOS;
+        slots = layout.hourSlots;
+        windowUnits = SignalLayout.WEEK_SLOTS;
+      }
+      default -> {
+        return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+      }
+    }
+    if (nowNanos < 0 || slots <= 0) {
+      return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+    }
+    // readRing sums the buckets from max(now - windowUnits + 1, head - slots + 1) to min(now, head),
+    // head = last / unit: none when head < now - windowUnits + 1 or head > now + slots - 1
+    long now = nowNanos / unit;
+    long from = (now - windowUnits + 1) * unit;
+    long to = now + slots > Long.MAX_VALUE / unit ? Long.MAX_VALUE : (now + slots) * unit;
+    return new long[] {from, to};
   }
 
   /** Whether the ledger holds an entry for (entity, signal). */

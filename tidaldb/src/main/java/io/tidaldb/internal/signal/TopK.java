@@ -2,12 +2,18 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The best {@code k} (entity, score) pairs offered so far: a binary heap of primitives whose root is
  * the worst kept, so that a candidate that does not make the cut costs one comparison. Better means
  * a higher score ({@link Double#compare}), then a smaller entity id. Not thread-safe: one per scan.
+ *
+ * <p>A distinct heap keeps an entity once, with its best score offered: a scan of several signals
+ * that races with writes (an entry evicted between the copy of one signal's table and the check of
+ * another's) may offer an entity twice. It tracks where each kept entity is, on accepted offers only.
  */
 final class TopK {
 
@@ -15,9 +21,16 @@ final class TopK {
   private long[] ids;
   private double[] scores;
   private int size;
+  /** For a distinct heap: where each kept entity is; else null. */
+  private final Map<Long, Integer> where;
 
   TopK(int k) {
+    this(k, false);
+  }
+
+  TopK(int k, boolean distinct) {
     this.k = k;
+    this.where = distinct ? new HashMap<>() : null;
     int initial = Math.min(k, 64);
     ids = new long[initial];
     scores = new double[initial];
@@ -30,6 +43,18 @@ final class TopK {
   }
 
   void offer(long id, double score) {
+    if (size == k && !better(score, id, scores[0], ids[0])) {
+      return;
+    }
+    if (where != null) {
+      Integer at = where.get(id);
+      if (at != null) {
+        if (better(score, id, scores[at], id)) {
+          siftDown(at, id, score, size);
+        }
+        return;
+      }
+    }
     if (size < k) {
       if (size == ids.length) {
         int grown = (int) Math.min(k, ids.length * 2L);
@@ -42,20 +67,29 @@ final class TopK {
         if (!better(scores[parent], ids[parent], score, id)) {
           break;
         }
-        ids[i] = ids[parent];
-        scores[i] = scores[parent];
+        set(i, ids[parent], scores[parent]);
         i = parent;
       }
-      ids[i] = id;
-      scores[i] = score;
-    } else if (better(score, id, scores[0], ids[0])) {
-      siftDown(id, score, size);
+      set(i, id, score);
+    } else {
+      if (where != null) {
+        where.remove(ids[0]);
+      }
+      siftDown(0, id, score, size);
     }
   }
 
-  /** Puts (id, score) at the root and sinks it while a child is worse, within the first {@code n}. */
-  private void siftDown(long id, double score, int n) {
-    int i = 0;
+  private void set(int i, long id, double score) {
+    ids[i] = id;
+    scores[i] = score;
+    if (where != null) {
+      where.put(id, i);
+    }
+  }
+
+  /** Puts (id, score) at {@code i} and sinks it while a child is worse, within the first {@code n}. */
+  private void siftDown(int from, long id, double score, int n) {
+    int i = from;
     while (true) {
       int child = 2 * i + 1;
       if (child >= n) {
@@ -67,12 +101,10 @@ final class TopK {
       if (!better(score, id, scores[child], ids[child])) {
         break;
       }
-      ids[i] = ids[child];
-      scores[i] = scores[child];
+      set(i, ids[child], scores[child]);
       i = child;
     }
-    ids[i] = id;
-    scores[i] = score;
+    set(i, id, score);
   }
 
   /** {@return whether k pairs are kept, so that a candidate must beat {@link #worstScore()}} */
@@ -97,9 +129,12 @@ final class TopK {
     ScoredEntity[] out = new ScoredEntity[size];
     for (int n = size; n > 0; n--) {
       out[n - 1] = new ScoredEntity(ids[0], scores[0]);
-      siftDown(ids[n - 1], scores[n - 1], n - 1);
+      siftDown(0, ids[n - 1], scores[n - 1], n - 1);
     }
     size = 0;
+    if (where != null) {
+      where.clear();
+    }
     return Arrays.asList(out);
   }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * from a minute, so that keys run far past the fine buckets and move the ceiling, to years), scores
  * spanning many orders of magnitude, late events, equal timestamps, negative weights, eviction, a
  * snapshot restore, and query times before, among and after the events; for one signal and, by the
- * threshold algorithm, for several. Profiles the index cannot prove an answer for (a negative weight,
- * a window or velocity term, a filter) are scanned, and held to the same answer.
+ * threshold algorithm, for several; with a filter too (run on what the walk collects, after it). Profiles
+ * the index cannot prove an answer for
+ * (a negative weight, a window or velocity term) are scanned, and held to the same answer.
  */
 class RankIndexPropertiesTest {
 
@@ -48,8 +49,8 @@ class RankIndexPropertiesTest {
         default -> DecaySpec.permanent();
       };
       boolean negative = !(decay instanceof DecaySpec.Linear) && random.nextInt(3) == 0;
-      schema.signal("s" + s, EntityKind.ITEM, decay).windows(Window.ONE_HOUR, Window.ALL_TIME).velocity(true)
-          .negativeWeights(negative).add();
+      schema.signal("s" + s, EntityKind.ITEM, decay).windows(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.SEVEN_DAYS, Window.ALL_TIME)
+          .velocity(true).negativeWeights(negative).add();
     }
     Schema built = schema.build();
     long maxEntries = random.nextInt(3) == 0 ? 1 + random.nextInt(300) : 1_000_000;
@@ -151,6 +152,88 @@ class RankIndexPropertiesTest {
     }
   }
 
+  @Property(tries = 200)
+  void filteredTopOfDecayedScores_isAnsweredByTheIndex_exactly(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    boolean oneSignal = random.nextBoolean();
+    History h = history(random, oneSignal ? 1 + random.nextInt(2) : 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), oneSignal), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
+    long at = queryTime(random);
+    int modulus = 1 + random.nextInt(20);
+    int remainder = random.nextInt(modulus);
+    LongPredicate filter = id -> Math.floorMod(id, modulus) == remainder;
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at
+        + ", filter id mod " + modulus + " == " + remainder;
+    try (Ranker ranker = new Ranker(h.ledger())) {
+      assertEquals(bruteForce(h, ranking, k, at, filter), ranker.top(ranking, k, at, filter), description);
+      assertEquals(1, ranker.indexedQueries(), description + ": answered by the index");
+    }
+    // a small budget: several passes, each collecting more, then the scan
+    int budget = 1 + random.nextInt(2_000);
+    try (Ranker ranker = new Ranker(h.ledger(), budget)) {
+      assertEquals(bruteForce(h, ranking, k, at, filter), ranker.top(ranking, k, at, filter),
+          description + ", budget " + budget);
+      assertEquals(1, ranker.indexedQueries() + ranker.scannedQueries(), description + ", budget " + budget);
+    }
+  }
+
+  @Test
+  void topWithAFilter_isAnsweredByTheIndex_notByAScan() {
+    Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
+        .windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema, 100_000);
+    SplittableRandom random = new SplittableRandom(3);
+    for (long id = 0; id < 50_000; id++) {
+      ledger.apply(id, 0, 1 + random.nextInt(100), T0 - random.nextLong(7 * Ledgers.DAY));
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.decayScore("view"), schema);
+    LongPredicate oneInTen = id -> id % 10 == 0;
+    History h = new History(schema, ledger, 100_000, new TreeSet<>(java.util.stream.LongStream.range(0, 50_000)
+        .boxed().toList()), "50,000 entities");
+    try (Ranker ranker = new Ranker(ledger)) {
+      assertEquals(bruteForce(h, ranking, 100, T0, oneInTen), ranker.top(ranking, 100, T0, oneInTen));
+      assertEquals(1, ranker.indexedQueries(), "a filter that keeps one entity in ten is answered by the index");
+      assertEquals(0, ranker.scannedQueries(), "a filter that keeps one entity in ten is answered by the index");
+    }
+  }
+
+  /**
+   * A signal whose scores are all nearly equal (one like per entity, within a day, on a 30-day
+   * half-life: a few buckets hold them all) cannot lower the threshold; the walk proves the answer
+   * on the other signals without reading it.
+   */
+  @Test
+  void aSignalWhoseScoresAreNearlyEqual_doesNotStopTheThresholdWalk() {
+    Schema schema = Schema.builder()
+        .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7))).windows(Window.ALL_TIME).add()
+        .signal("like", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(30))).windows(Window.ALL_TIME).add()
+        .signal("share", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(3))).windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema, 200_000);
+    SplittableRandom random = new SplittableRandom(11);
+    int entities = 40_000;
+    TreeSet<Long> ids = new TreeSet<>();
+    for (long id = 0; id < entities; id++) {
+      for (int v = 0; v < 4; v++) {
+        ledger.apply(id, 0, 1, T0 - random.nextLong(7 * Ledgers.DAY));
+      }
+      ledger.apply(id, 1, 1, T0 - random.nextLong(Ledgers.DAY));
+      if (id % 5 == 0) {
+        ledger.apply(id, 2, 1, T0 - random.nextLong(7 * Ledgers.DAY));
+      }
+      ids.add(id);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("view", 1).decayScore("like", 5)
+        .decayScore("share", 10).build(), schema);
+    History h = new History(schema, ledger, 200_000, ids, entities + " entities");
+    try (Ranker ranker = new Ranker(ledger)) {
+      assertEquals(bruteForce(h, ranking, 100, T0, null), ranker.top(ranking, 100, T0, null));
+      assertEquals(1, ranker.indexedQueries(), "answered by the threshold walk within its budget");
+    }
+  }
+
   @Test
   void aWalkThatReadsItsBudgetWithoutProvingTheAnswer_givesUpForTheScan() {
     Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
@@ -234,10 +317,23 @@ class RankIndexPropertiesTest {
       case 2 -> builder.decayScore("s0", 1).windowCount("s0", Window.ONE_HOUR, random.nextDouble())
           .velocity("s0", Window.ONE_HOUR, random.nextDouble());
       default -> {
-        builder.decayScore("s" + random.nextInt(2), 1 + random.nextDouble());
-        int modulus = 2 + random.nextInt(9);
-        filter = id -> Math.floorMod(id, modulus) == 0;
+        // one signal, windows counted and velocities, any weights: the bounded scan of one signal
+        List<Window> windows = List.of(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.SEVEN_DAYS, Window.ALL_TIME);
+        builder.windowCount("s1", windows.get(random.nextInt(windows.size())), random.nextDouble() * 3 - 1);
+        for (int t = random.nextInt(4); t > 0; t--) {
+          double weight = random.nextInt(4) == 0 ? -random.nextDouble() * 3 : random.nextDouble() * 3;
+          Window window = windows.get(random.nextInt(windows.size()));
+          switch (random.nextInt(3)) {
+            case 0 -> builder.decayScore("s1", weight);
+            case 1 -> builder.windowCount("s1", window, weight);
+            default -> builder.velocity("s1", window == Window.ALL_TIME ? Window.ONE_HOUR : window, weight);
+          }
+        }
       }
+    }
+    if (random.nextBoolean()) {
+      int modulus = 2 + random.nextInt(9);
+      filter = id -> Math.floorMod(id, modulus) == 0;
     }
     Ranking ranking = Ranking.resolve(builder.build(), h.schema());
     int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
