@@ -1,6 +1,5 @@
 package io.tidaldb;
 
-import io.tidaldb.signal.SignalFiles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -33,7 +32,7 @@ import java.util.stream.Collectors;
  * a schema is compatible with the one a home was created with when it starts with the same
  * signals, identical and in the same order. New signals may be appended; existing signals may not
  * be removed, renamed, reordered or changed. A home stores its schema ({@link TidalHome#schemaFile()})
- * and checks this on every open; {@link #storedIn(TidalHome)} reads it.
+ * and checks this on every open; {@code io.tidaldb.inspect.StoredSchema.read(home)} reads it.
  */
 public final class Schema {
 
@@ -68,25 +67,6 @@ public final class Schema {
    */
   public static Schema empty() {
     return EMPTY;
-  }
-
-  /**
-   * The schema a persistent home stores: the one it was last opened with. Read-only; the home may be
-   * in use.
-   *
-   * <pre>{@code
-   * Schema.storedIn(TidalHome.at(Path.of("/var/lib/tidaldb")))
-   *     .ifPresent(s -> s.signals().forEach(signal -> System.out.println(signal.id() + " " + signal.name())));
-   * }</pre>
-   *
-   * @param home the home
-   * @return the stored schema, or empty if the home stores none (it was never opened with signals)
-   * @throws CorruptionException if the {@code SCHEMA} file is damaged, naming the offset
-   * @throws UnsupportedFormatException if a newer tidalDB wrote it
-   * @throws StorageException if it cannot be read
-   */
-  public static Optional<Schema> storedIn(TidalHome home) {
-    return SignalFiles.readSchema(home.schemaFile());
   }
 
   /**

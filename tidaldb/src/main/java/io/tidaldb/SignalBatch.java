@@ -1,6 +1,6 @@
 package io.tidaldb;
 
-import io.tidaldb.signal.SignalEngine;
+import io.tidaldb.internal.signal.SignalEngine;
 import io.tidaldb.wal.WalConfig;
 import java.time.Instant;
 import java.util.Arrays;

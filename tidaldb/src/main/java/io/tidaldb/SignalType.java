@@ -1,6 +1,6 @@
 package io.tidaldb;
 
-import io.tidaldb.signal.SignalEngine;
+import io.tidaldb.internal.signal.SignalEngine;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

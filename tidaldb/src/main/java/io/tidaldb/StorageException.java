@@ -40,7 +40,13 @@ public class StorageException extends TidalDbException {
     return (IOException) super.getCause();
   }
 
-  static String describe(IOException e) {
+  /**
+   * An I/O failure as tidalDB's messages name it: its type, and its message if it has one.
+   *
+   * @param e the failure
+   * @return such as {@code "AccessDeniedException (/var/lib/tidaldb/LOCK)"}
+   */
+  public static String describe(IOException e) {
     String simple = e.getClass().getSimpleName();
     return e.getMessage() == null ? simple : simple + " (" + e.getMessage() + ")";
   }

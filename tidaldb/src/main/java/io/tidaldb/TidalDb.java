@@ -1,15 +1,15 @@
 package io.tidaldb;
 
+import io.tidaldb.internal.HomeLock;
 import io.tidaldb.internal.Latencies;
-import io.tidaldb.internal.RankingAccess;
-import io.tidaldb.metrics.MetricsRuntime;
-import io.tidaldb.signal.SignalEngine;
-import java.io.IOException;
+import io.tidaldb.internal.home.HomeOpening;
+import io.tidaldb.internal.metrics.MetricsRuntime;
+import io.tidaldb.internal.metrics.MetricsSource;
+import io.tidaldb.internal.metrics.MetricsSources;
+import io.tidaldb.internal.signal.RankingStats;
+import io.tidaldb.internal.signal.SignalEngine;
 import java.lang.ref.Cleaner;
 import java.net.InetSocketAddress;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,8 +44,7 @@ public final class TidalDb implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TidalDb.class.getName());
 
   static {
-    RankingAccess.install(db -> db.signals.rankingStats());
-    Latencies.install(db -> db.signals.latencies());
+    MetricsSources.install(TidalDb.class, db -> db.observed);
   }
 
   private final Config config;
@@ -56,6 +55,8 @@ public final class TidalDb implements AutoCloseable {
   private final List<HomeLock> locks;
   private final SignalEngine signals;
   private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
+  /** What the meters read; they hold it weakly, and it lives as long as this database. */
+  private final MetricsSource observed = new Observed();
 
   private TidalDb(Config config, Resources resources, Instant openedAt, List<HomeLock> locks, SignalEngine signals) {
     this.config = config;
@@ -81,7 +82,7 @@ public final class TidalDb implements AutoCloseable {
     String description = home.map(h -> "TidalDb(" + h.base() + ")").orElse("TidalDb(ephemeral)");
     Resources resources = new Resources(description, new Throwable("opened here"));
     try {
-      List<HomeLock> locks = home.isPresent() ? prepareHome(home.get(), openedAt, resources) : List.of();
+      List<HomeLock> locks = home.isPresent() ? HomeOpening.lock(home.get(), openedAt, resources::add) : List.of();
       SignalEngine signals = SignalEngine.open(config);
       resources.add(signals, "its write-ahead log's writer thread or its checkpoint thread", signals::isRunning);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
@@ -98,7 +99,7 @@ public final class TidalDb implements AutoCloseable {
   /** Binds the host's registry and starts the endpoint; on failure, closes what the database holds. */
   private void startMetrics() {
     try {
-      metricsAddress = MetricsRuntime.start(this, resources::add);
+      metricsAddress = MetricsRuntime.start(config.metrics(), observed, resources::add);
     } catch (RuntimeException | Error e) {
       try {
         close();
@@ -107,77 +108,6 @@ public final class TidalDb implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  /**
-   * Creates the layout and takes the locks (each handed to {@code resources} as soon as it is held),
-   * turning unusable directories into clear errors. The WAL directory is locked too, also where it is
-   * the default {@code base/wal}: another home's {@code walDir} may name it.
-   */
-  private static List<HomeLock> prepareHome(TidalHome home, Instant now, Resources resources) {
-    for (TidalHome.Dir dir : TidalHome.Dir.values()) {
-      Path path = home.path(dir);
-      if (Files.exists(path) && !Files.isDirectory(path)) {
-        throw new ConfigException(origin(home, dir) + ": " + path + " is a regular file, not a directory");
-      }
-    }
-    Path base = home.base();
-    try {
-      Files.createDirectories(base);
-    } catch (IOException e) {
-      throw new ConfigException("dataDir(" + base + ") cannot be created: " + StorageException.describe(e), e);
-    }
-    if (!Files.isWritable(base)) {
-      throw new ConfigException("dataDir(" + base + ") is not writable; give a directory this process may write");
-    }
-    HomeLock lock;
-    try {
-      lock = HomeLock.acquire(home, now);
-    } catch (StorageException e) {
-      if (e.getCause() instanceof FileSystemException) {
-        throw new ConfigException("dataDir(" + base + ") is not writable: " + e.getMessage(), e);
-      }
-      throw e;
-    }
-    resources.add(lock);
-    for (TidalHome.Dir dir : TidalHome.Dir.values()) {
-      Path path = home.path(dir);
-      try {
-        Files.createDirectories(path);
-      } catch (IOException e) {
-        throw new ConfigException(origin(home, dir) + ": cannot create " + path + ": " + StorageException.describe(e), e);
-      }
-    }
-    if (home.walLockFile().equals(home.lockFile())) {
-      return List.of(lock);
-    }
-    Optional<String> missingLog = home.missingLog();
-    if (missingLog.isPresent()) {
-      throw new ConfigException(missingLog.get());
-    }
-    HomeLock walLock;
-    try {
-      walLock = HomeLock.acquireWal(home, now);
-    } catch (StorageException e) {
-      if (e.getCause() instanceof FileSystemException) {
-        throw new ConfigException(origin(home, TidalHome.Dir.WAL) + " is not writable: " + e.getMessage(), e);
-      }
-      throw e;
-    }
-    resources.add(walLock);
-    return List.of(lock, walLock);
-  }
-
-  /** The builder setting a directory of the layout comes from, with its value. */
-  private static String origin(TidalHome home, TidalHome.Dir dir) {
-    Path path = home.path(dir);
-    if (dir == TidalHome.Dir.WAL && !path.equals(TidalHome.at(home.base()).wal())) {
-      return "walDir(" + path + ")";
-    }
-    if (dir == TidalHome.Dir.CACHE && !path.equals(TidalHome.at(home.base()).cache())) {
-      return "cacheDir(" + path + ")";
-    }
-    return "dataDir(" + home.base() + ")";
   }
 
   /**
@@ -657,5 +587,69 @@ public final class TidalDb implements AutoCloseable {
   @Override
   public String toString() {
     return resources.description() + (isClosed() ? " [closed]" : "");
+  }
+
+  /** This database as the meters and {@code /healthz} read it. */
+  private final class Observed implements MetricsSource {
+
+    @Override
+    public String partitionId() {
+      return config.partitionId();
+    }
+
+    @Override
+    public List<SignalSpec> signals() {
+      return config.schema().signals();
+    }
+
+    @Override
+    public boolean persistent() {
+      return config.storageMode() == StorageMode.PERSISTENT;
+    }
+
+    @Override
+    public int writeLatencySampling() {
+      return config.writeLatencySampling();
+    }
+
+    @Override
+    public Duration checkpointInterval() {
+      return config.checkpointInterval().orElse(Duration.ZERO);
+    }
+
+    @Override
+    public Instant now() {
+      return config.clock().instant();
+    }
+
+    @Override
+    public Duration uptime() {
+      return TidalDb.this.uptime();
+    }
+
+    @Override
+    public Optional<String> healthProblem() {
+      try {
+        healthCheck();
+        return Optional.empty();
+      } catch (RuntimeException e) {
+        return Optional.of(String.valueOf(e.getMessage()));
+      }
+    }
+
+    @Override
+    public TidalDbStats stats() {
+      return TidalDb.this.stats();
+    }
+
+    @Override
+    public Latencies latencies() {
+      return signals.latencies();
+    }
+
+    @Override
+    public RankingStats ranking() {
+      return signals.rankingStats();
+    }
   }
 }

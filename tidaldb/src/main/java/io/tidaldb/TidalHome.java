@@ -1,7 +1,5 @@
 package io.tidaldb;
 
-import io.tidaldb.wal.CheckpointMeta;
-import io.tidaldb.wal.WalSegments;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -47,7 +45,8 @@ import java.util.regex.Pattern;
  *
  * <p>Instances are immutable and hold absolute, normalised paths. Nothing is read or written on the
  * file system until a method says it does ({@link #ensureAll()}, {@link #exists(Dir)},
- * {@link #lockStatus()}).
+ * {@link #ledgerSnapshots()}); whether a home is in use is read by
+ * {@code io.tidaldb.inspect.HomeChecks.lockStatus(home)}.
  */
 public final class TidalHome {
 
@@ -262,44 +261,6 @@ public final class TidalHome {
   }
 
   /**
-   * Why the write-ahead log directory cannot be this home's own, if it cannot: the WAL directory
-   * holds no log segment and no {@code checkpoint.meta} (a volume that did not mount, a
-   * {@code walDir} setting that was lost), yet the home shows it had one: the base directory holds a
-   * ledger snapshot past sequence 0 (only a checkpoint of a log with events writes one), or it holds
-   * a {@code SCHEMA} while the WAL directory lacks the {@code LOCK} file that every open of the home
-   * leaves there ({@link #walLockFile()}). Opened as it is, the home would read as empty, restart its
-   * sequences at 1, and its checkpoints would cover the home's snapshot with an empty one; so
-   * {@code open()} refuses it, before it locks the WAL directory. A home that was opened but never
-   * written leaves its {@code SCHEMA}, and a WAL directory with only its {@code LOCK}, and passes.
-   * Reads both directories; writes nothing.
-   *
-   * @return what is wrong, naming both directories and what to do; empty if the WAL directory may be
-   *     the home's own
-   * @throws StorageException if a directory cannot be read
-   */
-  public Optional<String> missingLog() {
-    if (!WalSegments.list(wal()).isEmpty() || Files.exists(wal().resolve(CheckpointMeta.FILE_NAME))) {
-      return Optional.empty();
-    }
-    List<Path> snapshots = ledgerSnapshots();
-    Path newest = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
-    String evidence;
-    if (newest != null && ledgerSnapshotSequence(newest).getAsLong() > 0) {
-      evidence = "holds a ledger snapshot up to sequence " + ledgerSnapshotSequence(newest).getAsLong() + " ("
-          + newest.getFileName() + ")";
-    } else if (Files.exists(schemaFile()) && !Files.exists(walLockFile())) {
-      evidence = "holds a " + SCHEMA_FILE_NAME + " (it was opened before), while the WAL directory lacks the "
-          + LOCK_FILE_NAME + " file every open leaves there";
-    } else {
-      return Optional.empty();
-    }
-    return Optional.of("the home " + base() + " " + evidence + ", but the WAL directory " + wal()
-        + " holds no log segment and no " + CheckpointMeta.FILE_NAME + ": it is not this home's log (a volume that did"
-        + " not mount? a walDir setting that was lost?). Point walDir at the directory that holds this home's log;"
-        + " if the log is lost, restore the WAL directory from a backup");
-  }
-
-  /**
    * One directory of the layout.
    *
    * @param dir which directory
@@ -357,32 +318,6 @@ public final class TidalHome {
       }
     }
     return this;
-  }
-
-  /**
-   * Whether an open {@link TidalDb}, in this JVM or another process, holds this home's lock.
-   *
-   * <p>This never creates or writes the {@code LOCK} file: it opens an existing one read-only and
-   * probes it with a shared, non-blocking lock that is released at once. A home without a
-   * {@code LOCK} file is not in use.
-   *
-   * @return whether the home is in use, and by which process where that is known
-   */
-  public LockStatus lockStatus() {
-    return HomeLock.probe(this);
-  }
-
-  /**
-   * Whether a home is held by an open database.
-   *
-   * @param inUse whether an open database holds the home's lock
-   * @param ownerPid the process id written into the {@code LOCK} file by its holder, where known
-   */
-  public record LockStatus(boolean inUse, Optional<Long> ownerPid) {
-    /** Checks the components. */
-    public LockStatus {
-      Objects.requireNonNull(ownerPid, "ownerPid");
-    }
   }
 
   @Override

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tidaldb.testing.HookedClock;
+import io.tidaldb.inspect.HomeChecks;
 import io.tidaldb.test.TempTidalHome;
+import io.tidaldb.testing.HookedClock;
 import io.tidaldb.wal.CheckpointMeta;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class CloseTest {
       db.close();
       db.close();
       assertTrue(db.isClosed());
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
     }
   }
 
@@ -69,7 +70,7 @@ class CloseTest {
           results.add(pool.submit(() -> {
             start.await();
             db.close();
-            return temp.home().lockStatus().inUse();
+            return HomeChecks.lockStatus(temp.home()).inUse();
           }));
         }
         start.countDown();
@@ -106,10 +107,10 @@ class CloseTest {
     logger.setUseParentHandlers(false);
     try (TempTidalHome temp = TempTidalHome.create()) {
       openAndForget(temp.path());
-      assertTrue(temp.home().lockStatus().inUse());
+      assertTrue(HomeChecks.lockStatus(temp.home()).inUse());
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
         System.gc();
-        return !temp.home().lockStatus().inUse();
+        return !HomeChecks.lockStatus(temp.home()).inUse();
       });
       try (TidalDb again = TidalDb.builder().dataDir(temp.path()).open()) {
         again.healthCheck();
@@ -199,7 +200,7 @@ class CloseTest {
       assertEquals(WRITER, ranOn.get().getName());
       assertTrue(db.isClosed(), "isClosed() is true as soon as close() returns");
       assertThrows(DatabaseClosedException.class, () -> db.signal("view", 1L, 1.0, T0));
-      await().atMost(BOUND).until(() -> !temp.home().lockStatus().inUse());
+      await().atMost(BOUND).until(() -> !HomeChecks.lockStatus(temp.home()).inUse());
       assertFalse(ranOn.get().isAlive(), "the lock is released only after the writer thread stopped");
       await().atMost(BOUND).until(() -> Thread.getAllStackTraces().keySet().stream()
           .noneMatch(t -> t.getName().equals("tidaldb-closer")));
@@ -221,7 +222,7 @@ class CloseTest {
         db.close();
       });
       await().atMost(BOUND).until(() -> ranOn.get() != null && !ranOn.get().isAlive()
-          && !temp.home().lockStatus().inUse());
+          && !HomeChecks.lockStatus(temp.home()).inUse());
       assertTrue(db.isClosed());
       assertEquals(0, db.stats().checkpointFailures(), "the checkpoint under way completes before the home is released");
       assertEquals(1, db.stats().checkpoints());
@@ -255,7 +256,7 @@ class CloseTest {
         first.join();
         secondClose.join();
       });
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       assertReopensWith(temp.path(), 11);
     }
   }
@@ -281,7 +282,7 @@ class CloseTest {
       release.countDown();
       assertTimeoutPreemptively(BOUND, () -> first.join());
       assertFalse(checkpointThread.get().isAlive());
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       assertReopensWith(temp.path(), 1);
     }
   }
@@ -309,7 +310,7 @@ class CloseTest {
         db.signal("view", entity, 1.0, T0);
       }
       assertThrows(RegistryError.class, db::close, "close() reports the error, after releasing everything else");
-      assertFalse(temp.home().lockStatus().inUse(), "the lock is released despite the registry's error");
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse(), "the lock is released despite the registry's error");
       assertReopensWith(temp.path(), 5);
       assertTimeoutPreemptively(BOUND, db::close, "a second close() after a failed one returns at once");
     }
@@ -331,7 +332,7 @@ class CloseTest {
       opened.set(db);
       db.signal("view", 0L, 1.0, T0);
       assertTimeoutPreemptively(BOUND, db::close);
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       assertReopensWith(temp.path(), 1);
     }
   }
@@ -348,7 +349,7 @@ class CloseTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       assertThrows(RegistryError.class, () -> TidalDb.builder().dataDir(temp.path()).schema(SignalApiTest.SCHEMA)
           .meterRegistry(breaksOnGauges).open());
-      assertFalse(temp.home().lockStatus().inUse(), "a failed open() leaves the home free at once");
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse(), "a failed open() leaves the home free at once");
       assertReopensWith(temp.path(), 0);
     }
   }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.testing.ChildJvm;
+import io.tidaldb.inspect.HomeChecks;
+import io.tidaldb.inspect.LockStatus;
 import io.tidaldb.test.TempTidalHome;
+import io.tidaldb.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,7 +62,7 @@ class HomeLockTest {
   /** Child process: prints the home's lock status as {@code inUse pid}. */
   public static final class Probe {
     public static void main(String[] args) {
-      TidalHome.LockStatus status = TidalHome.at(Path.of(args[0])).lockStatus();
+      LockStatus status = HomeChecks.lockStatus(TidalHome.at(Path.of(args[0])));
       System.out.println(status.inUse() + " " + status.ownerPid().map(String::valueOf).orElse("-"));
     }
   }
@@ -129,7 +131,7 @@ class HomeLockTest {
     try (TempTidalHome temp = TempTidalHome.create();
         TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
       assertThrows(HomeInUseException.class, () -> TidalDb.builder().dataDir(temp.path()).open());
-      assertTrue(temp.home().lockStatus().inUse());
+      assertTrue(HomeChecks.lockStatus(temp.home()).inUse());
       ChildJvm.Result refused = ChildJvm.run(CHILD_TIMEOUT, TryOpen.class, temp.path().toString());
       assertEquals(3, refused.exitCode(), "the lock must still hold against other processes: " + refused.stdout());
     }
@@ -138,14 +140,14 @@ class HomeLockTest {
   @Test
   void lockStatus_tellsWhetherAndByWhomTheHomeIsHeld() {
     try (TempTidalHome temp = TempTidalHome.create()) {
-      assertEquals(new TidalHome.LockStatus(false, Optional.empty()), temp.home().lockStatus());
+      assertEquals(new LockStatus(false, Optional.empty()), HomeChecks.lockStatus(temp.home()));
       try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
-        assertEquals(new TidalHome.LockStatus(true, Optional.of(PID)), temp.home().lockStatus());
+        assertEquals(new LockStatus(true, Optional.of(PID)), HomeChecks.lockStatus(temp.home()));
         ChildJvm.Result seen = ChildJvm.run(CHILD_TIMEOUT, Probe.class, temp.path().toString());
         assertEquals("true " + PID, seen.stdout().trim(), seen.stderr());
         db.healthCheck();
       }
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       ChildJvm.Result free = ChildJvm.run(CHILD_TIMEOUT, Probe.class, temp.path().toString());
       assertEquals("false -", free.stdout().trim(), free.stderr());
     }
@@ -155,7 +157,7 @@ class HomeLockTest {
   void lockStatus_ofAHomeWithoutLockFile_isFreeAndCreatesNothing() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path missing = temp.path().resolve("never-opened");
-      assertFalse(TidalHome.at(missing).lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(TidalHome.at(missing)).inUse());
       assertFalse(java.nio.file.Files.exists(missing));
     }
   }
@@ -206,7 +208,7 @@ class HomeLockTest {
             () -> TidalDb.builder().dataDir(temp.path().resolve("b")).walDir(wal).open());
         assertTrue(e.getMessage().contains("the WAL directory " + wal + " is in use"), e.getMessage());
         assertEquals(wal, e.home());
-        assertFalse(TidalHome.at(temp.path().resolve("b")).lockStatus().inUse(), "the refused open let go of its home");
+        assertFalse(HomeChecks.lockStatus(TidalHome.at(temp.path().resolve("b"))).inUse(), "the refused open let go of its home");
         first.healthCheck();
       }
     }

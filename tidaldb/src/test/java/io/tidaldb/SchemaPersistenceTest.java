@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidaldb.inspect.HomeChecks;
+import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalConfig;
@@ -47,7 +49,7 @@ class SchemaPersistenceTest {
       try (TidalDb db = open(temp.path(), STORED)) {
         db.signal("like", 5L, 1.0, T0);
       }
-      assertEquals(Optional.of(STORED), Schema.storedIn(temp.home()));
+      assertEquals(Optional.of(STORED), StoredSchema.read(temp.home()));
       try (TidalDb db = open(temp.path(), STORED)) {
         assertEquals(1.0, db.decayScore("like", 5L, T0));
       }
@@ -78,7 +80,7 @@ class SchemaPersistenceTest {
         assertEquals(1.0, db.decayScore("view", 1L, T0));
         db.signal("share", 9L, 1.0, T0);
       }
-      assertEquals(Optional.of(grown), Schema.storedIn(temp.home()));
+      assertEquals(Optional.of(grown), StoredSchema.read(temp.home()));
       try (TidalDb db = TidalDb.builder().dataDir(temp.path()).open()) {
         assertEquals(1.0, db.decayScore("share", 9L, T0));
       }
@@ -119,7 +121,7 @@ class SchemaPersistenceTest {
       assertTrue(e.getMessage().contains("Declare the stored signals first and exactly as before (view, like)"),
           e.getMessage());
       assertArrayEquals(stored, Files.readAllBytes(temp.home().schemaFile()));
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       try (TidalDb db = open(temp.path(), STORED)) {
         assertEquals(1.0, db.decayScore("like", 5L, T0), "the home is as it was");
       }
@@ -137,7 +139,7 @@ class SchemaPersistenceTest {
       CorruptionException e = assertThrows(CorruptionException.class, () -> open(temp.path(), STORED));
       assertEquals(file, e.file());
       assertEquals(bytes.length - 4, e.offset());
-      assertThrows(CorruptionException.class, () -> Schema.storedIn(temp.home()));
+      assertThrows(CorruptionException.class, () -> StoredSchema.read(temp.home()));
     }
   }
 
@@ -152,11 +154,11 @@ class SchemaPersistenceTest {
         bad[offset] ^= 0x08;
         Files.write(file, bad);
         int at = offset;
-        assertThrows(CorruptionException.class, () -> Schema.storedIn(temp.home()), () -> "flipped byte at " + at);
+        assertThrows(CorruptionException.class, () -> StoredSchema.read(temp.home()), () -> "flipped byte at " + at);
       }
       for (int length = 0; length < good.length; length++) {
         Files.write(file, java.util.Arrays.copyOf(good, length));
-        assertThrows(CorruptionException.class, () -> Schema.storedIn(temp.home()));
+        assertThrows(CorruptionException.class, () -> StoredSchema.read(temp.home()));
       }
     }
   }
@@ -165,7 +167,7 @@ class SchemaPersistenceTest {
   void homeWithoutSchema_storesNone_andReadsAsEmpty() {
     try (TempTidalHome temp = TempTidalHome.create()) {
       TidalDb.builder().dataDir(temp.path()).open().close();
-      assertEquals(Optional.empty(), Schema.storedIn(temp.home()));
+      assertEquals(Optional.empty(), StoredSchema.read(temp.home()));
       assertFalse(Files.exists(temp.home().schemaFile()));
     }
   }

@@ -31,7 +31,7 @@ class LoggingTest {
     tidal.addAppender(captured);
     try (TidalDb db = TidalDb.builder().ephemeral().enableMetrics("127.0.0.1:0").open()) {
       assertTrue(captured.list.stream().anyMatch(event ->
-              event.getLoggerName().equals("io.tidaldb.metrics.MetricsRuntime") && event.getFormattedMessage().contains("metrics")),
+              event.getLoggerName().equals("io.tidaldb.internal.metrics.MetricsRuntime") && event.getFormattedMessage().contains("metrics")),
           "the metrics endpoint's INFO line, in Logback: " + captured.list);
     } finally {
       tidal.detachAppender(captured);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tidaldb.LedgerSnapshotInfo;
 import io.tidaldb.Schema;
 import io.tidaldb.TidalHome;
+import io.tidaldb.inspect.HomeChecks;
+import io.tidaldb.inspect.LedgerSnapshotInfo;
+import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.test.TempTidalHome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -36,8 +38,8 @@ class QuickstartTest {
       assertTrue(first.indexOf("top 10 items") < first.indexOf("metrics at"), "the scrape follows the ranking");
       assertTrue(first.contains("  tidaldb_ranking_queries_total{partition_id=\"0\",profile=\"trending\"} 1.0"),
           "the quickstart ranks with one db.top query of the trending profile: " + first);
-      assertFalse(home.lockStatus().inUse(), "the quickstart must close its database");
-      assertEquals(Optional.of(Quickstart.SCHEMA), Schema.storedIn(home));
+      assertFalse(HomeChecks.lockStatus(home).inUse(), "the quickstart must close its database");
+      assertEquals(Optional.of(Quickstart.SCHEMA), StoredSchema.read(home));
       assertEquals(5_000, LedgerSnapshotInfo.read(home.ledgerSnapshot(5_000)).sequence());
 
       String second = run(dir);

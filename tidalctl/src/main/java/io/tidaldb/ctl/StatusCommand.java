@@ -1,11 +1,14 @@
 package io.tidaldb.ctl;
 
 import io.tidaldb.BuildInfo;
-import io.tidaldb.LedgerSnapshotInfo;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
+import io.tidaldb.inspect.HomeChecks;
+import io.tidaldb.inspect.LedgerSnapshotInfo;
+import io.tidaldb.inspect.LockStatus;
+import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.Segment;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Command;
  * log: {@code tidalctl wal verify} does that) to find the last sequence and a torn tail. It reads
  * the stored schema and checks the ledger snapshot of the checkpoint whole (its size grows with the
  * ledger, not with the log). Everything is read through the core's public readers
- * ({@link Schema#storedIn}, {@link LedgerSnapshotInfo#read}); tidalctl knows no format itself.
+ * ({@link StoredSchema#read}, {@link LedgerSnapshotInfo#read}); tidalctl knows no format itself.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Reports what a tidalDB home holds: WAL segments and sequences, checkpoint, ledger snapshot, stored"
@@ -45,7 +48,7 @@ final class StatusCommand extends HomeCommand {
 
     List<Segment> segments = WalSegments.list(walDir);
     List<Path> unknown = WalSegments.unknownFiles(walDir);
-    TidalHome.LockStatus lock = home.lockStatus();
+    LockStatus lock = HomeChecks.lockStatus(home);
 
     Optional<CheckpointMeta> checkpoint = findings.read(() -> CheckpointMeta.read(walDir));
 
@@ -61,8 +64,8 @@ final class StatusCommand extends HomeCommand {
       });
     }
 
-    Optional<Schema> schema = findings.read(() -> Schema.storedIn(home));
-    home.missingLog().ifPresent(detail ->
+    Optional<Schema> schema = findings.read(() -> StoredSchema.read(home));
+    HomeChecks.missingLog(home).ifPresent(detail ->
         findings.error(Problems.json("missing_log", walDir, 0, detail), ExitCodes.HOME_UNREADABLE));
 
     Optional<LedgerSnapshotInfo> snapshot = Optional.empty();

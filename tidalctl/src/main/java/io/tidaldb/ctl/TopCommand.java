@@ -5,7 +5,7 @@ import io.tidaldb.RankingProfile;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalHome;
-import io.tidaldb.signal.SignalEngine;
+import io.tidaldb.inspect.ColdRanking;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -54,9 +54,9 @@ final class TopCommand extends HomeCommand {
     Instant instant = parseAt();
     TidalHome home = homeOption.existingHome();
     List<ScoredEntity> top;
-    try (SignalEngine engine = SignalEngine.openReadOnly(home, maxEntries)) {
+    try (ColdRanking engine = ColdRanking.open(home, maxEntries)) {
       try {
-        top = engine.top(ranking, k, instant, null);
+        top = engine.top(ranking, k, instant);
       } catch (InvalidSignalException e) {
         throw usage(e.getMessage() + (engine.schema().signals().isEmpty()
             ? " (the home stores no schema: no database with signals has opened it)" : ""));

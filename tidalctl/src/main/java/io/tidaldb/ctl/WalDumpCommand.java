@@ -6,6 +6,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalBatch;
 import io.tidaldb.wal.WalEvent;
@@ -100,7 +101,7 @@ final class WalDumpCommand extends HomeCommand {
   private Map<Integer, String> signalNames(TidalHome home) {
     Map<Integer, String> names = new HashMap<>();
     try {
-      Schema.storedIn(home).ifPresent(schema -> {
+      StoredSchema.read(home).ifPresent(schema -> {
         for (SignalSpec signal : schema.signals()) {
           names.put(signal.id(), signal.name());
         }

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * the signal files: replacing a file atomically, writing a buffer fully, making a directory's entries
  * durable, reading a file that may be absent.
  *
- * <p>Not API: the {@code io.tidaldb.internal} package may change in any release.
+ * <p>Not API: the {@code io.tidaldb.internal} packages are not exported, and may change in any release.
  */
 public final class DurableFiles {
 

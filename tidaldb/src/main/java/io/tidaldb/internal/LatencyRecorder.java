@@ -15,7 +15,7 @@ import java.util.function.LongConsumer;
  * unsubscribe.run();
  * }</pre>
  *
- * <p>Not API: the {@code io.tidaldb.internal} package may change in any release.
+ * <p>Not API: the {@code io.tidaldb.internal} packages are not exported, and may change in any release.
  */
 public final class LatencyRecorder {
 

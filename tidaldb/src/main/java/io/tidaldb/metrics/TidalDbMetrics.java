@@ -1,31 +1,13 @@
 package io.tidaldb.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.TimeGauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
-import io.tidaldb.SignalSpec;
-import io.tidaldb.StorageMode;
 import io.tidaldb.TidalDb;
-import io.tidaldb.internal.LatencyRecorder;
-import io.tidaldb.internal.Latencies;
-import io.tidaldb.internal.RankingAccess;
-import io.tidaldb.signal.RankingStats;
-import java.time.Duration;
-import java.time.Instant;
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import io.tidaldb.internal.metrics.DatabaseMeters;
+import io.tidaldb.internal.metrics.MetricsSources;
 
 /**
  * Binds a database's meters to a Micrometer registry, and removes exactly those meters on
@@ -49,15 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
 
-  /** Serialises the check for a clash with the registration, across every binder of this class loader. */
-  private static final Object BINDING = new Object();
-
-  private final WeakReference<TidalDb> db;
-  private final String partitionId;
-  private final Tags tags;
-  private final List<Bound> bound = new ArrayList<>();
-  private final List<Runnable> unsubscribe = new ArrayList<>();
-  private boolean closed;
+  private final DatabaseMeters meters;
 
   /**
    * A binder for {@code db}'s meters.
@@ -75,10 +49,7 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
    * @param tags tags for every meter, besides {@value MeterNames#PARTITION_ID}
    */
   public TidalDbMetrics(TidalDb db, Iterable<Tag> tags) {
-    Objects.requireNonNull(db, "db");
-    this.db = new WeakReference<>(db);
-    this.partitionId = db.config().partitionId();
-    this.tags = Tags.of(tags).and(MeterNames.PARTITION_ID, partitionId);
+    this.meters = new DatabaseMeters(MetricsSources.of(db), tags);
   }
 
   /**
@@ -90,146 +61,12 @@ public final class TidalDbMetrics implements MeterBinder, AutoCloseable {
    */
   @Override
   public void bindTo(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    synchronized (BINDING) {
-      synchronized (this) {
-        if (closed) {
-          throw new IllegalStateException("this TidalDbMetrics is closed; create a new one");
-        }
-        TidalDb database = db.get();
-        if (database == null) {
-          throw new IllegalStateException("the database of this TidalDbMetrics was garbage-collected");
-        }
-        if (registry.find(MeterNames.UPTIME).tag(MeterNames.PARTITION_ID, partitionId).meter() != null) {
-          throw new ConfigException("partitionId(\"" + partitionId + "\"): the meter registry already holds tidalDB"
-              + " meters tagged " + MeterNames.PARTITION_ID + "=\"" + partitionId + "\" (another open TidalDb bound"
-              + " them); give each database that shares a registry its own partitionId(...)");
-        }
-        for (Meter meter : register(registry, database)) {
-          bound.add(new Bound(registry, meter));
-        }
-        RankingStats ranking = RankingAccess.of(database);
-        unsubscribe.add(ranking.onNewProfile(profile -> bindProfile(registry, ranking, profile)));
-        for (String profile : ranking.profiles()) {
-          bindProfile(registry, ranking, profile);
-        }
-      }
-    }
-  }
-
-  /**
-   * The meters, one line each: gauges and counters read from {@link TidalDb#stats()} when scraped,
-   * holding the database weakly (Micrometer's default); timers fed by the database's recorders, which
-   * refer to the timers and not the other way round.
-   */
-  private List<Meter> register(MeterRegistry registry, TidalDb database) {
-    Latencies latencies = Latencies.of(database);
-    List<Meter> meters = new ArrayList<>(List.of(
-        TimeGauge.builder(MeterNames.UPTIME, database, TimeUnit.NANOSECONDS, d -> d.uptime().toNanos())
-            .description("Time since the database was opened, by its clock.").tags(tags).register(registry),
-        Gauge.builder(MeterNames.HEALTH_OK, database, TidalDbMetrics::healthOk)
-            .description("Whether the database is healthy: 1 = ok, 0 = degraded.").tags(tags).register(registry),
-        Gauge.builder(MeterNames.INFO, () -> 1).description("Build and version information.").tags(tags)
-            .tag(MeterNames.VERSION, BuildInfo.version()).tag(MeterNames.BUILD_HASH, BuildInfo.buildHash())
-            .register(registry),
-        timer(registry, MeterNames.SIGNAL_WRITE_LATENCY, latencies.write(), Tags.empty(),
-            "Time from a signal write's call until it is durable and applied, over one write in "
-                + database.config().writeLatencySampling() + "."),
-        FunctionCounter.builder(MeterNames.SIGNAL_READS, database, d -> d.stats().signalReads())
-            .description("Signal reads; each entity of a batch read counts.").tags(tags).register(registry),
-        Gauge.builder(MeterNames.LEDGER_ENTRIES, database, d -> d.stats().ledgerEntries())
-            .description("The (entity, signal) entries the ledger holds.").tags(tags).register(registry),
-        FunctionCounter.builder(MeterNames.LEDGER_EVICTIONS, database, d -> d.stats().ledgerEvictions())
-            .description("Ledger entries evicted to make room.").tags(tags).register(registry)));
-    for (SignalSpec signal : database.config().schema().signals()) {
-      String name = signal.name();
-      meters.add(FunctionCounter.builder(MeterNames.SIGNAL_WRITES, database,
-              d -> d.stats().signalWrites().getOrDefault(name, 0L))
-          .description("Accepted signal writes.").tags(tags).tag(MeterNames.SIGNAL, name).register(registry));
-    }
-    if (database.config().storageMode() == StorageMode.PERSISTENT) {
-      meters.addAll(List.of(
-          Gauge.builder(MeterNames.WAL_SEQUENCE, database, d -> d.stats().lastSequence())
-              .description("The last acknowledged sequence of the write-ahead log.").tags(tags).register(registry),
-          Gauge.builder(MeterNames.WAL_SEGMENTS, database, d -> d.stats().walSegments())
-              .description("The write-ahead log's segment files.").tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.WAL_WRITTEN, database, d -> d.stats().walBytesWritten())
-              .description("Bytes written to the write-ahead log.").baseUnit("bytes").tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.WAL_FAILURES, database, d -> d.stats().walFailures())
-              .description("Failures that stopped the write-ahead log (0 or 1): it refuses writes until reopened.")
-              .tags(tags).register(registry),
-          timer(registry, MeterNames.WAL_FSYNC, latencies.fsync(), Tags.empty(), "Fsyncs of write-ahead log segments."),
-          timer(registry, MeterNames.CHECKPOINT, latencies.checkpoint(), Tags.empty(),
-              "Checkpoints completed: ledger snapshot, checkpoint.meta, log segments removed."),
-          TimeGauge.builder(MeterNames.CHECKPOINT_INTERVAL, database, TimeUnit.NANOSECONDS,
-                  d -> d.config().checkpointInterval().orElse(Duration.ZERO).toNanos())
-              .description("The configured period of checkpoints; 0 when periodic checkpoints are off.")
-              .tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.CHECKPOINT_FAILURES, database, d -> d.stats().checkpointFailures())
-              .description("Checkpoints that failed; the previous checkpoint stays in effect.").tags(tags)
-              .register(registry),
-          TimeGauge.builder(MeterNames.CHECKPOINT_AGE, database, TimeUnit.NANOSECONDS, TidalDbMetrics::checkpointAge)
-              .description("Time since the checkpoint in effect was taken or last found current (nothing written"
-                  + " since); before that, since open. By the database's clock.")
-              .tags(tags).register(registry)));
-    }
-    return meters;
-  }
-
-  /**
-   * Registers the ranking meters of one profile name, when it is first queried (on the querying
-   * thread) or when the binder is bound. Registering twice returns the meters already there.
-   */
-  private synchronized void bindProfile(MeterRegistry registry, RankingStats ranking, String profile) {
-    if (closed) {
-      return;
-    }
-    bound.add(new Bound(registry, FunctionCounter.builder(MeterNames.RANKING_QUERIES, ranking, r -> r.queries(profile))
-        .description("Ranking queries answered (top).").tags(tags).tag(MeterNames.PROFILE, profile)
-        .register(registry)));
-    bound.add(new Bound(registry, timer(registry, MeterNames.RANKING_QUERY_LATENCY, ranking.latency(profile),
-        Tags.of(MeterNames.PROFILE, profile), "Time of ranking queries (top), from the call to the answer.")));
-  }
-
-  /**
-   * Registers a timer fed with each time {@code recorder} is told, at the point of measurement, so a
-   * {@code MeterFilter} can give it percentiles, histograms and SLO buckets. It counts from binding.
-   */
-  private Timer timer(MeterRegistry registry, String name, LatencyRecorder recorder, Tags extra, String description) {
-    Timer timer = Timer.builder(name).description(description).tags(tags).tags(extra).register(registry);
-    unsubscribe.add(recorder.subscribe(nanos -> timer.record(nanos, TimeUnit.NANOSECONDS)));
-    return timer;
-  }
-
-  private static double checkpointAge(TidalDb database) {
-    Optional<Instant> last = database.stats().lastCheckpointCurrent();
-    if (last.isEmpty()) {
-      return database.uptime().toNanos();   // writes since open that no checkpoint covers yet
-    }
-    Duration age = Duration.between(last.get(), database.config().clock().instant());
-    return age.isNegative() ? 0 : age.toNanos();
-  }
-
-  private static double healthOk(TidalDb database) {
-    try {
-      database.healthCheck();
-      return 1;
-    } catch (RuntimeException e) {
-      return 0;
-    }
+    meters.bindTo(registry);
   }
 
   /** Removes every meter this binder registered, from every registry it was bound to. Idempotent. */
   @Override
-  public synchronized void close() {
-    closed = true;
-    unsubscribe.forEach(Runnable::run);
-    unsubscribe.clear();
-    for (Bound b : bound) {
-      b.registry().remove(b.meter());
-    }
-    bound.clear();
+  public void close() {
+    meters.close();
   }
-
-  private record Bound(MeterRegistry registry, Meter meter) {}
 }

@@ -6,6 +6,7 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.UnsupportedFormatException;
+import io.tidaldb.internal.HomeLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
- * per JVM; across processes the {@code LOCK} file in the WAL directory (held by {@code TidalDb},
- * with the home's) keeps writers apart, and the {@code Wal} itself takes no lock file.
+ * per JVM; across processes the {@code LOCK} file in the WAL directory keeps writers apart: a
+ * {@code Wal} opened on its own takes it (and releases it on close), as {@code TidalDb} does with the
+ * home's, so opening the log of a database that is open in another process fails with a
+ * {@link io.tidaldb.HomeInUseException}. Read a live log with {@link WalReader} instead.
  */
 public final class Wal implements AutoCloseable {
 
@@ -82,6 +85,8 @@ public final class Wal implements AutoCloseable {
   private final Object checkpointLock = new Object();
   private volatile Optional<CheckpointMeta> checkpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The directory's {@code LOCK}, when this log took it (not when a database of this JVM holds it). */
+  private Optional<HomeLock> lock = Optional.empty();
 
   private Wal(WalConfig config, Path key, WalRecovery.Recovered recovered) {
     this.config = config;
@@ -106,6 +111,8 @@ public final class Wal implements AutoCloseable {
    * @throws UnsupportedFormatException if a file was written by a newer tidalDB
    * @throws ConfigException if the directory is a regular file or cannot be created
    * @throws StorageException if a file cannot be read or written
+   * @throws io.tidaldb.HomeInUseException if another process holds the directory's {@code LOCK}: a
+   *     database open on this log, or another {@code Wal}
    * @throws TidalDbException if this JVM already has the directory open
    */
   public static Wal open(WalConfig config) {
@@ -123,10 +130,14 @@ public final class Wal implements AutoCloseable {
     if (!OPEN.add(key)) {
       throw new TidalDbException("the WAL in " + dir + " is already open in this JVM; close that Wal first");
     }
+    Optional<HomeLock> lock = Optional.empty();
     try {
-      WalRecovery.Recovered recovered = WalRecovery.run(config);
-      return new Wal(config, key, recovered);
+      lock = HomeLock.acquireLog(key, config.clock().instant());
+      Wal wal = new Wal(config, key, WalRecovery.run(config));
+      wal.lock = lock;
+      return wal;
     } catch (RuntimeException | Error e) {
+      lock.ifPresent(HomeLock::close);
       OPEN.remove(key);
       throw e;
     }
@@ -489,6 +500,7 @@ public final class Wal implements AutoCloseable {
         writer.close();
       }
     } finally {
+      lock.ifPresent(HomeLock::close);
       OPEN.remove(key);
     }
   }

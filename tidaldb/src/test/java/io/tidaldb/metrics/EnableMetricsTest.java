@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.ConfigException;
 import io.tidaldb.TidalDb;
+import io.tidaldb.inspect.HomeChecks;
 import io.tidaldb.test.TempTidalHome;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class EnableMetricsTest {
       assertTrue(e.getMessage().contains("io.tidaldb:tidaldb-metrics-jdk"), e.getMessage());
       assertTrue(e.getMessage().contains("io.tidaldb:tidaldb-metrics-undertow"), e.getMessage());
       assertTrue(e.getMessage().startsWith("enableMetrics(\"127.0.0.1:0\")"), e.getMessage());
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       assertEquals(List.of(), registry.getMeters(), "meters bound before the failure are removed");
       assertTrue(Thread.getAllStackTraces().keySet().stream()
           .noneMatch(t -> t.getName().startsWith("tidaldb-metrics")), "no metrics thread is left");

@@ -14,8 +14,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.BuildInfo;
 import io.tidaldb.ConfigException;
 import io.tidaldb.TidalDb;
-import io.tidaldb.test.TempTidalHome;
+import io.tidaldb.inspect.HomeChecks;
 import io.tidaldb.test.ManualClock;
+import io.tidaldb.test.TempTidalHome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,7 +95,7 @@ class TidalDbMetricsTest {
           () -> TidalDb.builder().dataDir(temp.path()).meterRegistry(registry).open());
       assertTrue(e.getMessage().contains("partitionId(\"0\")"), e.getMessage());
       assertTrue(e.getMessage().contains("already holds tidalDB meters"), e.getMessage());
-      assertFalse(temp.home().lockStatus().inUse());
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse());
       assertEquals(EPHEMERAL_METERS, names(registry), "the first database's meters are untouched");
       first.healthCheck();
     }

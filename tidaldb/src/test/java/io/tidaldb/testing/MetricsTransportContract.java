@@ -19,6 +19,7 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.Window;
+import io.tidaldb.inspect.HomeChecks;
 import io.tidaldb.test.ManualClock;
 import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.wal.FaultyDisk;
@@ -387,7 +388,7 @@ public abstract class MetricsTransportContract {
       ConfigException e = assertThrows(ConfigException.class,
           () -> TidalDb.builder().dataDir(temp.path()).enableMetrics(address, transportName()).open());
       assertTrue(e.getMessage().contains(address), e.getMessage());
-      assertFalse(temp.home().lockStatus().inUse(), "the home's lock must be released");
+      assertFalse(HomeChecks.lockStatus(temp.home()).inUse(), "the home's lock must be released");
       assertEquals(List.of(), startedSince(before).stream().map(Thread::getName).collect(Collectors.toList()));
       assertEquals(fdsBefore, openFileDescriptors(), "file descriptors left open");
       try (TidalDb again = TidalDb.builder().dataDir(temp.path()).open()) {

@@ -1,6 +1,7 @@
 package io.tidaldb.wal;
 
 import io.tidaldb.Durability;
+import io.tidaldb.TidalHome;
 import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,11 +87,11 @@ final class WalTesting {
     return events;
   }
 
-  /** The files of a directory by name, as bytes. */
+  /** The files of a log directory by name, as bytes; not the {@code LOCK} file a {@code Wal} leaves there. */
   static Map<String, byte[]> snapshot(Path dir) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (Stream<Path> entries = Files.list(dir)) {
-      for (Path entry : entries.sorted().toList()) {
+      for (Path entry : entries.filter(e -> !e.getFileName().toString().equals(TidalHome.LOCK_FILE_NAME)).sorted().toList()) {
         files.put(entry.getFileName().toString(), Files.readAllBytes(entry));
       }
     } catch (IOException e) {

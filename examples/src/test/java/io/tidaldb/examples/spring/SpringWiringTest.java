@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidaldb.TidalDb;
 import io.tidaldb.TidalHome;
+import io.tidaldb.inspect.HomeChecks;
 import io.tidaldb.metrics.MeterNames;
 import io.tidaldb.test.TempTidalHome;
 import java.time.Instant;
@@ -40,10 +41,10 @@ class SpringWiringTest {
       try (AnnotationConfigApplicationContext context = contextOn(temp)) {
         db = context.getBean(TidalDb.class);
         db.signal("view", 42L, 1.0, Instant.now());
-        assertTrue(TidalHome.at(temp.path()).lockStatus().inUse(), "the bean holds the home");
+        assertTrue(HomeChecks.lockStatus(TidalHome.at(temp.path())).inUse(), "the bean holds the home");
       }
       assertTrue(db.isClosed(), "closing the context closes the database");
-      assertFalse(TidalHome.at(temp.path()).lockStatus().inUse(), "and releases the home");
+      assertFalse(HomeChecks.lockStatus(TidalHome.at(temp.path())).inUse(), "and releases the home");
     }
   }
 

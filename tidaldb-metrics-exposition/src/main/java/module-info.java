@@ -1,0 +1,9 @@
+/** The Prometheus text and protobuf rendering shared by both metrics transports. */
+module io.tidaldb.metrics.exposition {
+  requires io.tidaldb;
+  requires micrometer.registry.prometheus;
+  requires io.prometheus.writer.text;
+  requires io.prometheus.metrics.model;
+
+  provides io.tidaldb.metrics.spi.ExpositionFactory with io.tidaldb.metrics.exposition.PrometheusExpositionFactory;
+}

@@ -1,0 +1,562 @@
+package io.tidaldb.internal.signal;
+
+import java.util.Arrays;
+
+/**
+ * The entries of one signal type in one stripe: an open-addressing index from entity id to a dense
+ * entry number, and the entries themselves in primitive arrays, in chunks of {@value #CHUNK}.
+ *
+ * <p>The index is one {@code int[]} with linear probing: each used slot holds the entry number + 1
+ * in its low 24 bits and 8 bits of the key's hash above them, so that a probe compares the entity
+ * id in the entry's hot record only when the tags match (a miss rarely touches an entry at all).
+ *
+ * <p>Entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset {@code d & CHUNK_MASK}:
+ * <ul>
+ *   <li>{@code hot}: four longs, {@code [entityId, last, score bits, all-time count]}: what a score
+ *       read touches, in one cache line;
+ *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
+ *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k};
+ *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
+ *       255 events (a hot entity);
+ *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
+ *       water ({@link SignalLayout#afterLinearWrite});
+ *   <li>in {@link #rank}: three ints, the entry's links in its rank bucket ({@link RankIndex}),
+ *       kept current by every insert, apply, restore and remove.
+ * </ul>
+ * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the
+ * ring holds the {@code slots} buckets ending there, so no bucket needs a tag of its own.
+ *
+ * <p>Not thread-safe: the {@link Stripe}'s lock guards it. Readers may call the {@code read*}
+ * methods under an optimistic stamp: they never throw or loop forever on a torn state, and return
+ * garbage that the failed validation then discards.
+ */
+final class EntryTable {
+
+  static final int CHUNK_SHIFT = 6;
+  static final int CHUNK = 1 << CHUNK_SHIFT;
+  static final int CHUNK_MASK = CHUNK - 1;
+  /** The first chunk starts this small and doubles, so that a rarely used table stays small. */
+  private static final int FIRST_CHUNK = 8;
+
+  static final int HOT_STRIDE = 4;
+  static final int ID = 0;
+  static final int LAST = 1;
+  static final int SCORE = 2;
+  static final int TOTAL = 3;
+
+  /** Entries a table can number in a ref's 24 bits. */
+  static final int MAX_ENTRIES = (1 << 24) - 1;
+  private static final int REF_MASK = MAX_ENTRIES;
+
+  private static final Index EMPTY = new Index(1);
+
+  final SignalLayout layout;
+  /** The entries in buckets of their rank key, for top-k queries. */
+  final RankIndex rank;
+  private final int stride;
+  private Index index = EMPTY;
+  private long[][] hot = new long[0][];
+  private byte[][] counts = new byte[0][];
+  private int[][][] wide = new int[0][][];
+  /** Null unless the signal decays linearly. */
+  private long[][] since;
+  private int size;
+
+  EntryTable(SignalLayout layout) {
+    this.layout = layout;
+    this.stride = layout.stride;
+    this.since = layout.drains ? new long[0][] : null;
+    this.rank = new RankIndex(layout);
+  }
+
+  /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
+  private static final class Index {
+    /** {@code tag << 24 | (entry + 1)}; 0 marks an empty slot, so that every long is a usable entity id. */
+    final int[] refs;
+    final int mask;
+    final int threshold;
+
+    Index(int capacity) {
+      refs = new int[capacity];
+      mask = capacity - 1;
+      threshold = capacity == 1 ? 0 : capacity / 4 * 3;
+    }
+  }
+
+  private static int tag(long hash) {
+    return (int) (hash >>> 56);
+  }
+
+  private static int ref(long hash, int d) {
+    return tag(hash) << 24 | (d + 1);
+  }
+
+  private static int entryOf(int ref) {
+    return (ref & REF_MASK) - 1;
+  }
+
+  /** A well-mixed hash of an entity id (MurmurHash3's finaliser); the stripe uses its high bits. */
+  static long hash(long key) {
+    long h = key;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /**
+   * Loads the index lines of the four slots from {@code hash}'s home, which {@link #tagged} reads
+   * next: a batched read does this for every candidate first, so that the candidates' cache misses
+   * overlap. Returns the home slot and the slot three after it, OR-ed: 0 only if the home slot is
+   * empty, and so the key absent. Safe under an optimistic stamp.
+   */
+  int home(long hash) {
+    Index ix = index;
+    int i = (int) hash;
+    return ix.refs[i & ix.mask] | ix.refs[(i + 3) & ix.mask];
+  }
+
+  /**
+   * The entry named by the first of the four slots from {@code hash}'s home that carries its tag,
+   * or -1: most likely the key's entry (a key nearly always sits within four slots of its home),
+   * found without reading any entry and without a branch on which slot it is, so that a batched
+   * read does not stall on mispredicted probes. A wrong guess (another key with the same tag, a slot
+   * past an empty one) is caught by comparing the entry's id, and -1 does not prove the key absent:
+   * the caller then runs {@link #find}. Safe under an optimistic stamp.
+   */
+  int tagged(long hash) {
+    Index ix = index;
+    int[] refs = ix.refs;
+    int mask = ix.mask;
+    int tag = tag(hash);
+    int i = (int) hash;
+    int r0 = refs[i & mask];
+    int r1 = refs[(i + 1) & mask];
+    int r2 = refs[(i + 2) & mask];
+    int r3 = refs[(i + 3) & mask];
+    int ref = r3 >>> 24 == tag ? r3 : 0;
+    ref = r2 >>> 24 == tag ? r2 : ref;
+    ref = r1 >>> 24 == tag ? r1 : ref;
+    ref = r0 >>> 24 == tag ? r0 : ref;
+    return entryOf(ref);
+  }
+
+  /** The entry number of {@code key}, or -1. Safe under an optimistic stamp. */
+  int find(long key, long hash) {
+    Index ix = index;
+    int[] refs = ix.refs;
+    int mask = ix.mask;
+    int tag = tag(hash);
+    int i = (int) hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      int ref = refs[i];
+      if (ref == 0) {
+        return -1;
+      }
+      if (ref >>> 24 == tag) {
+        int d = entryOf(ref);
+        long[] chunk = hotChunk(d);
+        if (chunk != null && chunk[(d & CHUNK_MASK) * HOT_STRIDE + ID] == key) {
+          return d;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    return -1;
+  }
+
+  // ---- reads (safe under an optimistic stamp) ----
+
+  /** The entry's hot record, or null if {@code d} does not fit the arrays seen (a torn read). */
+  private long[] hotChunk(int d) {
+    long[][] chunks = hot;
+    int c = d >>> CHUNK_SHIFT;
+    if (d < 0 || c >= chunks.length) {
+      return null;
+    }
+    long[] chunk = chunks[c];
+    return chunk != null && ((d & CHUNK_MASK) + 1) * HOT_STRIDE <= chunk.length ? chunk : null;
+  }
+
+  /**
+   * Copies entry {@code d}'s id, last and score bits to {@code into[at]}, {@code into[at + 1]} and
+   * {@code into[at + 2]}: what a score read needs, loaded together. Zeros for a torn read.
+   */
+  void readHot(int d, long[] into, int at) {
+    long[] chunk = hotChunk(d);
+    if (chunk == null) {
+      into[at] = 0;
+      into[at + 1] = 0;
+      into[at + 2] = 0;
+      return;
+    }
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    into[at] = chunk[o + ID];
+    into[at + 1] = chunk[o + LAST];
+    into[at + 2] = chunk[o + SCORE];
+  }
+
+  long readLong(int d, int field) {
+    long[] chunk = hotChunk(d);
+    return chunk == null ? 0 : chunk[(d & CHUNK_MASK) * HOT_STRIDE + field];
+  }
+
+  /** The score read at {@code q}; 0 for a torn read. */
+  double readScore(int d, long q) {
+    long[] chunk = hotChunk(d);
+    if (chunk == null) {
+      return 0;
+    }
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    return layout.readAt(Double.longBitsToDouble(chunk[o + SCORE]), chunk[o + LAST], q);
+  }
+
+  /**
+   * The events in the ring at {@code base} ({@code slots} buckets of {@code unitNanos}) whose bucket
+   * lies in the {@code windowUnits} buckets ending at {@code now}'s.
+   */
+  long readRing(int d, int base, int slots, long unitNanos, int windowUnits, long nowNanos) {
+    long[] chunk = hotChunk(d);
+    if (chunk == null) {
+      return 0;
+    }
+    long head = chunk[(d & CHUNK_MASK) * HOT_STRIDE + LAST] / unitNanos;
+    long now = nowNanos / unitNanos;
+    long from = Math.max(Math.max(now - windowUnits + 1, head - slots + 1), 0);
+    long to = Math.min(now, head);
+    if (from > to) {
+      return 0;
+    }
+    int c = d >>> CHUNK_SHIFT;
+    int[][][] wides = wide;
+    int[] w = c < wides.length && wides[c] != null ? wides[c][d & CHUNK_MASK] : null;
+    long sum = 0;
+    if (w != null) {
+      if (w.length != stride) {
+        return 0;
+      }
+      for (long k = from; k <= to; k++) {
+        sum += w[base + (int) (k % slots)];
+      }
+      return sum;
+    }
+    byte[][] countChunks = counts;
+    byte[] bytes = c < countChunks.length ? countChunks[c] : null;
+    int o = (d & CHUNK_MASK) * stride;
+    if (bytes == null || o + stride > bytes.length) {
+      return 0;
+    }
+    for (long k = from; k <= to; k++) {
+      sum += bytes[o + base + (int) (k % slots)] & 0xFF;
+    }
+    return sum;
+  }
+
+  // ---- writes (under the stripe's write lock) ----
+
+  /** Adds an entry for {@code key} (absent), with no events yet. */
+  int insert(long key, long hash) {
+    if (size == MAX_ENTRIES) {
+      throw new IllegalStateException("a ledger table holds at most " + MAX_ENTRIES + " entries");
+    }
+    if (size + 1 > index.threshold) {
+      rehash(Math.max(16, index.refs.length * 2));
+    }
+    int d = size;
+    ensureRoom(d);
+    long[] chunk = hot[d >>> CHUNK_SHIFT];
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    chunk[o + ID] = key;
+    chunk[o + LAST] = 0;
+    chunk[o + SCORE] = 0;
+    chunk[o + TOTAL] = 0;
+    if (stride > 0) {
+      int co = (d & CHUNK_MASK) * stride;
+      Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
+      wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = null;
+    }
+    if (since != null) {
+      since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
+    }
+    rank.added(d);
+    place(index, hash, ref(hash, d));
+    size++;
+    return d;
+  }
+
+  /**
+   * Applies an event to entry {@code d}. {@code fresh} marks an entry just inserted, whose rings
+   * are empty and whose {@code last} is not yet meaningful.
+   */
+  void apply(int d, boolean fresh, float weight, long t) {
+    long[] chunk = hot[d >>> CHUNK_SHIFT];
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    long last = fresh ? t : chunk[o + LAST];
+    double score = Double.longBitsToDouble(chunk[o + SCORE]);
+    double next;
+    if (since != null) {
+      long[] spans = since[d >>> CHUNK_SHIFT];
+      if (fresh || layout.runsDry(score, last, t)) {
+        spans[d & CHUNK_MASK] = t;
+      }
+      next = layout.afterLinearWrite(score, last, spans[d & CHUNK_MASK], weight, t);
+    } else {
+      next = layout.afterWrite(score, last, weight, t);
+    }
+    chunk[o + SCORE] = Double.doubleToRawLongBits(next);
+    chunk[o + TOTAL]++;
+    if (layout.minuteSlots > 0) {
+      count(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
+    }
+    if (layout.hourSlots > 0) {
+      count(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t);
+    }
+    if (t > last || fresh) {
+      chunk[o + LAST] = t;
+    }
+    rank.update(this, d, next, chunk[o + LAST]);
+  }
+
+  /** Counts an event at {@code t} in a ring whose newest bucket is {@code last}'s. */
+  private void count(int d, int base, int slots, long unitNanos, long last, long t) {
+    long head = last / unitNanos;
+    long unit = t / unitNanos;
+    if (unit > head) {
+      long stale = Math.min(unit - head, slots);
+      for (long k = head + 1; k <= head + stale; k++) {
+        setCounter(d, base + (int) (k % slots), 0);
+      }
+    } else if (unit <= head - slots) {
+      return;
+    }
+    int slot = base + (int) (unit % slots);
+    int[] w = wideOf(d);
+    if (w != null) {
+      if (w[slot] < Integer.MAX_VALUE) {
+        w[slot]++;
+      }
+      return;
+    }
+    byte[] bytes = counts[d >>> CHUNK_SHIFT];
+    int at = (d & CHUNK_MASK) * stride + slot;
+    int value = bytes[at] & 0xFF;
+    if (value < 255) {
+      bytes[at] = (byte) (value + 1);
+    } else {
+      widen(d)[slot]++;
+    }
+  }
+
+  private int[] wideOf(int d) {
+    return wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK];
+  }
+
+  private void setCounter(int d, int slot, int value) {
+    int[] w = wideOf(d);
+    if (w != null) {
+      w[slot] = value;
+    } else {
+      counts[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * stride + slot] = (byte) value;
+    }
+  }
+
+  /** Moves entry {@code d}'s counters from bytes to ints, for good. */
+  private int[] widen(int d) {
+    int[] w = new int[stride];
+    byte[] bytes = counts[d >>> CHUNK_SHIFT];
+    int o = (d & CHUNK_MASK) * stride;
+    for (int i = 0; i < stride; i++) {
+      w[i] = bytes[o + i] & 0xFF;
+      bytes[o + i] = 0;
+    }
+    wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = w;
+    return w;
+  }
+
+  /** Removes entry {@code d}; the last entry moves into its place. */
+  void remove(int d) {
+    rank.unlink(d);
+    unplace(d, hash(keyAt(d)));
+    int lastEntry = size - 1;
+    if (d != lastEntry) {
+      move(lastEntry, d);
+    }
+    if (stride > 0) {
+      wide[lastEntry >>> CHUNK_SHIFT][lastEntry & CHUNK_MASK] = null;
+    }
+    size--;
+  }
+
+  private void move(int from, int to) {
+    rank.moved(from, to);
+    long[] src = hot[from >>> CHUNK_SHIFT];
+    long[] dst = hot[to >>> CHUNK_SHIFT];
+    System.arraycopy(src, (from & CHUNK_MASK) * HOT_STRIDE, dst, (to & CHUNK_MASK) * HOT_STRIDE, HOT_STRIDE);
+    if (stride > 0) {
+      System.arraycopy(counts[from >>> CHUNK_SHIFT], (from & CHUNK_MASK) * stride,
+          counts[to >>> CHUNK_SHIFT], (to & CHUNK_MASK) * stride, stride);
+      wide[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = wide[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
+    }
+    if (since != null) {
+      since[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = since[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
+    }
+    long key = dst[(to & CHUNK_MASK) * HOT_STRIDE + ID];
+    Index ix = index;
+    int i = (int) hash(key) & ix.mask;
+    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != from) {
+      i = (i + 1) & ix.mask;
+    }
+    ix.refs[i] = ref(hash(key), to);
+  }
+
+  /** The entry's counters as ints, {@link SignalLayout#stride} of them, for a snapshot. */
+  void copyCounters(int d, int[] into) {
+    if (stride == 0) {
+      return;
+    }
+    int[] w = wideOf(d);
+    if (w != null) {
+      System.arraycopy(w, 0, into, 0, stride);
+      return;
+    }
+    byte[] bytes = counts[d >>> CHUNK_SHIFT];
+    int o = (d & CHUNK_MASK) * stride;
+    for (int i = 0; i < stride; i++) {
+      into[i] = bytes[o + i] & 0xFF;
+    }
+  }
+
+  /**
+   * Sets the whole state of entry {@code d}, just inserted, for a restore; {@code holdsWaterSince}
+   * matters for linear decay only.
+   */
+  void restore(int d, long last, double score, long total, long holdsWaterSince, int[] counters) {
+    long[] chunk = hot[d >>> CHUNK_SHIFT];
+    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    chunk[o + LAST] = last;
+    chunk[o + SCORE] = Double.doubleToRawLongBits(score);
+    chunk[o + TOTAL] = total;
+    if (since != null) {
+      since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
+    }
+    rank.update(this, d, score, last);
+    if (stride == 0) {
+      return;
+    }
+    boolean fitsBytes = true;
+    for (int i = 0; i < stride; i++) {
+      fitsBytes &= counters[i] <= 255;
+    }
+    if (fitsBytes) {
+      for (int i = 0; i < stride; i++) {
+        setCounter(d, i, counters[i]);
+      }
+    } else {
+      System.arraycopy(counters, 0, widen(d), 0, stride);
+    }
+  }
+
+  private void ensureRoom(int d) {
+    int c = d >>> CHUNK_SHIFT;
+    if (c >= hot.length) {
+      int chunks = Math.max(4, hot.length * 2);
+      hot = Arrays.copyOf(hot, chunks);
+      counts = Arrays.copyOf(counts, chunks);
+      wide = Arrays.copyOf(wide, chunks);
+      if (since != null) {
+        since = Arrays.copyOf(since, chunks);
+      }
+    }
+    int o = d & CHUNK_MASK;
+    if (hot[c] == null) {
+      int entries = c == 0 ? FIRST_CHUNK : CHUNK;
+      allocate(c, entries);
+    } else if ((o + 1) * HOT_STRIDE > hot[c].length) {
+      allocate(c, Math.min(CHUNK, hot[c].length / HOT_STRIDE * 2));
+    }
+  }
+
+  /** Allocates chunk {@code c} for {@code entries}, keeping what an earlier, smaller chunk held. */
+  private void allocate(int c, int entries) {
+    hot[c] = hot[c] == null ? new long[entries * HOT_STRIDE] : Arrays.copyOf(hot[c], entries * HOT_STRIDE);
+    if (stride > 0) {
+      counts[c] = counts[c] == null ? new byte[entries * stride] : Arrays.copyOf(counts[c], entries * stride);
+      wide[c] = wide[c] == null ? new int[entries][] : Arrays.copyOf(wide[c], entries);
+    }
+    if (since != null) {
+      since[c] = since[c] == null ? new long[entries] : Arrays.copyOf(since[c], entries);
+    }
+    rank.allocate(c, entries);
+  }
+
+  private void rehash(int capacity) {
+    Index old = index;
+    Index grown = new Index(capacity);
+    for (int ref : old.refs) {
+      if (ref != 0) {
+        place(grown, hash(keyAt(entryOf(ref))), ref);
+      }
+    }
+    index = grown;
+  }
+
+  private static void place(Index ix, long hash, int ref) {
+    int i = (int) hash & ix.mask;
+    while (ix.refs[i] != 0) {
+      i = (i + 1) & ix.mask;
+    }
+    ix.refs[i] = ref;
+  }
+
+  /** Deletes entry {@code d} (whose key hashes to {@code hash}) from the index by shifting its probe chain back. */
+  private void unplace(int d, long hash) {
+    Index ix = index;
+    int mask = ix.mask;
+    int i = (int) hash & mask;
+    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != d) {
+      i = (i + 1) & mask;
+    }
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      if (ix.refs[j] == 0) {
+        break;
+      }
+      int home = (int) hash(keyAt(entryOf(ix.refs[j]))) & mask;
+      boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (!stays) {
+        ix.refs[i] = ix.refs[j];
+        i = j;
+      }
+    }
+    ix.refs[i] = 0;
+  }
+
+  /** Entity id of entry {@code d} (under the lock). */
+  long keyAt(int d) {
+    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + ID];
+  }
+
+  long lastAt(int d) {
+    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + LAST];
+  }
+
+  double scoreAt(int d) {
+    return Double.longBitsToDouble(hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + SCORE]);
+  }
+
+  /** Linear decay: since when entry {@code d}'s bucket has held water (under the lock). */
+  long holdsWaterSinceAt(int d) {
+    return since[d >>> CHUNK_SHIFT][d & CHUNK_MASK];
+  }
+
+  long totalAt(int d) {
+    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + TOTAL];
+  }
+}

@@ -1,0 +1,59 @@
+package io.tidaldb.internal.signal;
+
+import io.tidaldb.wal.WalConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A log that keeps nothing: it numbers events from 1. The log of an ephemeral database, which
+ * writes nothing anywhere.
+ */
+final class InMemoryLog implements SignalLog {
+
+  private final AtomicLong sequence = new AtomicLong();
+
+  @Override
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return sequence.incrementAndGet();
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return CompletableFuture.completedFuture(sequence.incrementAndGet());
+  }
+
+  @Override
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
+    return sequence.getAndAdd(count) + 1;
+  }
+
+  @Override
+  public int maxGroup() {
+    return WalConfig.DEFAULT_MAX_BATCH_EVENTS;   // as a persistent database's log, so that a batch fits either
+  }
+
+  @Override
+  public long lastSequence() {
+    return sequence.get();
+  }
+
+  @Override
+  public void refuseOnWriterThread(String what) {
+    // There is no writer thread: futures complete on the caller's thread.
+  }
+
+  @Override
+  public boolean onWriterThread() {
+    return false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return false;
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held.
+  }
+}

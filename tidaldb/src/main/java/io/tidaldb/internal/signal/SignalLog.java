@@ -1,0 +1,58 @@
+package io.tidaldb.internal.signal;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where an accepted signal goes before the ledger: the write-ahead log of a persistent database, or
+ * a plain sequence for an ephemeral one. Its arguments are exactly a WAL event's fields.
+ *
+ * <p>The write path appends first and applies to the ledger only once {@code append} returned (or
+ * the future completed), so that the ledger never shows an event the log could lose.
+ */
+interface SignalLog extends AutoCloseable {
+
+  /**
+   * Appends one event and returns once it is as durable as the database's durability mode asks.
+   *
+   * @return the event's sequence number, from 1
+   */
+  long append(long entityId, int signalTypeId, float weight, long timestampNanos);
+
+  /**
+   * Appends one event; the future completes with its sequence number once it is as durable as the
+   * database's durability mode asks, so that one producer can keep many appends in flight.
+   */
+  CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos);
+
+  /**
+   * Appends {@code count} events as one atomic group (all in the log after a crash, or none) and
+   * returns once the group is as durable as the database's durability mode asks.
+   *
+   * @return the sequence of the group's first event; the others follow it without a gap
+   */
+  long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count);
+
+  /** {@return the most events one {@link #appendGroup} takes} */
+  int maxGroup();
+
+  /** {@return the last sequence acknowledged (0 before the first event)} */
+  long lastSequence();
+
+  /**
+   * Throws if the calling thread must not record signals: the log's own writer thread, on which
+   * actions chained on an append's future run. A write there could wait for the writer (a checkpoint
+   * holding the write gate waits for it in turn).
+   *
+   * @throws IllegalStateException on such a thread
+   */
+  void refuseOnWriterThread(String what);
+
+  /** {@return whether the calling thread is the log's own writer thread (see {@link #refuseOnWriterThread})} */
+  boolean onWriterThread();
+
+  /** {@return whether a thread of the log still runs or one of its files is still open} */
+  boolean isRunning();
+
+  @Override
+  void close();
+}

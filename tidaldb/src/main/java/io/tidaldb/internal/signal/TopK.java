@@ -1,0 +1,105 @@
+package io.tidaldb.internal.signal;
+
+import io.tidaldb.ScoredEntity;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The best {@code k} (entity, score) pairs offered so far: a binary heap of primitives whose root is
+ * the worst kept, so that a candidate that does not make the cut costs one comparison. Better means
+ * a higher score ({@link Double#compare}), then a smaller entity id. Not thread-safe: one per scan.
+ */
+final class TopK {
+
+  private final int k;
+  private long[] ids;
+  private double[] scores;
+  private int size;
+
+  TopK(int k) {
+    this.k = k;
+    int initial = Math.min(k, 64);
+    ids = new long[initial];
+    scores = new double[initial];
+  }
+
+  /** Whether (s1, id1) ranks before (s2, id2). */
+  static boolean better(double s1, long id1, double s2, long id2) {
+    int c = Double.compare(s1, s2);
+    return c > 0 || (c == 0 && id1 < id2);
+  }
+
+  void offer(long id, double score) {
+    if (size < k) {
+      if (size == ids.length) {
+        int grown = (int) Math.min(k, ids.length * 2L);
+        ids = Arrays.copyOf(ids, grown);
+        scores = Arrays.copyOf(scores, grown);
+      }
+      int i = size++;
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        if (!better(scores[parent], ids[parent], score, id)) {
+          break;
+        }
+        ids[i] = ids[parent];
+        scores[i] = scores[parent];
+        i = parent;
+      }
+      ids[i] = id;
+      scores[i] = score;
+    } else if (better(score, id, scores[0], ids[0])) {
+      siftDown(id, score, size);
+    }
+  }
+
+  /** Puts (id, score) at the root and sinks it while a child is worse, within the first {@code n}. */
+  private void siftDown(long id, double score, int n) {
+    int i = 0;
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= n) {
+        break;
+      }
+      if (child + 1 < n && better(scores[child], ids[child], scores[child + 1], ids[child + 1])) {
+        child++;
+      }
+      if (!better(score, id, scores[child], ids[child])) {
+        break;
+      }
+      ids[i] = ids[child];
+      scores[i] = scores[child];
+      i = child;
+    }
+    ids[i] = id;
+    scores[i] = score;
+  }
+
+  /** {@return whether k pairs are kept, so that a candidate must beat {@link #worstScore()}} */
+  boolean isFull() {
+    return size == k;
+  }
+
+  /** {@return the score of the worst pair kept; meaningful when {@link #isFull()}} */
+  double worstScore() {
+    return scores[0];
+  }
+
+  /** Offers everything {@code other} kept. */
+  void addAll(TopK other) {
+    for (int i = 0; i < other.size; i++) {
+      offer(other.ids[i], other.scores[i]);
+    }
+  }
+
+  /** The pairs kept, best first; empties the heap. */
+  List<ScoredEntity> drainBestFirst() {
+    ScoredEntity[] out = new ScoredEntity[size];
+    for (int n = size; n > 0; n--) {
+      out[n - 1] = new ScoredEntity(ids[0], scores[0]);
+      siftDown(ids[n - 1], scores[n - 1], n - 1);
+    }
+    size = 0;
+    return Arrays.asList(out);
+  }
+}

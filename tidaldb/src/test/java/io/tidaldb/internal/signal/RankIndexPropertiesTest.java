@@ -1,0 +1,252 @@
+package io.tidaldb.internal.signal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.RankingProfile;
+import io.tidaldb.Schema;
+import io.tidaldb.ScoredEntity;
+import io.tidaldb.Window;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rank index answers exactly what the definition answers: over one signal of any decay (half-lives
+ * from a minute, so that keys run far past the fine buckets and move the ceiling, to years), scores
+ * spanning many orders of magnitude, late events, equal timestamps, negative weights, eviction, a
+ * snapshot restore, and query times before, among and after the events; for one signal and, by the
+ * threshold algorithm, for several. Profiles the index cannot prove an answer for (a negative weight,
+ * a window or velocity term, a filter) are scanned, and held to the same answer.
+ */
+class RankIndexPropertiesTest {
+
+  private static final long T0 = Ledgers.T0;
+
+  record History(Schema schema, SignalLedger ledger, long maxEntries, TreeSet<Long> entities, String description) {}
+
+  private static History history(SplittableRandom random, int signals) {
+    Schema.Builder schema = Schema.builder();
+    for (int s = 0; s < signals; s++) {
+      DecaySpec decay = switch (random.nextInt(4)) {
+        case 0 -> DecaySpec.exponential(Duration.ofSeconds(60 + random.nextLong(3_600)));
+        case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(400)));
+        case 2 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextLong(Ledgers.DAY / Ledgers.SECOND)));
+        default -> DecaySpec.permanent();
+      };
+      boolean negative = !(decay instanceof DecaySpec.Linear) && random.nextInt(3) == 0;
+      schema.signal("s" + s, EntityKind.ITEM, decay).windows(Window.ONE_HOUR, Window.ALL_TIME).velocity(true)
+          .negativeWeights(negative).add();
+    }
+    Schema built = schema.build();
+    long maxEntries = random.nextInt(3) == 0 ? 1 + random.nextInt(300) : 1_000_000;
+    SignalLedger ledger = Ledgers.of(built, maxEntries);
+    int entities = 1 + random.nextInt(random.nextBoolean() ? 50 : 2_000);
+    int events = random.nextInt(4_000);
+    long span = random.nextBoolean() ? Ledgers.HOUR : 9 * Ledgers.DAY;
+    long[] shared = {T0, T0 - Ledgers.HOUR, T0 - 1};
+    TreeSet<Long> ids = new TreeSet<>();
+    for (int i = 0; i < events; i++) {
+      int typeId = random.nextInt(signals);
+      long at = random.nextInt(5) == 0 ? shared[random.nextInt(shared.length)] : T0 - random.nextLong(span);
+      double magnitude = Math.pow(10, random.nextInt(-3, 7));
+      float weight = (float) (random.nextBoolean() ? 1 : random.nextDouble() * magnitude);
+      if (built.signals().get(typeId).negativeWeights() && random.nextInt(4) == 0) {
+        weight = -weight;
+      }
+      long id = random.nextInt(entities) * 7_919L - 3;
+      ledger.apply(id, typeId, weight, at);
+      ids.add(id);
+    }
+    String description = built.signals() + ", " + events + " events over " + entities + " entities, maxEntries "
+        + maxEntries;
+    return new History(built, ledger, maxEntries, ids, description);
+  }
+
+  private static long queryTime(SplittableRandom random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> T0 - random.nextLong(10 * Ledgers.DAY);
+      case 1 -> T0;
+      default -> T0 + random.nextLong(random.nextBoolean() ? Ledgers.HOUR : 400 * Ledgers.DAY);
+    };
+  }
+
+  /** The answer by definition: every entity with an entry for one of the profile's signals, scored, sorted. */
+  private static List<ScoredEntity> bruteForce(History h, Ranking ranking, int k, long at, LongPredicate filter) {
+    List<ScoredEntity> all = new ArrayList<>();
+    for (long id : h.entities()) {
+      boolean hasEntry = false;
+      for (int typeId : ranking.signals) {
+        hasEntry |= h.ledger().contains(typeId, id);
+      }
+      if (hasEntry && (filter == null || filter.test(id))) {
+        all.add(new ScoredEntity(id, ranking.score(h.ledger(), id, at)));
+      }
+    }
+    all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
+    return all.subList(0, Math.min(k, all.size()));
+  }
+
+  /** Decayed scores with positive weights, on one signal or on several. */
+  private static RankingProfile decayedTerms(SplittableRandom random, Schema schema, boolean oneSignal) {
+    RankingProfile.Builder profile = RankingProfile.builder();
+    String only = schema.signals().get(random.nextInt(schema.signals().size())).name();
+    int terms = 1 + random.nextInt(4);
+    for (int t = 0; t < terms; t++) {
+      String signal = oneSignal ? only : schema.signals().get(random.nextInt(schema.signals().size())).name();
+      profile.decayScore(signal, random.nextBoolean() ? 1 : Math.max(Double.MIN_VALUE, random.nextDouble() * 100));
+    }
+    return profile.build();
+  }
+
+  @Property(tries = 200)
+  void topOfDecayedScoresOfOneSignal_isAnsweredByTheIndex_exactly(@ForAll long seed) throws IOException {
+    assertAnsweredByTheIndexExactly(seed, true);
+  }
+
+  @Property(tries = 150)
+  void topOfDecayedScoresOfSeveralSignals_isAnsweredByTheThresholdAlgorithm_exactly(@ForAll long seed)
+      throws IOException {
+    assertAnsweredByTheIndexExactly(seed, false);
+  }
+
+  private static void assertAnsweredByTheIndexExactly(long seed, boolean oneSignal) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    History h = history(random, oneSignal ? 1 + random.nextInt(2) : 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), oneSignal), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
+    long at = queryTime(random);
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at;
+    try (Ranker ranker = new Ranker(h.ledger())) {
+      assertEquals(bruteForce(h, ranking, k, at, null), ranker.top(ranking, k, at, null), description);
+      assertEquals(1, ranker.indexedQueries(), description + ": answered by the index");
+      assertEquals(0, ranker.scannedQueries(), description + ": answered by the index");
+    }
+    SignalLedger restored = Ledgers.of(h.schema(), h.maxEntries());
+    Path file = Files.createTempFile("rank-index", ".snapshot");
+    try {
+      LedgerSnapshot.write(h.ledger(), 1, T0, file);
+      LedgerSnapshot.read(file, restored);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    History reopened = new History(h.schema(), restored, h.maxEntries(), h.entities(), h.description() + ", restored");
+    try (Ranker ranker = new Ranker(restored)) {
+      assertEquals(bruteForce(reopened, ranking, k, at, null), ranker.top(ranking, k, at, null),
+          description + ", after a snapshot restore");
+      assertEquals(1, ranker.indexedQueries(), description + ": restored, answered by the index");
+    }
+  }
+
+  @Test
+  void aWalkThatReadsItsBudgetWithoutProvingTheAnswer_givesUpForTheScan() {
+    Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(7)))
+        .windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema, 1_000);
+    for (long id = 500; id > 0; id--) {
+      ledger.apply(id, 0, 1, T0);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.decayScore("view"), schema);
+    try (Ranker ranker = new Ranker(ledger, 10)) {
+      assertEquals(List.of(new ScoredEntity(1, 1), new ScoredEntity(2, 1)), ranker.top(ranking, 2, T0, null),
+          "equal scores: the smallest ids");
+      assertEquals(1, ranker.scannedQueries(), "500 equal scores cannot be cut after 10 reads");
+      assertEquals(0, ranker.indexedQueries());
+    }
+    try (Ranker ranker = new Ranker(ledger)) {
+      assertEquals(List.of(new ScoredEntity(1, 1), new ScoredEntity(2, 1)), ranker.top(ranking, 2, T0, null));
+      assertEquals(1, ranker.indexedQueries(), "within the default budget the index answers");
+    }
+  }
+
+  @Test
+  void indexedQueriesDuringWrites_returnDistinctEntitiesBestFirst_andTheExactAnswerOnceWritesStop() throws Exception {
+    Schema schema = Schema.builder().signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofHours(1)))
+        .windows(Window.ALL_TIME).add().signal("like", EntityKind.ITEM, DecaySpec.linear(Duration.ofHours(2)))
+        .windows(Window.ALL_TIME).add().build();
+    SignalLedger ledger = Ledgers.of(schema, 20_000);
+    Ranking one = Ranking.resolve(RankingProfile.decayScore("view"), schema);
+    Ranking two = Ranking.resolve(RankingProfile.builder().decayScore("view", 1).decayScore("like", 3).build(), schema);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      long seed = w;
+      Thread writer = new Thread(() -> {
+        SplittableRandom random = new SplittableRandom(seed);
+        while (!stop.get()) {
+          ledger.apply(random.nextInt(30_000), random.nextInt(2), (float) (random.nextDouble() * 100),
+              T0 - random.nextLong(Ledgers.DAY));
+        }
+      }, "rank-index-test-writer-" + w);
+      writer.setDaemon(true);
+      writer.start();
+      writers.add(writer);
+    }
+    try (Ranker ranker = new Ranker(ledger)) {
+      for (int q = 0; q < 300; q++) {
+        List<ScoredEntity> top = ranker.top(q % 2 == 0 ? one : two, 50, T0, null);
+        assertEquals(top.size(), top.stream().mapToLong(ScoredEntity::entityId).distinct().count(), "distinct: " + top);
+        for (int i = 1; i < top.size(); i++) {
+          assertTrue(top.get(i - 1).score() >= top.get(i).score(), "best first: " + top);
+        }
+      }
+      stop.set(true);
+      for (Thread writer : writers) {
+        writer.join(10_000);
+      }
+      TreeSet<Long> ids = new TreeSet<>();
+      for (long id = 0; id < 30_000; id++) {
+        ids.add(id);
+      }
+      History h = new History(schema, ledger, 20_000, ids, "after concurrent writes");
+      for (Ranking ranking : List.of(one, two)) {
+        assertEquals(bruteForce(h, ranking, 50, T0, null), ranker.top(ranking, 50, T0, null), ranking.profile.toString());
+      }
+      assertTrue(ranker.indexedQueries() > 0, "the index answered");
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Property(tries = 100)
+  void profilesTheIndexCannotBound_areScanned_exactly(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    History h = history(random, 2);
+    RankingProfile.Builder builder = RankingProfile.builder();
+    LongPredicate filter = null;
+    switch (random.nextInt(4)) {
+      case 0 -> builder.decayScore("s0", 1).decayScore("s0", -random.nextDouble() * 5);
+      case 1 -> builder.decayScore("s0", 1 + random.nextDouble()).decayScore("s1", -random.nextDouble());
+      case 2 -> builder.decayScore("s0", 1).windowCount("s0", Window.ONE_HOUR, random.nextDouble())
+          .velocity("s0", Window.ONE_HOUR, random.nextDouble());
+      default -> {
+        builder.decayScore("s" + random.nextInt(2), 1 + random.nextDouble());
+        int modulus = 2 + random.nextInt(9);
+        filter = id -> Math.floorMod(id, modulus) == 0;
+      }
+    }
+    Ranking ranking = Ranking.resolve(builder.build(), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
+    long at = queryTime(random);
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at;
+    try (Ranker ranker = new Ranker(h.ledger())) {
+      assertEquals(bruteForce(h, ranking, k, at, filter), ranker.top(ranking, k, at, filter), description);
+      assertEquals(1, ranker.scannedQueries(), description + ": scanned");
+      assertEquals(0, ranker.indexedQueries(), description + ": scanned");
+    }
+  }
+}
