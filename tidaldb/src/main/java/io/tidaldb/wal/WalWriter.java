@@ -79,6 +79,8 @@ final class WalWriter implements Runnable {
   // Guarded by lock.
   private EventQueue queued;
   private EventQueue spare;
+  /** The writer thread's batch when it takes the turn for an fsync only. */
+  private final EventQueue nothingQueued = new EventQueue(1);
   private long nextSequence;
   private int wakeAt = Integer.MAX_VALUE;
   private int spaceWaiters;
@@ -330,6 +332,12 @@ final class WalWriter implements Runnable {
     return batch;
   }
 
+  /** Takes the I/O turn for an fsync only, leaving what is queued to the blocking appenders who lead it. */
+  private EventQueue takeTurnToForce() {
+    writing = true;
+    return nothingQueued;
+  }
+
   /** Gives the I/O turn back (holding the lock) and wakes whoever waits for it or for progress. */
   private void releaseTurn(EventQueue batch) {
     writing = false;
@@ -477,7 +485,7 @@ final class WalWriter implements Runnable {
           if (failure != null) {
             break;   // a leading appender failed: fail() has done the rest
           }
-          batch = takeTurn();
+          batch = exit || !mayLead() ? takeTurn() : takeTurnToForce();
         } finally {
           lock.unlock();
         }
@@ -535,7 +543,7 @@ final class WalWriter implements Runnable {
       if (closing) {
         return true;
       }
-      if (count > 0) {
+      if (count > 0 && !mayLead()) {   // what blocking appenders may write is theirs: they lead it
         if (delayNanos == 0 || count >= capacity) {
           return false;
         }

@@ -40,6 +40,8 @@ import org.rocksdb.WriteOptions;
  *       (both engines share fsyncs among concurrent writers).</li>
  *   <li>Many events per fsync from one producer: tidalDB {@code signalAsync} pipelining
  *       under {@code SYNC} against RocksDB write batches of {@value #BATCH} events with {@code sync=true}.</li>
+ *   <li>{@value #BATCH} events in one atomic call: tidalDB {@code recordAll} under {@code SYNC} against
+ *       the same RocksDB write batches.</li>
  *   <li>Handed to the operating system, fsynced later: tidalDB's interval mode against RocksDB
  *       {@code put} with {@code sync=false}.</li>
  * </ul>
@@ -110,6 +112,10 @@ public class PeerWrites {
     private static final AtomicInteger WRITERS = new AtomicInteger();
 
     final EventStream events = new EventStream(WRITERS.getAndIncrement());
+    /** Reused by {@code recordAll}: entity ids, weights and times of one batch. */
+    final long[] ids = new long[BATCH];
+    final double[] weights = new double[BATCH];
+    final long[] times = new long[BATCH];
     SignalType[] sync;
     SignalType[] interval;
 
@@ -156,6 +162,19 @@ public class PeerWrites {
   @OperationsPerInvocation(BATCH)
   public long tidaldbSyncPipelined(Writer w) {
     return pipeline(w.sync, w.events);
+  }
+
+  /** {@value #BATCH} events of one signal in one call: one log frame, one fsync (RocksDB's peer: {@link #rocksdbSyncBatch}). */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncRecordAll(Writer w) {
+    for (int i = 0; i < BATCH; i++) {
+      w.events.next();
+      w.ids[i] = w.events.entityId;
+      w.weights[i] = w.events.weight;
+      w.times[i] = w.events.timestampNanos;
+    }
+    return w.sync[0].recordAll(w.ids, w.weights, w.times);
   }
 
   @Benchmark
