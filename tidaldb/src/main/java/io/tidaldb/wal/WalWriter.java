@@ -39,8 +39,11 @@ import java.util.function.Consumer;
  * the back pressure a pipelining producer meets. The queues start small and grow only as far as
  * appenders fill them.
  *
- * <p>One piece (about 600 lines, half of them comments) because the queue, the turn and the wake-ups share one lock and
- * one set of conditions: split, each half would need the other's invariants.
+ * <p>One class (about 700 lines, a third of them comments) because the queue, the I/O turn and the
+ * wake-ups share one lock and one set of conditions: each invariant (who may take the turn, who
+ * wakes whom, when a sequence counts as done) spans all three, and split they would have to be
+ * re-established across classes. The file side is {@link SegmentAppender}, the queue's storage
+ * {@link EventQueue}.
  */
 final class WalWriter implements Runnable {
 

@@ -45,8 +45,8 @@ public final class CompareReport {
   private CompareReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file>");
+    if (args.length < 2 || args.length > 3 || (args.length == 3 && !args[2].equals("writes"))) {
+      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file> [writes]");
       System.exit(2);
     }
     JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
