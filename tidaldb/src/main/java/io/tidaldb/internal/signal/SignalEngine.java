@@ -492,7 +492,9 @@ public final class SignalEngine implements AutoCloseable {
    * not on every write.
    */
   private long eventNanos(SignalSpec signal, Instant at) {
-    long nanos = nanos("event time", "signal \"" + signal.name() + "\"", at);
+    long nanos = at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST)
+        ? at.getEpochSecond() * 1_000_000_000L + at.getNano()   // no message built on the write path
+        : nanos("event time", "signal \"" + signal.name() + "\"", at);
     if (nanos <= futureBound) {
       return nanos;
     }
