@@ -1,6 +1,7 @@
 package io.tidaldb.bench.peers;
 
 import io.tidaldb.Durability;
+import io.tidaldb.SignalBatch;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.bench.BenchDirs;
@@ -118,11 +119,14 @@ public class PeerWrites {
     final long[] times = new long[BATCH];
     SignalType[] sync;
     SignalType[] interval;
+    /** Reused by {@code writeAsync}: refilled as soon as it is handed over (it is copied). */
+    SignalBatch batch;
 
     @Setup(Level.Trial)
     public void handles(Engines engines) {
       sync = handles(engines.tidalSync);
       interval = handles(engines.tidalInterval);
+      batch = engines.tidalSync.newBatch();
     }
 
     private static SignalType[] handles(TidalDb db) {
@@ -176,6 +180,28 @@ public class PeerWrites {
     }
     return w.sync[0].recordAll(w.ids, w.weights, w.times);
   }
+
+  /**
+   * One producer pipelining batches: {@value #PIPELINED_BATCHES} {@code writeAsync} calls of
+   * {@value #EVENTS_PER_BATCH} events each (one future per batch, not per event), then waits for the last.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncPipelinedBatches(Engines e, Writer w) {
+    CompletableFuture<Long> last = null;
+    for (int b = 0; b < PIPELINED_BATCHES; b++) {
+      w.batch.clear();
+      for (int i = 0; i < EVENTS_PER_BATCH; i++) {
+        w.events.next();
+        w.batch.add(w.sync[w.events.signalTypeId], w.events.entityId, w.events.weight, w.events.timestampNanos);
+      }
+      last = e.tidalSync.writeAsync(w.batch);
+    }
+    return last.join();
+  }
+
+  static final int PIPELINED_BATCHES = 10;
+  static final int EVENTS_PER_BATCH = BATCH / PIPELINED_BATCHES;
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
