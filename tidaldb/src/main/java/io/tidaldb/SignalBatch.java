@@ -174,6 +174,15 @@ public final class SignalBatch {
     return engine.recordGroup(entityIds, typeIds, weights, nanos, size, position);
   }
 
+  /** Writes this batch into its engine without waiting; {@link TidalDb#writeAsync} checks the database first. */
+  java.util.concurrent.CompletableFuture<Long> writeAsyncTo(TidalDb target) {
+    if (target != db) {
+      throw new InvalidSignalException("this SignalBatch was made by another database (" + db + "); make batches"
+          + " with newBatch() of the database that writes them");
+    }
+    return engine.recordGroupAsync(entityIds, typeIds, weights, nanos, size, position);
+  }
+
   private SignalSpec own(SignalType signal) {
     if (signal == null) {
       throw new InvalidSignalException("the signal handle is null; get one with db.signalType(name)");

@@ -270,6 +270,44 @@ public final class TidalDb implements AutoCloseable {
   }
 
   /**
+   * Writes a batch without waiting, for a producer that keeps many batches in flight: one future per
+   * batch, not per event. The batch is copied before this returns, so it may be cleared and refilled
+   * at once. The batch is atomic and ordered as with {@link #write(SignalBatch)}; the future completes
+   * with the first sequence once the batch is as durable as the {@link Durability} mode asks and
+   * applied to the ledger. Batches written one after the other from one thread get increasing
+   * sequences; their futures complete in that order.
+   *
+   * <p>As for {@link #signalAsync}, actions chained on the future without an executor run on the
+   * log's writer thread: keep them short, and do not write from them.
+   *
+   * <pre>{@code
+   * CompletableFuture<Long> last = null;
+   * for (List<Event> chunk : chunks) {
+   *   batch.clear();
+   *   chunk.forEach(e -> batch.add("view", e.item(), 1.0, e.time()));
+   *   last = db.writeAsync(batch);
+   * }
+   * last.join();   // every batch before it is durable and applied too
+   * }</pre>
+   *
+   * @param batch a batch made by this database's {@link #newBatch()}, with at least one event or a
+   *     source position
+   * @return the future sequence of the batch's first event (of its position marker if it has no
+   *     event); it fails with a {@link TidalDbException} if the log cannot write the batch
+   * @throws InvalidSignalException if the batch is another database's, or empty with no position;
+   *     nothing was written
+   * @throws DatabaseClosedException if the database is closed
+   * @throws IllegalStateException if called on the log's writer thread
+   */
+  public CompletableFuture<Long> writeAsync(SignalBatch batch) {
+    requireOpen();
+    if (batch == null) {
+      throw new InvalidSignalException("writeAsync(null): give a batch from newBatch()");
+    }
+    return batch.writeAsyncTo(this);
+  }
+
+  /**
    * The source position of the last batch written with one ({@link SignalBatch#sourcePosition(long)}),
    * in log order: where an upstream consumer resumes. It survives close and reopen, checkpoints, and
    * a crash: after a {@code kill -9} it is the position of the last acknowledged batch that carried

@@ -136,6 +136,40 @@ class SignalBatchTest {
     }
   }
 
+  /**
+   * A producer keeps 200 batches in flight with one future per batch, refilling one batch object at
+   * once: the batches land whole, in order, applied, and with the last position, also after reopening.
+   */
+  @Test
+  void writeAsync_manyBatchesInFlight_oneFuturePerBatch_landWholeAndInOrder() throws Exception {
+    ManualClock clock = ManualClock.at(T0);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<java.util.concurrent.CompletableFuture<Long>> futures = new ArrayList<>();
+      try (TidalDb db = persistent(temp.path(), clock)) {
+        SignalBatch batch = db.newBatch();
+        for (int b = 0; b < 200; b++) {
+          batch.clear().sourcePosition(b);
+          for (int e = 0; e < 50; e++) {
+            batch.add("view", b, 1.0, T0);
+          }
+          futures.add(db.writeAsync(batch));   // the batch is copied: refilled right away
+        }
+        assertEquals(1 + 199 * 51, futures.get(199).join());
+        for (int b = 0; b < 200; b++) {
+          assertEquals(1 + b * 51L, futures.get(b).join(), "batch " + b + ": 50 events and its marker before it");
+        }
+        assertEquals(50, db.windowCount("view", 123, Window.ALL_TIME));
+        assertEquals(OptionalLong.of(199), db.sourcePosition());
+        assertThrows(InvalidSignalException.class, () -> db.writeAsync(db.newBatch()), "empty, no position");
+      }
+      try (TidalDb db = persistent(temp.path(), clock)) {
+        assertEquals(50, db.windowCount("view", 199, Window.ALL_TIME));
+        assertEquals(OptionalLong.of(199), db.sourcePosition());
+        assertEquals(200 * 51, db.stats().lastSequence());
+      }
+    }
+  }
+
   @Property(tries = 30)
   void sourcePosition_isTheLastWrittenBatchs_notTheLargest(@ForAll @IntRange(min = 0, max = 1000) int a,
       @ForAll @IntRange(min = 0, max = 1000) int b) {

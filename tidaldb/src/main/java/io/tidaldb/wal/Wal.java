@@ -6,25 +6,17 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.UnsupportedFormatException;
-import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.internal.HomeLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The durable, segmented write-ahead log: every event is in it, in order, before it is
@@ -48,9 +40,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * sequences with them.)
  *
  * <p><b>Durability.</b> Under {@link io.tidaldb.Durability#SYNC} an append completes once the batch
- * holding it is fsynced; concurrent appenders share fsyncs (group commit, one writer thread,
- * {@code tidaldb-wal-writer}). Under {@link io.tidaldb.Durability#interval} it completes once the
- * batch is handed to the operating system, and an fsync follows within the interval.
+ * holding it is fsynced; concurrent appenders share fsyncs (group commit). Under
+ * {@link io.tidaldb.Durability#interval} it completes once the batch is handed to the operating
+ * system, and an fsync follows within the interval. A blocking {@link #append} with no other writer
+ * in its way writes (and under {@code SYNC} fsyncs) its batch on its own thread; pipelined appends
+ * ({@link #appendAsync}) are written by the writer thread {@code tidaldb-wal-writer}, where their
+ * futures complete.
  * {@code docs/DURABILITY.md} has the table of what each survives.
  *
  * <p><b>Recovery</b> ({@link #open}) validates every batch after the checkpoint. A torn tail (the
@@ -61,6 +56,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link CorruptionPolicy#TRUNCATE}. Files in the directory that are not part of the log are left
  * alone and reported. A log written by an older format version is read as it is; new batches go to
  * a segment of the current version.
+ *
+ * <p>The parts: {@link WalRecovery} (what {@link #open} does), {@link SegmentList} (the segments and
+ * their truncation), {@link WalWriter} (the queue, back pressure and group commit) and
+ * {@link SegmentAppender} (the segment files). This class is the API over them; its length is its
+ * documentation.
  *
  * <p>A {@code Wal} is thread-safe. It must be closed: {@link #close()} writes and fsyncs what is
  * queued and stops the writer thread; it is idempotent. One directory admits one open {@code Wal}
@@ -81,22 +81,22 @@ public final class Wal implements AutoCloseable {
   private final Path key;
   private final Recovery recovery;
   private final WalWriter writer;
-  private final List<Segment> segments;
-  private final ReentrantReadWriteLock files = new ReentrantReadWriteLock();
+  private final SegmentList segments;
   private final Object checkpointLock = new Object();
   private volatile Optional<CheckpointMeta> checkpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The directory's {@code LOCK}, when this log took it (not when a database of this JVM holds it). */
   private Optional<HomeLock> lock = Optional.empty();
 
-  private Wal(WalConfig config, Path key, Recovery recovery, List<Segment> segments, Segment appendTo, long lastEnd) {
+  private Wal(WalConfig config, Path key, WalRecovery.Recovered recovered) {
     this.config = config;
     this.dir = config.dir();
     this.key = key;
-    this.recovery = recovery;
-    this.segments = segments;
+    this.recovery = recovered.recovery();
+    this.segments = new SegmentList(dir, recovered.segments());
     this.checkpoint = recovery.checkpoint();
-    this.writer = new WalWriter(config, recovery.nextSequence(), appendTo, lastEnd, this::added);
+    this.writer = new WalWriter(config, recovery.nextSequence(), recovered.appendTo(), recovered.lastEnd(),
+        segments::added);
     writer.start();
   }
 
@@ -133,156 +133,13 @@ public final class Wal implements AutoCloseable {
     Optional<HomeLock> lock = Optional.empty();
     try {
       lock = HomeLock.acquireLog(key, config.clock().instant());
-      Wal wal = recover(config, key);
+      Wal wal = new Wal(config, key, WalRecovery.run(config));
       wal.lock = lock;
       return wal;
     } catch (RuntimeException | Error e) {
       lock.ifPresent(HomeLock::close);
       OPEN.remove(key);
       throw e;
-    }
-  }
-
-  private static Wal recover(WalConfig config, Path key) {
-    Path dir = config.dir();
-    try {
-      DurableFiles.deleteTemporaries(dir, target -> target.getFileName().toString().equals(CheckpointMeta.FILE_NAME));
-    } catch (IOException e) {
-      throw new StorageException("cannot remove the leftover " + CheckpointMeta.TEMP_FILE_NAME + " in " + dir, e);
-    }
-    Optional<CheckpointMeta> checkpoint = CheckpointMeta.read(dir);
-    long checkpointSeq = checkpoint.map(CheckpointMeta::sequence).orElse(0L);
-    WalSegments.Listing listing = WalSegments.listing(dir);
-    if (!listing.unknownFiles().isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "the WAL directory " + dir + " holds files that are not part of the log;"
-          + " they are left alone: " + listing.unknownFiles());
-    }
-    LogScanner.Outcome outcome = new LogScanner(listing).skipSegmentsBelow(checkpointSeq + 1).run();
-    List<Segment> segments = new ArrayList<>(listing.segments());
-    long lastSeq = outcome.result().lastSequence();
-    Optional<Recovery.Truncation> truncation = Optional.empty();
-    Optional<WalProblem> problem = outcome.problem();
-    if (problem.isPresent()) {
-      WalProblem p = problem.get();
-      if (outcome.refuseAlways()
-          || (p.kind() == WalProblem.Kind.CORRUPTION && config.corruptionPolicy() == CorruptionPolicy.FAIL)) {
-        throw outcome.toException();
-      }
-    }
-    // Every check that can refuse comes before anything on disk is changed.
-    if (!segments.isEmpty() && segments.get(0).firstSequence() > checkpointSeq + 1) {
-      throw new CorruptionException(segments.get(0).path(), 0, "the log starts at sequence "
-          + segments.get(0).firstSequence() + " but the checkpoint covers only up to " + checkpointSeq
-          + ": older segments are missing");
-    }
-    if (checkpointSeq > lastSeq) {
-      throw new CorruptionException(dir.resolve(CheckpointMeta.FILE_NAME), WalFormat.C_SEQUENCE, "the checkpoint is at"
-          + " sequence " + checkpointSeq + " but the log " + (problem.isPresent() ? "would end" : "ends") + " at "
-          + lastSeq + ": segments are missing or damaged below the checkpoint");
-    }
-    if (problem.isPresent()) {
-      WalProblem p = problem.get();
-      truncation = Optional.of(cut(dir, segments, outcome.endSegment(), p, lastSeq + 1));
-      Recovery.Truncation t = truncation.get();
-      LOG.log(p.kind() == WalProblem.Kind.TORN_TAIL ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
-          (p.kind() == WalProblem.Kind.TORN_TAIL ? "cut a torn tail off the WAL: " : "cut the WAL at a corruption: ")
-          + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
-          + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
-    }
-    long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
-    Segment appendTo = null;
-    long lastEnd = 0;
-    if (!segments.isEmpty()) {
-      Segment last = segments.get(segments.size() - 1);
-      try {
-        appendTo = readyForAppending(last, config);
-        lastEnd = Files.size(last.path());
-      } catch (IOException e) {
-        throw new StorageException("cannot ready the last segment " + last.path() + " for appending", e);
-      }
-    }
-    Recovery recovery = new Recovery(checkpoint, first, lastSeq, lastSeq + 1, lastSeq - checkpointSeq,
-        segments.size(), truncation, listing.unknownFiles());
-    return new Wal(config, key, recovery, segments, appendTo, lastEnd);
-  }
-
-  /**
-   * Readies the last segment, as recovery left it, for appending. Fsyncs it (and tells the fsync
-   * listener): the previous process may have written its tail without an fsync (interval mode, then
-   * a crash), and the next batch's durable mark says that everything before it is durable. A
-   * segment of an older format version takes no batch of the current one: if it holds no batch it
-   * gets a fresh header, otherwise the writer starts a new segment with its first batch.
-   *
-   * @return the segment to append to, or null to start a new one
-   */
-  private static Segment readyForAppending(Segment last, WalConfig config) throws IOException {
-    try (FileChannel channel = FileChannel.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
-      for (int n = 0; n >= 0 && header.hasRemaining(); ) {
-        n = channel.read(header, header.position());
-      }
-      int version = header.getShort(WalFormat.SEG_VERSION) & 0xFFFF;
-      boolean current = version == WalFormat.VERSION;
-      if (!current && channel.size() == WalFormat.SEGMENT_HEADER_SIZE) {
-        writeFreshHeader(channel, last.firstSequence());
-        current = true;
-      }
-      WalWriter.force(channel, config);
-      return current ? last : null;
-    }
-  }
-
-  /** Replaces whatever a segment holds by the header of an empty segment of the current format version. */
-  private static void writeFreshHeader(FileChannel channel, long firstSequence) throws IOException {
-    channel.truncate(0);
-    ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
-    WalFormat.writeSegmentHeader(header, firstSequence);
-    DurableFiles.writeFully(channel, header, 0);
-  }
-
-  /**
-   * Cuts the log at a problem: truncates its segment there and deletes every later segment. A
-   * segment cut inside its header gets a fresh header if it is still where the next event goes, and
-   * is deleted otherwise.
-   */
-  private static Recovery.Truncation cut(Path dir, List<Segment> segments, int at, WalProblem problem, long nextSeq) {
-    long removed = 0;
-    List<Path> deleted = new ArrayList<>();
-    try {
-      for (int i = segments.size() - 1; i > at; i--) {
-        Path path = segments.remove(i).path();
-        removed += Files.size(path);
-        Files.delete(path);
-        deleted.add(0, path);
-      }
-      Segment segment = segments.get(at);
-      long size = Files.size(segment.path());
-      removed += size - problem.offset();
-      if (problem.offset() < WalFormat.SEGMENT_HEADER_SIZE && segment.firstSequence() != nextSeq) {
-        Files.delete(segment.path());
-        segments.remove(at);
-        deleted.add(0, segment.path());
-      } else {
-        try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
-          channel.truncate(problem.offset());
-          if (problem.offset() < WalFormat.SEGMENT_HEADER_SIZE) {
-            writeFreshHeader(channel, segment.firstSequence());
-          }
-          channel.force(true);
-        }
-      }
-      if (!deleted.isEmpty()) {
-        DurableFiles.syncDirectory(dir);
-      }
-    } catch (IOException e) {
-      throw new StorageException("cannot cut the WAL at " + problem.file() + " offset " + problem.offset(), e);
-    }
-    return new Recovery.Truncation(problem, removed, deleted);
-  }
-
-  private void added(Segment segment) {
-    synchronized (segments) {
-      segments.add(segment);
     }
   }
 
@@ -347,15 +204,8 @@ public final class Wal implements AutoCloseable {
    * @throws TidalDbException if the log failed
    */
   public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
-    writer.refuseOnWriterThread("append()");
-    try {
-      return appendAsync(entityId, signalTypeId, weight, timestampNanos).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e;
-    }
+    WalEvent.checkSignalTypeId(signalTypeId);
+    return writer.appendBlocking(entityId, signalTypeId, weight, timestampNanos);
   }
 
   /**
@@ -396,15 +246,8 @@ public final class Wal implements AutoCloseable {
    * @throws IllegalStateException if called on the writer thread
    */
   public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
-    writer.refuseOnWriterThread("appendGroup()");
-    try {
-      return appendGroupAsync(entityIds, signalTypeIds, weights, timestampsNanos, count).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e;
-    }
+    checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    return writer.appendGroupBlocking(entityIds, signalTypeIds, weights, timestampsNanos, count);
   }
 
   /**
@@ -424,6 +267,12 @@ public final class Wal implements AutoCloseable {
    */
   public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
       long[] timestampsNanos, int count) {
+    checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  private static void checkGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count) {
     Objects.requireNonNull(entityIds, "entityIds");
     Objects.requireNonNull(signalTypeIds, "signalTypeIds");
     Objects.requireNonNull(weights, "weights");
@@ -437,7 +286,6 @@ public final class Wal implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       WalEvent.checkSignalTypeId(signalTypeIds[i]);
     }
-    return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
   }
 
   /**
@@ -524,29 +372,7 @@ public final class Wal implements AutoCloseable {
       throw new IllegalArgumentException("truncateBefore(" + sequence + "): only what a checkpoint covers may be"
           + " removed; the checkpoint is at " + covered + ", so at most truncateBefore(" + (covered + 1) + ")");
     }
-    files.writeLock().lock();
-    try {
-      List<Segment> doomed = new ArrayList<>();
-      synchronized (segments) {
-        for (int i = 0; i + 1 < segments.size() && segments.get(i + 1).firstSequence() <= sequence; i++) {
-          doomed.add(segments.get(i));
-        }
-      }
-      for (Segment segment : doomed) {
-        Files.deleteIfExists(segment.path());
-        synchronized (segments) {
-          segments.remove(segment);
-        }
-      }
-      if (!doomed.isEmpty()) {
-        DurableFiles.syncDirectory(dir);
-      }
-      return doomed.size();
-    } catch (IOException e) {
-      throw new StorageException("cannot delete old segments in " + dir, e);
-    } finally {
-      files.writeLock().unlock();
-    }
+    return segments.deleteBelow(sequence);
   }
 
   /**
@@ -568,8 +394,7 @@ public final class Wal implements AutoCloseable {
     if (fromSequence > to) {
       return 0;
     }
-    files.readLock().lock();
-    try {
+    return segments.whileKept(() -> {
       long[] delivered = new long[1];
       LogScanner.Outcome outcome = new LogScanner(WalSegments.listing(dir)).skipSegmentsBelow(fromSequence).upTo(to)
           .sink(fromSequence, to, (seq, entity, type, weight, ts) -> {
@@ -582,9 +407,7 @@ public final class Wal implements AutoCloseable {
             : outcome.toException();
       }
       return delivered[0];
-    } finally {
-      files.readLock().unlock();
-    }
+    });
   }
 
   /**
@@ -633,9 +456,7 @@ public final class Wal implements AutoCloseable {
 
   /** {@return how many segment files the log has now} */
   public int segmentCount() {
-    synchronized (segments) {
-      return segments.size();
-    }
+    return segments.count();
   }
 
   /**

@@ -4,32 +4,46 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.Durability;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
-import io.tidaldb.internal.DurableFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
+import java.util.function.Consumer;
 
 /**
- * The group-commit writer: appenders queue events under a short lock and get their sequence there;
- * one thread ({@code tidaldb-wal-writer}) takes everything queued, encodes it as one batch into a
- * reusable direct buffer, writes it with one call and, under {@code SYNC}, fsyncs it once, then
- * completes the appenders' futures.
+ * The log's queue, its back pressure and its group commit; the bytes go through a
+ * {@link SegmentAppender}. Appenders queue events under a short lock and get their sequence there;
+ * whoever holds the <b>I/O turn</b> takes everything queued and writes it as one batch frame with one
+ * call (and under {@code SYNC} one fsync).
  *
- * <p>Two queues of primitive arrays alternate: appenders fill one while the writer writes the
- * other, so an event costs a few array stores and its future. When both are full, appenders wait:
- * that is the back pressure a pipelining producer meets. The queues and the buffer start small and
- * grow only as far as appenders fill them, so a lightly used log stays small in memory.
+ * <p><b>Who writes.</b> A blocking appender ({@link #appendBlocking}, {@link #appendGroupBlocking})
+ * whose event is queued while no one holds the turn takes it and writes the batch itself (the
+ * leader of a group commit: no hand-off to another thread on the path of a lone writer). Appenders
+ * that arrive while it writes queue behind it and wait (followers); when it is done, one of them
+ * leads the next batch, which holds all of them: concurrent writers still share an fsync. The
+ * writer thread {@code tidaldb-wal-writer} writes what pipelining appenders ({@link #enqueue}, with a
+ * future) queue, completes their futures (so actions chained on them run there), runs the interval
+ * mode's fsyncs and the fsyncs others ask for ({@link #awaitDurable}), starts new segments, and
+ * writes what is queued on {@link #close()}. A blocking appender leaves the batch to that thread
+ * when the batch holds a future (completing it on an application thread could run a chained action
+ * that waits for that very thread), needs a new segment, or {@code maxBatchDelay} asks to wait.
+ *
+ * <p>Two queues of primitive arrays alternate: appenders fill one while the other is written, so an
+ * event costs a few array stores (and, pipelined, its future). When both are full, appenders wait:
+ * the back pressure a pipelining producer meets. The queues start small and grow only as far as
+ * appenders fill them.
+ *
+ * <p>One class (about 700 lines, a third of them comments) because the queue, the I/O turn and the
+ * wake-ups share one lock and one set of conditions: each invariant (who may take the turn, who
+ * wakes whom, when a sequence counts as done) spans all three, and split they would have to be
+ * re-established across classes. The file side is {@link SegmentAppender}, the queue's storage
+ * {@link EventQueue}.
  */
 final class WalWriter implements Runnable {
 
@@ -47,47 +61,8 @@ final class WalWriter implements Runnable {
     FileChannel open(Path path, OpenOption... options) throws IOException;
   }
 
-  /** Queues start this small and double as a producer fills them, up to the batch limit. */
+  /** EventQueues start this small and double as a producer fills them, up to the batch limit. */
   private static final int INITIAL_QUEUE = 1024;
-
-  /** A queue of events, as parallel arrays. */
-  private static final class Queue {
-    long[] entityIds;
-    int[] signalTypeIds;
-    float[] weights;
-    long[] timestamps;
-    CompletableFuture<?>[] futures;
-    int count;
-    long firstSequence;
-
-    Queue(int length) {
-      entityIds = new long[length];
-      signalTypeIds = new int[length];
-      weights = new float[length];
-      timestamps = new long[length];
-      futures = new CompletableFuture<?>[length];
-    }
-
-    /** Makes room for {@code more} events, doubling the arrays up to {@code capacity}. */
-    void ensureRoom(int more, int capacity) {
-      if (count + more <= entityIds.length) {
-        return;
-      }
-      long length = entityIds.length;
-      while (length < count + more) {
-        length *= 2;
-      }
-      grow((int) Math.min(length, capacity));
-    }
-
-    private void grow(int length) {
-      entityIds = Arrays.copyOf(entityIds, length);
-      signalTypeIds = Arrays.copyOf(signalTypeIds, length);
-      weights = Arrays.copyOf(weights, length);
-      timestamps = Arrays.copyOf(timestamps, length);
-      futures = Arrays.copyOf(futures, length);
-    }
-  }
 
   private final Path dir;
   private final WalConfig config;
@@ -95,21 +70,31 @@ final class WalWriter implements Runnable {
   private final long intervalNanos;
   private final long delayNanos;
   private final int capacity;
-  private final Segments segments;
+  private final SegmentAppender appender;
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Wakes the writer thread. */
   private final Condition work = lock.newCondition();
+  /** Wakes appenders waiting for room in the queue. */
   private final Condition space = lock.newCondition();
-  private final Condition durable = lock.newCondition();
+  /** Wakes appenders and {@link #awaitDurable} callers: sequences moved on, or the I/O turn is free. */
+  private final Condition progress = lock.newCondition();
   // Guarded by lock.
-  private Queue queued;
-  private Queue spare;
+  private EventQueue queued;
+  private EventQueue spare;
+  /** The writer thread's batch when it takes the turn for an fsync only. */
+  private final EventQueue nothingQueued = new EventQueue(1);
   private long nextSequence;
   private int wakeAt = Integer.MAX_VALUE;
   private int spaceWaiters;
-  private volatile int durableWaiters;
+  /** Volatile so that an fsync can skip the lock when no one waits (a stale read only delays a wake-up). */
+  private volatile int progressWaiters;
   private long forceRequested;
-  private long firstQueuedNanos;
+  private long firstEventQueuedNanos;
+  /** Someone (the writer thread or a leading appender) is writing or fsyncing. */
+  private boolean writing;
+  /** The writer thread has work but waits for the I/O turn. */
+  private boolean writerWaitingForTurn;
   private boolean closing;
   private boolean stopped;
   /** Set by {@link #close()} once the thread has ended and the segment is closed. */
@@ -117,48 +102,32 @@ final class WalWriter implements Runnable {
   /** Written under the lock; volatile so that health checks read it without the lock. */
   private volatile TidalDbException failure;
 
-  // Written by the writer thread only; read by anyone.
+  // Written by the holder of the I/O turn only; read by anyone.
   private volatile long writtenSequence;
   private volatile long durableSequence;
-  private volatile long bytesWritten;
+  private volatile long firstUnforcedNanos;
 
-  // Writer thread only.
-  private FileChannel channel;
-  private long position;
-  private long firstUnforcedNanos;
-  private ByteBuffer out;
-  private final CRC32C crc = new CRC32C();
   private final Thread thread;
 
-  /** The segment list shared with truncation and replay. */
-  interface Segments {
-    void added(Segment segment);
-  }
-
-  WalWriter(WalConfig config, long nextSequence, Segment last, long lastEnd, Segments segments) {
+  WalWriter(WalConfig config, long nextSequence, Segment last, long lastEnd, Consumer<Segment> segments) {
     this.dir = config.dir();
     this.config = config;
     this.sync = config.durability() instanceof Durability.Sync;
     this.intervalNanos = config.durability() instanceof Durability.Interval interval ? interval.period().toNanos() : 0;
     this.delayNanos = config.maxBatchDelay().toNanos();
     this.capacity = config.effectiveBatchEvents();
-    this.segments = segments;
-    this.queued = new Queue(Math.min(INITIAL_QUEUE, capacity));
-    this.spare = new Queue(Math.min(INITIAL_QUEUE, capacity));
+    this.queued = new EventQueue(Math.min(INITIAL_QUEUE, capacity));
+    this.spare = new EventQueue(Math.min(INITIAL_QUEUE, capacity));
     this.nextSequence = nextSequence;
     this.writtenSequence = nextSequence - 1;
     this.durableSequence = nextSequence - 1;
-    this.out = WalFormat.allocate(WalFormat.batchSize(Math.min(INITIAL_QUEUE, capacity)));
+    try {
+      this.appender = new SegmentAppender(config, last, lastEnd, segments, INITIAL_QUEUE);
+    } catch (IOException e) {
+      throw new StorageException("cannot open the segment " + last.path() + " for appending", e);
+    }
     this.thread = new Thread(this, "tidaldb-wal-writer");
     this.thread.setDaemon(true);
-    if (last != null) {
-      try {
-        channel = segmentOpener.open(last.path(), StandardOpenOption.WRITE);
-        position = lastEnd;
-      } catch (IOException e) {
-        throw new StorageException("cannot open the segment " + last.path() + " for appending", e);
-      }
-    }
   }
 
   void start() {
@@ -167,50 +136,36 @@ final class WalWriter implements Runnable {
 
   // ---------------------------------------------------------------- appenders
 
+  /** EventQueues one event for the writer thread; the future completes with its sequence once it counts as done. */
   CompletableFuture<Long> enqueue(long entityId, int signalTypeId, float weight, long timestampNanos) {
     CompletableFuture<Long> future = new CompletableFuture<>();
     lock.lock();
     try {
-      while (true) {
-        checkUsable();
-        if (queued.count < capacity) {
-          break;
-        }
-        refuseOnWriterThread("appendAsync() with a full queue");
-        spaceWaiters++;
-        try {
-          space.awaitUninterruptibly();
-        } finally {
-          spaceWaiters--;
-        }
-      }
-      Queue q = queued;
-      q.ensureRoom(1, capacity);
-      int i = q.count++;
-      if (i == 0) {
-        q.firstSequence = nextSequence;
-        if (delayNanos > 0) {
-          firstQueuedNanos = System.nanoTime();
-        }
-      }
-      q.entityIds[i] = entityId;
-      q.signalTypeIds[i] = signalTypeId;
-      q.weights[i] = weight;
-      q.timestamps[i] = timestampNanos;
-      q.futures[i] = future;
-      nextSequence++;
-      if (q.count >= wakeAt) {
-        wakeAt = Integer.MAX_VALUE;
-        work.signal();
-      }
+      awaitRoom(1);
+      put(entityId, signalTypeId, weight, timestampNanos, future);
+      wakeWriterIfDue();
     } finally {
       lock.unlock();
     }
     return future;
   }
 
+  /** Appends one event and returns its sequence once it counts as done, writing it itself when it can. */
+  long appendBlocking(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    refuseOnWriterThread("append()");
+    lock.lock();
+    try {
+      awaitRoom(1);
+      long sequence = put(entityId, signalTypeId, weight, timestampNanos, null);
+      awaitDone(sequence);
+      return sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
-   * Queues {@code count} events as one group: they get consecutive sequences and are written in one
+   * EventQueues {@code count} events as one group: they get consecutive sequences and are written in one
    * batch frame (one CRC, so after a crash all of them are in the log or none), never split across
    * batches or segments. The future completes with the first sequence once the frame counts as done.
    *
@@ -218,57 +173,184 @@ final class WalWriter implements Runnable {
    */
   CompletableFuture<Long> enqueueGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps,
       int count) {
-    if (count < 1 || count > capacity) {
-      throw new IllegalArgumentException("a group of " + count + " events: one atomic batch holds 1 to " + capacity
-          + " events (what one batch frame of this log holds); split it into smaller groups");
-    }
+    checkGroup(count);
     CompletableFuture<Long> future = new CompletableFuture<>();
     lock.lock();
     try {
-      while (true) {
-        checkUsable();
-        if (queued.count + count <= capacity) {
-          break;
-        }
-        refuseOnWriterThread("appendGroup() with a full queue");
-        wakeAt = Integer.MAX_VALUE;
-        work.signal();
-        spaceWaiters++;
-        try {
-          space.awaitUninterruptibly();
-        } finally {
-          spaceWaiters--;
-        }
-      }
-      Queue q = queued;
-      q.ensureRoom(count, capacity);
-      int at = q.count;
-      if (at == 0) {
-        q.firstSequence = nextSequence;
-        if (delayNanos > 0) {
-          firstQueuedNanos = System.nanoTime();
-        }
-      }
-      System.arraycopy(entityIds, 0, q.entityIds, at, count);
-      System.arraycopy(signalTypeIds, 0, q.signalTypeIds, at, count);
-      System.arraycopy(weights, 0, q.weights, at, count);
-      System.arraycopy(timestamps, 0, q.timestamps, at, count);
-      q.futures[at] = future;   // the group's one future, at its first event; null at the others
-      q.count = at + count;
-      nextSequence += count;
-      if (q.count >= wakeAt) {
-        wakeAt = Integer.MAX_VALUE;
-        work.signal();
-      }
+      awaitRoom(count);
+      putGroup(entityIds, signalTypeIds, weights, timestamps, count, future);
+      wakeWriterIfDue();
     } finally {
       lock.unlock();
     }
     return future;
   }
 
-  /** {@return the most events one group ({@link #enqueueGroup}) may hold: what one batch frame holds} */
+  /** {@link #enqueueGroup} that waits, writing the group itself when it can; returns the first sequence. */
+  long appendGroupBlocking(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count) {
+    checkGroup(count);
+    refuseOnWriterThread("appendGroup()");
+    lock.lock();
+    try {
+      awaitRoom(count);
+      long first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null);
+      awaitDone(first + count - 1);
+      return first;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkGroup(int count) {
+    if (count < 1 || count > capacity) {
+      throw new IllegalArgumentException("a group of " + count + " events: one atomic batch holds 1 to " + capacity
+          + " events (what one batch frame of this log holds); split it into smaller groups");
+    }
+  }
+
+  /** {@return the most events one group may hold: what one batch frame holds} */
   int maxGroup() {
     return capacity;
+  }
+
+  /** Waits (holding the lock) until the queue has room for {@code count} more events. */
+  private void awaitRoom(int count) {
+    while (true) {
+      checkUsable();
+      if (queued.count + count <= capacity) {
+        return;
+      }
+      refuseOnWriterThread("appending with a full queue");
+      wakeAt = Integer.MAX_VALUE;
+      work.signal();
+      spaceWaiters++;
+      try {
+        space.awaitUninterruptibly();
+      } finally {
+        spaceWaiters--;
+      }
+    }
+  }
+
+  private long put(long entityId, int signalTypeId, float weight, long timestampNanos, CompletableFuture<Long> future) {
+    if (queued.count == 0) {
+      startEventQueue(queued);
+    }
+    queued.put(entityId, signalTypeId, weight, timestampNanos, future, capacity);
+    return nextSequence++;
+  }
+
+  private long putGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count,
+      CompletableFuture<Long> future) {
+    if (queued.count == 0) {
+      startEventQueue(queued);
+    }
+    queued.putGroup(entityIds, signalTypeIds, weights, timestamps, count, future, capacity);
+    long first = nextSequence;
+    nextSequence += count;
+    return first;
+  }
+
+  private void startEventQueue(EventQueue q) {
+    q.firstSequence = nextSequence;
+    if (delayNanos > 0) {
+      firstEventQueuedNanos = System.nanoTime();
+    }
+  }
+
+  private void wakeWriterIfDue() {
+    if (queued.count >= wakeAt) {
+      wakeAt = Integer.MAX_VALUE;
+      work.signal();
+    }
+  }
+
+  /**
+   * Waits (holding the lock) until {@code last} counts as done: fsynced under {@code SYNC}, written
+   * otherwise. Leads the next batch whenever the turn is free and this thread may write it.
+   */
+  private void awaitDone(long last) {
+    while (!(sync ? durableSequence >= last : writtenSequence >= last)) {
+      if (failure != null) {
+        throw failure;   // the failure of this very write, as a pipelined write's future fails with it
+      }
+      if (stopped) {
+        throw new DatabaseClosedException("Wal(" + dir + ")");
+      }
+      if (!writing && mayLead()) {
+        lead();
+        continue;
+      }
+      if (!writing) {
+        wakeWriterIfDue();
+      }
+      progressWaiters++;
+      try {
+        progress.awaitUninterruptibly();
+      } finally {
+        progressWaiters--;
+      }
+    }
+  }
+
+  /** Whether a blocking appender may write what is queued itself (see the class documentation). */
+  private boolean mayLead() {
+    EventQueue q = queued;
+    return q.count > 0 && q.futureCount == 0 && delayNanos == 0 && !closing && appender.fits(q.count);
+  }
+
+  /** Writes what is queued on this thread (holding the lock on entry and on return, not in between). */
+  private void lead() {
+    EventQueue batch = takeTurn();
+    boolean interrupted = Thread.interrupted();
+    boolean firstUnforced = writtenSequence == durableSequence;
+    lock.unlock();
+    try {
+      write(batch);
+    } catch (IOException e) {
+      fail(new StorageException("cannot write the WAL segment in " + dir, e));
+    } catch (RuntimeException | Error e) {
+      fail(new TidalDbException("the WAL writer failed", e));
+    } finally {
+      if (appender.takeSwallowedInterrupt() || interrupted) {
+        Thread.currentThread().interrupt();   // the caller's own: tidalDB only kept it off the channel
+      }
+      lock.lock();
+      releaseTurn(batch);
+      if (!sync && firstUnforced && failure == null) {
+        work.signal();   // the interval's fsync is now due at some point: the writer thread times it
+      }
+    }
+  }
+
+  /** Takes the I/O turn and the queued batch (holding the lock). */
+  private EventQueue takeTurn() {
+    writing = true;
+    EventQueue batch = queued;
+    queued = spare;
+    spare = batch;
+    if (spaceWaiters > 0) {
+      space.signalAll();
+    }
+    return batch;
+  }
+
+  /** Takes the I/O turn for an fsync only, leaving what is queued to the blocking appenders who lead it. */
+  private EventQueue takeTurnToForce() {
+    writing = true;
+    return nothingQueued;
+  }
+
+  /** Gives the I/O turn back (holding the lock) and wakes whoever waits for it or for progress. */
+  private void releaseTurn(EventQueue batch) {
+    writing = false;
+    batch.clear();
+    if (progressWaiters > 0) {
+      progress.signalAll();
+    }
+    if (writerWaitingForTurn) {
+      work.signal();
+    }
   }
 
   private void checkUsable() {
@@ -299,21 +381,21 @@ final class WalWriter implements Runnable {
     refuseOnWriterThread("waiting for durability");
     lock.lock();
     try {
-      durableWaiters++;
-      try {
-        while (durableSequence < sequence) {
-          if (failure != null || stopped) {
-            checkUsable();
-            throw new DatabaseClosedException("Wal(" + dir + ")");
-          }
-          if (forceRequested < sequence) {
-            forceRequested = sequence;
-            work.signal();
-          }
-          durable.awaitUninterruptibly();
+      while (durableSequence < sequence) {
+        if (failure != null || stopped) {
+          checkUsable();
+          throw new DatabaseClosedException("Wal(" + dir + ")");
         }
-      } finally {
-        durableWaiters--;
+        if (forceRequested < sequence) {
+          forceRequested = sequence;
+          work.signal();
+        }
+        progressWaiters++;
+        try {
+          progress.awaitUninterruptibly();
+        } finally {
+          progressWaiters--;
+        }
       }
     } finally {
       lock.unlock();
@@ -350,7 +432,7 @@ final class WalWriter implements Runnable {
   }
 
   long bytesWritten() {
-    return bytesWritten;
+    return appender.bytesWritten();
   }
 
   /** The failure that stopped the writer, or null while it works. */
@@ -380,7 +462,7 @@ final class WalWriter implements Runnable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    closeChannel();
+    appender.close();
     released = true;
     lock.lock();
     try {
@@ -397,60 +479,78 @@ final class WalWriter implements Runnable {
   @Override
   public void run() {
     try {
-      while (true) {
-        Queue batch;
-        boolean exit;
+      boolean exit = false;
+      while (!exit) {
+        EventQueue batch;
         lock.lock();
         try {
           exit = awaitWork();
-          batch = queued;
-          queued = spare;
-          spare = batch;
-          if (spaceWaiters > 0) {
-            space.signalAll();
+          if (failure != null) {
+            break;   // a leading appender failed: fail() has done the rest
           }
+          batch = exit || !mayLead() ? takeTurn() : takeTurnToForce();
         } finally {
           lock.unlock();
         }
-        if (batch.count > 0) {
-          write(batch);
-        }
-        if (writtenSequence > durableSequence && (exit || forceDue())) {
-          force();
-          durableSequence = writtenSequence;
-          signalDurable();
-        }
-        if (exit) {
-          break;
+        try {
+          clearStrayInterrupt();
+          if (batch.count > 0) {
+            write(batch);
+          }
+          if (writtenSequence > durableSequence && (exit || forceDue())) {
+            force();
+          }
+        } catch (IOException e) {
+          fail(new StorageException("cannot write the WAL segment in " + dir, e));   // before the turn is given back
+          exit = true;
+        } catch (RuntimeException | Error e) {
+          fail(new TidalDbException("the WAL writer failed", e));
+          exit = true;
+        } finally {
+          appender.takeSwallowedInterrupt();   // a stray interrupt of this thread is ignored
+          lock.lock();
+          try {
+            releaseTurn(batch);
+          } finally {
+            lock.unlock();
+          }
         }
       }
-    } catch (IOException e) {
-      fail(new StorageException("cannot write the WAL segment in " + dir, e));
-    } catch (RuntimeException | Error e) {
-      fail(new TidalDbException("the WAL writer failed", e));
     } finally {
       lock.lock();
       try {
         stopped = true;
-        durable.signalAll();
+        progress.signalAll();
       } finally {
         lock.unlock();
       }
     }
   }
 
-  /** Waits (holding the lock) until there is a batch to write or an fsync to do; true when closing. */
+  /**
+   * Waits (holding the lock) until there is a batch to write or an fsync to do and the I/O turn is
+   * free; true when closing.
+   */
   private boolean awaitWork() {
     while (true) {
+      if (failure != null) {
+        return true;
+      }
+      if (writing) {
+        writerWaitingForTurn = true;
+        work.awaitUninterruptibly();
+        writerWaitingForTurn = false;
+        continue;
+      }
       int count = queued.count;
       if (closing) {
         return true;
       }
-      if (count > 0) {
+      if (count > 0 && !mayLead()) {   // what blocking appenders may write is theirs: they lead it
         if (delayNanos == 0 || count >= capacity) {
           return false;
         }
-        long wait = firstQueuedNanos + delayNanos - System.nanoTime();
+        long wait = firstEventQueuedNanos + delayNanos - System.nanoTime();
         if (wait <= 0 || forceDue()) {
           return false;
         }
@@ -490,24 +590,19 @@ final class WalWriter implements Runnable {
     return firstUnforcedNanos + intervalNanos - System.nanoTime();
   }
 
-  private void write(Queue batch) throws IOException {
-    clearStrayInterrupt();
+  /** Writes a batch (holding the I/O turn), starting a segment first if needed; under SYNC fsyncs it. */
+  private void write(EventQueue batch) throws IOException {
     int count = batch.count;
-    int size = WalFormat.batchSize(count);
-    roll(batch.firstSequence, size);
-    if (out.capacity() < size) {
-      out = WalFormat.allocate(Math.max(size, Math.min(out.capacity() * 2, WalFormat.batchSize(capacity))));
+    if (!appender.fits(count)) {
+      // The old segment is complete on disk before the next one exists: damage in a segment that is
+      // not the last can then never be a torn tail.
+      if (writtenSequence > durableSequence) {
+        force();
+      }
+      appender.roll(batch.firstSequence);
     }
-    ByteBuffer buffer = out.clear();
-    int e = WalFormat.BATCH_HEADER_SIZE;
-    for (int i = 0; i < count; i++, e += WalFormat.EVENT_SIZE) {
-      WalFormat.putEvent(buffer, e, batch.entityIds[i], batch.signalTypeIds[i], batch.weights[i], batch.timestamps[i]);
-    }
-    WalFormat.sealBatch(buffer, 0, crc, count, batch.firstSequence, nowNanos(), durableSequence);
-    buffer.limit(size);
-    DurableFiles.writeFully(channel, buffer, position);
-    position += size;
-    bytesWritten += size;
+    appender.append(batch.entityIds, batch.signalTypeIds, batch.weights, batch.timestamps, count,
+        batch.firstSequence, durableSequence, nowNanos());
     long last = batch.firstSequence + count - 1;
     if (writtenSequence == durableSequence) {
       firstUnforcedNanos = System.nanoTime();
@@ -515,63 +610,36 @@ final class WalWriter implements Runnable {
     writtenSequence = last;
     if (sync) {
       force();
-      durableSequence = last;
-      signalDurable();
     }
-    complete(batch);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void complete(Queue batch) {
-    CompletableFuture<?>[] futures = batch.futures;
-    long sequence = batch.firstSequence;
-    for (int i = 0; i < batch.count; i++) {
-      if (futures[i] != null) {   // null inside a group: its one future sits at its first event
-        ((CompletableFuture<Long>) futures[i]).complete(sequence + i);
-        futures[i] = null;
+    if (batch.futureCount > 0) {
+      // The blocking appenders of this batch first, under the lock (no missed wake-up): an action on a
+      // future may wait for one of them (the ledger applies in log order).
+      lock.lock();
+      try {
+        progress.signalAll();
+      } finally {
+        lock.unlock();
       }
+      batch.complete();
     }
-    batch.count = 0;
-  }
-
-  /** Starts a new segment when the batch would not fit in the current one. */
-  private void roll(long firstSequence, int size) throws IOException {
-    if (channel != null && (position + size <= config.segmentSize() || position <= WalFormat.SEGMENT_HEADER_SIZE)) {
-      return;
-    }
-    if (channel != null) {
-      // The old segment is complete on disk before the next one exists: damage in a segment that is
-      // not the last can then never be a torn tail.
-      if (writtenSequence > durableSequence) {
-        force();
-        durableSequence = writtenSequence;
-        signalDurable();
-      }
-      closeChannel();
-    }
-    clearStrayInterrupt();
-    Segment segment = Segment.of(dir, firstSequence);
-    channel = segmentOpener.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
-    WalFormat.writeSegmentHeader(header, firstSequence);
-    DurableFiles.writeFully(channel, header, 0);
-    channel.force(false);
-    DurableFiles.syncDirectory(dir);
-    position = WalFormat.SEGMENT_HEADER_SIZE;
-    bytesWritten += WalFormat.SEGMENT_HEADER_SIZE;
-    segments.added(segment);
   }
 
   private void force() throws IOException {
-    clearStrayInterrupt();
-    force(channel, config);
+    long upTo = writtenSequence;
+    appender.force();
+    durableSequence = upTo;
+    if (progressWaiters > 0 && !lock.isHeldByCurrentThread()) {
+      lock.lock();
+      try {
+        progress.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
-  /** Fsyncs a segment ({@code fdatasync}) and tells the configuration's fsync listener how long it took. */
-  static void force(FileChannel channel, WalConfig config) throws IOException {
-    long start = System.nanoTime();
-    channel.force(false);
-    long nanos = System.nanoTime() - start;
+  /** Tells the configuration's fsync listener how long an fsync took. */
+  static void reportFsync(WalConfig config, long nanos) {
     try {
       config.fsyncListener().accept(nanos);
     } catch (RuntimeException e) {
@@ -579,26 +647,21 @@ final class WalWriter implements Runnable {
     }
   }
 
+  /** Fsyncs a segment ({@code fdatasync}) and tells the configuration's fsync listener how long it took. */
+  static void force(FileChannel channel, WalConfig config) throws IOException {
+    long start = System.nanoTime();
+    channel.force(false);
+    reportFsync(config, System.nanoTime() - start);
+  }
+
   /**
-   * Clears an interrupt before I/O: a FileChannel closes itself when an interrupted thread uses it
-   * ({@code ClosedByInterruptException}), which would stop the log for good. Only {@link #close()}
-   * stops the writer; an interrupt comes from elsewhere, such as an action chained on a write's
-   * future (it runs on this thread), and is ignored.
+   * Clears an interrupt of the writer thread before I/O: a FileChannel closes itself when an
+   * interrupted thread uses it ({@code ClosedByInterruptException}). Only {@link #close()} stops the
+   * writer; an interrupt comes from elsewhere, such as an action chained on a write's future (it runs
+   * on this thread), and is ignored.
    */
   private static void clearStrayInterrupt() {
     Thread.interrupted();
-  }
-
-  private void signalDurable() {
-    if (durableWaiters == 0) {
-      return;
-    }
-    lock.lock();
-    try {
-      durable.signalAll();
-    } finally {
-      lock.unlock();
-    }
   }
 
   private long nowNanos() {
@@ -611,17 +674,11 @@ final class WalWriter implements Runnable {
     lock.lock();
     try {
       failure = error;
-      for (Queue q : new Queue[] {queued, spare}) {
-        for (int i = 0; i < q.count; i++) {
-          if (q.futures[i] != null) {
-            orphans.add(q.futures[i]);
-          }
-        }
-        Arrays.fill(q.futures, null);
-        q.count = 0;
-      }
+      queued.drainFutures(orphans);
+      spare.drainFutures(orphans);
       space.signalAll();
-      durable.signalAll();
+      progress.signalAll();
+      work.signal();
     } finally {
       lock.unlock();
     }
@@ -629,18 +686,6 @@ final class WalWriter implements Runnable {
     for (CompletableFuture<?> future : orphans) {
       future.completeExceptionally(error);
     }
-    closeChannel();
-  }
-
-  private void closeChannel() {
-    FileChannel c = channel;
-    channel = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot close a WAL segment in " + dir, e);
-      }
-    }
+    appender.close();
   }
 }

@@ -46,23 +46,30 @@ public final class CompareReport {
 
   public static void main(String[] args) throws IOException {
     if (args.length != 2 && args.length != 3) {
-      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file> [<ranking-results.json>]");
+      System.err.println("usage: CompareReport <jmh-results.json> <markdown-file> [writes | <ranking-results.json>]");
       System.exit(2);
     }
     Map<String, JsonNode> byName = new HashMap<>();
     read(Path.of(args[0]), byName);
-    if (args.length == 3) {
+    boolean writesOnly = args.length == 3 && args[2].equals("writes");
+    if (args.length == 3 && !writesOnly) {
       read(Path.of(args[2]), byName);
     }
-    String table = render(byName);
     Path markdown = Path.of(args[1]);
-    String text = Files.readString(markdown, StandardCharsets.UTF_8);
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    if (begin < 0 || end < begin) {
-      throw new IllegalStateException(markdown + " has no " + BEGIN + " ... " + END + " section");
+    if (!writesOnly) {
+      replaceSection(markdown, BEGIN, END, render(byName));
     }
-    Files.writeString(markdown, text.substring(0, begin + BEGIN.length()) + "\n" + table + text.substring(end),
+    replaceSection(markdown, WRITES_BEGIN, WRITES_END, renderWriteTargets(byName));
+  }
+
+  private static void replaceSection(Path markdown, String begin, String end, String table) throws IOException {
+    String text = Files.readString(markdown, StandardCharsets.UTF_8);
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      throw new IllegalStateException(markdown + " has no " + begin + " ... " + end + " section");
+    }
+    Files.writeString(markdown, text.substring(0, from + begin.length()) + "\n" + table + text.substring(to),
         StandardCharsets.UTF_8);
     System.out.println(table);
   }
@@ -80,6 +87,70 @@ public final class CompareReport {
       });
       byName.put(key.toString(), result.get("primaryMetric"));
     }
+  }
+
+  static final String WRITES_BEGIN = "<!-- write-targets:begin -->";
+  static final String WRITES_END = "<!-- write-targets:end -->";
+
+  /**
+   * The write rows of issue 14's target table, each against its reference measured in the same run,
+   * with the target and whether it holds.
+   */
+  static String renderWriteTargets(Map<String, JsonNode> results) {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double intervalOne = score(results, "PeerWrites.tidaldbIntervalOneAtATime");
+    double rocksBuffered = score(results, "PeerWrites.rocksdbBufferedPut");
+    double rawWrite = score(results, "WriteBaseline.append[eventBytes=24]");
+    double syncOne = score(results, "PeerWrites.tidaldbSyncOneAtATime");
+    double rawFsync = score(results, "FsyncBaseline.appendAndForce[bytes=24]");
+    double sync8 = score(results, "PeerWrites.tidaldbSyncOneAtATime8Threads");
+    double rocks8 = score(results, "PeerWrites.rocksdbSyncPut8Threads");
+    double recordAll = score(results, "PeerWrites.tidaldbSyncRecordAll");
+    double rocksBatch = score(results, "PeerWrites.rocksdbSyncBatch");
+    double rawBatch = score(results, "FsyncBaseline.appendAndForce[bytes=24000]") * PeerWrites.BATCH;
+    double pipelined = score(results, "PeerWrites.tidaldbSyncPipelined");
+    double pipelinedBatches = score(results, "PeerWrites.tidaldbSyncPipelinedBatches");
+    double walAlone = scoreMatching(results, "wal.WalPipelinedBenchmark.appendAsync", "[durability=sync]");
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Measured %s, %d cores, load average %.2f when the report was written. "
+        + "Reproduce: `bench/compare.sh --writes`.%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+        load));
+    out.append("| case (events/s) | tidalDB | reference, same run | reference | tidalDB / reference | target | holds |\n"
+        + "|---|---:|---|---:|---:|---|---|\n");
+    target(out, "one blocking thread, interval mode, `record()`", intervalOne, "RocksDB `put`, `sync=false`",
+        rocksBuffered, 1.0, "≥ 1× (moonshot ≥ 3×)");
+    target(out, "one blocking thread, interval mode, `record()`", intervalOne, "one 24-byte `write()` per event, no"
+        + " fsync", rawWrite, 0.5, "moonshot ≥ 50 %");
+    target(out, "one blocking thread, `SYNC`, `record()`", syncOne, "raw 24-byte write + `fdatasync` loop", rawFsync,
+        0.95, "≥ 95 %");
+    target(out, "8 blocking threads, `SYNC`, `record()`", sync8, "RocksDB `put`, `sync=true`, 8 threads", rocks8, 2.0,
+        "≥ 2×");
+    target(out, "`recordAll` of 1,000 events, `SYNC`", recordAll, "RocksDB `WriteBatch` of 1,000, `sync=true`",
+        rocksBatch, 5.0, "≥ 5×");
+    target(out, "`recordAll` of 1,000 events, `SYNC`", recordAll, "raw 1,000 × 24 B write + `fdatasync` loop",
+        rawBatch, 0.8, "moonshot ≥ 80 %");
+    target(out, "pipelined `recordAsync`, `SYNC`, 1 producer", pipelined, "3,000,000 events/s (absolute)", 3_000_000,
+        1.0, "≥ 3 M/s");
+    target(out, "pipelined `recordAsync`, `SYNC`, 1 producer", pipelined, "`Wal.appendAsync` alone", walAlone, 0.6,
+        "moonshot ≥ 60 %");
+    target(out, "pipelined `writeAsync`, 10 batches of 100 in flight, `SYNC`", pipelinedBatches, "3,000,000 events/s"
+        + " (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
+    target(out, "pipelined `writeAsync`, 10 batches of 100 in flight, `SYNC`", pipelinedBatches,
+        "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
+    return out.toString();
+  }
+
+  private static void target(StringBuilder out, String what, double tidal, String reference, double value,
+      double goal, String target) {
+    boolean known = !Double.isNaN(tidal) && !Double.isNaN(value) && value > 0;
+    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", what, count(tidal), reference,
+        count(value), ratio(tidal, value), target, !known ? "-" : tidal / value >= goal ? "yes" : "**no**"));
+  }
+
+  /** The score of the one result whose key starts with {@code prefix} and contains {@code part}, or NaN. */
+  private static double scoreMatching(Map<String, JsonNode> results, String prefix, String part) {
+    return results.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getKey().contains(part))
+        .mapToDouble(e -> e.getValue().get("score").asDouble()).findFirst().orElse(Double.NaN);
   }
 
   static String render(Map<String, JsonNode> results) {

@@ -1,6 +1,7 @@
 package io.tidaldb.bench.peers;
 
 import io.tidaldb.Durability;
+import io.tidaldb.SignalBatch;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.bench.BenchDirs;
@@ -40,6 +41,8 @@ import org.rocksdb.WriteOptions;
  *       (both engines share fsyncs among concurrent writers).</li>
  *   <li>Many events per fsync from one producer: tidalDB {@code signalAsync} pipelining
  *       under {@code SYNC} against RocksDB write batches of {@value #BATCH} events with {@code sync=true}.</li>
+ *   <li>{@value #BATCH} events in one atomic call: tidalDB {@code recordAll} under {@code SYNC} against
+ *       the same RocksDB write batches.</li>
  *   <li>Handed to the operating system, fsynced later: tidalDB's interval mode against RocksDB
  *       {@code put} with {@code sync=false}.</li>
  * </ul>
@@ -110,13 +113,20 @@ public class PeerWrites {
     private static final AtomicInteger WRITERS = new AtomicInteger();
 
     final EventStream events = new EventStream(WRITERS.getAndIncrement());
+    /** Reused by {@code recordAll}: entity ids, weights and times of one batch. */
+    final long[] ids = new long[BATCH];
+    final double[] weights = new double[BATCH];
+    final long[] times = new long[BATCH];
     SignalType[] sync;
     SignalType[] interval;
+    /** Reused by {@code writeAsync}: refilled as soon as it is handed over (it is copied). */
+    SignalBatch batch;
 
     @Setup(Level.Trial)
     public void handles(Engines engines) {
       sync = handles(engines.tidalSync);
       interval = handles(engines.tidalInterval);
+      batch = engines.tidalSync.newBatch();
     }
 
     private static SignalType[] handles(TidalDb db) {
@@ -157,6 +167,41 @@ public class PeerWrites {
   public long tidaldbSyncPipelined(Writer w) {
     return pipeline(w.sync, w.events);
   }
+
+  /** {@value #BATCH} events of one signal in one call: one log frame, one fsync (RocksDB's peer: {@link #rocksdbSyncBatch}). */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncRecordAll(Writer w) {
+    for (int i = 0; i < BATCH; i++) {
+      w.events.next();
+      w.ids[i] = w.events.entityId;
+      w.weights[i] = w.events.weight;
+      w.times[i] = w.events.timestampNanos;
+    }
+    return w.sync[0].recordAll(w.ids, w.weights, w.times);
+  }
+
+  /**
+   * One producer pipelining batches: {@value #PIPELINED_BATCHES} {@code writeAsync} calls of
+   * {@value #EVENTS_PER_BATCH} events each (one future per batch, not per event), then waits for the last.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncPipelinedBatches(Engines e, Writer w) {
+    CompletableFuture<Long> last = null;
+    for (int b = 0; b < PIPELINED_BATCHES; b++) {
+      w.batch.clear();
+      for (int i = 0; i < EVENTS_PER_BATCH; i++) {
+        w.events.next();
+        w.batch.add(w.sync[w.events.signalTypeId], w.events.entityId, w.events.weight, w.events.timestampNanos);
+      }
+      last = e.tidalSync.writeAsync(w.batch);
+    }
+    return last.join();
+  }
+
+  static final int PIPELINED_BATCHES = 10;
+  static final int EVENTS_PER_BATCH = BATCH / PIPELINED_BATCHES;
 
   @Benchmark
   @OperationsPerInvocation(BATCH)

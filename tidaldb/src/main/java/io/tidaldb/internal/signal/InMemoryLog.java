@@ -28,6 +28,12 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
+  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
+      long[] timestampsNanos, int count) {
+    return CompletableFuture.completedFuture(sequence.getAndAdd(count) + 1);
+  }
+
+  @Override
   public int maxGroup() {
     return WalConfig.DEFAULT_MAX_BATCH_EVENTS;   // as a persistent database's log, so that a batch fits either
   }

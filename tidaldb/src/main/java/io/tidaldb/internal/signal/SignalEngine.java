@@ -262,22 +262,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws IllegalStateException on the WAL's writer thread
    */
   public long recordGroup(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, long position) {
-    int total = position >= 0 ? count + 1 : count;
-    if (total == 0) {
-      throw new InvalidSignalException("an empty batch with no source position has nothing to write; add events or"
-          + " a source position first");
-    }
-    if (total > log.maxGroup()) {
-      throw new InvalidSignalException("a batch of " + count + " events" + (position >= 0 ? " and a source position"
-          : "") + " is larger than one atomic write takes (" + log.maxGroup() + " entries, a source position counting"
-          + " as one); split it");
-    }
-    if (position >= 0) {
-      entityIds[count] = position;
-      typeIds[count] = WalEvent.SOURCE_POSITION_TYPE_ID;
-      weights[count] = 0f;
-      nanos[count] = 0;
-    }
+    int total = groupSize(entityIds, typeIds, weights, nanos, count, position);
     long start = sampled() ? System.nanoTime() : 0;
     enter("write()");
     long first;
@@ -294,6 +279,70 @@ public final class SignalEngine implements AutoCloseable {
       timed(start);
     }
     return first;
+  }
+
+  /**
+   * {@link #recordGroup} without waiting: one future for the whole group (no future per event), which
+   * completes with the first sequence once the group is durable and applied to the ledger (on the
+   * log's writer thread, in log order). The arrays may be reused as soon as this returns.
+   *
+   * @return the future first sequence; it fails with a {@code TidalDbException} if the log cannot
+   *     write the group
+   * @throws InvalidSignalException if the group is empty or too large; nothing is written
+   * @throws IllegalStateException on the WAL's writer thread
+   */
+  public CompletableFuture<Long> recordGroupAsync(long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
+      int count, long position) {
+    int total = groupSize(entityIds, typeIds, weights, nanos, count, position);
+    long[] ids = Arrays.copyOf(entityIds, total);   // the ledger applies them later: one copy per group
+    int[] types = Arrays.copyOf(typeIds, total);
+    float[] ws = Arrays.copyOf(weights, total);
+    long[] times = Arrays.copyOf(nanos, total);
+    enter("writeAsync()");
+    CompletableFuture<Long> appended;
+    try {
+      appended = log.appendGroupAsync(ids, types, ws, times, total);
+    } catch (RuntimeException e) {
+      exit();
+      throw e;
+    }
+    return appended.handle((first, failure) -> {
+      try {
+        if (failure == null) {
+          applyGroup(first, total, ids, types, ws, times, count, position);
+        }
+      } finally {
+        exit();
+      }
+      if (failure != null) {
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      for (int i = 0; i < count; i++) {
+        writes[types[i]].increment();
+      }
+      return first;
+    });
+  }
+
+  /** Checks a group's size and puts the source-position marker after its events; {@return the log entries} */
+  private int groupSize(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, long position) {
+    int total = position >= 0 ? count + 1 : count;
+    if (total == 0) {
+      throw new InvalidSignalException("an empty batch with no source position has nothing to write; add events or"
+          + " a source position first");
+    }
+    if (total > log.maxGroup()) {
+      throw new InvalidSignalException("a batch of " + count + " events" + (position >= 0 ? " and a source position"
+          : "") + " is larger than one atomic write takes (" + log.maxGroup() + " entries, a source position counting"
+          + " as one); split it");
+    }
+    if (position >= 0) {
+      entityIds[count] = position;
+      typeIds[count] = WalEvent.SOURCE_POSITION_TYPE_ID;
+      weights[count] = 0f;
+      nanos[count] = 0;
+    }
+    return total;
   }
 
   private void applyGroup(long first, int total, long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
@@ -504,7 +553,9 @@ public final class SignalEngine implements AutoCloseable {
    * not on every write.
    */
   private long eventNanos(SignalSpec signal, Instant at) {
-    long nanos = nanos("event time", "signal \"" + signal.name() + "\"", at);
+    long nanos = at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST)
+        ? at.getEpochSecond() * 1_000_000_000L + at.getNano()   // no message built on the write path
+        : nanos("event time", "signal \"" + signal.name() + "\"", at);
     if (nanos <= futureBound) {
       return nanos;
     }

@@ -32,6 +32,13 @@ interface SignalLog extends AutoCloseable {
    */
   long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count);
 
+  /**
+   * {@link #appendGroup} without waiting: the arrays are copied before it returns; the future
+   * completes with the first sequence once the group is as durable as the mode asks.
+   */
+  CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
+      long[] timestampsNanos, int count);
+
   /** {@return the most events one {@link #appendGroup} takes} */
   int maxGroup();
 

@@ -64,6 +64,12 @@ final class WalLog implements SignalLog {
   }
 
   @Override
+  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
+      long[] timestampsNanos, int count) {
+    return wal.appendGroupAsync(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  @Override
   public int maxGroup() {
     return wal.maxGroupEvents();
   }

@@ -1,0 +1,179 @@
+package io.tidaldb.wal;
+
+import io.tidaldb.internal.DurableFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * The file side of the log: encodes a batch frame into a reusable direct buffer, writes it at the
+ * end of the current segment, fsyncs, and starts new segments. Not thread-safe: one thread at a time
+ * uses it, the one that holds the {@link WalWriter}'s I/O turn (its writer thread, or a blocking
+ * appender leading a group commit).
+ *
+ * <p><b>Interrupts.</b> A {@link FileChannel} closes itself when a thread that uses it is
+ * interrupted ({@link ClosedByInterruptException}). The I/O turn may be held by an application
+ * thread, whose interrupts tidalDB does not control, so every segment write and fsync here survives
+ * one: the interrupt is cleared, the segment reopened, and the write (positional, so idempotent:
+ * the same bytes at the same offset) or fsync done again. {@link #takeSwallowedInterrupt()} tells
+ * the caller, which restores the interrupt on its own thread. (A write error the disk reported
+ * between the interrupt and the reopen is not seen by the new descriptor; the next fsync of the
+ * reopened file reports errors from then on.)
+ */
+final class SegmentAppender {
+
+  /** Gives up after this many interrupts in a row on one operation: someone interrupts in a loop. */
+  private static final int MAX_INTERRUPT_RETRIES = 16;
+
+  private final Path dir;
+  private final WalConfig config;
+  private final int capacity;
+  private final Consumer<Segment> created;
+  private final CRC32C crc = new CRC32C();
+  private FileChannel channel;
+  private Segment segment;
+  private long position;
+  private ByteBuffer out;
+  private boolean swallowedInterrupt;
+  private volatile long bytesWritten;
+
+  /**
+   * @param last the segment to append to, as recovery readied it; null to start a new one with the
+   *     first batch
+   * @param lastEnd its size
+   * @param created told about each new segment
+   */
+  SegmentAppender(WalConfig config, Segment last, long lastEnd, Consumer<Segment> created, int initialEvents)
+      throws IOException {
+    this.dir = config.dir();
+    this.config = config;
+    this.capacity = config.effectiveBatchEvents();
+    this.created = created;
+    this.out = WalFormat.allocate(WalFormat.batchSize(Math.min(initialEvents, capacity)));
+    if (last != null) {
+      channel = WalWriter.segmentOpener.open(last.path(), StandardOpenOption.WRITE);
+      segment = last;
+      position = lastEnd;
+    }
+  }
+
+  /** Whether a batch of {@code events} goes into the current segment, without starting a new one. */
+  boolean fits(int events) {
+    return channel != null
+        && (position + WalFormat.batchSize(events) <= config.segmentSize() || position <= WalFormat.SEGMENT_HEADER_SIZE);
+  }
+
+  /**
+   * Starts a new segment whose first sequence is {@code firstSequence}: creates it, writes and fsyncs
+   * its header, fsyncs the directory. The caller has fsynced the current one first (every segment but
+   * the last is complete on disk before the next one exists).
+   */
+  void roll(long firstSequence) throws IOException {
+    close();
+    Segment next = Segment.of(dir, firstSequence);
+    channel = WalWriter.segmentOpener.open(next.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    segment = next;
+    ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
+    WalFormat.writeSegmentHeader(header, firstSequence);
+    writeAt(header, 0);
+    forceSegment(false);
+    DurableFiles.syncDirectory(dir);
+    position = WalFormat.SEGMENT_HEADER_SIZE;
+    bytesWritten += WalFormat.SEGMENT_HEADER_SIZE;
+    created.accept(next);
+  }
+
+  /**
+   * Encodes {@code count} events as one batch frame and writes it at the end of the segment (which
+   * {@link #fits} it).
+   *
+   * @param durableMark the highest sequence known to be fsynced, for the frame's header
+   * @param timestampNanos the frame's time
+   */
+  void append(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count,
+      long firstSequence, long durableMark, long timestampNanos) throws IOException {
+    int size = WalFormat.batchSize(count);
+    if (out.capacity() < size) {
+      out = WalFormat.allocate(Math.max(size, Math.min(out.capacity() * 2, WalFormat.batchSize(capacity))));
+    }
+    ByteBuffer buffer = out.clear();
+    int e = WalFormat.BATCH_HEADER_SIZE;
+    for (int i = 0; i < count; i++, e += WalFormat.EVENT_SIZE) {
+      WalFormat.putEvent(buffer, e, entityIds[i], signalTypeIds[i], weights[i], timestamps[i]);
+    }
+    WalFormat.sealBatch(buffer, 0, crc, count, firstSequence, timestampNanos, durableMark);
+    buffer.limit(size);
+    writeAt(buffer, position);
+    position += size;
+    bytesWritten += size;
+  }
+
+  /** Fsyncs the segment ({@code fdatasync}) and tells the configuration's fsync listener how long it took. */
+  void force() throws IOException {
+    long start = System.nanoTime();
+    forceSegment(false);
+    WalWriter.reportFsync(config, System.nanoTime() - start);
+  }
+
+  private void writeAt(ByteBuffer buffer, long at) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      buffer.position(0);
+      try {
+        DurableFiles.writeFully(channel, buffer, at);
+        return;
+      } catch (ClosedByInterruptException e) {
+        reopenAfterInterrupt(e, attempt);
+      }
+    }
+  }
+
+  private void forceSegment(boolean metadata) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        channel.force(metadata);
+        return;
+      } catch (ClosedByInterruptException e) {
+        reopenAfterInterrupt(e, attempt);
+      }
+    }
+  }
+
+  private void reopenAfterInterrupt(ClosedByInterruptException e, int attempt) throws IOException {
+    Thread.interrupted();
+    swallowedInterrupt = true;
+    if (attempt >= MAX_INTERRUPT_RETRIES) {
+      throw e;
+    }
+    channel = WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
+  }
+
+  /** {@return whether an interrupt was cleared since the last call (the caller restores it on its thread)} */
+  boolean takeSwallowedInterrupt() {
+    boolean swallowed = swallowedInterrupt;
+    swallowedInterrupt = false;
+    return swallowed;
+  }
+
+  long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /** Closes the segment's channel (idempotent); a failure to close is only logged. */
+  void close() {
+    FileChannel c = channel;
+    channel = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot close a WAL segment in " + dir,
+            e);
+      }
+    }
+  }
+}

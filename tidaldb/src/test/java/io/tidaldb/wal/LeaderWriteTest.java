@@ -1,0 +1,226 @@
+package io.tidaldb.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.Durability;
+import io.tidaldb.test.TempTidalHome;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A blocking append with no one in its way writes its batch itself (the leader of a group commit),
+ * with no hand-off to the writer thread; an interrupt of that application thread in the middle of
+ * its write or fsync breaks nothing.
+ */
+class LeaderWriteTest {
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  private static Durability durability(String mode) {
+    return mode.equals("sync") ? Durability.SYNC : Durability.interval(Duration.ofMillis(20));
+  }
+
+  /** A clock that remembers which threads read it: the thread that seals a batch reads its time. */
+  private static final class WatchedClock extends Clock {
+    final Set<String> readers = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Instant instant() {
+      readers.add(Thread.currentThread().getName());
+      return T0;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "interval"})
+  void loneBlockingAppend_writesItsBatchOnTheCallersThread(String mode) throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      WatchedClock clock = new WatchedClock();
+      Path dir = temp.path().resolve("wal");
+      try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).clock(clock).build())) {
+        wal.append(0, 0, 1f, 0);   // the first batch starts the segment: the writer thread's job
+        clock.readers.clear();
+        for (int i = 1; i <= 100; i++) {
+          assertEquals(i + 1, wal.append(i, 0, 1f, 0));
+        }
+        assertEquals(Set.of(Thread.currentThread().getName()), clock.readers,
+            "every batch was sealed by the appending thread itself, not handed to the writer thread");
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertEquals(101, wal.recovery().lastSequence());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "interval"})
+  void interruptInTheMiddleOfALeadersWriteAndFsync_isSurvived_andTheCallerKeepsItsInterrupt(String mode)
+      throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      AtomicInteger interruptWrites = new AtomicInteger();
+      AtomicInteger interruptForces = new AtomicInteger();
+      WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
+      WalWriter.segmentOpener = (path, options) -> new Interrupting(previous.open(path, options), interruptWrites,
+          interruptForces);
+      try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).build())) {
+        wal.append(0, 0, 1f, 0);
+        for (int i = 1; i <= 20; i++) {
+          interruptWrites.set(1);
+          interruptForces.set(mode.equals("sync") ? 1 : 0);
+          assertEquals(i + 1, wal.append(i, 0, 1f, 0));
+          assertTrue(Thread.interrupted(), "the caller's interrupt is its own: it is kept");
+          assertEquals(0, interruptWrites.get(), "the interrupt struck during the write");
+        }
+        assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
+      } finally {
+        WalWriter.segmentOpener = previous;
+        Thread.interrupted();
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertEquals(21, wal.recovery().lastSequence());
+        assertTrue(wal.recovery().truncation().isEmpty(), "every batch was written whole, once");
+        assertEquals(21, WalTesting.replay(wal, 1).size());
+      }
+    }
+  }
+
+  /**
+   * A segment channel that interrupts the calling thread just before the next write (or fsync) it
+   * is armed for, as an application's interrupt landing in the middle of it would: the real channel
+   * then closes itself and throws {@code ClosedByInterruptException}.
+   */
+  private static final class Interrupting extends FileChannel {
+    private final FileChannel delegate;
+    private final AtomicInteger writes;
+    private final AtomicInteger forces;
+
+    Interrupting(FileChannel delegate, AtomicInteger writes, AtomicInteger forces) {
+      this.delegate = delegate;
+      this.writes = writes;
+      this.forces = forces;
+    }
+
+    private static void strike(AtomicInteger armed) {
+      if (armed.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      strike(writes);
+      return delegate.write(src, position);
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      strike(forces);
+      delegate.force(metaData);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return delegate.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      return delegate.write(srcs, offset, length);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return delegate.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return delegate.read(dsts, offset, length);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return delegate.read(dst, position);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return delegate.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      delegate.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return delegate.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      delegate.truncate(size);
+      return this;
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+      return delegate.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+      return delegate.transferFrom(src, position, count);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      return delegate.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      return delegate.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      return delegate.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      delegate.close();
+    }
+  }
+}
