@@ -9,6 +9,7 @@ import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.inspect.StoredSchema;
 import io.tidaldb.wal.ScanResult;
 import io.tidaldb.wal.WalBatch;
+import io.tidaldb.wal.WalEvent;
 import io.tidaldb.wal.WalProblem;
 import io.tidaldb.wal.WalReader;
 import java.io.IOException;
@@ -246,6 +247,6 @@ final class WalDumpCommand extends HomeCommand {
   }
 
   static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    return WalEvent.instantOf(epochNanos);
   }
 }

@@ -5,6 +5,7 @@ import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
 import io.tidaldb.internal.signal.SignalFiles;
+import io.tidaldb.wal.WalEvent;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +56,6 @@ public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long en
    */
   public static LedgerSnapshotInfo read(Path file) {
     SignalFiles.SnapshotHeader header = SignalFiles.inspectSnapshot(file);
-    long nanos = header.createdNanos();
-    Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-    return new LedgerSnapshotInfo(file, header.sequence(), time, header.entries(), header.bytes(), header.signals());
+    return new LedgerSnapshotInfo(file, header.sequence(), WalEvent.instantOf(header.createdNanos()), header.entries(), header.bytes(), header.signals());
   }
 }

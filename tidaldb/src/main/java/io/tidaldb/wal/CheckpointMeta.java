@@ -55,7 +55,7 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
 
   /** {@return when the checkpoint was taken} */
   public Instant time() {
-    return Instant.ofEpochSecond(Math.floorDiv(timestampNanos, 1_000_000_000L), Math.floorMod(timestampNanos, 1_000_000_000L));
+    return WalEvent.instantOf(timestampNanos);
   }
 
   /**

@@ -101,7 +101,7 @@ final class WalFormat {
   static final int E_SIGNAL_TYPE = 8;        // u16
   static final int E_WEIGHT = 12;            // f32 (IEEE 754 bits)
   static final int E_TIMESTAMP = 16;         // i64 epoch nanos
-  static final int MAX_SIGNAL_TYPE_ID = 0xFFFF;
+  static final int MAX_SIGNAL_TYPE_ID = WalEvent.MAX_SIGNAL_TYPE_ID;   // the field is u16: SignalSpec.MAX_ID is 0xFFFF
 
   /** The most events one batch may hold; keeps a payload length well inside a u32. */
   static final int MAX_EVENTS_PER_BATCH = 1 << 24;

@@ -1,11 +1,9 @@
 package io.tidaldb.internal.signal;
 
-import io.tidaldb.Config;
 import io.tidaldb.ConfigException;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
-import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
@@ -21,6 +19,7 @@ import io.tidaldb.wal.WalSegments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,7 @@ final class HomeRecovery {
 
   private HomeRecovery() {}
 
-  static SignalEngine open(Config config) {
+  static SignalEngine open(EngineSettings config) {
     TidalHome home = config.home().orElseThrow();
     Optional<Schema> stored = SchemaFile.read(home.schemaFile());
     Schema schema = StoredSchema.resolve(home, stored, config.schema());
@@ -146,8 +145,9 @@ final class HomeRecovery {
         throw new CorruptionException(problem.file(), problem.offset(), problem.kind() + ": " + problem.detail());
       }
     }
-    return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null,
-        TidalDbBuilder.DEFAULT_WRITE_LATENCY_SAMPLING, Latencies.create());
+    // Read-only: it takes no write, so neither the future bound nor the latency sampling applies.
+    return new SignalEngine(schema, ledger, clock, Duration.ZERO, new InMemoryLog(), WriteGate.ALWAYS_OPEN, Checkpoints.NONE,
+        1, Latencies.create());
   }
 
   /**
