@@ -6,6 +6,7 @@ import io.tidaldb.internal.home.HomeOpening;
 import io.tidaldb.internal.metrics.MetricsRuntime;
 import io.tidaldb.internal.metrics.MetricsSource;
 import io.tidaldb.internal.metrics.MetricsSources;
+import io.tidaldb.internal.signal.EngineCounters;
 import io.tidaldb.internal.signal.EngineSettings;
 import io.tidaldb.internal.signal.RankingStats;
 import io.tidaldb.internal.signal.SignalEngine;
@@ -580,8 +581,8 @@ public final class TidalDb implements AutoCloseable {
     }
 
     @Override
-    public TidalDbStats stats() {
-      return TidalDb.this.stats();
+    public EngineCounters counters() {
+      return signals.counters();
     }
 
     @Override

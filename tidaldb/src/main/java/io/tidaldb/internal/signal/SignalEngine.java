@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,6 +58,7 @@ public final class SignalEngine implements AutoCloseable {
   private final Latencies latencies;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
+  private final EngineCounters counters;
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
       Checkpoints checkpointer, int sampleEvery, Latencies latencies) {
@@ -78,6 +77,8 @@ public final class SignalEngine implements AutoCloseable {
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
     }
+    this.counters = new EngineCounters(schema.signals(), writes, reads, latencySamples, latencyNanos, ledger, log,
+        checkpointer);
   }
 
   /** An engine over a fresh ledger and an in-memory log: an ephemeral database's, which takes no checkpoint. */
@@ -413,31 +414,12 @@ public final class SignalEngine implements AutoCloseable {
 
   /** {@return the counters and sizes behind {@code TidalDb.stats()}} */
   public TidalDbStats stats() {
-    Map<String, Long> perSignal = new HashMap<>();
-    for (SignalSpec signal : schema.signals()) {
-      perSignal.put(signal.name(), writes[signal.id()].sum());
-    }
-    int segments = 0;
-    long bytes = 0;
-    long fsyncs = 0;
-    long fsyncNanos = 0;
-    long walFailures = 0;
-    if (log instanceof WalLog wal) {
-      walFailures = wal.wal.failure().isPresent() ? 1 : 0;
-      segments = wal.wal.segmentCount();
-      bytes = wal.wal.bytesWritten();
-      fsyncs = wal.fsyncs.count();
-      fsyncNanos = wal.fsyncs.nanos();
-    }
-    Checkpoints c = checkpointer;
-    // The checkpoint in effect first, then the counters: a checkpoint is published after it is counted.
-    long checkpointSequence = c.lastSequence();
-    Optional<Instant> checkpointTime = c.lastTime();
-    Optional<Instant> checkpointCurrent = c.lastCurrent();
-    return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
-        ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
-        c.completed(), c.totalNanos(), c.failures(),
-        checkpointSequence, checkpointTime, checkpointCurrent, walFailures);
+    return counters.snapshot();
+  }
+
+  /** {@return the counters and sizes, to read one at a time} */
+  public EngineCounters counters() {
+    return counters;
   }
 
   /**
