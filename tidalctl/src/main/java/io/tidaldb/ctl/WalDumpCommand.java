@@ -51,6 +51,8 @@ final class WalDumpCommand extends HomeCommand {
 
   /** Thrown by the printer to stop the read once {@code --limit} lines are out. */
   private static final class LimitReached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     LimitReached() {
       super(null, null, false, false);
     }

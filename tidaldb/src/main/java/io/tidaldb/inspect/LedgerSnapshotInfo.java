@@ -37,7 +37,16 @@ import java.util.Objects;
  */
 public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long entries, long bytes, List<String> signals) {
 
-  /** Checks the components and makes the list unmodifiable. */
+  /**
+   * Checks the components and makes the list unmodifiable.
+   *
+   * @param file the snapshot file
+   * @param sequence the last write-ahead log sequence the snapshot reflects
+   * @param time when the snapshot was written, by the database's clock
+   * @param entries the (entity, signal) entries it holds
+   * @param bytes the file's size
+   * @param signals the names of the signals it holds, in id order
+   */
   public LedgerSnapshotInfo {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(time, "time");

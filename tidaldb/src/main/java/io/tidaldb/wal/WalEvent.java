@@ -31,6 +31,10 @@ public record WalEvent(long entityId, int signalTypeId, float weight, long times
   /**
    * Checks the signal type id.
    *
+   * @param entityId the entity the signal is about (an item, user or creator id)
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
    * @throws IllegalArgumentException if {@code signalTypeId} is outside {@code 0..65535}
    */
   public WalEvent {
