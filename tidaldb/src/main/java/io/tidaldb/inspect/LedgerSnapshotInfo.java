@@ -4,7 +4,7 @@ import io.tidaldb.CorruptionException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
-import io.tidaldb.internal.signal.SignalFiles;
+import io.tidaldb.internal.signal.SignalFileReader;
 import io.tidaldb.wal.WalEvent;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -64,7 +64,7 @@ public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long en
    * @throws StorageException if it cannot be read (a missing file included)
    */
   public static LedgerSnapshotInfo read(Path file) {
-    SignalFiles.SnapshotHeader header = SignalFiles.inspectSnapshot(file);
+    SignalFileReader.SnapshotHeader header = SignalFileReader.inspectSnapshot(file);
     return new LedgerSnapshotInfo(file, header.sequence(), WalEvent.instantOf(header.createdNanos()), header.entries(), header.bytes(), header.signals());
   }
 }

@@ -111,7 +111,7 @@ public final class SignalEngine implements AutoCloseable {
     if (settings.home().isEmpty()) {
       return new SignalEngine(settings);
     }
-    return HomeRecovery.open(settings);
+    return EngineLoader.open(settings);
   }
 
   /**
@@ -126,7 +126,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws io.tidaldb.StorageException if a file cannot be read
    */
   public static SignalEngine openReadOnly(io.tidaldb.TidalHome home, long maxEntries) {
-    return HomeRecovery.readOnly(home, maxEntries, Clock.systemUTC());
+    return EngineLoader.readOnly(home, maxEntries, Clock.systemUTC());
   }
 
   /** {@return the schema in effect: the builder's, or the stored one if the builder gave none} */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,11 +47,11 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * Nothing of this is visible to the application before {@code open()} returns.
  */
-final class HomeRecovery {
+final class EngineLoader {
 
   private static final System.Logger LOG = System.getLogger(SignalEngine.class.getName());
 
-  private HomeRecovery() {}
+  private EngineLoader() {}
 
   static SignalEngine open(EngineSettings config) {
     TidalHome home = config.home().orElseThrow();
@@ -71,8 +72,9 @@ final class HomeRecovery {
     Checkpointer checkpointer = null;
     try {
       long checkpoint = wal.recovery().checkpoint().map(CheckpointMeta::sequence).orElse(0L);
-      long restored = restore(home, wal, ledger, checkpoint);
-      long from = restored < 0 ? 1 : checkpoint + 1;
+      OptionalLong snapshot = restore(home, wal, ledger, checkpoint);
+      long from = snapshot.isEmpty() ? 1 : checkpoint + 1;
+      long restored = snapshot.orElse(0);
       long replayed = replay(wal, ledger, from, schema);
       if (!schema.signals().isEmpty() && !stored.equals(Optional.of(schema))) {
         SchemaFile.write(home.schemaFile(), schema);
@@ -153,12 +155,12 @@ final class HomeRecovery {
   /**
    * Restores the snapshot of the checkpoint at {@code checkpoint} into the empty ledger.
    *
-   * @return the entries restored (0 without a checkpoint), or -1 if the ledger must be rebuilt from
+   * @return the entries restored (0 without a checkpoint), or empty if the ledger must be rebuilt from
    *     the start of the log because the snapshot is missing
    */
-  private static long restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint) {
+  private static OptionalLong restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint) {
     if (checkpoint == 0) {
-      return 0;
+      return OptionalLong.of(0);
     }
     Path file = home.ledgerSnapshot(checkpoint);
     if (!Files.exists(file)) {
@@ -166,7 +168,7 @@ final class HomeRecovery {
         LOG.log(System.Logger.Level.WARNING, "the checkpoint at sequence " + checkpoint + " of " + home.base()
             + " has no ledger snapshot (" + file.getFileName() + "); the log still holds every event from sequence 1,"
             + " so the ledger is rebuilt from it");
-        return -1;
+        return OptionalLong.empty();
       }
       throw new CorruptionException(home.wal().resolve(CheckpointMeta.FILE_NAME), 0, "the checkpoint at sequence "
           + checkpoint + " has no ledger snapshot (" + file + " is missing) and the log no longer holds the events"
@@ -180,7 +182,7 @@ final class HomeRecovery {
       throw new CorruptionException(e.file(), e.offset(), e.detail() + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");
     }
-    return header.entries();
+    return OptionalLong.of(header.entries());
   }
 
   /** Applies the log's events from {@code from} on; every type id must be a signal of the schema. */
