@@ -8,6 +8,9 @@
  * {@code io.tidaldb.internal} packages are the machinery, not exported, and may change in any
  * release. {@code docs/ARCHITECTURE.md} draws the packages and the direction of calls.
  */
+// Micrometer's jar names its module in its manifest only (Automatic-Module-Name micrometer.core), a
+// stable name: requiring it transitively is what an API that exposes its types must do.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.tidaldb {
   // The API exposes Micrometer's MeterRegistry, MeterFilter and MeterBinder, so a user reads them too.
   requires transitive micrometer.core;

@@ -43,7 +43,24 @@ public record Config(
     Duration maxFutureSkew,
     int writeLatencySampling) {
 
-  /** Checks that the settings hang together. */
+  /**
+   * Checks that the settings hang together.
+   *
+   * @param storageMode where the data lives
+   * @param home the directory layout; empty for an ephemeral database, which has none
+   * @param durability when a write counts as done; empty for an ephemeral database, which writes no log
+   * @param clock the source of time for decay, windows and uptime
+   * @param partitionId the value of the {@code partition_id} tag on every meter
+   * @param metrics the host's meter registry and the metrics endpoint, if any
+   * @param schema the signals the database records
+   * @param maxEntries the most (entity, signal) entries the signal ledger holds before it evicts
+   * @param checkpointInterval how often a checkpoint is taken ({@link Duration#ZERO}: only on
+   *     {@link TidalDb#checkpoint()}); empty for an ephemeral database, which takes none
+   * @param maxFutureSkew how far ahead of the clock's now an event may be dated; a write dated later is
+   *     refused ({@link TidalDbBuilder#maxFutureSkew(Duration)})
+   * @param writeLatencySampling one signal write in this many is timed for the write latency meter
+   *     ({@link TidalDbBuilder#writeLatencySampling(int)})
+   */
   public Config {
     Objects.requireNonNull(storageMode, "storageMode");
     Objects.requireNonNull(home, "home");

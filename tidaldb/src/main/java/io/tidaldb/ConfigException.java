@@ -11,6 +11,8 @@ package io.tidaldb;
  */
 public class ConfigException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   /**
    * Creates an exception naming the setting and the value.
    *

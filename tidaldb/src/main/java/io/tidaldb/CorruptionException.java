@@ -12,6 +12,8 @@ import java.nio.file.Path;
  */
 public class CorruptionException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   private final Path file;
   private final long offset;
   private final String detail;

@@ -6,6 +6,8 @@ package io.tidaldb;
  */
 public class DatabaseClosedException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   /**
    * Creates the exception.
    *

@@ -60,7 +60,11 @@ public sealed interface DecaySpec permits DecaySpec.Exponential, DecaySpec.Linea
    * @param halfLife the age at which an event counts half its weight
    */
   record Exponential(Duration halfLife) implements DecaySpec {
-    /** Checks that a half-life is given; the {@link Schema} checks its value. */
+    /**
+     * Checks that a half-life is given; the {@link Schema} checks its value.
+     *
+     * @param halfLife the age at which an event counts half its weight
+     */
     public Exponential {
       Objects.requireNonNull(halfLife, "halfLife");
     }
@@ -77,7 +81,11 @@ public sealed interface DecaySpec permits DecaySpec.Exponential, DecaySpec.Linea
    * @param unitLifetime how long a weight of 1.0 takes to drain
    */
   record Linear(Duration unitLifetime) implements DecaySpec {
-    /** Checks that a lifetime is given; the {@link Schema} checks its value. */
+    /**
+     * Checks that a lifetime is given; the {@link Schema} checks its value.
+     *
+     * @param unitLifetime how long a weight of 1.0 takes to drain
+     */
     public Linear {
       Objects.requireNonNull(unitLifetime, "unitLifetime");
     }

@@ -54,7 +54,11 @@ public sealed interface Durability permits Durability.Sync, Durability.Interval 
    * @param period the longest time between two fsyncs
    */
   record Interval(Duration period) implements Durability {
-    /** Validates the period. */
+    /**
+     * Validates the period.
+     *
+     * @param period the longest time between two fsyncs
+     */
     public Interval {
       if (period == null) {
         throw new ConfigException("Durability.interval(null): give a period such as Duration.ofMillis(50)");

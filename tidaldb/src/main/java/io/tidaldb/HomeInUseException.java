@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 public class HomeInUseException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   private final Path home;
 
   /**

@@ -18,6 +18,8 @@ package io.tidaldb;
  */
 public class InvalidSignalException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   /**
    * Creates the exception.
    *

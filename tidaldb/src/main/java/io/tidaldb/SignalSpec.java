@@ -47,6 +47,15 @@ public record SignalSpec(
   /**
    * Checks the signal; every message names the signal and the offending value.
    *
+   * @param id the signal type id the write-ahead log stores, 0 to {@value #MAX_ID}: its position in
+   *     the schema, in the order the signals were declared
+   * @param name 1 to 64 characters from {@code [a-z0-9_]}, starting with a letter
+   * @param entityKind what the signal is recorded against
+   * @param decay how the score fades
+   * @param windows the windows counted; at least one unless the decay is permanent
+   * @param velocity whether {@code velocity(...)} may be read; needs a window other than
+   *     {@link Window#ALL_TIME}
+   * @param negativeWeights whether negative weights are accepted; not with linear decay
    * @throws ConfigException if a component is missing or invalid
    */
   public SignalSpec {

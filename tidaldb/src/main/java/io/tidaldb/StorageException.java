@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
  */
 public class StorageException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   /**
    * Wraps an I/O failure.
    *

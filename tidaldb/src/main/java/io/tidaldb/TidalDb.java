@@ -6,6 +6,8 @@ import io.tidaldb.internal.home.HomeOpening;
 import io.tidaldb.internal.metrics.MetricsRuntime;
 import io.tidaldb.internal.metrics.MetricsSource;
 import io.tidaldb.internal.metrics.MetricsSources;
+import io.tidaldb.internal.signal.EngineCounters;
+import io.tidaldb.internal.signal.EngineSettings;
 import io.tidaldb.internal.signal.RankingStats;
 import io.tidaldb.internal.signal.SignalEngine;
 import java.lang.ref.Cleaner;
@@ -83,7 +85,9 @@ public final class TidalDb implements AutoCloseable {
     Resources resources = new Resources(description, new Throwable("opened here"));
     try {
       List<HomeLock> locks = home.isPresent() ? HomeOpening.lock(home.get(), openedAt, resources::add) : List.of();
-      SignalEngine signals = SignalEngine.open(config);
+      SignalEngine signals = SignalEngine.open(new EngineSettings(home, config.durability(), config.checkpointInterval(),
+          config.clock(), config.partitionId(), config.schema(), config.maxEntries(), config.maxFutureSkew(),
+          config.writeLatencySampling()));
       resources.add(signals, "its write-ahead log's writer thread or its checkpoint thread", signals::isRunning);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
       TidalDb db = new TidalDb(resolved, resources, openedAt, locks, signals);
@@ -676,8 +680,8 @@ public final class TidalDb implements AutoCloseable {
     }
 
     @Override
-    public TidalDbStats stats() {
-      return TidalDb.this.stats();
+    public EngineCounters counters() {
+      return signals.counters();
     }
 
     @Override

@@ -15,6 +15,8 @@ package io.tidaldb;
  */
 public class TidalDbException extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   /**
    * Creates an exception with a message for the user.
    *

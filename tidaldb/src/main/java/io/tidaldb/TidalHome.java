@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The directory layout of a tidalDB home: the single source of truth for where every file lives.
@@ -26,7 +24,9 @@ import java.util.regex.Pattern;
  * home.ensureAll();  // creates base, wal, items, users, creators and cache
  * }</pre>
  *
- * <p>A home has a base directory and five directories under it ({@link Dir}); the write-ahead log
+ * <p>A home has a base directory and five directories under it ({@link Dir}): the write-ahead log,
+ * and {@code items}, {@code users}, {@code creators} and {@code cache}, which are reserved for later
+ * versions ({@link Dir#inUse()}): a database opens and creates the base and the log only. The log
  * and the cache may be moved elsewhere with {@link #withWal(Path)} and {@link #withCache(Path)},
  * which is what {@link TidalDbBuilder#walDir(Path)} and {@link TidalDbBuilder#cacheDir(Path)} do.
  * The {@code LOCK} file that marks a home in use always lives in the base directory, and so do the
@@ -62,23 +62,25 @@ public final class TidalHome {
   /** The suffix of a file being written, before it is renamed over its final name. */
   public static final String TEMP_SUFFIX = ".tmp";
 
-  /** {@code ledger-} + the sequence in 20 zero-padded digits + {@code .snap}, so names sort by sequence. */
-  private static final Pattern SNAPSHOT_NAME = Pattern.compile("ledger-([0-9]{20})\\.snap");
-
   /** The directories of a home, in the order tools list them. */
   public enum Dir {
     /** The base directory, holding the others by default and the {@code LOCK} file. */
     BASE("base"),
     /** The write-ahead log: segments and {@code checkpoint.meta}. */
     WAL("wal"),
-    /** State kept for item entities. */
+    /** Reserved for state kept per item entity; no version uses it yet, and {@code open()} does not create it. */
     ITEMS("items"),
-    /** State kept for user entities. */
+    /** Reserved for state kept per user entity; no version uses it yet, and {@code open()} does not create it. */
     USERS("users"),
-    /** State kept for creator entities. */
+    /** Reserved for state kept per creator entity; no version uses it yet, and {@code open()} does not create it. */
     CREATORS("creators"),
-    /** Disposable, rebuildable data. */
+    /** Reserved for disposable, rebuildable data; no version uses it yet, and {@code open()} does not create it. */
     CACHE("cache");
+
+    /** {@return whether a database uses this directory: the base and the log; the others are reserved} */
+    public boolean inUse() {
+      return this == BASE || this == WAL;
+    }
 
     private final String key;
 
@@ -210,10 +212,7 @@ public final class TidalHome {
    * @throws IllegalArgumentException if {@code sequence} is negative
    */
   public Path ledgerSnapshot(long sequence) {
-    if (sequence < 0) {
-      throw new IllegalArgumentException("a ledger snapshot's sequence is 0 or more, not " + sequence);
-    }
-    return base().resolve(String.format("ledger-%020d.snap", sequence));
+    return base().resolve(new SnapshotFile(sequence).fileName());
   }
 
   /**
@@ -223,16 +222,7 @@ public final class TidalHome {
    * @return the sequence, or empty if the file name is not exactly a ledger snapshot's
    */
   public static OptionalLong ledgerSnapshotSequence(Path file) {
-    Path name = file.getFileName();
-    Matcher matcher = name == null ? null : SNAPSHOT_NAME.matcher(name.toString());
-    if (matcher == null || !matcher.matches()) {
-      return OptionalLong.empty();
-    }
-    try {
-      return OptionalLong.of(Long.parseLong(matcher.group(1)));
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty();
-    }
+    return SnapshotFile.parse(file).map(f -> OptionalLong.of(f.sequence())).orElse(OptionalLong.empty());
   }
 
   /**

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 public class UnsupportedFormatException extends TidalDbException {
 
+  private static final long serialVersionUID = 1L;
+
   private final Path file;
   private final long offset;
   private final int version;

@@ -296,6 +296,8 @@ class CloseTest {
   }
 
   private static final class RegistryError extends Error {
+    private static final long serialVersionUID = 1L;
+
     RegistryError() {
       super("the host's registry broke while removing a meter");
     }

@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 final class CliFailure extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final int exitCode;
   private final String kind;
   private final Path path;

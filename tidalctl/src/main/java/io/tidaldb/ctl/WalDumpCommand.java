@@ -51,6 +51,8 @@ final class WalDumpCommand extends HomeCommand {
 
   /** Thrown by the printer to stop the read once {@code --limit} lines are out. */
   private static final class LimitReached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     LimitReached() {
       super(null, null, false, false);
     }
@@ -256,6 +258,6 @@ final class WalDumpCommand extends HomeCommand {
   }
 
   static Instant instant(long epochNanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    return WalEvent.instantOf(epochNanos);
   }
 }

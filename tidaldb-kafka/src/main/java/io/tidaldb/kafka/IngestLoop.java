@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -112,7 +113,7 @@ final class IngestLoop implements Runnable, ConsumerRebalanceListener {
       LOG.log(System.Logger.Level.DEBUG, "tidaldb-kafka: final commit of the offsets (a hint) failed", e);
     }
     try {
-      consumer.close(Duration.ofSeconds(10));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "tidaldb-kafka: closing the consumer failed", e);
     }

@@ -4,7 +4,8 @@ import io.tidaldb.CorruptionException;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
-import io.tidaldb.internal.signal.SignalFiles;
+import io.tidaldb.internal.signal.SignalFileReader;
+import io.tidaldb.wal.WalEvent;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,16 @@ import java.util.Objects;
  */
 public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long entries, long bytes, List<String> signals) {
 
-  /** Checks the components and makes the list unmodifiable. */
+  /**
+   * Checks the components and makes the list unmodifiable.
+   *
+   * @param file the snapshot file
+   * @param sequence the last write-ahead log sequence the snapshot reflects
+   * @param time when the snapshot was written, by the database's clock
+   * @param entries the (entity, signal) entries it holds
+   * @param bytes the file's size
+   * @param signals the names of the signals it holds, in id order
+   */
   public LedgerSnapshotInfo {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(time, "time");
@@ -54,9 +64,7 @@ public record LedgerSnapshotInfo(Path file, long sequence, Instant time, long en
    * @throws StorageException if it cannot be read (a missing file included)
    */
   public static LedgerSnapshotInfo read(Path file) {
-    SignalFiles.SnapshotHeader header = SignalFiles.inspectSnapshot(file);
-    long nanos = header.createdNanos();
-    Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-    return new LedgerSnapshotInfo(file, header.sequence(), time, header.entries(), header.bytes(), header.signals());
+    SignalFileReader.SnapshotHeader header = SignalFileReader.inspectSnapshot(file);
+    return new LedgerSnapshotInfo(file, header.sequence(), WalEvent.instantOf(header.createdNanos()), header.entries(), header.bytes(), header.signals());
   }
 }

@@ -11,7 +11,12 @@ import java.util.Optional;
  */
 public record LockStatus(boolean inUse, Optional<Long> ownerPid) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param inUse whether an open database holds the home's lock
+   * @param ownerPid the process id written into the {@code LOCK} file by its holder, where known
+   */
   public LockStatus {
     Objects.requireNonNull(ownerPid, "ownerPid");
   }

@@ -5,7 +5,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.UnsupportedFormatException;
-import io.tidaldb.internal.signal.SignalFiles;
+import io.tidaldb.internal.signal.SignalFileReader;
 import java.util.Optional;
 
 /**
@@ -34,6 +34,6 @@ public final class StoredSchema {
    * @throws StorageException if it cannot be read
    */
   public static Optional<Schema> read(TidalHome home) {
-    return SignalFiles.readSchema(home.schemaFile());
+    return SignalFileReader.readSchema(home.schemaFile());
   }
 }

@@ -76,6 +76,18 @@ public record MetricsConfig(
   /**
    * Checks the components.
    *
+   * @param meterRegistry the host's registry, given to {@code TidalDbBuilder.meterRegistry(...)}
+   * @param endpoint where {@code /metrics} and {@code /healthz} listen, unresolved, as given to
+   *     {@code TidalDbBuilder.enableMetrics(...)}
+   * @param transport the transport chosen by name; empty to use the one on the classpath
+   * @param requestTimeout how long the endpoint waits for a connection to deliver a whole request (and
+   *     to take the response); a connection that takes longer is closed. Set with
+   *     {@code TidalDbBuilder.metricsRequestTimeout(...)}
+   * @param maxConnections the most connections the endpoint serves at once; a connection over the cap
+   *     is closed at once, never queued. Set with {@code TidalDbBuilder.metricsMaxConnections(...)}
+   * @param endpointFilters the {@code MeterFilter}s of the registry behind {@code /metrics}, in order
+   *     (percentiles, histograms, SLO buckets); the host's registry keeps its own. Added with
+   *     {@code TidalDbBuilder.metricsMeterFilter(...)}
    * @throws ConfigException if {@code requestTimeout} or {@code maxConnections} is out of range
    */
   public MetricsConfig {

@@ -45,6 +45,8 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
   /**
    * Checks the sequence.
    *
+   * @param sequence the last sequence the checkpoint covers; 0 covers nothing
+   * @param timestampNanos when the checkpoint was taken, in nanoseconds since the epoch
    * @throws IllegalArgumentException if {@code sequence} is negative
    */
   public CheckpointMeta {
@@ -55,7 +57,7 @@ public record CheckpointMeta(long sequence, long timestampNanos) {
 
   /** {@return when the checkpoint was taken} */
   public Instant time() {
-    return Instant.ofEpochSecond(Math.floorDiv(timestampNanos, 1_000_000_000L), Math.floorMod(timestampNanos, 1_000_000_000L));
+    return WalEvent.instantOf(timestampNanos);
   }
 
   /**

@@ -39,7 +39,18 @@ public record Recovery(
     Optional<Truncation> truncation,
     List<Path> unknownFiles) {
 
-  /** Checks the components and makes the list unmodifiable. */
+  /**
+   * Checks the components and makes the list unmodifiable.
+   *
+   * @param checkpoint the checkpoint read from {@code checkpoint.meta}, if there is one
+   * @param firstSequence the first sequence still in the log; 0 if the log has no segment
+   * @param lastSequence the last sequence in the log after recovery; 0 if it holds no event
+   * @param nextSequence the sequence the next append gets
+   * @param eventsAfterCheckpoint how many events follow the checkpoint (what a replay delivers)
+   * @param segments how many segments the log has after recovery
+   * @param truncation what was cut off, if anything
+   * @param unknownFiles entries of the WAL directory that are not part of the log (left alone)
+   */
   public Recovery {
     Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(truncation, "truncation");
@@ -56,7 +67,13 @@ public record Recovery(
    */
   public record Truncation(WalProblem problem, long bytesRemoved, List<Path> deletedSegments) {
 
-    /** Checks the components and makes the list unmodifiable. */
+    /**
+     * Checks the components and makes the list unmodifiable.
+     *
+     * @param problem why, and where the cut is: the segment and the offset the log now ends at
+     * @param bytesRemoved how many bytes were removed, deleted segments included
+     * @param deletedSegments the segments deleted because they followed the cut
+     */
     public Truncation {
       Objects.requireNonNull(problem, "problem");
       deletedSegments = List.copyOf(deletedSegments);

@@ -35,7 +35,18 @@ public record ScanResult(
     long lastSequence,
     Optional<WalProblem> problem) {
 
-  /** Checks the components and makes the lists unmodifiable. */
+  /**
+   * Checks the components and makes the lists unmodifiable.
+   *
+   * @param segments every segment of the directory, oldest first
+   * @param unknownFiles entries of the directory that are neither segments nor checkpoint files
+   * @param batches how many valid batches were read
+   * @param events how many events those batches hold
+   * @param bytes how many bytes of valid data were read (headers included)
+   * @param firstSequence the first sequence of the log (of its oldest segment); 0 if there are no segments
+   * @param lastSequence the last sequence of valid data read; {@code firstSequence - 1} (or 0) if none
+   * @param problem the first problem found, where the read stopped; empty if the log is clean
+   */
   public ScanResult {
     segments = List.copyOf(segments);
     unknownFiles = List.copyOf(unknownFiles);

@@ -28,6 +28,8 @@ public record Segment(Path path, long firstSequence) implements Comparable<Segme
   /**
    * Checks that the path carries the name the first sequence gives.
    *
+   * @param path the segment file
+   * @param firstSequence the sequence number of the segment's first event, at least 1
    * @throws IllegalArgumentException if the sequence is below 1 or the file name does not match it
    */
   public Segment {

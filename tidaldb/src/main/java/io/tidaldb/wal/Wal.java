@@ -344,7 +344,7 @@ public final class Wal implements AutoCloseable {
             + current + ") and the last appended sequence (" + last + ")");
       }
       writer.awaitDurable(sequence);
-      CheckpointMeta meta = new CheckpointMeta(sequence, at.getEpochSecond() * 1_000_000_000L + at.getNano());
+      CheckpointMeta meta = new CheckpointMeta(sequence, WalEvent.epochNanos(at));
       CheckpointWriter.write(dir, meta);
       checkpoint = Optional.of(meta);
     }

@@ -69,7 +69,18 @@ public record WalConfig(
   /** The longest batch delay accepted: one second. */
   public static final Duration MAX_MAX_BATCH_DELAY = Duration.ofSeconds(1);
 
-  /** Checks every setting. */
+  /**
+   * Checks every setting.
+   *
+   * @param dir the WAL directory; {@link Wal#open(WalConfig)} creates it if missing
+   * @param segmentSize the size at which a segment is closed and the next one started, in bytes
+   * @param durability when an append counts as done
+   * @param maxBatchEvents the most events written (and fsynced) as one batch
+   * @param maxBatchDelay how long the writer waits for a batch to fill before writing it
+   * @param corruptionPolicy what opening does with corruption that is not a torn tail
+   * @param clock the source of batch and checkpoint timestamps
+   * @param fsyncListener told the duration of every fsync of a segment, in nanoseconds
+   */
   public WalConfig {
     if (dir == null) {
       throw new ConfigException("WalConfig dir(null): give the WAL directory, such as home.wal()");

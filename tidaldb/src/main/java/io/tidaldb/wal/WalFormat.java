@@ -1,6 +1,7 @@
 package io.tidaldb.wal;
 
 import io.tidaldb.CorruptionException;
+import io.tidaldb.SignalSpec;
 import io.tidaldb.UnsupportedFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,13 +102,14 @@ final class WalFormat {
   static final int E_SIGNAL_TYPE = 8;        // u16
   static final int E_WEIGHT = 12;            // f32 (IEEE 754 bits)
   static final int E_TIMESTAMP = 16;         // i64 epoch nanos
-  static final int MAX_SIGNAL_TYPE_ID = 0xFFFF;
   /**
    * The signal type id reserved for a source-position marker (docs/FORMAT.md, "Source position
    * marker"): an event with this id records no signal; its entity-id field holds the upstream
-   * position that the batch frame it ends brings the home to.
+   * position that the batch frame it ends brings the home to. The one id above every schema's.
    */
-  static final int SOURCE_POSITION_TYPE_ID = 0xFFFF;
+  static final int SOURCE_POSITION_TYPE_ID = SignalSpec.MAX_ID + 1;
+  /** The largest id the u16 field holds (0xFFFF): a schema's signals and the marker. Also the field's mask. */
+  static final int MAX_SIGNAL_TYPE_ID = SOURCE_POSITION_TYPE_ID;
 
   /** The most events one batch may hold; keeps a payload length well inside a u32. */
   static final int MAX_EVENTS_PER_BATCH = 1 << 24;

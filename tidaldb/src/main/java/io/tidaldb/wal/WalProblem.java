@@ -37,7 +37,14 @@ public record WalProblem(Kind kind, Path file, long offset, String detail) {
     UNSUPPORTED_VERSION
   }
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param kind what kind of problem it is
+   * @param file the segment where it is
+   * @param offset the byte offset in {@code file} where the damaged or incomplete batch (or header) starts
+   * @param detail what is wrong there, for a person
+   */
   public WalProblem {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(file, "file");

@@ -4,6 +4,7 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.Durability;
 import io.tidaldb.StorageException;
 import io.tidaldb.TidalDbException;
+import io.tidaldb.internal.Threads;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
@@ -451,17 +452,7 @@ final class WalWriter implements Runnable {
     } finally {
       lock.unlock();
     }
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.joinUninterruptibly(thread);
     appender.close();
     released = true;
     lock.lock();
@@ -666,7 +657,7 @@ final class WalWriter implements Runnable {
 
   private long nowNanos() {
     Instant now = config.clock().instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return WalEvent.epochNanos(now);
   }
 
   private void fail(TidalDbException error) {

@@ -76,6 +76,8 @@ class TidalDbMetricsTest {
   }
 
   @Test
+  // "try" lint: the test closes one of the two databases early, inside the block, on purpose.
+  @SuppressWarnings("try")
   void twoDatabases_withDistinctPartitionIds_shareOneRegistry() {
     try (TidalDb a = TidalDb.builder().ephemeral().partitionId("a").meterRegistry(registry).open();
         TidalDb b = TidalDb.builder().ephemeral().partitionId("b").meterRegistry(registry).open()) {

@@ -35,7 +35,7 @@ class KillTest {
       out.println("READY " + wal.recovery().nextSequence());
       Thread[] threads = new Thread[THREADS];
       for (int t = 0; t < THREADS; t++) {
-        long base = ((long) ProcessHandle.current().pid() << 32) | ((long) t << 28);
+        long base = (ProcessHandle.current().pid() << 32) | ((long) t << 28);
         threads[t] = new Thread(() -> {
           for (long n = 0; ; n++) {
             long entity = base | n;

@@ -80,7 +80,7 @@ public final class CompareReport {
     for (JsonNode result : results) {
       String name = result.get("benchmark").asText().replaceFirst("^io\\.tidaldb\\.bench\\.(peers\\.)?", "");
       StringBuilder key = new StringBuilder(name);
-      result.path("params").fields().forEachRemaining(p -> {
+      result.path("params").properties().forEach(p -> {
         if (!p.getKey().equals("dir")) {
           key.append('[').append(p.getKey()).append('=').append(p.getValue().asText()).append(']');
         }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Opening a persistent home: its directories made, checked and locked, before the signal engine
@@ -23,10 +24,14 @@ import java.util.function.Consumer;
  */
 public final class HomeOpening {
 
+  /** The directories a database creates and uses; the others of the layout are reserved ({@link TidalHome.Dir#inUse()}). */
+  private static final List<TidalHome.Dir> USED = Stream.of(TidalHome.Dir.values()).filter(TidalHome.Dir::inUse).toList();
+
   private HomeOpening() {}
 
   /**
-   * Creates the layout and takes the locks (each handed to {@code resources} as soon as it is held),
+   * Creates the directories a database uses (the base and the log; not the reserved ones) and takes
+   * the locks (each handed to {@code resources} as soon as it is held),
    * turning unusable directories into clear errors. The WAL directory is locked too, also where it is
    * the default {@code base/wal}: another home's {@code walDir} may name it.
    *
@@ -38,7 +43,7 @@ public final class HomeOpening {
    * @throws HomeInUseException if another database holds the home or its WAL directory
    */
   public static List<HomeLock> lock(TidalHome home, Instant now, Consumer<? super HomeLock> resources) {
-    for (TidalHome.Dir dir : TidalHome.Dir.values()) {
+    for (TidalHome.Dir dir : USED) {
       Path path = home.path(dir);
       if (Files.exists(path) && !Files.isDirectory(path)) {
         throw new ConfigException(origin(home, dir) + ": " + path + " is a regular file, not a directory");
@@ -63,7 +68,7 @@ public final class HomeOpening {
       throw e;
     }
     resources.accept(lock);
-    for (TidalHome.Dir dir : TidalHome.Dir.values()) {
+    for (TidalHome.Dir dir : USED) {
       Path path = home.path(dir);
       try {
         Files.createDirectories(path);

@@ -95,7 +95,7 @@ public final class DatabaseMeters implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * The meters, one line each: gauges and counters read from the source's {@code stats()} when scraped,
+   * The meters, one line each: gauges and counters read when scraped, each from its own counter (no whole {@code TidalDbStats} per meter),
    * holding the database weakly (Micrometer's default); timers fed by the database's recorders, which
    * refer to the timers and not the other way round.
    */
@@ -112,27 +112,28 @@ public final class DatabaseMeters implements MeterBinder, AutoCloseable {
         timer(registry, MeterNames.SIGNAL_WRITE_LATENCY, latencies.write(), Tags.empty(),
             "Time from a signal write's call until it is durable and applied, over one write in "
                 + database.writeLatencySampling() + "."),
-        FunctionCounter.builder(MeterNames.SIGNAL_READS, database, d -> d.stats().signalReads())
+        FunctionCounter.builder(MeterNames.SIGNAL_READS, database, d -> d.counters().reads())
             .description("Signal reads; each entity of a batch read counts.").tags(tags).register(registry),
-        Gauge.builder(MeterNames.LEDGER_ENTRIES, database, d -> d.stats().ledgerEntries())
+        Gauge.builder(MeterNames.LEDGER_ENTRIES, database, d -> d.counters().ledgerEntries())
             .description("The (entity, signal) entries the ledger holds.").tags(tags).register(registry),
-        FunctionCounter.builder(MeterNames.LEDGER_EVICTIONS, database, d -> d.stats().ledgerEvictions())
+        FunctionCounter.builder(MeterNames.LEDGER_EVICTIONS, database, d -> d.counters().ledgerEvictions())
             .description("Ledger entries evicted to make room.").tags(tags).register(registry)));
     for (SignalSpec signal : database.signals()) {
       String name = signal.name();
+      int id = signal.id();
       meters.add(FunctionCounter.builder(MeterNames.SIGNAL_WRITES, database,
-              d -> d.stats().signalWrites().getOrDefault(name, 0L))
+              d -> d.counters().writes(id))
           .description("Accepted signal writes.").tags(tags).tag(MeterNames.SIGNAL, name).register(registry));
     }
     if (database.persistent()) {
       meters.addAll(List.of(
-          Gauge.builder(MeterNames.WAL_SEQUENCE, database, d -> d.stats().lastSequence())
+          Gauge.builder(MeterNames.WAL_SEQUENCE, database, d -> d.counters().lastSequence())
               .description("The last acknowledged sequence of the write-ahead log.").tags(tags).register(registry),
-          Gauge.builder(MeterNames.WAL_SEGMENTS, database, d -> d.stats().walSegments())
+          Gauge.builder(MeterNames.WAL_SEGMENTS, database, d -> d.counters().walSegments())
               .description("The write-ahead log's segment files.").tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.WAL_WRITTEN, database, d -> d.stats().walBytesWritten())
+          FunctionCounter.builder(MeterNames.WAL_WRITTEN, database, d -> d.counters().walBytesWritten())
               .description("Bytes written to the write-ahead log.").baseUnit("bytes").tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.WAL_FAILURES, database, d -> d.stats().walFailures())
+          FunctionCounter.builder(MeterNames.WAL_FAILURES, database, d -> d.counters().walFailures())
               .description("Failures that stopped the write-ahead log (0 or 1): it refuses writes until reopened.")
               .tags(tags).register(registry),
           timer(registry, MeterNames.WAL_FSYNC, latencies.fsync(), Tags.empty(), "Fsyncs of write-ahead log segments."),
@@ -142,7 +143,7 @@ public final class DatabaseMeters implements MeterBinder, AutoCloseable {
                   d -> d.checkpointInterval().toNanos())
               .description("The configured period of checkpoints; 0 when periodic checkpoints are off.")
               .tags(tags).register(registry),
-          FunctionCounter.builder(MeterNames.CHECKPOINT_FAILURES, database, d -> d.stats().checkpointFailures())
+          FunctionCounter.builder(MeterNames.CHECKPOINT_FAILURES, database, d -> d.counters().checkpointFailures())
               .description("Checkpoints that failed; the previous checkpoint stays in effect.").tags(tags)
               .register(registry),
           TimeGauge.builder(MeterNames.CHECKPOINT_AGE, database, TimeUnit.NANOSECONDS, DatabaseMeters::checkpointAge)
@@ -179,7 +180,7 @@ public final class DatabaseMeters implements MeterBinder, AutoCloseable {
   }
 
   private static double checkpointAge(MetricsSource database) {
-    Optional<Instant> last = database.stats().lastCheckpointCurrent();
+    Optional<Instant> last = database.counters().lastCheckpointCurrent();
     if (last.isEmpty()) {
       return database.uptime().toNanos();   // writes since open that no checkpoint covers yet
     }

@@ -64,11 +64,11 @@ public final class MetricsRuntime {
     InetSocketAddress given = config.endpoint().get();
     String setting = "enableMetrics(\"" + given.getHostString() + ":" + given.getPort() + "\""
         + config.transport().map(t -> ", \"" + t + "\"").orElse("") + ")";
-    MetricsTransport transport = Transports.select(setting, config.transport());
+    MetricsTransport transport = TransportLoader.select(setting, config.transport());
     InetSocketAddress address = resolve(setting, given);
     DatabaseMeters served = new DatabaseMeters(db, Tags.empty());
     resources.accept(served);
-    Exposition exposition = Transports.exposition(setting).create(registry -> {
+    Exposition exposition = TransportLoader.exposition(setting).create(registry -> {
       config.endpointFilters().forEach(registry.config()::meterFilter);
       served.bindTo(registry);
     });

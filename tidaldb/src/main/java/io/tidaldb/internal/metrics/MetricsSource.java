@@ -1,8 +1,8 @@
 package io.tidaldb.internal.metrics;
 
 import io.tidaldb.SignalSpec;
-import io.tidaldb.TidalDbStats;
 import io.tidaldb.internal.Latencies;
+import io.tidaldb.internal.signal.EngineCounters;
 import io.tidaldb.internal.signal.RankingStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +40,8 @@ public interface MetricsSource {
   /** {@return what keeps the database from working, as {@code healthCheck()} would say it; empty when healthy} */
   Optional<String> healthProblem();
 
-  /** {@return the counters and sizes, read now} */
-  TidalDbStats stats();
+  /** {@return the counters and sizes, each read on its own when a meter asks} */
+  EngineCounters counters();
 
   /** {@return the recorders the timers subscribe to} */
   Latencies latencies();

@@ -31,7 +31,17 @@ import java.util.concurrent.locks.LockSupport;
  * microsecond), then parks until {@link #done} of its predecessor unparks it; the park is bounded,
  * so that two waiters sharing a slot of {@link #waiters} cost latency, never liveness.
  */
-final class ApplyOrder {
+class ApplyOrder {
+
+  /** No order to keep: an ephemeral database's, whose ledger nothing rebuilds from a log. */
+  static final ApplyOrder ANY = new ApplyOrder(0) {
+    @Override
+    void awaitTurn(long sequence) {}
+
+    @Override
+    void done(long sequence) {}
+  };
+
 
   private static final int SLOTS = 1 << 12;
   private static final int SPINS = 256;

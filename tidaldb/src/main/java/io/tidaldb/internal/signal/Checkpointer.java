@@ -4,8 +4,10 @@ import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.internal.LatencyRecorder;
+import io.tidaldb.internal.Threads;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
+import io.tidaldb.wal.WalEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * again at the next interval (also when nothing was written since). Until a checkpoint succeeds,
  * {@link #failure()} reports it, and the database's health check fails.
  */
-final class Checkpointer implements AutoCloseable {
+final class Checkpointer implements Checkpoints {
 
   private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
 
@@ -156,7 +158,8 @@ final class Checkpointer implements AutoCloseable {
    * @throws io.tidaldb.StorageException if a file cannot be written; the previous checkpoint is intact
    * @throws IllegalStateException on the WAL's writer thread, which the checkpoint waits for
    */
-  long checkpoint() {
+  @Override
+  public long checkpoint() {
     wal.refuseOnWriterThread("checkpoint()");
     running.lock();
     try {
@@ -189,8 +192,7 @@ final class Checkpointer implements AutoCloseable {
       capture.finish();
       Instant now = clock.instant();
       clearStrayInterrupt();
-      header = LedgerSnapshot.write(capture, sequence, at, now.getEpochSecond() * 1_000_000_000L + now.getNano(),
-          file);
+      header = LedgerSnapshot.write(capture, sequence, at, WalEvent.epochNanos(now), file);
       clearStrayInterrupt();
       wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;
@@ -270,12 +272,14 @@ final class Checkpointer implements AutoCloseable {
   }
 
   /** {@return the sequence of the checkpoint in effect, 0 if none} */
-  long lastSequence() {
+  @Override
+  public long lastSequence() {
     return published.map(CheckpointMeta::sequence).orElse(0L);
   }
 
   /** {@return when the checkpoint in effect was taken} */
-  Optional<Instant> lastTime() {
+  @Override
+  public Optional<Instant> lastTime() {
     return published.map(CheckpointMeta::time);
   }
 
@@ -284,7 +288,8 @@ final class Checkpointer implements AutoCloseable {
    * was taken, or later, when the database opened with nothing after it or the periodic thread found
    * nothing written since}
    */
-  Optional<Instant> lastCurrent() {
+  @Override
+  public Optional<Instant> lastCurrent() {
     Optional<Instant> taken = lastTime();
     Instant seen = confirmed;
     if (seen == null) {
@@ -293,32 +298,38 @@ final class Checkpointer implements AutoCloseable {
     return Optional.of(taken.filter(t -> t.isAfter(seen)).orElse(seen));
   }
 
-  long completed() {
+  @Override
+  public long completed() {
     return completed;
   }
 
   /** {@return whether the calling thread is the periodic checkpoint thread} */
-  boolean onCheckpointThread() {
+  @Override
+  public boolean onCheckpointThread() {
     Thread t = thread;
     return t != null && t == Thread.currentThread();
   }
 
   /** {@return whether the periodic thread still runs} */
-  boolean isRunning() {
+  @Override
+  public boolean isRunning() {
     Thread t = thread;
     return t != null && t.isAlive();
   }
 
-  long totalNanos() {
+  @Override
+  public long totalNanos() {
     return totalNanos;
   }
 
-  long failures() {
+  @Override
+  public long failures() {
     return failures;
   }
 
   /** {@return the checkpoint that failed last, if no checkpoint has succeeded since} */
-  Optional<Failure> failure() {
+  @Override
+  public Optional<Failure> failure() {
     return Optional.ofNullable(failure);
   }
 
@@ -334,17 +345,7 @@ final class Checkpointer implements AutoCloseable {
     }
     Thread t = thread;
     if (t != null && t != Thread.currentThread()) {
-      boolean interrupted = false;
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Threads.joinUninterruptibly(t);
     }
     running.lock();
     try {

@@ -65,7 +65,7 @@ final class LedgerCapture {
     }
     Arrays.sort(ids);
     SignalLayout layout = table.layout;
-    ByteWriter out = new ByteWriter(n * (36 + 8 * ((layout.minuteSlots + 63) / 64 + (layout.hourSlots + 63) / 64) + 4));
+    GrowableByteArray out = new GrowableByteArray(n * (36 + 8 * ((layout.minuteSlots + 63) / 64 + (layout.hourSlots + 63) / 64) + 4));
     int[] starts = new int[n + 1];
     int[] counters = new int[layout.stride];
     for (int i = 0; i < n; i++) {
@@ -89,7 +89,7 @@ final class LedgerCapture {
   }
 
   /** A ring: a bitmap of its non-zero buckets in 64-bit words, then one varint per set bit, in slot order. */
-  private static void writeRing(int[] counters, int base, int slots, ByteWriter out) {
+  private static void writeRing(int[] counters, int base, int slots, GrowableByteArray out) {
     if (slots == 0) {
       return;
     }

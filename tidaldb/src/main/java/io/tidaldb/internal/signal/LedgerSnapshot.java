@@ -139,7 +139,7 @@ final class LedgerSnapshot {
     List<SignalSpec> signals = new ArrayList<>();
     try {
       DurableFiles.replace(file, channel -> {
-        FileOut out = new FileOut(channel);
+        ChecksummedFileWriter out = new ChecksummedFileWriter(channel);
         out.i32(MAGIC).i16(position >= 0 ? VERSION_WITH_POSITION : VERSION).i16(0).i64(sequence).i64(createdNanos)
             .i32(ledger.signalCount()).i32(0);
         if (position >= 0) {
@@ -170,7 +170,7 @@ final class LedgerSnapshot {
    * Writes one signal's entry count and entries: a k-way merge of the stripes' sorted runs by entity
    * id, through a binary heap of stripe numbers.
    */
-  private static long merge(LedgerCapture capture, int typeId, FileOut out) throws IOException {
+  private static long merge(LedgerCapture capture, int typeId, ChecksummedFileWriter out) throws IOException {
     int stripes = capture.stripeCount();
     LedgerCapture.Run[] runs = new LedgerCapture.Run[stripes];
     int[] next = new int[stripes];
@@ -255,7 +255,7 @@ final class LedgerSnapshot {
 
   private static Header decode(Path file, SignalLedger into) {
     byte[] bytes = readChecked(file);
-    Decoder in = Decoder.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, OLDEST_VERSION,
+    ChecksummedFileReader in = ChecksummedFileReader.framed(file, bytes, "ledger snapshot", MAGIC, HEADER_BYTES, TRAILER_BYTES, OLDEST_VERSION,
         VERSION_WITH_POSITION);
     long sequence = in.i64();
     long created = in.i64();
@@ -340,7 +340,7 @@ final class LedgerSnapshot {
         }
       }
       if (!magic.hasRemaining()) {
-        Decoder.checkMagic(file, magic.getInt(0), "ledger snapshot", MAGIC);
+        ChecksummedFileReader.checkMagic(file, magic.getInt(0), "ledger snapshot", MAGIC);
       }
     } catch (IOException e) {
       throw new StorageException("cannot read the ledger snapshot " + file, e);
@@ -355,7 +355,7 @@ final class LedgerSnapshot {
    * entry number, and so decides after the restore as it would have in the ledger that wrote the
    * file. (A version-1 file has no numbers: its entries are restored in file order.)
    */
-  private static void restore(Decoder in, List<SignalLayout> layouts, int[] sectionStarts, Placements placements,
+  private static void restore(ChecksummedFileReader in, List<SignalLayout> layouts, int[] sectionStarts, Placements placements,
       SignalLedger into) {
     long[] order = placements.sorted();
     Entry[] byType = new Entry[layouts.size()];
@@ -417,7 +417,7 @@ final class LedgerSnapshot {
     }
 
     /** Reads the entry at {@code in}'s position; {@code follows} when it must come after {@link #id}. */
-    void read(Decoder in, boolean follows) {
+    void read(ChecksummedFileReader in, boolean follows) {
       int at = in.position();
       long previous = id;
       id = in.i64();
@@ -448,7 +448,7 @@ final class LedgerSnapshot {
     }
   }
 
-  private static void readRing(Decoder in, int[] counters, int base, int slots) {
+  private static void readRing(ChecksummedFileReader in, int[] counters, int base, int slots) {
     if (slots == 0) {
       return;
     }

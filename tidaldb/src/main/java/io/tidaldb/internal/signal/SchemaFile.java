@@ -43,7 +43,7 @@ final class SchemaFile {
   static void write(Path file, Schema schema) {
     try {
       DurableFiles.replace(file, channel -> {
-        FileOut out = new FileOut(channel);
+        ChecksummedFileWriter out = new ChecksummedFileWriter(channel);
         out.i32(MAGIC).i16(VERSION).i16(0).i32(schema.signals().size()).i32(0);
         for (SignalSpec signal : schema.signals()) {
           SignalRecords.write(signal, out);
@@ -70,7 +70,7 @@ final class SchemaFile {
       return Optional.empty();
     }
     byte[] bytes = stored.get();
-    Decoder in = Decoder.framed(file, bytes, "schema file", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
+    ChecksummedFileReader in = ChecksummedFileReader.framed(file, bytes, "schema file", MAGIC, HEADER_BYTES, TRAILER_BYTES, VERSION);
     int count = in.i32();
     in.i32();
     if (count < 0 || count > SignalSpec.MAX_ID + 1) {

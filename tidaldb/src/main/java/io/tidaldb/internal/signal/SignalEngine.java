@@ -1,6 +1,5 @@
 package io.tidaldb.internal.signal;
 
-import io.tidaldb.Config;
 import io.tidaldb.InvalidSignalException;
 import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
@@ -16,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +30,7 @@ import java.util.function.LongPredicate;
  * resolving the signal's name once. Not API (see the package documentation).
  *
  * <pre>{@code
- * SignalEngine engine = SignalEngine.open(config);      // a persistent home: recovered here
+ * SignalEngine engine = SignalEngine.open(settings);      // a persistent home: recovered here
  * SignalSpec view = engine.spec("view");
  * long seq = engine.record(view, 42L, 1.0, Instant.now());
  * }</pre>
@@ -43,23 +40,16 @@ import java.util.function.LongPredicate;
  */
 public final class SignalEngine implements AutoCloseable {
 
-  /** The latest event time the log can store: {@code Long.MAX_VALUE} nanoseconds after the epoch. */
-  static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
-
   private final Schema schema;
   private final Clock clock;
-  private final Duration maxFutureSkew;
-  /** {@link #maxFutureSkew} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
-  private final long maxFutureNanos;
-  /** Event times up to this passed the future check against an earlier clock reading (nanoseconds). */
-  private volatile long futureBound = Long.MIN_VALUE;
+  private final SignalInputs inputs;
   private final SignalLog log;
   private final SignalLedger ledger;
-  /** Null for an ephemeral database, which takes no checkpoints. */
+  /** {@link WriteGate#ALWAYS_OPEN} for a database without checkpoints. */
   private final WriteGate gate;
-  /** Null for an ephemeral database, which is never rebuilt from a log. */
+  /** {@link ApplyOrder#ANY} for a database that is never rebuilt from a log. */
   private final ApplyOrder order;
-  private final Checkpointer checkpointer;
+  private final Checkpoints checkpointer;
   private final LongAdder[] writes;
   private final LongAdder reads = new LongAdder();
   private final LongAdder latencySamples = new LongAdder();
@@ -69,25 +59,24 @@ public final class SignalEngine implements AutoCloseable {
   private final Latencies latencies;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
+  private final EngineCounters counters;
   /** The first {@value #IDENTITY_LOOKUPS} declared signals, which {@link #spec} finds by the identity of their name. */
   private final SignalSpec[] firstSignals;
   static final int IDENTITY_LOOKUPS = 8;
   private final SourcePosition sourcePosition;
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
-      Checkpointer checkpointer, int sampleEvery, Latencies latencies, SourcePosition sourcePosition) {
+      Checkpoints checkpointer, int sampleEvery, Latencies latencies, SourcePosition sourcePosition) {
     this.schema = schema;
     this.sourcePosition = sourcePosition;
     this.sampleEvery = sampleEvery;
     this.latencies = latencies;
     this.clock = clock;
-    this.maxFutureSkew = maxFutureSkew;
-    this.maxFutureNanos = maxFutureSkew.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
-        : maxFutureSkew.toNanos();
+    this.inputs = new SignalInputs(clock, maxFutureSkew);
     this.log = log;
     this.ledger = ledger;
     this.gate = gate;
-    this.order = gate == null ? null : new ApplyOrder(log.lastSequence());
+    this.order = checkpointer == Checkpoints.NONE ? ApplyOrder.ANY : new ApplyOrder(log.lastSequence());
     this.checkpointer = checkpointer;
     this.ranker = new Ranker(ledger);
     this.firstSignals = schema.signals().stream().limit(IDENTITY_LOOKUPS).toArray(SignalSpec[]::new);
@@ -95,13 +84,15 @@ public final class SignalEngine implements AutoCloseable {
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
     }
+    this.counters = new EngineCounters(schema.signals(), writes, reads, latencySamples, latencyNanos, ledger, log,
+        checkpointer);
   }
 
-  /** An engine over a fresh ledger and an in-memory log: an ephemeral database's. */
-  SignalEngine(Config config) {
-    this(config.schema(), new SignalLedger(layouts(config.schema()), config.maxEntries()), config.clock(),
-        config.maxFutureSkew(), new InMemoryLog(), null, null, config.writeLatencySampling(), Latencies.create(),
-        new SourcePosition());
+  /** An engine over a fresh ledger and an in-memory log: an ephemeral database's, which takes no checkpoint. */
+  SignalEngine(EngineSettings settings) {
+    this(settings.schema(), new SignalLedger(layouts(settings.schema()), settings.maxEntries()), settings.clock(),
+        settings.maxFutureSkew(), new InMemoryLog(), WriteGate.ALWAYS_OPEN, Checkpoints.NONE,
+        settings.writeLatencySampling(), Latencies.create(), new SourcePosition());
   }
 
   static List<SignalLayout> layouts(Schema schema) {
@@ -118,16 +109,16 @@ public final class SignalEngine implements AutoCloseable {
    * of the last checkpoint and replays the log after it, stores the schema, and starts periodic
    * checkpoints (docs/SIGNALS.md, "Recovery").
    *
-   * @param config the database's settings
+   * @param settings the database's settings, as the engine needs them
    * @return the engine; close it with the database
    * @throws io.tidaldb.ConfigException if the schema does not fit the home's
    * @throws io.tidaldb.CorruptionException if the log, the checkpoint or the snapshot is damaged
    */
-  public static SignalEngine open(Config config) {
-    if (config.home().isEmpty()) {
-      return new SignalEngine(config);
+  public static SignalEngine open(EngineSettings settings) {
+    if (settings.home().isEmpty()) {
+      return new SignalEngine(settings);
     }
-    return HomeRecovery.open(config);
+    return EngineLoader.open(settings);
   }
 
   /**
@@ -142,7 +133,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws io.tidaldb.StorageException if a file cannot be read
    */
   public static SignalEngine openReadOnly(io.tidaldb.TidalHome home, long maxEntries) {
-    return HomeRecovery.readOnly(home, maxEntries, Clock.systemUTC());
+    return EngineLoader.readOnly(home, maxEntries, Clock.systemUTC());
   }
 
   /** {@return the schema in effect: the builder's, or the stored one if the builder gave none} */
@@ -185,8 +176,8 @@ public final class SignalEngine implements AutoCloseable {
    * @throws IllegalStateException on the WAL's writer thread
    */
   public long record(SignalSpec signal, long entityId, double weight, Instant at) {
-    float stored = storedWeight(signal, weight);
-    long nanos = eventNanos(signal, at);
+    float stored = SignalInputs.storedWeight(signal, weight);
+    long nanos = inputs.eventNanos(signal, at);
     int typeId = signal.id();
     long start = sampled() ? System.nanoTime() : 0;
     enter("signal()");
@@ -214,8 +205,8 @@ public final class SignalEngine implements AutoCloseable {
    * @throws IllegalStateException on the WAL's writer thread
    */
   public CompletableFuture<Long> recordAsync(SignalSpec signal, long entityId, double weight, Instant at) {
-    float stored = storedWeight(signal, weight);
-    long nanos = eventNanos(signal, at);
+    float stored = SignalInputs.storedWeight(signal, weight);
+    long nanos = inputs.eventNanos(signal, at);
     int typeId = signal.id();
     long start = sampled() ? System.nanoTime() : 0;
     enter("signalAsync()");
@@ -347,9 +338,7 @@ public final class SignalEngine implements AutoCloseable {
 
   private void applyGroup(long first, int total, long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
       int count, long position) {
-    if (order != null) {
-      order.awaitTurn(first);
-    }
+    order.awaitTurn(first);
     try {
       for (int i = 0; i < count; i++) {
         ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
@@ -358,9 +347,7 @@ public final class SignalEngine implements AutoCloseable {
         sourcePosition.set(position);
       }
     } finally {
-      if (order != null) {
-        order.done(first + total - 1);
-      }
+      order.done(first + total - 1);
     }
   }
 
@@ -384,7 +371,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws InvalidSignalException if the weight cannot be stored for this signal
    */
   public float checkedWeight(SignalSpec signal, double weight) {
-    return storedWeight(signal, weight);
+    return SignalInputs.storedWeight(signal, weight);
   }
 
   /**
@@ -394,7 +381,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws InvalidSignalException if the time cannot be stored or is too far ahead of the clock
    */
   public long checkedTime(SignalSpec signal, Instant at) {
-    return eventNanos(signal, at);
+    return inputs.eventNanos(signal, at);
   }
 
   /**
@@ -409,10 +396,7 @@ public final class SignalEngine implements AutoCloseable {
       throw new InvalidSignalException("the event time " + epochNanos + " ns for signal \"" + signal.name() + "\" is"
           + " before 1970-01-01T00:00:00Z: times are nanoseconds since the epoch and cannot be negative");
     }
-    if (epochNanos <= futureBound) {
-      return epochNanos;
-    }
-    return withinFutureSkew(signal, epochNanos, Instant.ofEpochSecond(0, epochNanos));
+    return inputs.eventNanos(signal, epochNanos);
   }
 
   /**
@@ -420,10 +404,6 @@ public final class SignalEngine implements AutoCloseable {
    * {@link ApplyOrder}), so that recovery rebuilds exactly this ledger.
    */
   private void apply(long sequence, long entityId, int typeId, float weight, long nanos) {
-    if (order == null) {
-      ledger.apply(entityId, typeId, weight, nanos);
-      return;
-    }
     order.awaitTurn(sequence);
     try {
       ledger.apply(entityId, typeId, weight, nanos);
@@ -434,15 +414,11 @@ public final class SignalEngine implements AutoCloseable {
 
   private void enter(String what) {
     log.refuseOnWriterThread(what);
-    if (gate != null) {
-      gate.enter();
-    }
+    gate.enter();
   }
 
   private void exit() {
-    if (gate != null) {
-      gate.exit();
-    }
+    gate.exit();
   }
 
   private boolean sampled() {
@@ -459,7 +435,7 @@ public final class SignalEngine implements AutoCloseable {
   /** The decayed score at {@code at}. */
   public double decayScore(SignalSpec signal, long entityId, Instant at) {
     reads.increment();
-    return ledger.decayScore(signal.id(), entityId, readNanos(signal, at));
+    return ledger.decayScore(signal.id(), entityId, SignalInputs.readNanos(signal, at));
   }
 
   /** The decayed scores of {@code entityIds[i]} into {@code out[i]}. */
@@ -472,14 +448,14 @@ public final class SignalEngine implements AutoCloseable {
       throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", ...): out holds " + out.length
           + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
     }
-    long atNanos = readNanos(signal, at);
+    long atNanos = SignalInputs.readNanos(signal, at);
     reads.add(entityIds.length);
     ledger.decayScores(signal.id(), entityIds, atNanos, out);
   }
 
   /** The events in {@code window}, as of the clock's now. */
   public long windowCount(SignalSpec signal, long entityId, Window window) {
-    requireWindow(signal, window);
+    SignalInputs.requireWindow(signal, window);
     reads.increment();
     return ledger.windowCount(signal.id(), entityId, window, nowNanos());
   }
@@ -492,108 +468,21 @@ public final class SignalEngine implements AutoCloseable {
     }
     if (window == Window.ALL_TIME) {
       throw new InvalidSignalException("velocity(\"" + signal.name() + "\", ..., ALL_TIME): ALL_TIME has no length to"
-          + " divide by; use one of " + boundedWindows(signal));
+          + " divide by; use one of " + SignalInputs.boundedWindows(signal));
     }
-    requireWindow(signal, window);
+    SignalInputs.requireWindow(signal, window);
     reads.increment();
     return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
   }
 
+  /** A bounded window's length in seconds, from {@link Window#length()}, the one home of the lengths. */
   static long seconds(Window window) {
-    switch (window) {
-      case ONE_HOUR:
-        return 3_600;
-      case TWENTY_FOUR_HOURS:
-        return 86_400;
-      default:
-        return 604_800;
-    }
-  }
-
-  private static List<Window> boundedWindows(SignalSpec signal) {
-    return signal.windows().stream().filter(w -> w != Window.ALL_TIME).toList();
-  }
-
-  private static void requireWindow(SignalSpec signal, Window window) {
-    if (window == null || !signal.counts(window)) {
-      throw new InvalidSignalException("signal \"" + signal.name() + "\" does not count window " + window
-          + "; it counts " + (signal.windows().isEmpty() ? "none (declare windows(...) in the schema)" : signal.windows()));
-    }
+    return window.length().orElseThrow(() -> new IllegalArgumentException(window + " has no length")).toSeconds();
   }
 
   private long nowNanos() {
     long millis = clock.millis();
     return Math.min(millis, Long.MAX_VALUE / 1_000_000) * 1_000_000;
-  }
-
-  /** The weight as the log stores it: a float. Rejects what a float cannot hold or the signal forbids. */
-  static float storedWeight(SignalSpec signal, double weight) {
-    if (Double.isNaN(weight) || Double.isInfinite(weight)) {
-      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name()
-          + "\" is not a finite number; give a finite weight such as 1.0");
-    }
-    if (Math.abs(weight) > Float.MAX_VALUE) {
-      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name() + "\" is too large:"
-          + " weights are stored as 32-bit floats, at most " + Float.MAX_VALUE + " in magnitude");
-    }
-    if (weight < 0 && !signal.negativeWeights()) {
-      throw new InvalidSignalException("weight " + weight + " for signal \"" + signal.name() + "\" is negative;"
-          + " declare the signal with negativeWeights(true) to accept negative weights");
-    }
-    return (float) weight;
-  }
-
-  /**
-   * The event time as the log stores it: nanoseconds since the epoch, in a signed long. Refuses a
-   * time more than {@code maxFutureSkew} ahead of the clock. Writes only: replay at recovery applies
-   * what the log holds, whatever the clock says.
-   *
-   * <p>The clock is read only for an event past {@link #futureBound} (the latest bound a write has
-   * seen: the clock only moves on, so an event at or before it is within the skew of some reading),
-   * not on every write.
-   */
-  private long eventNanos(SignalSpec signal, Instant at) {
-    long nanos = at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST)
-        ? at.getEpochSecond() * 1_000_000_000L + at.getNano()   // no message built on the write path
-        : nanos("event time", "signal \"" + signal.name() + "\"", at);
-    if (nanos <= futureBound) {
-      return nanos;
-    }
-    return withinFutureSkew(signal, nanos, at);
-  }
-
-  private long withinFutureSkew(SignalSpec signal, long nanos, Instant at) {
-    long millis = clock.millis();
-    long now = Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;   // both in [0, MAX]
-    long bound = now > Long.MAX_VALUE - maxFutureNanos ? Long.MAX_VALUE : now + maxFutureNanos;
-    if (nanos > bound) {
-      throw new InvalidSignalException("the event time " + at + " for signal \"" + signal.name() + "\" is more than "
-          + maxFutureSkew + " ahead of the database's clock (now " + Instant.ofEpochMilli(millis) + ", TidalDbBuilder"
-          + ".maxFutureSkew(" + maxFutureSkew + ")): check the timestamp's unit and the host's clock, or raise"
-          + " maxFutureSkew");
-    }
-    futureBound = bound;   // a racing writer may store an older bound: that only costs a clock read
-    return nanos;
-  }
-
-  private static long readNanos(SignalSpec signal, Instant at) {
-    return nanos("read time", "signal \"" + signal.name() + "\"", at);
-  }
-
-  private static long nanos(String what, String subject, Instant at) {
-    if (at == null) {
-      throw new InvalidSignalException("the " + what + " for " + subject + " is null; give an Instant"
-          + " such as Instant.now()");
-    }
-    if (at.getEpochSecond() < 0) {
-      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is before"
-          + " 1970-01-01T00:00:00Z: times are stored as nanoseconds since the epoch and cannot be earlier");
-    }
-    if (at.isAfter(LATEST)) {
-      throw new InvalidSignalException("the " + what + " " + at + " for " + subject + " is after "
-          + LATEST + ", the latest time that nanoseconds since the epoch can hold in 64 bits");
-    }
-    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
   }
 
   /**
@@ -611,7 +500,7 @@ public final class SignalEngine implements AutoCloseable {
       throw new InvalidSignalException("top(" + profile.name() + ", k = " + k + ", ...): k must be at least 1; it is"
           + " the number of entities to return");
     }
-    long atNanos = rankingNanos(profile, at);
+    long atNanos = SignalInputs.rankingNanos(profile, at);
     List<ScoredEntity> top = ranker.top(ranking, k, atNanos, filter);
     rankingStats.record(profile.name(), System.nanoTime() - start);
     return top;
@@ -620,7 +509,7 @@ public final class SignalEngine implements AutoCloseable {
   /** The entity's score under the profile at {@code at} (see {@code TidalDb.score}). */
   public double score(RankingProfile profile, long entityId, Instant at) {
     Ranking ranking = Ranking.resolve(profile, schema);
-    return ranking.score(ledger, entityId, rankingNanos(profile, at));
+    return ranking.score(ledger, entityId, SignalInputs.rankingNanos(profile, at));
   }
 
   /** The scores of {@code entityIds[i]} under the profile into {@code out[i]} (see {@code TidalDb.scores}). */
@@ -634,7 +523,7 @@ public final class SignalEngine implements AutoCloseable {
       throw new InvalidSignalException("scores(" + profile.name() + ", ...): out holds " + out.length
           + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
     }
-    long atNanos = rankingNanos(profile, at);
+    long atNanos = SignalInputs.rankingNanos(profile, at);
     int n = entityIds.length;
     Arrays.fill(out, 0, n, 0.0);
     double[] values = new double[n];
@@ -651,10 +540,6 @@ public final class SignalEngine implements AutoCloseable {
         out[i] += weight * values[i];
       }
     }
-  }
-
-  private static long rankingNanos(RankingProfile profile, Instant at) {
-    return nanos("read time", "ranking profile \"" + profile.name() + "\"", at);
   }
 
   /** {@return the ranking queries answered, per profile name} */
@@ -674,10 +559,6 @@ public final class SignalEngine implements AutoCloseable {
    * @throws UnsupportedOperationException for an ephemeral database
    */
   public long checkpoint() {
-    if (checkpointer == null) {
-      throw new UnsupportedOperationException("checkpoint() needs a persistent database: an ephemeral one keeps"
-          + " nothing on disk to recover from");
-    }
     return checkpointer.checkpoint();
   }
 
@@ -698,7 +579,7 @@ public final class SignalEngine implements AutoCloseable {
             stopped.get()));
       }
     }
-    Optional<Checkpointer.Failure> failed = checkpointer == null ? Optional.empty() : checkpointer.failure();
+    Optional<Checkpointer.Failure> failed = checkpointer.failure();
     if (failed.isPresent()) {
       Checkpointer.Failure f = failed.get();
       return Optional.of(new TidalDbException("the checkpoint at sequence " + f.sequence() + " failed: "
@@ -711,31 +592,12 @@ public final class SignalEngine implements AutoCloseable {
 
   /** {@return the counters and sizes behind {@code TidalDb.stats()}} */
   public TidalDbStats stats() {
-    Map<String, Long> perSignal = new HashMap<>();
-    for (SignalSpec signal : schema.signals()) {
-      perSignal.put(signal.name(), writes[signal.id()].sum());
-    }
-    int segments = 0;
-    long bytes = 0;
-    long fsyncs = 0;
-    long fsyncNanos = 0;
-    long walFailures = 0;
-    if (log instanceof WalLog wal) {
-      walFailures = wal.wal.failure().isPresent() ? 1 : 0;
-      segments = wal.wal.segmentCount();
-      bytes = wal.wal.bytesWritten();
-      fsyncs = wal.fsyncs.count();
-      fsyncNanos = wal.fsyncs.nanos();
-    }
-    Checkpointer c = checkpointer;
-    // The checkpoint in effect first, then the counters: a checkpoint is published after it is counted.
-    long checkpointSequence = c == null ? 0 : c.lastSequence();
-    Optional<Instant> checkpointTime = c == null ? Optional.empty() : c.lastTime();
-    Optional<Instant> checkpointCurrent = c == null ? Optional.empty() : c.lastCurrent();
-    return new TidalDbStats(log.lastSequence(), perSignal, reads.sum(), latencySamples.sum(), latencyNanos.sum(),
-        ledger.size(), ledger.evictions(), segments, bytes, fsyncs, fsyncNanos,
-        c == null ? 0 : c.completed(), c == null ? 0 : c.totalNanos(), c == null ? 0 : c.failures(),
-        checkpointSequence, checkpointTime, checkpointCurrent, walFailures);
+    return counters.snapshot();
+  }
+
+  /** {@return the counters and sizes, to read one at a time} */
+  public EngineCounters counters() {
+    return counters;
   }
 
   /**
@@ -746,7 +608,7 @@ public final class SignalEngine implements AutoCloseable {
    * @return true on a thread {@code close()} waits for
    */
   public boolean onOwnThread() {
-    return log.onWriterThread() || (checkpointer != null && checkpointer.onCheckpointThread());
+    return log.onWriterThread() || checkpointer.onCheckpointThread();
   }
 
   /**
@@ -756,7 +618,7 @@ public final class SignalEngine implements AutoCloseable {
    * @return true while the engine may still write into the home
    */
   public boolean isRunning() {
-    return log.isRunning() || (checkpointer != null && checkpointer.isRunning());
+    return log.isRunning() || checkpointer.isRunning();
   }
 
   /**
@@ -767,9 +629,7 @@ public final class SignalEngine implements AutoCloseable {
   public void close() {
     ranker.close();
     try {
-      if (checkpointer != null) {
-        checkpointer.close();
-      }
+      checkpointer.close();
     } finally {
       log.close();
     }

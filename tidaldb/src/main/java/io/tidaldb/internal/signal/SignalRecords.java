@@ -32,7 +32,7 @@ final class SignalRecords {
 
   private SignalRecords() {}
 
-  static void write(SignalSpec spec, FileOut out) throws IOException {
+  static void write(SignalSpec spec, ChecksummedFileWriter out) throws IOException {
     byte[] name = spec.name().getBytes(StandardCharsets.US_ASCII);
     out.i16(spec.id()).i8(spec.entityKind().ordinal()).i8(decayKind(spec.decay())).i64(decayNanos(spec.decay()))
         .i8(windowBits(spec)).i8(flags(spec)).i8(name.length).bytes(name);
@@ -43,7 +43,7 @@ final class SignalRecords {
    *
    * @throws io.tidaldb.CorruptionException if the record cannot be a valid signal, naming its offset
    */
-  static SignalSpec read(Decoder in) {
+  static SignalSpec read(ChecksummedFileReader in) {
     int at = in.position();
     int id = in.u16();
     int kind = in.u8();

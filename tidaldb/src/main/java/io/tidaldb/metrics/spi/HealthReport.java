@@ -17,7 +17,12 @@ import java.util.Optional;
  */
 public record HealthReport(Duration uptime, Optional<String> problem) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param uptime the time since the database was opened
+   * @param problem why the database is not healthy; empty when it is
+   */
   public HealthReport {
     Objects.requireNonNull(uptime, "uptime");
     Objects.requireNonNull(problem, "problem");

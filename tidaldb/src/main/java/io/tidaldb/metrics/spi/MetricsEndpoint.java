@@ -171,7 +171,13 @@ public final class MetricsEndpoint {
    * @param accept the {@code Accept} header; several header lines joined with {@code ", "}
    */
   public record Request(String method, String path, Optional<String> accept) {
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param method the HTTP method, such as {@code GET} (case-sensitive, as HTTP defines it)
+     * @param path the decoded path, without the query string
+     * @param accept the {@code Accept} header; several header lines joined with {@code ", "}
+     */
     public Request {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
@@ -193,7 +199,14 @@ public final class MetricsEndpoint {
    * @param sendBody false for {@code HEAD}: write the headers only
    */
   public record Response(int status, Map<String, String> headers, byte[] body, boolean sendBody) {
-    /** Checks and copies the components. */
+    /**
+     * Checks and copies the components.
+     *
+     * @param status the HTTP status code
+     * @param headers the response headers, {@code Content-Type} first; never {@code Content-Length}
+     * @param body the body, also for {@code HEAD}, whose length is the {@code Content-Length}
+     * @param sendBody false for {@code HEAD}: write the headers only
+     */
     public Response {
       Objects.requireNonNull(headers, "headers");
       Objects.requireNonNull(body, "body");

@@ -36,7 +36,19 @@ public record MetricsServerSpec(
     Duration requestTimeout,
     int maxConnections) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param address the resolved address to bind; port 0 for a free port
+   * @param endpoint the transport-neutral handler of every request
+   * @param threadNamePrefix the prefix of every thread the server starts, such as {@code tidaldb-metrics-jdk-0}
+   * @param workerThreads the threads kept ready to handle requests (a transport that reads requests on
+   *     blocking threads starts more as requests arrive, up to {@code maxConnections})
+   * @param shutdownTimeout how long {@link MetricsServer#close()} lets requests in flight finish
+   * @param requestTimeout how long a connection may take to deliver a whole request, and to take its
+   *     response, before the server closes it
+   * @param maxConnections the most connections served at once; one over the cap is closed at once
+   */
   public MetricsServerSpec {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(endpoint, "endpoint");

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * A little-endian reader over a file's bytes (without its 4-byte checksum trailer) that reports a
  * truncated or malformed file as a {@link CorruptionException} naming the file and the offset.
  */
-final class Decoder {
+final class ChecksummedFileReader {
 
   private final Path file;
   private final ByteBuffer buffer;
@@ -21,7 +21,7 @@ final class Decoder {
   private int version;
 
   /** Reads {@code bytes[0, limit)}. */
-  Decoder(Path file, byte[] bytes, int limit) {
+  ChecksummedFileReader(Path file, byte[] bytes, int limit) {
     this.file = file;
     this.buffer = ByteBuffer.wrap(bytes, 0, limit).order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -36,7 +36,7 @@ final class Decoder {
    * @throws CorruptionException if any of it is wrong
    * @throws UnsupportedFormatException if the version is newer than {@code version}
    */
-  static Decoder framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int version) {
+  static ChecksummedFileReader framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int version) {
     return framed(file, bytes, what, magic, headerBytes, trailerBytes, version, version);
   }
 
@@ -44,13 +44,13 @@ final class Decoder {
    * {@link #framed(Path, byte[], String, int, int, int, int)} for a format that still reads its
    * versions from {@code oldest} to {@code newest}; {@link #version()} tells which one was found.
    */
-  static Decoder framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int oldest,
+  static ChecksummedFileReader framed(Path file, byte[] bytes, String what, int magic, int headerBytes, int trailerBytes, int oldest,
       int newest) {
     if (bytes.length < headerBytes + trailerBytes) {
       throw new CorruptionException(file, bytes.length, "the file has " + bytes.length + " bytes, fewer than a header"
           + " and a checksum (" + (headerBytes + trailerBytes) + ")");
     }
-    Decoder in = new Decoder(file, bytes, bytes.length - trailerBytes);
+    ChecksummedFileReader in = new ChecksummedFileReader(file, bytes, bytes.length - trailerBytes);
     checkMagic(file, in.i32(), what, magic);
     checkCrc(file, bytes, trailerBytes);
     int found = in.u16();

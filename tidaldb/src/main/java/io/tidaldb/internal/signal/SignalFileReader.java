@@ -11,9 +11,9 @@ import java.util.Optional;
  * {@code io.tidaldb.inspect} package. Not API: the {@code io.tidaldb.internal} packages may change in
  * any release.
  */
-public final class SignalFiles {
+public final class SignalFileReader {
 
-  private SignalFiles() {}
+  private SignalFileReader() {}
 
   /**
    * Reads a {@code SCHEMA} file.

@@ -11,18 +11,18 @@ import java.util.zip.CRC32C;
  * written: the snapshot and schema files end with {@link #finish()}, the checksum of every byte
  * before it.
  */
-final class FileOut {
+final class ChecksummedFileWriter {
 
   private final FileChannel channel;
   private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
   private long written;
 
-  FileOut(FileChannel channel) {
+  ChecksummedFileWriter(FileChannel channel) {
     this.channel = channel;
   }
 
-  private FileOut room(int bytes) throws IOException {
+  private ChecksummedFileWriter room(int bytes) throws IOException {
     if (buffer.remaining() < bytes) {
       flush();
     }
@@ -38,31 +38,31 @@ final class FileOut {
     buffer.clear();
   }
 
-  FileOut i8(int value) throws IOException {
+  ChecksummedFileWriter i8(int value) throws IOException {
     room(1).buffer.put((byte) value);
     return this;
   }
 
-  FileOut i16(int value) throws IOException {
+  ChecksummedFileWriter i16(int value) throws IOException {
     room(2).buffer.putShort((short) value);
     return this;
   }
 
-  FileOut i32(int value) throws IOException {
+  ChecksummedFileWriter i32(int value) throws IOException {
     room(4).buffer.putInt(value);
     return this;
   }
 
-  FileOut i64(long value) throws IOException {
+  ChecksummedFileWriter i64(long value) throws IOException {
     room(8).buffer.putLong(value);
     return this;
   }
 
-  FileOut bytes(byte[] value) throws IOException {
+  ChecksummedFileWriter bytes(byte[] value) throws IOException {
     return bytes(value, 0, value.length);
   }
 
-  FileOut bytes(byte[] value, int offset, int length) throws IOException {
+  ChecksummedFileWriter bytes(byte[] value, int offset, int length) throws IOException {
     int at = offset;
     int left = length;
     while (left > 0) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** Finds the transport and the exposition on the classpath, with errors that say what to add or choose. */
-final class Transports {
+final class TransportLoader {
 
   /** The transports tidalDB ships, by name, with the artifact that holds each. */
   static final Map<String, String> KNOWN = Map.of(
@@ -24,7 +24,7 @@ final class Transports {
       "add io.tidaldb:tidaldb-metrics-jdk (the JDK's built-in HttpServer) or io.tidaldb:tidaldb-metrics-undertow"
       + " (Undertow) to the runtime classpath";
 
-  private Transports() {}
+  private TransportLoader() {}
 
   static MetricsTransport select(String setting, Optional<String> name) {
     Map<String, MetricsTransport> available = new TreeMap<>();

@@ -6,12 +6,12 @@ import java.util.Arrays;
  * A growable little-endian byte array: where a checkpoint encodes a stripe's entries, in their
  * file layout, before they are merged into the snapshot file.
  */
-final class ByteWriter {
+final class GrowableByteArray {
 
   private byte[] bytes;
   private int size;
 
-  ByteWriter(int capacity) {
+  GrowableByteArray(int capacity) {
     bytes = new byte[Math.max(16, capacity)];
   }
 

@@ -1,11 +1,9 @@
 package io.tidaldb.internal.signal;
 
-import io.tidaldb.Config;
 import io.tidaldb.ConfigException;
 import io.tidaldb.CorruptionException;
 import io.tidaldb.Schema;
 import io.tidaldb.StorageException;
-import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalHome;
 import io.tidaldb.internal.DurableFiles;
@@ -22,8 +20,10 @@ import io.tidaldb.wal.WalEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,13 +48,13 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * Nothing of this is visible to the application before {@code open()} returns.
  */
-final class HomeRecovery {
+final class EngineLoader {
 
   private static final System.Logger LOG = System.getLogger(SignalEngine.class.getName());
 
-  private HomeRecovery() {}
+  private EngineLoader() {}
 
-  static SignalEngine open(Config config) {
+  static SignalEngine open(EngineSettings config) {
     TidalHome home = config.home().orElseThrow();
     Optional<Schema> stored = SchemaFile.read(home.schemaFile());
     Schema schema = StoredSchema.resolve(home, stored, config.schema());
@@ -74,8 +74,9 @@ final class HomeRecovery {
     SourcePosition position = new SourcePosition();
     try {
       long checkpoint = wal.recovery().checkpoint().map(CheckpointMeta::sequence).orElse(0L);
-      long restored = restore(home, wal, ledger, checkpoint, position);
-      long from = restored < 0 ? 1 : checkpoint + 1;
+      OptionalLong snapshot = restore(home, wal, ledger, checkpoint, position);
+      long from = snapshot.isEmpty() ? 1 : checkpoint + 1;
+      long restored = snapshot.orElse(0);
       long replayed = replay(wal, ledger, from, schema, position);
       if (!schema.signals().isEmpty() && !stored.equals(Optional.of(schema))) {
         SchemaFile.write(home.schemaFile(), schema);
@@ -153,19 +154,21 @@ final class HomeRecovery {
         throw new CorruptionException(problem.file(), problem.offset(), problem.kind() + ": " + problem.detail());
       }
     }
-    return new SignalEngine(schema, ledger, clock, TidalDbBuilder.DEFAULT_MAX_FUTURE_SKEW, new InMemoryLog(), null, null,
-        TidalDbBuilder.DEFAULT_WRITE_LATENCY_SAMPLING, Latencies.create(), position);
+    // Read-only: it takes no write, so neither the future bound nor the latency sampling applies.
+    return new SignalEngine(schema, ledger, clock, Duration.ZERO, new InMemoryLog(), WriteGate.ALWAYS_OPEN, Checkpoints.NONE,
+        1, Latencies.create(), position);
   }
 
   /**
    * Restores the snapshot of the checkpoint at {@code checkpoint} into the empty ledger.
    *
-   * @return the entries restored (0 without a checkpoint), or -1 if the ledger must be rebuilt from
+   * @return the entries restored (0 without a checkpoint), or empty if the ledger must be rebuilt from
    *     the start of the log because the snapshot is missing
    */
-  private static long restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint, SourcePosition position) {
+  private static OptionalLong restore(TidalHome home, Wal wal, SignalLedger ledger, long checkpoint,
+      SourcePosition position) {
     if (checkpoint == 0) {
-      return 0;
+      return OptionalLong.of(0);
     }
     Path file = home.ledgerSnapshot(checkpoint);
     if (!Files.exists(file)) {
@@ -173,7 +176,7 @@ final class HomeRecovery {
         LOG.log(System.Logger.Level.WARNING, "the checkpoint at sequence " + checkpoint + " of " + home.base()
             + " has no ledger snapshot (" + file.getFileName() + "); the log still holds every event from sequence 1,"
             + " so the ledger is rebuilt from it");
-        return -1;
+        return OptionalLong.empty();
       }
       throw new CorruptionException(home.wal().resolve(CheckpointMeta.FILE_NAME), 0, "the checkpoint at sequence "
           + checkpoint + " has no ledger snapshot (" + file + " is missing) and the log no longer holds the events"
@@ -188,7 +191,7 @@ final class HomeRecovery {
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");
     }
     position.set(header.sourcePosition());
-    return header.entries();
+    return OptionalLong.of(header.entries());
   }
 
   /**
