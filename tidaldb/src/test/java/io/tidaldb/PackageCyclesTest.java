@@ -37,7 +37,7 @@ class PackageCyclesTest {
 
   /** The top layer: what an application opens, writes through and binds. */
   static final Set<String> ENTRY_POINTS = Set.of(TidalDb.class.getName(), TidalDbBuilder.class.getName(),
-      SignalType.class.getName(), Config.class.getName(), "io.tidaldb.Resources", TidalDbMetrics.class.getName());
+      SignalType.class.getName(), SignalBatch.class.getName(), Config.class.getName(), "io.tidaldb.Resources", TidalDbMetrics.class.getName());
 
   private static final String ENTRY_LAYER = "io.tidaldb (entry points)";
 
