@@ -322,7 +322,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public OptionalLong sourcePosition() {
     requireOpen();
-    return signals.sourcePosition();
+    return signals.groups().sourcePosition();
   }
 
   /**
@@ -358,7 +358,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double decayScore(String name, long entityId, Instant at) {
     requireOpen();
-    return signals.decayScore(signals.spec(name), entityId, at);
+    return signals.reads().decayScore(signals.spec(name), entityId, at);
   }
 
   /**
@@ -379,7 +379,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public void decayScores(String name, long[] entityIds, Instant at, double[] out) {
     requireOpen();
-    signals.decayScores(signals.spec(name), entityIds, at, out);
+    signals.reads().decayScores(signals.spec(name), entityIds, at, out);
   }
 
   /**
@@ -395,7 +395,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public long windowCount(String name, long entityId, Window window) {
     requireOpen();
-    return signals.windowCount(signals.spec(name), entityId, window);
+    return signals.reads().windowCount(signals.spec(name), entityId, window);
   }
 
   /**
@@ -412,7 +412,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double velocity(String name, long entityId, Window window) {
     requireOpen();
-    return signals.velocity(signals.spec(name), entityId, window);
+    return signals.reads().velocity(signals.spec(name), entityId, window);
   }
 
   /**
@@ -439,7 +439,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public List<ScoredEntity> top(RankingProfile profile, int k, Instant at) {
     requireOpen();
-    return signals.top(profile, k, at, null);
+    return signals.reads().top(profile, k, at, null);
   }
 
   /**
@@ -469,7 +469,7 @@ public final class TidalDb implements AutoCloseable {
       throw new InvalidSignalException("top(..., filter = null): give a filter such as id -> true, or call"
           + " top(profile, k, at)");
     }
-    return signals.top(profile, k, at, filter);
+    return signals.reads().top(profile, k, at, filter);
   }
 
   /**
@@ -492,7 +492,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public List<ScoredEntity> top(String name, int k, Instant at) {
     requireOpen();
-    return signals.top(RankingProfile.decayScore(signals.spec(name).name()), k, at, null);
+    return signals.reads().top(RankingProfile.decayScore(signals.spec(name).name()), k, at, null);
   }
 
   /**
@@ -510,7 +510,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double score(RankingProfile profile, long entityId, Instant at) {
     requireOpen();
-    return signals.score(profile, entityId, at);
+    return signals.reads().score(profile, entityId, at);
   }
 
   /**
@@ -529,7 +529,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
     requireOpen();
-    signals.scores(profile, entityIds, at, out);
+    signals.reads().scores(profile, entityIds, at, out);
   }
 
   /**
@@ -691,7 +691,7 @@ public final class TidalDb implements AutoCloseable {
 
     @Override
     public RankingStats ranking() {
-      return signals.rankingStats();
+      return signals.reads().rankingStats();
     }
   }
 }

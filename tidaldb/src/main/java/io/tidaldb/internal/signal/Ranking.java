@@ -69,7 +69,7 @@ final class Ranking {
       typeOf[t] = signal.id();
       windows[t] = term.window();
       weights[t] = term.weight();
-      divisors[t] = term.kind() == RankingProfile.Kind.VELOCITY ? SignalEngine.seconds(term.window()) : 1;
+      divisors[t] = term.kind() == RankingProfile.Kind.VELOCITY ? SignalReads.seconds(term.window()) : 1;
       int s = 0;
       while (s < distinctCount && distinct[s] != signal.id()) {
         s++;
