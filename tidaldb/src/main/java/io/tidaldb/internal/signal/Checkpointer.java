@@ -192,7 +192,7 @@ final class Checkpointer implements Checkpoints {
       capture.finish();
       Instant now = clock.instant();
       clearStrayInterrupt();
-      header = LedgerSnapshot.write(capture, sequence, at, WalEvent.epochNanos(now), file);
+      header = LedgerSnapshotWriter.write(capture, sequence, at, WalEvent.epochNanos(now), file);
       clearStrayInterrupt();
       wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;
