@@ -120,7 +120,7 @@ final class Ranking {
       case DECAY_SCORE:
         return table.readScore(d, atNanos);
       default:
-        return ofCount(t, SignalLedger.readWindowAt(table, d, windows[t], atNanos));
+        return ofCount(t, WindowRings.countAt(table, d, windows[t], atNanos));
     }
   }
 
