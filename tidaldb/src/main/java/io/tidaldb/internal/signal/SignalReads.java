@@ -50,14 +50,7 @@ public final class SignalReads implements AutoCloseable {
 
   /** The decayed scores of {@code entityIds[i]} into {@code out[i]}. */
   public void decayScores(SignalSpec signal, long[] entityIds, Instant at, double[] out) {
-    if (entityIds == null || out == null) {
-      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", " + (entityIds == null ? "null" : "ids")
-          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
-    }
-    if (out.length < entityIds.length) {
-      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", ...): out holds " + out.length
-          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
-    }
+    requireScoreArrays("decayScores(\"" + signal.name() + "\"", entityIds, out);
     long atNanos = SignalInputs.readNanos(signal, at);
     reads.add(entityIds.length);
     ledger.decayScores(signal.id(), entityIds, atNanos, out);
@@ -125,14 +118,7 @@ public final class SignalReads implements AutoCloseable {
   /** The scores of {@code entityIds[i]} under the profile into {@code out[i]} (see {@code TidalDb.scores}). */
   public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
     Ranking ranking = Ranking.resolve(profile, schema);
-    if (entityIds == null || out == null) {
-      throw new InvalidSignalException("scores(" + profile.name() + ", " + (entityIds == null ? "null" : "ids")
-          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
-    }
-    if (out.length < entityIds.length) {
-      throw new InvalidSignalException("scores(" + profile.name() + ", ...): out holds " + out.length
-          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
-    }
+    requireScoreArrays("scores(" + profile.name(), entityIds, out);
     long atNanos = SignalInputs.rankingNanos(profile, at);
     int n = entityIds.length;
     Arrays.fill(out, 0, n, 0.0);
@@ -149,6 +135,22 @@ public final class SignalReads implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         out[i] += weight * values[i];
       }
+    }
+  }
+
+  /**
+   * Checks the arrays of a call that scores many entities at once.
+   *
+   * @param call the call as its message names it, up to its first argument: {@code scores(trending}
+   */
+  private static void requireScoreArrays(String call, long[] entityIds, double[] out) {
+    if (entityIds == null || out == null) {
+      throw new InvalidSignalException(call + ", " + (entityIds == null ? "null" : "ids") + ", at, "
+          + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
+    }
+    if (out.length < entityIds.length) {
+      throw new InvalidSignalException(call + ", ...): out holds " + out.length + " scores but " + entityIds.length
+          + " entity ids were given; out must be at least as long as the ids");
     }
   }
 
