@@ -71,7 +71,7 @@ public final class SignalBatch {
    */
   public SignalBatch add(String signal, long entityId, double weight, Instant at) {
     SignalSpec spec = engine.spec(signal);
-    return put(spec, entityId, engine.checkedWeight(spec, weight), engine.checkedTime(spec, at));
+    return put(spec, entityId, engine.groups().checkedWeight(spec, weight), engine.groups().checkedTime(spec, at));
   }
 
   /**
@@ -87,7 +87,7 @@ public final class SignalBatch {
    */
   public SignalBatch add(String signal, long entityId, double weight, long epochNanos) {
     SignalSpec spec = engine.spec(signal);
-    return put(spec, entityId, engine.checkedWeight(spec, weight), engine.checkedTime(spec, epochNanos));
+    return put(spec, entityId, engine.groups().checkedWeight(spec, weight), engine.groups().checkedTime(spec, epochNanos));
   }
 
   /**
@@ -103,7 +103,7 @@ public final class SignalBatch {
    */
   public SignalBatch add(SignalType signal, long entityId, double weight, Instant at) {
     SignalSpec spec = own(signal);
-    return put(spec, entityId, engine.checkedWeight(spec, weight), engine.checkedTime(spec, at));
+    return put(spec, entityId, engine.groups().checkedWeight(spec, weight), engine.groups().checkedTime(spec, at));
   }
 
   /**
@@ -119,7 +119,7 @@ public final class SignalBatch {
    */
   public SignalBatch add(SignalType signal, long entityId, double weight, long epochNanos) {
     SignalSpec spec = own(signal);
-    return put(spec, entityId, engine.checkedWeight(spec, weight), engine.checkedTime(spec, epochNanos));
+    return put(spec, entityId, engine.groups().checkedWeight(spec, weight), engine.groups().checkedTime(spec, epochNanos));
   }
 
   /**
@@ -171,7 +171,7 @@ public final class SignalBatch {
       throw new InvalidSignalException("this SignalBatch was made by another database (" + db + "); make batches"
           + " with newBatch() of the database that writes them");
     }
-    return engine.recordGroup(entityIds, typeIds, weights, nanos, size, position);
+    return engine.groups().recordGroup(entityIds, typeIds, weights, nanos, size, position);
   }
 
   /** Writes this batch into its engine without waiting; {@link TidalDb#writeAsync} checks the database first. */
@@ -180,7 +180,7 @@ public final class SignalBatch {
       throw new InvalidSignalException("this SignalBatch was made by another database (" + db + "); make batches"
           + " with newBatch() of the database that writes them");
     }
-    return engine.recordGroupAsync(entityIds, typeIds, weights, nanos, size, position);
+    return engine.groups().recordGroupAsync(entityIds, typeIds, weights, nanos, size, position);
   }
 
   private SignalSpec own(SignalType signal) {

@@ -119,8 +119,8 @@ public final class SignalType {
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
       try {
-        stored[i] = engine.checkedWeight(spec, weights[i]);
-        nanos[i] = engine.checkedTime(spec, epochNanos[i]);
+        stored[i] = engine.groups().checkedWeight(spec, weights[i]);
+        nanos[i] = engine.groups().checkedTime(spec, epochNanos[i]);
       } catch (InvalidSignalException e) {
         throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
             + "; nothing was written");
@@ -149,8 +149,8 @@ public final class SignalType {
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
       try {
-        stored[i] = engine.checkedWeight(spec, weights[i]);
-        nanos[i] = engine.checkedTime(spec, times[i]);
+        stored[i] = engine.groups().checkedWeight(spec, weights[i]);
+        nanos[i] = engine.groups().checkedTime(spec, times[i]);
       } catch (InvalidSignalException e) {
         throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
             + "; nothing was written");
@@ -181,7 +181,7 @@ public final class SignalType {
   private long recordChecked(long[] entityIds, float[] weights, long[] nanos, int n) {
     int[] types = new int[n];
     java.util.Arrays.fill(types, spec.id());
-    return engine.recordGroup(entityIds, types, weights, nanos, n, -1);
+    return engine.groups().recordGroup(entityIds, types, weights, nanos, n, -1);
   }
 
   /** Whether this handle was made by {@code other}. */
@@ -200,7 +200,7 @@ public final class SignalType {
    */
   public double decayScore(long entityId, Instant at) {
     db.requireOpen();
-    return engine.decayScore(spec, entityId, at);
+    return engine.reads().decayScore(spec, entityId, at);
   }
 
   /**
@@ -215,7 +215,7 @@ public final class SignalType {
    */
   public void decayScores(long[] entityIds, Instant at, double[] out) {
     db.requireOpen();
-    engine.decayScores(spec, entityIds, at, out);
+    engine.reads().decayScores(spec, entityIds, at, out);
   }
 
   /**
@@ -230,7 +230,7 @@ public final class SignalType {
    */
   public long windowCount(long entityId, Window window) {
     db.requireOpen();
-    return engine.windowCount(spec, entityId, window);
+    return engine.reads().windowCount(spec, entityId, window);
   }
 
   /**
@@ -245,7 +245,7 @@ public final class SignalType {
    */
   public double velocity(long entityId, Window window) {
     db.requireOpen();
-    return engine.velocity(spec, entityId, window);
+    return engine.reads().velocity(spec, entityId, window);
   }
 
   /**
@@ -260,7 +260,7 @@ public final class SignalType {
    */
   public List<ScoredEntity> top(int k, Instant at) {
     db.requireOpen();
-    return engine.top(profile, k, at, null);
+    return engine.reads().top(profile, k, at, null);
   }
 
   @Override

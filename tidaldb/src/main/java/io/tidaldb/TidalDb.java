@@ -1,14 +1,12 @@
 package io.tidaldb;
 
 import io.tidaldb.internal.HomeLock;
-import io.tidaldb.internal.Latencies;
 import io.tidaldb.internal.home.HomeOpening;
+import io.tidaldb.internal.metrics.EngineMetricsSource;
 import io.tidaldb.internal.metrics.MetricsRuntime;
 import io.tidaldb.internal.metrics.MetricsSource;
 import io.tidaldb.internal.metrics.MetricsSources;
-import io.tidaldb.internal.signal.EngineCounters;
 import io.tidaldb.internal.signal.EngineSettings;
-import io.tidaldb.internal.signal.RankingStats;
 import io.tidaldb.internal.signal.SignalEngine;
 import java.lang.ref.Cleaner;
 import java.net.InetSocketAddress;
@@ -40,6 +38,13 @@ import java.util.function.LongPredicate;
  * times; when any call returns, everything the database held is released (on the database's own
  * threads the release completes just after: see {@link #close()}). Using the database after
  * {@code close()} throws {@link DatabaseClosedException}.
+ *
+ * <p>(For maintainers: this class is longer than the house's ~350 lines on purpose. It is the one
+ * entry point an application reads top to bottom, and three quarters of it is that reading: the
+ * javadoc of 27 public methods. Each method checks that the database is open and hands over to the
+ * machinery, which lives elsewhere: the home's opening and locks in {@code internal.home}, the
+ * engine in {@code internal.signal}, what the meters read in {@code internal.metrics}, what it
+ * holds and releases in {@code Resources}. Splitting the facade would split the API a user reads.)
  */
 public final class TidalDb implements AutoCloseable {
 
@@ -58,7 +63,7 @@ public final class TidalDb implements AutoCloseable {
   private final SignalEngine signals;
   private volatile Optional<InetSocketAddress> metricsAddress = Optional.empty();
   /** What the meters read; they hold it weakly, and it lives as long as this database. */
-  private final MetricsSource observed = new Observed();
+  private final MetricsSource observed;
 
   private TidalDb(Config config, Resources resources, Instant openedAt, List<HomeLock> locks, SignalEngine signals) {
     this.config = config;
@@ -66,6 +71,9 @@ public final class TidalDb implements AutoCloseable {
     this.openedAt = openedAt;
     this.locks = locks;
     this.signals = signals;
+    this.observed = new EngineMetricsSource(new EngineMetricsSource.Facts(config.partitionId(),
+        config.schema().signals(), config.storageMode() == StorageMode.PERSISTENT, config.writeLatencySampling(),
+        config.checkpointInterval().orElse(Duration.ZERO)), config.clock(), this::uptime, this::healthCheck, signals);
     this.cleanable = Resources.CLEANER.register(this, resources);
   }
 
@@ -322,7 +330,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public OptionalLong sourcePosition() {
     requireOpen();
-    return signals.sourcePosition();
+    return signals.groups().sourcePosition();
   }
 
   /**
@@ -358,7 +366,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double decayScore(String name, long entityId, Instant at) {
     requireOpen();
-    return signals.decayScore(signals.spec(name), entityId, at);
+    return signals.reads().decayScore(signals.spec(name), entityId, at);
   }
 
   /**
@@ -379,7 +387,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public void decayScores(String name, long[] entityIds, Instant at, double[] out) {
     requireOpen();
-    signals.decayScores(signals.spec(name), entityIds, at, out);
+    signals.reads().decayScores(signals.spec(name), entityIds, at, out);
   }
 
   /**
@@ -395,7 +403,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public long windowCount(String name, long entityId, Window window) {
     requireOpen();
-    return signals.windowCount(signals.spec(name), entityId, window);
+    return signals.reads().windowCount(signals.spec(name), entityId, window);
   }
 
   /**
@@ -412,7 +420,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double velocity(String name, long entityId, Window window) {
     requireOpen();
-    return signals.velocity(signals.spec(name), entityId, window);
+    return signals.reads().velocity(signals.spec(name), entityId, window);
   }
 
   /**
@@ -439,7 +447,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public List<ScoredEntity> top(RankingProfile profile, int k, Instant at) {
     requireOpen();
-    return signals.top(profile, k, at, null);
+    return signals.reads().top(profile, k, at, null);
   }
 
   /**
@@ -469,7 +477,7 @@ public final class TidalDb implements AutoCloseable {
       throw new InvalidSignalException("top(..., filter = null): give a filter such as id -> true, or call"
           + " top(profile, k, at)");
     }
-    return signals.top(profile, k, at, filter);
+    return signals.reads().top(profile, k, at, filter);
   }
 
   /**
@@ -492,7 +500,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public List<ScoredEntity> top(String name, int k, Instant at) {
     requireOpen();
-    return signals.top(RankingProfile.decayScore(signals.spec(name).name()), k, at, null);
+    return signals.reads().top(RankingProfile.decayScore(signals.spec(name).name()), k, at, null);
   }
 
   /**
@@ -510,7 +518,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public double score(RankingProfile profile, long entityId, Instant at) {
     requireOpen();
-    return signals.score(profile, entityId, at);
+    return signals.reads().score(profile, entityId, at);
   }
 
   /**
@@ -529,7 +537,7 @@ public final class TidalDb implements AutoCloseable {
    */
   public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
     requireOpen();
-    signals.scores(profile, entityIds, at, out);
+    signals.reads().scores(profile, entityIds, at, out);
   }
 
   /**
@@ -629,69 +637,5 @@ public final class TidalDb implements AutoCloseable {
   @Override
   public String toString() {
     return resources.description() + (isClosed() ? " [closed]" : "");
-  }
-
-  /** This database as the meters and {@code /healthz} read it. */
-  private final class Observed implements MetricsSource {
-
-    @Override
-    public String partitionId() {
-      return config.partitionId();
-    }
-
-    @Override
-    public List<SignalSpec> signals() {
-      return config.schema().signals();
-    }
-
-    @Override
-    public boolean persistent() {
-      return config.storageMode() == StorageMode.PERSISTENT;
-    }
-
-    @Override
-    public int writeLatencySampling() {
-      return config.writeLatencySampling();
-    }
-
-    @Override
-    public Duration checkpointInterval() {
-      return config.checkpointInterval().orElse(Duration.ZERO);
-    }
-
-    @Override
-    public Instant now() {
-      return config.clock().instant();
-    }
-
-    @Override
-    public Duration uptime() {
-      return TidalDb.this.uptime();
-    }
-
-    @Override
-    public Optional<String> healthProblem() {
-      try {
-        healthCheck();
-        return Optional.empty();
-      } catch (RuntimeException e) {
-        return Optional.of(String.valueOf(e.getMessage()));
-      }
-    }
-
-    @Override
-    public EngineCounters counters() {
-      return signals.counters();
-    }
-
-    @Override
-    public Latencies latencies() {
-      return signals.latencies();
-    }
-
-    @Override
-    public RankingStats ranking() {
-      return signals.rankingStats();
-    }
   }
 }

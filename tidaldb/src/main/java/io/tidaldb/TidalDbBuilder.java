@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * {@link ConfigException} whose message names the setting and the value.
  *
  * <p>A builder is not thread-safe; use it from one thread and throw it away after {@code open()}.
+ *
+ * <p>(For maintainers: this class is longer than the house's ~350 lines on purpose. It does one job,
+ * the settings and their checks, and most of it is the javadoc of its 26 public members, each
+ * setting's rule next to the check that enforces it; {@link Config} holds the result and the
+ * database opens from that. One setter per setting, read in one place, is what a user looks for.)
  */
 public final class TidalDbBuilder {
 

@@ -64,7 +64,7 @@ public final class ColdRanking implements AutoCloseable {
    * @throws InvalidSignalException if the profile names a signal the stored schema does not declare
    */
   public List<ScoredEntity> top(RankingProfile profile, int k, Instant at) {
-    return engine.top(profile, k, at, null);
+    return engine.reads().top(profile, k, at, null);
   }
 
   /** Releases the memory. Idempotent. */

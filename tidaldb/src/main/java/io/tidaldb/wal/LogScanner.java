@@ -23,6 +23,12 @@ import java.util.zip.CRC32C;
  * memory (plus the window). The rule that tells a torn tail from corruption lives in
  * {@link #damage}. Each segment's header version says the layout of its batches
  * ({@link WalFormat.BatchLayout}): a log written before version 2 reads as it always did.
+ *
+ * <p>Why one class of about 450 lines: it does one job, one streaming pass, and its parts share that
+ * pass's state. The torn-tail rule ({@link #damage}, {@code validBatchesAfter}) searches the rest of
+ * the segment through the same sliding window, CRC and batch layout the batch reader is using at
+ * the damaged offset; moved out, it would reach back into the scanner's buffer through accessors,
+ * and the rule and the reader it judges would no longer be read side by side.
  */
 final class LogScanner {
 

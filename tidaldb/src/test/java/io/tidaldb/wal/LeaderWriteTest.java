@@ -7,11 +7,7 @@ import io.tidaldb.Durability;
 import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,13 +113,12 @@ class LeaderWriteTest {
    * is armed for, as an application's interrupt landing in the middle of it would: the real channel
    * then closes itself and throws {@code ClosedByInterruptException}.
    */
-  private static final class Interrupting extends FileChannel {
-    private final FileChannel delegate;
+  private static final class Interrupting extends ForwardingFileChannel {
     private final AtomicInteger writes;
     private final AtomicInteger forces;
 
     Interrupting(FileChannel delegate, AtomicInteger writes, AtomicInteger forces) {
-      this.delegate = delegate;
+      super(delegate);
       this.writes = writes;
       this.forces = forces;
     }
@@ -144,83 +139,6 @@ class LeaderWriteTest {
     public void force(boolean metaData) throws IOException {
       strike(forces);
       delegate.force(metaData);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      return delegate.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      return delegate.write(srcs, offset, length);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return delegate.read(dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      return delegate.read(dsts, offset, length);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return delegate.read(dst, position);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return delegate.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      delegate.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      delegate.truncate(size);
-      return this;
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      return delegate.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-      return delegate.transferFrom(src, position, count);
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return delegate.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      return delegate.lock(position, size, shared);
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      return delegate.tryLock(position, size, shared);
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      delegate.close();
     }
   }
 }

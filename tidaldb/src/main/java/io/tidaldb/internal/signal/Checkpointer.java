@@ -2,14 +2,11 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.DatabaseClosedException;
 import io.tidaldb.TidalHome;
-import io.tidaldb.internal.DurableFiles;
 import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.internal.Threads;
 import io.tidaldb.wal.CheckpointMeta;
 import io.tidaldb.wal.Wal;
 import io.tidaldb.wal.WalEvent;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,7 +189,7 @@ final class Checkpointer implements Checkpoints {
       capture.finish();
       Instant now = clock.instant();
       clearStrayInterrupt();
-      header = LedgerSnapshot.write(capture, sequence, at, WalEvent.epochNanos(now), file);
+      header = LedgerSnapshotWriter.write(capture, sequence, at, WalEvent.epochNanos(now), file);
       clearStrayInterrupt();
       wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;
@@ -208,7 +205,7 @@ final class Checkpointer implements Checkpoints {
       throw e;
     }
     clearStrayInterrupt();
-    int segments = removeWhatTheCheckpointCovers(sequence);
+    int segments = CheckpointCleanup.removeCovered(home, wal, sequence);
     long took = System.nanoTime() - start;
     totalNanos = totalNanos + took;
     completed = completed + 1;
@@ -231,43 +228,6 @@ final class Checkpointer implements Checkpoints {
   private void clearStrayInterrupt() {
     if (onCheckpointThread()) {
       Thread.interrupted();
-    }
-  }
-
-  /**
-   * Deletes the older snapshots and the WAL segments below the checkpoint. The checkpoint is in
-   * effect already: a failure here is logged and left for the next checkpoint to finish.
-   *
-   * @return how many segments were deleted
-   */
-  private int removeWhatTheCheckpointCovers(long sequence) {
-    try {
-      deleteOlderSnapshots(sequence);
-      return wal.truncateBefore(sequence + 1);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "checkpoint at sequence " + sequence + " of " + home.base() + " is in"
-          + " effect, but removing what it covers failed; the next checkpoint tries again: " + e.getMessage(), e);
-      return 0;
-    }
-  }
-
-  /**
-   * Deletes the ledger snapshots older than the one at {@code keep}. (Temporary files a crash left
-   * behind are removed on open; a failed atomic write removes its own.)
-   */
-  private void deleteOlderSnapshots(long keep) {
-    try {
-      boolean deleted = false;
-      for (Path snapshot : home.ledgerSnapshots()) {
-        if (TidalHome.ledgerSnapshotSequence(snapshot).getAsLong() < keep) {
-          deleted |= Files.deleteIfExists(snapshot);
-        }
-      }
-      if (deleted) {
-        DurableFiles.syncDirectory(home.base());
-      }
-    } catch (IOException e) {
-      throw new io.tidaldb.StorageException("cannot delete old ledger snapshots in " + home.base(), e);
     }
   }
 

@@ -126,7 +126,7 @@ final class EngineLoader {
       List<Segment> segments = WalSegments.list(home.wal());
       long firstSequence = segments.isEmpty() ? checkpoint + 1 : segments.get(0).firstSequence();
       if (Files.exists(file)) {
-        position.set(LedgerSnapshot.read(file, ledger).sourcePosition());
+        position.set(LedgerSnapshotReader.read(file, ledger).sourcePosition());
         from = checkpoint + 1;
       } else if (firstSequence > 1) {
         throw new CorruptionException(home.wal().resolve(CheckpointMeta.FILE_NAME), 0, "the checkpoint at sequence "
@@ -185,7 +185,7 @@ final class EngineLoader {
     }
     LedgerSnapshot.Header header;
     try {
-      header = LedgerSnapshot.read(file, ledger);
+      header = LedgerSnapshotReader.read(file, ledger);
     } catch (CorruptionException e) {
       throw new CorruptionException(e.file(), e.offset(), e.detail() + ". The snapshot is not used. Restore it from a backup; or, if the log still holds every event from"
           + " sequence 1 (tidalctl status shows wal.first_seq), delete it and the ledger is rebuilt from the log");

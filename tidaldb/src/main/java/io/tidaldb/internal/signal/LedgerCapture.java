@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>Each stripe is encoded into memory in the snapshot's own entry layout, entries sorted by entity
  * id per signal, each with its entry number in its table (which eviction samples by);
- * {@link LedgerSnapshot#write(LedgerCapture, long, long, java.nio.file.Path)} merges the stripes
+ * {@link LedgerSnapshotWriter#write(LedgerCapture, long, long, java.nio.file.Path)} merges the stripes
  * into the file's single sorted run per signal. The capture holds about the snapshot's
  * size in memory until it is written.
  */

@@ -12,7 +12,7 @@ import java.util.function.LongPredicate;
  * (its read lock when a write got in the way): a cheap upper bound of each entry's score comes
  * first, from its hot record only (a decayed score's {@link SignalLayout#readBound}, 0 for a term
  * with a negative weight, 0 for a window its newest event cannot reach, {@link
- * SignalLedger#windowReach}), and the exact score ({@code exp}, the window rings) is read only when
+ * WindowRings#reach}), and the exact score ({@code exp}, the window rings) is read only when
  * the bound reaches the k-th best kept so far. The floating-point sum of the bounds is never below
  * the sum of the values in the same order, so no entry that could make the cut is skipped. The
  * entries read are read exactly as {@link Ranking#score} reads them. Without a filter each attempt
@@ -95,7 +95,7 @@ final class RankScan {
     if (single != null) {
       for (int t = 0; t < ranking.termCount; t++) {
         long[] reach = ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE ? new long[2]
-            : SignalLedger.windowReach(single, ranking.windows[t], atNanos);
+            : WindowRings.reach(single, ranking.windows[t], atNanos);
         reachFrom[t] = reach[0];
         reachTo[t] = reach[1];
       }
@@ -214,7 +214,7 @@ final class RankScan {
       } else {
         int same = sameWindow[t];
         counts[t] = same >= 0 ? counts[same] : last >= reachFrom[t] && last < reachTo[t]
-            ? SignalLedger.readWindowAt(table, d, ranking.windows[t], atNanos) : 0;
+            ? WindowRings.countAt(table, d, ranking.windows[t], atNanos) : 0;
         values[t] = ranking.ofCount(t, counts[t]);
         bound += w * values[t];
       }

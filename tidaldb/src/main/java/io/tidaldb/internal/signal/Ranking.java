@@ -69,7 +69,7 @@ final class Ranking {
       typeOf[t] = signal.id();
       windows[t] = term.window();
       weights[t] = term.weight();
-      divisors[t] = term.kind() == RankingProfile.Kind.VELOCITY ? SignalEngine.seconds(term.window()) : 1;
+      divisors[t] = term.kind() == RankingProfile.Kind.VELOCITY ? SignalReads.seconds(term.window()) : 1;
       int s = 0;
       while (s < distinctCount && distinct[s] != signal.id()) {
         s++;
@@ -120,7 +120,7 @@ final class Ranking {
       case DECAY_SCORE:
         return table.readScore(d, atNanos);
       default:
-        return ofCount(t, SignalLedger.readWindowAt(table, d, windows[t], atNanos));
+        return ofCount(t, WindowRings.countAt(table, d, windows[t], atNanos));
     }
   }
 

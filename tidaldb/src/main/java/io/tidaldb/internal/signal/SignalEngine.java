@@ -1,33 +1,28 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.InvalidSignalException;
-import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
-import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbException;
 import io.tidaldb.TidalDbStats;
-import io.tidaldb.Window;
 import io.tidaldb.internal.Latencies;
-import io.tidaldb.wal.WalEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongPredicate;
 
 /**
- * The signal write and read paths of one database: checks the input, appends to the log, applies
- * to the ledger, and answers reads. {@code TidalDb} and {@code SignalType} delegate here after
- * resolving the signal's name once. Not API (see the package documentation).
+ * The signal engine of one database: opens it (recovery, through {@link EngineLoader}), resolves
+ * signal names, records single events (checks the input, appends to the log, applies to the
+ * ledger), and wires the other paths to the same log and ledger: {@link #groups()} for the atomic
+ * grouped writes, {@link #reads()} for scores and ranking. It owns the health, the counters and the
+ * closing of all of them. {@code TidalDb}, {@code SignalType} and {@code SignalBatch} delegate here
+ * after resolving the signal's name once. Not API (see the package documentation).
  *
  * <pre>{@code
  * SignalEngine engine = SignalEngine.open(settings);      // a persistent home: recovered here
@@ -41,50 +36,38 @@ import java.util.function.LongPredicate;
 public final class SignalEngine implements AutoCloseable {
 
   private final Schema schema;
-  private final Clock clock;
   private final SignalInputs inputs;
   private final SignalLog log;
-  private final SignalLedger ledger;
-  /** {@link WriteGate#ALWAYS_OPEN} for a database without checkpoints. */
-  private final WriteGate gate;
-  /** {@link ApplyOrder#ANY} for a database that is never rebuilt from a log. */
-  private final ApplyOrder order;
   private final Checkpoints checkpointer;
-  private final LongAdder[] writes;
-  private final LongAdder reads = new LongAdder();
-  private final LongAdder latencySamples = new LongAdder();
-  private final LongAdder latencyNanos = new LongAdder();
-  /** One write in this many is timed ({@code TidalDbBuilder.writeLatencySampling}). */
-  private final int sampleEvery;
   private final Latencies latencies;
-  private final Ranker ranker;
-  private final RankingStats rankingStats = new RankingStats();
+  private final WriteSteps steps;
+  private final GroupWrites groups;
+  private final SignalReads reads;
   private final EngineCounters counters;
   /** The first {@value #IDENTITY_LOOKUPS} declared signals, which {@link #spec} finds by the identity of their name. */
   private final SignalSpec[] firstSignals;
   static final int IDENTITY_LOOKUPS = 8;
-  private final SourcePosition sourcePosition;
 
   SignalEngine(Schema schema, SignalLedger ledger, Clock clock, Duration maxFutureSkew, SignalLog log, WriteGate gate,
       Checkpoints checkpointer, int sampleEvery, Latencies latencies, SourcePosition sourcePosition) {
     this.schema = schema;
-    this.sourcePosition = sourcePosition;
-    this.sampleEvery = sampleEvery;
     this.latencies = latencies;
-    this.clock = clock;
     this.inputs = new SignalInputs(clock, maxFutureSkew);
     this.log = log;
-    this.ledger = ledger;
-    this.gate = gate;
-    this.order = checkpointer == Checkpoints.NONE ? ApplyOrder.ANY : new ApplyOrder(log.lastSequence());
     this.checkpointer = checkpointer;
-    this.ranker = new Ranker(ledger);
     this.firstSignals = schema.signals().stream().limit(IDENTITY_LOOKUPS).toArray(SignalSpec[]::new);
-    this.writes = new LongAdder[schema.signals().size()];
+    LongAdder[] writes = new LongAdder[schema.signals().size()];
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
     }
-    this.counters = new EngineCounters(schema.signals(), writes, reads, latencySamples, latencyNanos, ledger, log,
+    LongAdder readCount = new LongAdder();
+    LongAdder latencySamples = new LongAdder();
+    LongAdder latencyNanos = new LongAdder();
+    ApplyOrder order = checkpointer == Checkpoints.NONE ? ApplyOrder.ANY : new ApplyOrder(log.lastSequence());
+    this.steps = new WriteSteps(log, ledger, gate, order, writes, sampleEvery, latencies, latencySamples, latencyNanos);
+    this.groups = new GroupWrites(steps, inputs, sourcePosition);
+    this.reads = new SignalReads(schema, clock, ledger, readCount);
+    this.counters = new EngineCounters(schema.signals(), writes, readCount, latencySamples, latencyNanos, ledger, log,
         checkpointer);
   }
 
@@ -179,19 +162,17 @@ public final class SignalEngine implements AutoCloseable {
     float stored = SignalInputs.storedWeight(signal, weight);
     long nanos = inputs.eventNanos(signal, at);
     int typeId = signal.id();
-    long start = sampled() ? System.nanoTime() : 0;
-    enter("signal()");
+    long start = steps.startTiming();
+    steps.enter("signal()");
     long sequence;
     try {
       sequence = log.append(entityId, typeId, stored, nanos);   // the WAL first
-      apply(sequence, entityId, typeId, stored, nanos);         // then the ledger
+      steps.apply(sequence, entityId, typeId, stored, nanos);   // then the ledger
     } finally {
-      exit();
+      steps.exit();
     }
-    writes[typeId].increment();
-    if (start != 0) {
-      timed(start);
-    }
+    steps.counted(typeId);
+    steps.timed(start);
     return sequence;
   }
 
@@ -208,343 +189,40 @@ public final class SignalEngine implements AutoCloseable {
     float stored = SignalInputs.storedWeight(signal, weight);
     long nanos = inputs.eventNanos(signal, at);
     int typeId = signal.id();
-    long start = sampled() ? System.nanoTime() : 0;
-    enter("signalAsync()");
+    long start = steps.startTiming();
+    steps.enter("signalAsync()");
     CompletableFuture<Long> appended;
     try {
       appended = log.appendAsync(entityId, typeId, stored, nanos);
     } catch (RuntimeException e) {
-      exit();
+      steps.exit();
       throw e;
     }
     return appended.handle((sequence, failure) -> {
       try {
         if (failure == null) {
-          apply(sequence, entityId, typeId, stored, nanos);
+          steps.apply(sequence, entityId, typeId, stored, nanos);
         }
       } finally {
-        exit();
+        steps.exit();
       }
       if (failure != null) {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
       }
-      writes[typeId].increment();
-      if (start != 0) {
-        timed(start);
-      }
+      steps.counted(typeId);
+      steps.timed(start);
       return sequence;
     });
   }
 
-  /**
-   * Records a group of checked events atomically (see {@code SignalBatch}): one log group (one batch
-   * frame, one fsync under {@code SYNC}), then the ledger, in the log's order. When
-   * {@code position >= 0} a source-position marker follows the events in the same frame, so element
-   * {@code count} of every array must be free for it.
-   *
-   * @param entityIds the events' entity ids
-   * @param typeIds the events' signal type ids, of this engine's schema
-   * @param weights the events' weights, as {@link #checkedWeight} returned them
-   * @param nanos the events' times, as {@link #checkedTime} returned them
-   * @param count how many events; with the marker at most {@link #maxGroup()}
-   * @param position the upstream position this group brings the home to, or {@code -1} for none
-   * @return the sequence of the first event (of the marker if {@code count} is 0)
-   * @throws InvalidSignalException if the group is empty or too large; nothing is written
-   * @throws IllegalStateException on the WAL's writer thread
-   */
-  public long recordGroup(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, long position) {
-    int total = groupSize(entityIds, typeIds, weights, nanos, count, position);
-    long start = sampled() ? System.nanoTime() : 0;
-    enter("write()");
-    long first;
-    try {
-      first = log.appendGroup(entityIds, typeIds, weights, nanos, total);   // the WAL first
-      applyGroup(first, total, entityIds, typeIds, weights, nanos, count, position);   // then the ledger
-    } finally {
-      exit();
-    }
-    for (int i = 0; i < count; i++) {
-      writes[typeIds[i]].increment();
-    }
-    if (start != 0) {
-      timed(start);
-    }
-    return first;
+  /** {@return the grouped writes ({@code SignalBatch}, {@code recordAll}) and the checks they make first} */
+  public GroupWrites groups() {
+    return groups;
   }
 
-  /**
-   * {@link #recordGroup} without waiting: one future for the whole group (no future per event), which
-   * completes with the first sequence once the group is durable and applied to the ledger (on the
-   * log's writer thread, in log order). The arrays may be reused as soon as this returns.
-   *
-   * @return the future first sequence; it fails with a {@code TidalDbException} if the log cannot
-   *     write the group
-   * @throws InvalidSignalException if the group is empty or too large; nothing is written
-   * @throws IllegalStateException on the WAL's writer thread
-   */
-  public CompletableFuture<Long> recordGroupAsync(long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
-      int count, long position) {
-    int total = groupSize(entityIds, typeIds, weights, nanos, count, position);
-    long[] ids = Arrays.copyOf(entityIds, total);   // the ledger applies them later: one copy per group
-    int[] types = Arrays.copyOf(typeIds, total);
-    float[] ws = Arrays.copyOf(weights, total);
-    long[] times = Arrays.copyOf(nanos, total);
-    enter("writeAsync()");
-    CompletableFuture<Long> appended;
-    try {
-      appended = log.appendGroupAsync(ids, types, ws, times, total);
-    } catch (RuntimeException e) {
-      exit();
-      throw e;
-    }
-    return appended.handle((first, failure) -> {
-      try {
-        if (failure == null) {
-          applyGroup(first, total, ids, types, ws, times, count, position);
-        }
-      } finally {
-        exit();
-      }
-      if (failure != null) {
-        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-      }
-      for (int i = 0; i < count; i++) {
-        writes[types[i]].increment();
-      }
-      return first;
-    });
-  }
-
-  /** Checks a group's size and puts the source-position marker after its events; {@return the log entries} */
-  private int groupSize(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, long position) {
-    int total = position >= 0 ? count + 1 : count;
-    if (total == 0) {
-      throw new InvalidSignalException("an empty batch with no source position has nothing to write; add events or"
-          + " a source position first");
-    }
-    if (total > log.maxGroup()) {
-      throw new InvalidSignalException("a batch of " + count + " events" + (position >= 0 ? " and a source position"
-          : "") + " is larger than one atomic write takes (" + log.maxGroup() + " entries, a source position counting"
-          + " as one); split it");
-    }
-    if (position >= 0) {
-      entityIds[count] = position;
-      typeIds[count] = WalEvent.SOURCE_POSITION_TYPE_ID;
-      weights[count] = 0f;
-      nanos[count] = 0;
-    }
-    return total;
-  }
-
-  private void applyGroup(long first, int total, long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
-      int count, long position) {
-    order.awaitTurn(first);
-    try {
-      for (int i = 0; i < count; i++) {
-        ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
-      }
-      if (position >= 0) {
-        sourcePosition.set(position);
-      }
-    } finally {
-      order.done(first + total - 1);
-    }
-  }
-
-  /** {@return the most log entries one {@link #recordGroup} takes, a source position counting as one} */
-  public int maxGroup() {
-    return log.maxGroup();
-  }
-
-  /**
-   * {@return the upstream position of the last batch written with one, in log order: restored on
-   * open from the checkpoint's snapshot and the log after it}
-   */
-  public OptionalLong sourcePosition() {
-    return sourcePosition.asOptional();
-  }
-
-  /**
-   * Checks a weight as {@link #record} does, for a write that checks all its events first.
-   *
-   * @return the weight as the log stores it
-   * @throws InvalidSignalException if the weight cannot be stored for this signal
-   */
-  public float checkedWeight(SignalSpec signal, double weight) {
-    return SignalInputs.storedWeight(signal, weight);
-  }
-
-  /**
-   * Checks an event time as {@link #record} does, for a write that checks all its events first.
-   *
-   * @return the time as the log stores it, in nanoseconds since the epoch
-   * @throws InvalidSignalException if the time cannot be stored or is too far ahead of the clock
-   */
-  public long checkedTime(SignalSpec signal, Instant at) {
-    return inputs.eventNanos(signal, at);
-  }
-
-  /**
-   * Checks an event time given in nanoseconds since the epoch as {@link #record} checks an
-   * {@code Instant}.
-   *
-   * @return {@code epochNanos}
-   * @throws InvalidSignalException if the time is negative (before 1970) or too far ahead of the clock
-   */
-  public long checkedTime(SignalSpec signal, long epochNanos) {
-    if (epochNanos < 0) {
-      throw new InvalidSignalException("the event time " + epochNanos + " ns for signal \"" + signal.name() + "\" is"
-          + " before 1970-01-01T00:00:00Z: times are nanoseconds since the epoch and cannot be negative");
-    }
-    return inputs.eventNanos(signal, epochNanos);
-  }
-
-  /**
-   * Applies an appended event to the ledger; in a persistent database in the log's order (see
-   * {@link ApplyOrder}), so that recovery rebuilds exactly this ledger.
-   */
-  private void apply(long sequence, long entityId, int typeId, float weight, long nanos) {
-    order.awaitTurn(sequence);
-    try {
-      ledger.apply(entityId, typeId, weight, nanos);
-    } finally {
-      order.done(sequence);
-    }
-  }
-
-  private void enter(String what) {
-    log.refuseOnWriterThread(what);
-    gate.enter();
-  }
-
-  private void exit() {
-    gate.exit();
-  }
-
-  private boolean sampled() {
-    return ThreadLocalRandom.current().nextInt(sampleEvery) == 0;
-  }
-
-  private void timed(long start) {
-    long nanos = System.nanoTime() - start;
-    latencyNanos.add(nanos);
-    latencySamples.increment();
-    latencies.write().record(nanos);
-  }
-
-  /** The decayed score at {@code at}. */
-  public double decayScore(SignalSpec signal, long entityId, Instant at) {
-    reads.increment();
-    return ledger.decayScore(signal.id(), entityId, SignalInputs.readNanos(signal, at));
-  }
-
-  /** The decayed scores of {@code entityIds[i]} into {@code out[i]}. */
-  public void decayScores(SignalSpec signal, long[] entityIds, Instant at, double[] out) {
-    if (entityIds == null || out == null) {
-      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", " + (entityIds == null ? "null" : "ids")
-          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
-    }
-    if (out.length < entityIds.length) {
-      throw new InvalidSignalException("decayScores(\"" + signal.name() + "\", ...): out holds " + out.length
-          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
-    }
-    long atNanos = SignalInputs.readNanos(signal, at);
-    reads.add(entityIds.length);
-    ledger.decayScores(signal.id(), entityIds, atNanos, out);
-  }
-
-  /** The events in {@code window}, as of the clock's now. */
-  public long windowCount(SignalSpec signal, long entityId, Window window) {
-    SignalInputs.requireWindow(signal, window);
-    reads.increment();
-    return ledger.windowCount(signal.id(), entityId, window, nowNanos());
-  }
-
-  /** The events in {@code window} per second of the window's length, as of the clock's now. */
-  public double velocity(SignalSpec signal, long entityId, Window window) {
-    if (!signal.velocity()) {
-      throw new InvalidSignalException("signal \"" + signal.name() + "\" does not offer velocity; declare it with"
-          + " velocity(true) in the schema");
-    }
-    if (window == Window.ALL_TIME) {
-      throw new InvalidSignalException("velocity(\"" + signal.name() + "\", ..., ALL_TIME): ALL_TIME has no length to"
-          + " divide by; use one of " + SignalInputs.boundedWindows(signal));
-    }
-    SignalInputs.requireWindow(signal, window);
-    reads.increment();
-    return ledger.windowCount(signal.id(), entityId, window, nowNanos()) / (double) seconds(window);
-  }
-
-  /** A bounded window's length in seconds, from {@link Window#length()}, the one home of the lengths. */
-  static long seconds(Window window) {
-    return window.length().orElseThrow(() -> new IllegalArgumentException(window + " has no length")).toSeconds();
-  }
-
-  private long nowNanos() {
-    long millis = clock.millis();
-    return Math.min(millis, Long.MAX_VALUE / 1_000_000) * 1_000_000;
-  }
-
-  /**
-   * The best {@code k} entities under the profile at {@code at}, best first (see
-   * {@code TidalDb.top}).
-   *
-   * @param filter keeps the entities it accepts; null keeps all
-   * @throws InvalidSignalException if the profile does not fit the schema, {@code k < 1}, or the time
-   *     cannot be represented
-   */
-  public List<ScoredEntity> top(RankingProfile profile, int k, Instant at, LongPredicate filter) {
-    long start = System.nanoTime();
-    Ranking ranking = Ranking.resolve(profile, schema);
-    if (k < 1) {
-      throw new InvalidSignalException("top(" + profile.name() + ", k = " + k + ", ...): k must be at least 1; it is"
-          + " the number of entities to return");
-    }
-    long atNanos = SignalInputs.rankingNanos(profile, at);
-    List<ScoredEntity> top = ranker.top(ranking, k, atNanos, filter);
-    rankingStats.record(profile.name(), System.nanoTime() - start);
-    return top;
-  }
-
-  /** The entity's score under the profile at {@code at} (see {@code TidalDb.score}). */
-  public double score(RankingProfile profile, long entityId, Instant at) {
-    Ranking ranking = Ranking.resolve(profile, schema);
-    return ranking.score(ledger, entityId, SignalInputs.rankingNanos(profile, at));
-  }
-
-  /** The scores of {@code entityIds[i]} under the profile into {@code out[i]} (see {@code TidalDb.scores}). */
-  public void scores(RankingProfile profile, long[] entityIds, Instant at, double[] out) {
-    Ranking ranking = Ranking.resolve(profile, schema);
-    if (entityIds == null || out == null) {
-      throw new InvalidSignalException("scores(" + profile.name() + ", " + (entityIds == null ? "null" : "ids")
-          + ", at, " + (out == null ? "null" : "out") + "): give an array of entity ids and an array for the scores");
-    }
-    if (out.length < entityIds.length) {
-      throw new InvalidSignalException("scores(" + profile.name() + ", ...): out holds " + out.length
-          + " scores but " + entityIds.length + " entity ids were given; out must be at least as long as the ids");
-    }
-    long atNanos = SignalInputs.rankingNanos(profile, at);
-    int n = entityIds.length;
-    Arrays.fill(out, 0, n, 0.0);
-    double[] values = new double[n];
-    for (int t = 0; t < ranking.termCount; t++) {
-      if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
-        ledger.decayScores(ranking.typeOf[t], entityIds, atNanos, values);
-      } else {
-        for (int i = 0; i < n; i++) {
-          values[i] = ranking.value(ledger, t, entityIds[i], atNanos);
-        }
-      }
-      double weight = ranking.weights[t];
-      for (int i = 0; i < n; i++) {
-        out[i] += weight * values[i];
-      }
-    }
-  }
-
-  /** {@return the ranking queries answered, per profile name} */
-  public RankingStats rankingStats() {
-    return rankingStats;
+  /** {@return the reads: scores, window counts, velocity and ranking} */
+  public SignalReads reads() {
+    return reads;
   }
 
   /** {@return where the timed writes, fsyncs and checkpoints are reported as they happen} */
@@ -627,7 +305,7 @@ public final class SignalEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    ranker.close();
+    reads.close();
     try {
       checkpointer.close();
     } finally {

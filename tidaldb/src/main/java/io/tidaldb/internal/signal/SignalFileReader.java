@@ -32,7 +32,7 @@ public final class SignalFileReader {
    * @return what its header says, once the whole file checked out
    */
   public static SnapshotHeader inspectSnapshot(Path file) {
-    LedgerSnapshot.Header header = LedgerSnapshot.inspect(file);
+    LedgerSnapshot.Header header = LedgerSnapshotReader.inspect(file);
     return new SnapshotHeader(header.sequence(), header.createdNanos(), header.entries(), header.bytes(),
         header.signals().stream().map(SignalSpec::name).toList());
   }

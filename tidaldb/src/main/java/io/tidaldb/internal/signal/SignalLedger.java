@@ -235,65 +235,7 @@ final class SignalLedger {
 
   private static long readWindow(EntryTable table, long entityId, long hash, Window window, long nowNanos) {
     int d = table.find(entityId, hash);
-    return d < 0 ? 0 : readWindowAt(table, d, window, nowNanos);
-  }
-
-  /** The events of entry {@code d} in {@code window} as of {@code nowNanos}. Safe under an optimistic stamp. */
-  static long readWindowAt(EntryTable table, int d, Window window, long nowNanos) {
-    SignalLayout layout = table.layout;
-    switch (window) {
-      case ONE_HOUR:
-        return table.readRing(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, SignalLayout.MINUTE_SLOTS, nowNanos);
-      case TWENTY_FOUR_HOURS:
-        return table.readRing(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS,
-            SignalLayout.DAY_SLOTS, nowNanos);
-      case SEVEN_DAYS:
-        return table.readRing(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS,
-            SignalLayout.WEEK_SLOTS, nowNanos);
-      default:
-        return table.readLong(d, EntryTable.TOTAL);
-    }
-  }
-
-  /**
-   * The newest-event times ({@code last}) of the entries whose count in {@code window} at
-   * {@code nowNanos} may be above zero: {@code [reach[0], reach[1])}. {@link #readWindowAt} is 0 for
-   * an entry whose {@code last} lies outside (its ring's buckets all lie outside the window), so a
-   * scan skips the ring. The whole range for {@link Window#ALL_TIME} and for a time before the epoch.
-   */
-  static long[] windowReach(SignalLayout layout, Window window, long nowNanos) {
-    long unit;
-    int slots;
-    int windowUnits;
-    switch (window) {
-      case ONE_HOUR -> {
-        unit = SignalLayout.MINUTE_NANOS;
-        slots = layout.minuteSlots;
-        windowUnits = SignalLayout.MINUTE_SLOTS;
-      }
-      case TWENTY_FOUR_HOURS -> {
-        unit = SignalLayout.HOUR_NANOS;
-        slots = layout.hourSlots;
-        windowUnits = SignalLayout.DAY_SLOTS;
-      }
-      case SEVEN_DAYS -> {
-        unit = SignalLayout.HOUR_NANOS;
-        slots = layout.hourSlots;
-        windowUnits = SignalLayout.WEEK_SLOTS;
-      }
-      default -> {
-        return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-      }
-    }
-    if (nowNanos < 0 || slots <= 0) {
-      return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-    }
-    // readRing sums the buckets from max(now - windowUnits + 1, head - slots + 1) to min(now, head),
-    // head = last / unit: none when head < now - windowUnits + 1 or head > now + slots - 1
-    long now = nowNanos / unit;
-    long from = (now - windowUnits + 1) * unit;
-    long to = now + slots > Long.MAX_VALUE / unit ? Long.MAX_VALUE : (now + slots) * unit;
-    return new long[] {from, to};
+    return d < 0 ? 0 : WindowRings.countAt(table, d, window, nowNanos);
   }
 
   /** Whether the ledger holds an entry for (entity, signal). */

@@ -116,7 +116,7 @@ class CheckpointCutTest {
             (seq, entity, type, weight, ts) -> rebuilt.apply(entity, type, weight, ts));
         assertTrue(scan.problem().isEmpty(), scan.toString());
         Path expected = temp.path().resolve("expected-" + sequence);
-        LedgerSnapshot.write(rebuilt, sequence, LedgerSnapshot.inspect(written).createdNanos(), expected);
+        LedgerSnapshotWriter.write(rebuilt, sequence, LedgerSnapshotReader.inspect(written).createdNanos(), expected);
         assertArrayEquals(Files.readAllBytes(expected), snapshots.get(i), "checkpoint at sequence " + sequence);
       }
       assertTrue(sequences.get(sequences.size() - 1) > 100, "writes ran during the checkpoints: " + sequences);

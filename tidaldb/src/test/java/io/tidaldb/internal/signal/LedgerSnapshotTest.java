@@ -74,12 +74,12 @@ class LedgerSnapshotTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       SignalLedger original = ledgerOf(events);
       Path first = temp.path().resolve("first.snapshot");
-      LedgerSnapshot.write(original, 42, T0, first);
+      LedgerSnapshotWriter.write(original, 42, T0, first);
 
       SignalLedger restored = Ledgers.of(SCHEMA);
-      LedgerSnapshot.Header header = LedgerSnapshot.read(first, restored);
+      LedgerSnapshot.Header header = LedgerSnapshotReader.read(first, restored);
       Path second = temp.path().resolve("second.snapshot");
-      LedgerSnapshot.write(restored, header.sequence(), header.createdNanos(), second);
+      LedgerSnapshotWriter.write(restored, header.sequence(), header.createdNanos(), second);
 
       assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
       assertEquals(new LedgerSnapshot.Header(42, T0, original.size(), SCHEMA.signals(), Files.size(first)), header);
@@ -101,9 +101,9 @@ class LedgerSnapshotTest {
   void hotEntity_roundTripsItsWideCounters() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       SignalLedger restored = Ledgers.of(SCHEMA);
-      LedgerSnapshot.read(file, restored);
+      LedgerSnapshotReader.read(file, restored);
       assertEquals(400, restored.windowCount(0, 7L, Window.ONE_HOUR, T0));
       assertEquals(400, restored.windowCount(0, 7L, Window.ALL_TIME, T0));
     }
@@ -113,14 +113,14 @@ class LedgerSnapshotTest {
   void everyFlippedByte_isDetected() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       byte[] good = Files.readAllBytes(file);
       for (int offset = 0; offset < good.length; offset++) {
         byte[] bad = good.clone();
         bad[offset] ^= 0x10;
         Files.write(file, bad);
         int at = offset;
-        CorruptionException e = assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)),
+        CorruptionException e = assertThrows(CorruptionException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)),
             () -> "a flipped byte at offset " + at + " was not detected");
         assertEquals(file, e.file());
       }
@@ -131,11 +131,11 @@ class LedgerSnapshotTest {
   void truncatedFile_isDetectedAtEveryLength() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       byte[] good = Files.readAllBytes(file);
       for (int length = 0; length < good.length; length++) {
         Files.write(file, java.util.Arrays.copyOf(good, length));
-        assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+        assertThrows(CorruptionException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)));
       }
     }
   }
@@ -145,20 +145,20 @@ class LedgerSnapshotTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
       Files.writeString(file, "this is not a snapshot, just some text");
-      CorruptionException foreign = assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+      CorruptionException foreign = assertThrows(CorruptionException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)));
       assertTrue(foreign.getMessage().contains("not a tidalDB ledger snapshot"), foreign.getMessage());
       assertEquals(0, foreign.offset());
 
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       byte[] bytes = Files.readAllBytes(file);
       bytes[4] = 9;
       Files.write(file, bytes);
-      CorruptionException damaged = assertThrows(CorruptionException.class, () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+      CorruptionException damaged = assertThrows(CorruptionException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)));
       assertTrue(damaged.getMessage().contains("checksum"), "a changed version byte is damage: " + damaged.getMessage());
 
       resealed(file, bytes);
       UnsupportedFormatException future = assertThrows(UnsupportedFormatException.class,
-          () -> LedgerSnapshot.read(file, Ledgers.of(SCHEMA)));
+          () -> LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)));
       assertTrue(future.getMessage().contains("format version 9"), future.getMessage());
       assertEquals(4, future.offset());
       assertEquals(9, future.version());
@@ -178,7 +178,7 @@ class LedgerSnapshotTest {
         original.apply(i * 7L, 0, 1 + i % 4, T0 - i * Ledgers.HOUR);
       }
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(original, 5, T0, file);
+      LedgerSnapshotWriter.write(original, 5, T0, file);
       byte[] v2 = Files.readAllBytes(file);
       int entriesAt = LedgerSnapshot.HEADER_BYTES + 15 + "follow".length() + 8;
       java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
@@ -192,7 +192,7 @@ class LedgerSnapshotTest {
       resealed(file, bytes);
 
       SignalLedger restored = Ledgers.of(plain);
-      assertEquals(100, LedgerSnapshot.read(file, restored).entries());
+      assertEquals(100, LedgerSnapshotReader.read(file, restored).entries());
       for (int i = 0; i < 100; i++) {
         assertEquals(original.decayScore(0, i * 7L, T0), restored.decayScore(0, i * 7L, T0));
       }
@@ -212,9 +212,9 @@ class LedgerSnapshotTest {
         original.apply(random.nextInt(1_000), random.nextInt(3), 1f, T0 - random.nextLong(DAY));
       }
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(original, 1, T0, file);
+      LedgerSnapshotWriter.write(original, 1, T0, file);
       SignalLedger restored = Ledgers.of(SCHEMA, 300);
-      LedgerSnapshot.read(file, restored);
+      LedgerSnapshotReader.read(file, restored);
       for (int i = 0; i < 2_000; i++) {
         long entity = random.nextInt(1_000);
         int type = random.nextInt(3);
@@ -243,12 +243,12 @@ class LedgerSnapshotTest {
   void snapshotOfAnotherSchema_isRefusedNamingTheSignal() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       Schema changed = Schema.builder()
           .signal("view", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(30)))
           .windows(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.SEVEN_DAYS, Window.ALL_TIME).velocity(true).add()
           .build();
-      ConfigException e = assertThrows(ConfigException.class, () -> LedgerSnapshot.read(file, Ledgers.of(changed)));
+      ConfigException e = assertThrows(ConfigException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(changed)));
       assertTrue(e.getMessage().contains("holds 3 signals but the schema declares 1"), e.getMessage());
 
       Schema fewer = Schema.builder()
@@ -257,7 +257,7 @@ class LedgerSnapshotTest {
           .signal("share", EntityKind.USER, DecaySpec.linear(Duration.ofHours(6))).windows(Window.TWENTY_FOUR_HOURS).add()
           .signal("follow", EntityKind.CREATOR, DecaySpec.permanent()).negativeWeights(true).add()
           .build();
-      ConfigException differs = assertThrows(ConfigException.class, () -> LedgerSnapshot.read(file, Ledgers.of(fewer)));
+      ConfigException differs = assertThrows(ConfigException.class, () -> LedgerSnapshotReader.read(file, Ledgers.of(fewer)));
       assertTrue(differs.getMessage().contains("signal 0 \"view\" as declared differently"), differs.getMessage());
     }
   }
@@ -266,7 +266,7 @@ class LedgerSnapshotTest {
   void schemaWithSignalsAppended_readsTheSnapshot() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(sample(), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 1, T0, file);
       Schema.Builder builder = Schema.builder();
       for (var signal : SCHEMA.signals()) {
         builder.signal(signal.name(), signal.entityKind(), signal.decay())
@@ -275,7 +275,7 @@ class LedgerSnapshotTest {
       }
       Schema grown = builder.signal("save", EntityKind.ITEM, DecaySpec.permanent()).add().build();
       SignalLedger restored = Ledgers.of(grown);
-      assertEquals(51, LedgerSnapshot.read(file, restored).entries());
+      assertEquals(51, LedgerSnapshotReader.read(file, restored).entries());
     }
   }
 
@@ -283,9 +283,9 @@ class LedgerSnapshotTest {
   void write_replacesAtomicallyAndLeavesNoTemporaryFile() throws IOException {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path file = temp.path().resolve("ledger.snapshot");
-      LedgerSnapshot.write(Ledgers.of(SCHEMA), 1, T0, file);
-      LedgerSnapshot.write(sample(), 2, T0, file);
-      assertEquals(2, LedgerSnapshot.read(file, Ledgers.of(SCHEMA)).sequence());
+      LedgerSnapshotWriter.write(Ledgers.of(SCHEMA), 1, T0, file);
+      LedgerSnapshotWriter.write(sample(), 2, T0, file);
+      assertEquals(2, LedgerSnapshotReader.read(file, Ledgers.of(SCHEMA)).sequence());
       try (var files = Files.list(temp.path())) {
         assertEquals(List.of(file), files.toList());
       }
@@ -297,7 +297,7 @@ class LedgerSnapshotTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path target = Files.createDirectories(temp.path().resolve("occupied"));
       Files.writeString(target.resolve("inside"), "x");
-      StorageException e = assertThrows(StorageException.class, () -> LedgerSnapshot.write(sample(), 1, T0, target));
+      StorageException e = assertThrows(StorageException.class, () -> LedgerSnapshotWriter.write(sample(), 1, T0, target));
       assertTrue(e.getMessage().contains("cannot write the ledger snapshot " + target), e.getMessage());
       assertTrue(Files.isDirectory(target));
       assertTrue(Files.notExists(temp.path().resolve("occupied.tmp")));

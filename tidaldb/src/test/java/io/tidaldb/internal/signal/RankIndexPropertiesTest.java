@@ -139,8 +139,8 @@ class RankIndexPropertiesTest {
     SignalLedger restored = Ledgers.of(h.schema(), h.maxEntries());
     Path file = Files.createTempFile("rank-index", ".snapshot");
     try {
-      LedgerSnapshot.write(h.ledger(), 1, T0, file);
-      LedgerSnapshot.read(file, restored);
+      LedgerSnapshotWriter.write(h.ledger(), 1, T0, file);
+      LedgerSnapshotReader.read(file, restored);
     } finally {
       Files.deleteIfExists(file);
     }

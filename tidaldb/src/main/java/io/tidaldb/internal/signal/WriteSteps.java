@@ -1,0 +1,81 @@
+package io.tidaldb.internal.signal;
+
+import io.tidaldb.internal.Latencies;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The steps every write of a {@link SignalEngine} takes around its log append, single or grouped:
+ * refuse the log's writer thread and pass the {@link WriteGate}, apply to the ledger in the log's
+ * order ({@link ApplyOrder}), count the write per signal and time one write in {@code sampleEvery}.
+ */
+final class WriteSteps {
+
+  final SignalLog log;
+  final SignalLedger ledger;
+  /** {@link WriteGate#ALWAYS_OPEN} for a database without checkpoints. */
+  private final WriteGate gate;
+  /** {@link ApplyOrder#ANY} for a database that is never rebuilt from a log. */
+  final ApplyOrder order;
+  private final LongAdder[] writes;
+  /** One write in this many is timed ({@code TidalDbBuilder.writeLatencySampling}). */
+  private final int sampleEvery;
+  private final Latencies latencies;
+  private final LongAdder latencySamples;
+  private final LongAdder latencyNanos;
+
+  WriteSteps(SignalLog log, SignalLedger ledger, WriteGate gate, ApplyOrder order, LongAdder[] writes,
+      int sampleEvery, Latencies latencies, LongAdder latencySamples, LongAdder latencyNanos) {
+    this.log = log;
+    this.ledger = ledger;
+    this.gate = gate;
+    this.order = order;
+    this.writes = writes;
+    this.sampleEvery = sampleEvery;
+    this.latencies = latencies;
+    this.latencySamples = latencySamples;
+    this.latencyNanos = latencyNanos;
+  }
+
+  /**
+   * Applies an appended event to the ledger; in a persistent database in the log's order (see
+   * {@link ApplyOrder}), so that recovery rebuilds exactly this ledger.
+   */
+  void apply(long sequence, long entityId, int typeId, float weight, long nanos) {
+    order.awaitTurn(sequence);
+    try {
+      ledger.apply(entityId, typeId, weight, nanos);
+    } finally {
+      order.done(sequence);
+    }
+  }
+
+  void enter(String what) {
+    log.refuseOnWriterThread(what);
+    gate.enter();
+  }
+
+  void exit() {
+    gate.exit();
+  }
+
+  void counted(int typeId) {
+    writes[typeId].increment();
+  }
+
+  /** {@return {@code System.nanoTime()} for a write to time, 0 for one not sampled} */
+  long startTiming() {
+    return ThreadLocalRandom.current().nextInt(sampleEvery) == 0 ? System.nanoTime() : 0;
+  }
+
+  /** Records the latency of a write {@link #startTiming} sampled; nothing for one it did not. */
+  void timed(long start) {
+    if (start == 0) {
+      return;
+    }
+    long nanos = System.nanoTime() - start;
+    latencyNanos.add(nanos);
+    latencySamples.increment();
+    latencies.write().record(nanos);
+  }
+}
