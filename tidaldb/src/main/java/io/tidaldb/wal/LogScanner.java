@@ -34,8 +34,11 @@ final class LogScanner {
 
   static final int WINDOW = 1 << 20;
 
-  /** What a scan found, and for recovery the index of the segment where it stopped. */
-  record Outcome(ScanResult result, int endSegment, int unsupportedVersion, boolean foreign) {
+  /**
+   * Where a scan ended: what it found ({@link ScanResult}), and for recovery the index of the segment
+   * where it stopped.
+   */
+  record ScanEnd(ScanResult result, int endSegment, int unsupportedVersion, boolean foreign) {
 
     Optional<WalProblem> problem() {
       return result.problem();
@@ -113,7 +116,7 @@ final class LogScanner {
     return this;
   }
 
-  Outcome run() {
+  ScanEnd run() {
     long expected = -1;
     long last = segments.isEmpty() ? 0 : segments.get(0).firstSequence() - 1;
     WalProblem problem = null;
@@ -173,7 +176,7 @@ final class LogScanner {
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     ScanResult result = new ScanResult(segments, listing.unknownFiles(), batches, events, bytes, first, last,
         Optional.ofNullable(problem));
-    return new Outcome(result, endSegment, unsupportedVersion, foreign);
+    return new ScanEnd(result, endSegment, unsupportedVersion, foreign);
   }
 
   private void open(FileChannel ch) throws IOException {

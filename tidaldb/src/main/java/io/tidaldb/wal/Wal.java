@@ -396,7 +396,7 @@ public final class Wal implements AutoCloseable {
     }
     return segments.whileKept(() -> {
       long[] delivered = new long[1];
-      LogScanner.Outcome outcome = new LogScanner(WalSegments.listing(dir)).skipSegmentsBelow(fromSequence).upTo(to)
+      LogScanner.ScanEnd outcome = new LogScanner(WalSegments.listing(dir)).skipSegmentsBelow(fromSequence).upTo(to)
           .sink(fromSequence, to, (seq, entity, type, weight, ts) -> {
             delivered[0]++;
             sink.accept(seq, entity, type, weight, ts);

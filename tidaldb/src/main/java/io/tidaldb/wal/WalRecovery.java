@@ -49,7 +49,7 @@ final class WalRecovery {
       LOG.log(System.Logger.Level.WARNING, "the WAL directory " + dir + " holds files that are not part of the log;"
           + " they are left alone: " + listing.unknownFiles());
     }
-    LogScanner.Outcome outcome = new LogScanner(listing).skipSegmentsBelow(checkpointSeq + 1).run();
+    LogScanner.ScanEnd outcome = new LogScanner(listing).skipSegmentsBelow(checkpointSeq + 1).run();
     List<Segment> segments = new ArrayList<>(listing.segments());
     long lastSeq = outcome.result().lastSequence();
     Optional<Recovery.Truncation> truncation = Optional.empty();

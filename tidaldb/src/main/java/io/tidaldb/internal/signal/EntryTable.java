@@ -121,7 +121,7 @@ final class EntryTable {
    * overlap. Returns the home slot and the slot three after it, OR-ed: 0 only if the home slot is
    * empty, and so the key absent. Safe under an optimistic stamp.
    */
-  int home(long hash) {
+  int prefetch(long hash) {
     Index ix = index;
     int i = (int) hash;
     return ix.refs[i & ix.mask] | ix.refs[(i + 3) & ix.mask];

@@ -138,7 +138,7 @@ final class SignalLedger {
    * loaded data, so a mispredicted probe waits for memory. Here:
    * <ol>
    *   <li>hash every candidate, find its stripe, take each stripe's optimistic stamp once;
-   *   <li>load the index line(s) of every candidate's first four slots ({@link EntryTable#home});
+   *   <li>load the index line(s) of every candidate's first four slots ({@link EntryTable#prefetch});
    *   <li>on those cached lines, pick the entry the first slot with the key's tag names, without a
    *       branch ({@link EntryTable#tagged});
    *   <li>copy every such entry's hot record, id, last and score ({@link EntryTable#readHot});
@@ -171,7 +171,7 @@ final class SignalLedger {
       stripeOf[k] = s;
     }
     for (int k = 0; k < n; k++) {
-      entries[k] = tables[stripeOf[k]].home(hashes[k]);
+      entries[k] = tables[stripeOf[k]].prefetch(hashes[k]);
     }
     for (int k = 0; k < n; k++) {
       entries[k] = entries[k] == 0 ? -1 : tables[stripeOf[k]].tagged(hashes[k]);
