@@ -15,7 +15,7 @@ dir="${1:-target/bench-peers}"
 shift || true
 mvn -B -ntp -q -pl bench -am package -DskipTests
 mkdir -p target
-write_rows='PeerWrites|FsyncBaseline|WriteBaseline|WalPipelinedBenchmark'
+write_rows='PeerWrites|FsyncBaseline|WalPipelinedBenchmark'
 if $writes; then
   java -jar bench/target/benchmarks.jar "$write_rows" \
     -p dir="$dir" -p bytes=24,24000 -p durability=sync -rf json -rff target/peers.json "$@"

@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The disk's physical limit for a log: append {@code bytes} with one {@code FileChannel.write} and
- * one {@code force(false)}, over and over, on the same disk the database uses. Every durable-write
- * benchmark is read against this one.
+ * one {@code force(false)}, over and over, on the same disk the database uses ({@link #appendAndForce});
+ * every durable-write benchmark is read against it. {@link #append} is the same without the fsync:
+ * the operating system's limit, which writes under {@code Durability.interval} are read against.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar FsyncBaseline -p dir=/var/lib/tidaldb-bench
@@ -63,6 +64,22 @@ public class FsyncBaseline {
   public void close() throws IOException {
     channel.close();
     Files.deleteIfExists(file);
+  }
+
+  /**
+   * One write of {@link #bytes} at the end of the file, no fsync: the operating system's limit for a
+   * log that is not fsynced per write, what a blocking writer under {@code Durability.interval} is
+   * read against.
+   *
+   * @return the new file position, so the work cannot be optimised away
+   */
+  @Benchmark
+  public long append() throws IOException {
+    buffer.clear();
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+    return position;
   }
 
   /**

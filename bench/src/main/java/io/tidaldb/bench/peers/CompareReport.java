@@ -100,7 +100,7 @@ public final class CompareReport {
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     double intervalOne = score(results, "PeerWrites.tidaldbIntervalOneAtATime");
     double rocksBuffered = score(results, "PeerWrites.rocksdbBufferedPut");
-    double rawWrite = score(results, "WriteBaseline.append[eventBytes=24]");
+    double rawWrite = score(results, "FsyncBaseline.append[bytes=24]");
     double syncOne = score(results, "PeerWrites.tidaldbSyncOneAtATime");
     double rawFsync = score(results, "FsyncBaseline.appendAndForce[bytes=24]");
     double sync8 = score(results, "PeerWrites.tidaldbSyncOneAtATime8Threads");
