@@ -82,6 +82,9 @@ final class FleetMember implements AutoCloseable {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200 && response.body().contains("DatabaseClosedException")) {
+        throw new PartitionMoved(name + " answered " + response.statusCode() + " to " + path + ": " + response.body());
+      }
       if (response.statusCode() != 200) {
         throw new IllegalStateException(name + " answered " + response.statusCode() + " to " + path + ": "
             + response.body());
@@ -99,6 +102,18 @@ final class FleetMember implements AutoCloseable {
   public void close() {
     if (child != null) {
       child.kill();
+    }
+  }
+
+  /**
+   * A query reached a partition whose home closed under it: a rebalance moved the partition
+   * (docs/SCALING.md, "What queries see during a rebalance"). Ask again once the group has settled.
+   */
+  static final class PartitionMoved extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PartitionMoved(String message) {
+      super(message);
     }
   }
 }
