@@ -173,11 +173,11 @@ final class Checkpointer implements Checkpoints {
     long start = System.nanoTime();
     long sequence;
     LedgerCapture capture;
-    long at;
+    long sourcePosition;
     gate.close();
     try {
       sequence = wal.lastSequence();
-      at = position.get();   // with the gate closed, the position of exactly the events up to sequence
+      sourcePosition = position.get();   // with the gate closed, the position of exactly the events up to sequence
       capture = ledger.beginCapture();
     } finally {
       gate.open();
@@ -189,7 +189,7 @@ final class Checkpointer implements Checkpoints {
       capture.finish();
       Instant now = clock.instant();
       clearStrayInterrupt();
-      header = LedgerSnapshotWriter.write(capture, sequence, at, WalEvent.epochNanos(now), file);
+      header = LedgerSnapshotWriter.write(capture, sequence, sourcePosition, WalEvent.epochNanos(now), file);
       clearStrayInterrupt();
       wal.checkpoint(sequence, now);   // the same time: no clock read (where an interrupt could land) after the clear
       failure = null;

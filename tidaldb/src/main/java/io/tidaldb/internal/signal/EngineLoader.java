@@ -16,7 +16,6 @@ import io.tidaldb.wal.WalConfig;
 import io.tidaldb.wal.WalProblem;
 import io.tidaldb.wal.WalReader;
 import io.tidaldb.wal.WalSegments;
-import io.tidaldb.wal.WalEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,18 +135,14 @@ final class EngineLoader {
     }
     int signals = ledger.signalCount();
     ScanResult result = WalReader.of(home.wal()).events(from, Long.MAX_VALUE,
-        (sequence, entityId, typeId, weight, timestampNanos) -> {
-          if (WalEvent.isSourcePosition(typeId)) {
-            position.set(entityId);
-            return;
-          }
+        position.following((sequence, entityId, typeId, weight, timestampNanos) -> {
           if (typeId >= signals || timestampNanos < 0 || !Float.isFinite(weight)) {
             throw new CorruptionException(home.wal(), 0, "the event at sequence " + sequence + " (signal type id "
                 + typeId + ", weight " + weight + ", time " + timestampNanos + " ns) does not fit the stored schema "
                 + schema.names());
           }
           ledger.apply(entityId, typeId, weight, timestampNanos);
-        });
+        }));
     if (result.problem().isPresent()) {
       WalProblem problem = result.problem().get();
       if (problem.kind() != WalProblem.Kind.TORN_TAIL) {
@@ -200,11 +195,7 @@ final class EngineLoader {
    */
   private static long replay(Wal wal, SignalLedger ledger, long from, Schema schema, SourcePosition position) {
     int signals = ledger.signalCount();
-    return wal.replay(from, (sequence, entityId, typeId, weight, timestampNanos) -> {
-      if (WalEvent.isSourcePosition(typeId)) {
-        position.set(entityId);
-        return;
-      }
+    return wal.replay(from, position.following((sequence, entityId, typeId, weight, timestampNanos) -> {
       if (typeId >= signals) {
         throw new ConfigException("the write-ahead log in " + wal.config().dir() + " holds an event of signal type id "
             + typeId + " (sequence " + sequence + ") but the schema declares " + (signals == 0 ? "no signals"
@@ -217,6 +208,6 @@ final class EngineLoader {
             + " was written by another program");
       }
       ledger.apply(entityId, typeId, weight, timestampNanos);
-    });
+    }));
   }
 }

@@ -1,5 +1,7 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.wal.WalEvent;
+import io.tidaldb.wal.WalEventSink;
 import java.util.OptionalLong;
 
 /**
@@ -22,6 +24,20 @@ final class SourcePosition {
   /** {@return the position, or {@link #NONE}} */
   long get() {
     return value;
+  }
+
+  /**
+   * A sink for replaying the log into the ledger: a position marker moves this position, every other
+   * event goes to {@code signals}. The one place a replay tells markers from signals.
+   */
+  WalEventSink following(WalEventSink signals) {
+    return (sequence, entityId, typeId, weight, timestampNanos) -> {
+      if (WalEvent.isSourcePosition(typeId)) {
+        set(entityId);
+      } else {
+        signals.accept(sequence, entityId, typeId, weight, timestampNanos);
+      }
+    };
   }
 
   OptionalLong asOptional() {
