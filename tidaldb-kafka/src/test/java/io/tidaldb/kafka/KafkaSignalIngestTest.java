@@ -62,6 +62,19 @@ class KafkaSignalIngestTest {
     return start(consumer, KafkaSignalIngest.builder());
   }
 
+  /** Starts an ingest whose consumer is assigned {@code partitions} at its first poll, once it has them open. */
+  KafkaSignalIngest startOwning(PollingMockConsumer consumer, KafkaSignalIngest.Builder builder, Integer... partitions) {
+    consumer.assignAtNextPoll(partitions);
+    KafkaSignalIngest ingest = start(consumer, builder);
+    Set<Integer> expected = Set.of(partitions);
+    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(expected));
+    return ingest;
+  }
+
+  KafkaSignalIngest startOwning(PollingMockConsumer consumer, Integer... partitions) {
+    return startOwning(consumer, KafkaSignalIngest.builder(), partitions);
+  }
+
   static List<byte[][]> views(long entityId, int count) {
     List<byte[][]> records = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -82,9 +95,7 @@ class KafkaSignalIngestTest {
   @Test
   void assignedPartitions_getAHomeEach_andEveryRecordIsCountedOnce() {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 3);
-    consumer.assignAtNextPoll(0, 2);
-    KafkaSignalIngest ingest = start(consumer);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0, 2)));
+    KafkaSignalIngest ingest = startOwning(consumer, 0, 2);
     consumer.append(0, 0, views(7L, 30));
     consumer.append(2, 0, views(8L, 5));
     awaitPosition(ingest, 0, 30);
@@ -123,9 +134,7 @@ class KafkaSignalIngestTest {
   @Test
   void revokedPartition_isClosedAndLeavesLocalPartitions_andIsResumedNotRebuiltWhenItComesBack() {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 2);
-    consumer.assignAtNextPoll(0, 1);
-    KafkaSignalIngest ingest = start(consumer);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0, 1)));
+    KafkaSignalIngest ingest = startOwning(consumer, 0, 1);
     consumer.append(1, 0, views(9L, 12));
     awaitPosition(ingest, 1, 12);
     TidalDb revoked = ingest.database(1).orElseThrow();
@@ -149,9 +158,7 @@ class KafkaSignalIngestTest {
   @Test
   void assignment_seeksToThePositionTheHomeHolds_notToKafkasCommittedOffset() {
     PollingMockConsumer first = new PollingMockConsumer(TOPIC, 1);
-    first.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(first);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(first, 0);
     first.append(0, 0, views(3L, 10));
     awaitPosition(ingest, 0, 10);
     ingest.close();
@@ -161,9 +168,7 @@ class KafkaSignalIngestTest {
     PollingMockConsumer second = new PollingMockConsumer(TOPIC, 1);
     second.commitSync(Map.of(second.partition(0), new org.apache.kafka.clients.consumer.OffsetAndMetadata(4)));
     second.updateEndOffsets(Map.of(second.partition(0), 15L));
-    second.assignAtNextPoll(0);
-    KafkaSignalIngest restarted = start(second);
-    await().atMost(WAIT).until(() -> restarted.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest restarted = startOwning(second, 0);
     List<byte[][]> all = views(3L, 15);
     second.append(0, 0, all);
     awaitPosition(restarted, 0, 15);
@@ -176,9 +181,7 @@ class KafkaSignalIngestTest {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 1);
     consumer.updateBeginningOffsets(Map.of(consumer.partition(0), 100L));
     consumer.updateEndOffsets(Map.of(consumer.partition(0), 100L));
-    consumer.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(consumer);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(consumer, 0);
     consumer.append(0, 100, views(5L, 4));
     awaitPosition(ingest, 0, 104);
     PartitionStatus status = ingest.status(0).orElseThrow();
@@ -191,9 +194,7 @@ class KafkaSignalIngestTest {
   @Test
   void homeWhosePositionFellOutOfRetention_isDiscardedAndRebuiltFromTheEarliestOffset() {
     PollingMockConsumer first = new PollingMockConsumer(TOPIC, 1);
-    first.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(first);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(first, 0);
     first.append(0, 0, views(3L, 10));
     awaitPosition(ingest, 0, 10);
     ingest.close();
@@ -202,9 +203,7 @@ class KafkaSignalIngestTest {
     PollingMockConsumer second = new PollingMockConsumer(TOPIC, 1);
     second.updateBeginningOffsets(Map.of(second.partition(0), 50L));
     second.updateEndOffsets(Map.of(second.partition(0), 60L));
-    second.assignAtNextPoll(0);
-    KafkaSignalIngest restarted = start(second);
-    await().atMost(WAIT).until(() -> restarted.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest restarted = startOwning(second, 0);
     second.append(0, 50, views(3L, 10));
     awaitPosition(restarted, 0, 60);
     PartitionStatus status = restarted.status(0).orElseThrow();
@@ -216,9 +215,7 @@ class KafkaSignalIngestTest {
   @Test
   void badRecord_isSkippedAndCounted_andTheRecordsAroundItAreApplied() {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 1);
-    consumer.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(consumer);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(consumer, 0);
     List<byte[][]> records = new ArrayList<>(views(1L, 2));
     records.add(new byte[][] {new byte[3], new byte[] {9}});
     records.add(new byte[][] {SignalRecords.key(1L), SignalRecords.encode("unknown_signal", 1.0, AT)});
@@ -233,9 +230,7 @@ class KafkaSignalIngestTest {
   @Test
   void badRecord_underStopPartition_stopsThePartitionBeforeIt_andFailsHealthNamingTheRecord() {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 1);
-    consumer.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(consumer, KafkaSignalIngest.builder().badRecordHandler(BadRecordHandler.STOP_PARTITION));
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(consumer, KafkaSignalIngest.builder().badRecordHandler(BadRecordHandler.STOP_PARTITION), 0);
     List<byte[][]> records = new ArrayList<>(views(1L, 3));
     records.add(new byte[][] {new byte[3], new byte[] {9}});
     records.addAll(views(1L, 2));
@@ -285,9 +280,7 @@ class KafkaSignalIngestTest {
   @Test
   void close_checkpointsTheHomes_endsTheThreads_andReleasesTheHomes() {
     PollingMockConsumer consumer = new PollingMockConsumer(TOPIC, 1);
-    consumer.assignAtNextPoll(0);
-    KafkaSignalIngest ingest = start(consumer);
-    await().atMost(WAIT).until(() -> ingest.localPartitions().equals(Set.of(0)));
+    KafkaSignalIngest ingest = startOwning(consumer, 0);
     consumer.append(0, 0, views(4L, 7));
     awaitPosition(ingest, 0, 7);
     TidalDb db = ingest.database(0).orElseThrow();
