@@ -124,7 +124,11 @@ final class WalDumpCommand extends HomeCommand {
 
     final void event(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
       count();
-      printEvent(seq, entityId, signalTypeId, weight, timestampNanos);
+      if (WalEvent.isSourcePosition(signalTypeId)) {
+        printPosition(seq, entityId);   // a marker, not a signal: its entity-id field holds the position (FORMAT.md)
+      } else {
+        printEvent(seq, entityId, signalTypeId, weight, timestampNanos);
+      }
     }
 
     final void batch(WalBatch batch) {
@@ -139,6 +143,8 @@ final class WalDumpCommand extends HomeCommand {
     }
 
     abstract void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos);
+
+    abstract void printPosition(long seq, long position);
 
     abstract void printBatch(WalBatch batch);
 
@@ -159,17 +165,24 @@ final class WalDumpCommand extends HomeCommand {
       try {
         json.writeStartObject();
         json.writeNumberField("seq", seq);
-        if (WalEvent.isSourcePosition(signalTypeId)) {
-          json.writeNumberField("source_position", entityId);   // a marker, not a signal (FORMAT.md)
-          json.writeEndObject();
-          return;
-        }
         json.writeNumberField("entity_id", entityId);
         json.writeNumberField("signal_type_id", signalTypeId);
         json.writeStringField("signal", names.get(signalTypeId));
         json.writeNumberField("weight", weight);
         json.writeStringField("timestamp", instant(timestampNanos).toString());
         json.writeNumberField("timestamp_nanos", timestampNanos);
+        json.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    void printPosition(long seq, long position) {
+      try {
+        json.writeStartObject();
+        json.writeNumberField("seq", seq);
+        json.writeNumberField("source_position", position);
         json.writeEndObject();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -226,16 +239,22 @@ final class WalDumpCommand extends HomeCommand {
 
     @Override
     void printEvent(long seq, long entityId, int signalTypeId, float weight, long timestampNanos) {
+      eventHeader();
+      out.printf(eventLine, seq, entityId, signalTypeId, names.getOrDefault(signalTypeId, "-"), weight,
+          instant(timestampNanos));
+    }
+
+    @Override
+    void printPosition(long seq, long position) {
+      eventHeader();
+      out.printf("%12s  source position %d%n", seq, position);
+    }
+
+    private void eventHeader() {
       if (!header) {
         out.printf(eventLine, "seq", "entity_id", "signal", "", "weight", "timestamp");
         header = true;
       }
-      if (WalEvent.isSourcePosition(signalTypeId)) {
-        out.printf("%12s  source position %d%n", seq, entityId);   // a marker, not a signal (FORMAT.md)
-        return;
-      }
-      out.printf(eventLine, seq, entityId, signalTypeId, names.getOrDefault(signalTypeId, "-"), weight,
-          instant(timestampNanos));
     }
 
     @Override
