@@ -4,6 +4,7 @@ import io.tidaldb.internal.signal.SignalEngine;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntToLongFunction;
 
 /**
  * A handle on one signal of an open database, for the hot path: the signal's name is resolved once,
@@ -115,18 +116,7 @@ public final class SignalType {
   public long recordAll(long[] entityIds, double[] weights, long[] epochNanos) {
     db.requireOpen();
     int n = checkedLength(entityIds, weights, epochNanos == null ? -1 : epochNanos.length, "epochNanos");
-    float[] stored = new float[n];
-    long[] nanos = new long[n];
-    for (int i = 0; i < n; i++) {
-      try {
-        stored[i] = engine.groups().checkedWeight(spec, weights[i]);
-        nanos[i] = engine.groups().checkedTime(spec, epochNanos[i]);
-      } catch (InvalidSignalException e) {
-        throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
-            + "; nothing was written");
-      }
-    }
-    return recordChecked(entityIds, stored, nanos, n);
+    return checkAndRecord(entityIds, weights, n, i -> engine.groups().checkedTime(spec, epochNanos[i]));
   }
 
   /**
@@ -145,12 +135,17 @@ public final class SignalType {
   public long recordAll(long[] entityIds, double[] weights, Instant[] times) {
     db.requireOpen();
     int n = checkedLength(entityIds, weights, times == null ? -1 : times.length, "times");
+    return checkAndRecord(entityIds, weights, n, i -> engine.groups().checkedTime(spec, times[i]));
+  }
+
+  /** Checks every event (weight, and the time {@code checkedTime} gives for its index) before writing any. */
+  private long checkAndRecord(long[] entityIds, double[] weights, int n, IntToLongFunction checkedTime) {
     float[] stored = new float[n];
     long[] nanos = new long[n];
     for (int i = 0; i < n; i++) {
       try {
         stored[i] = engine.groups().checkedWeight(spec, weights[i]);
-        nanos[i] = engine.groups().checkedTime(spec, times[i]);
+        nanos[i] = checkedTime.applyAsLong(i);
       } catch (InvalidSignalException e) {
         throw new InvalidSignalException("recordAll(...): event " + i + " of " + n + ": " + e.getMessage()
             + "; nothing was written");
