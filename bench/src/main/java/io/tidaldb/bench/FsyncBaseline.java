@@ -39,6 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FsyncBaseline {
 
+  /** How far ahead {@link #appendIntoPreparedAndForce} prepares the file, as the WAL's writer does. */
+  private static final int PREPARE_AHEAD = 1 << 20;
+
   /** Bytes appended per fsync: one event (24), a small batch, a large batch. */
   @Param({"24", "4096", "262144"})
   public int bytes;
@@ -50,7 +53,9 @@ public class FsyncBaseline {
   private Path file;
   private FileChannel channel;
   private ByteBuffer buffer;
+  private ByteBuffer fill;
   private long position;
+  private long prepared;
 
   @Setup(Level.Trial)
   public void open() throws IOException {
@@ -58,6 +63,7 @@ public class FsyncBaseline {
     file = Files.createTempFile(directory, "fsync-", ".bin");
     channel = FileChannel.open(file, StandardOpenOption.WRITE);
     buffer = ByteBuffer.allocateDirect(bytes);
+    fill = ByteBuffer.allocateDirect(PREPARE_AHEAD);
   }
 
   @TearDown(Level.Trial)
@@ -89,6 +95,30 @@ public class FsyncBaseline {
    */
   @Benchmark
   public long appendAndForce() throws IOException {
+    buffer.clear();
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+    channel.force(false);
+    return position;
+  }
+
+  /**
+   * {@link #appendAndForce} into space prepared ahead of the writes (1 MiB at a time, as the WAL's
+   * writer prepares it, docs/FORMAT.md "Prepared space"): the fsync after most writes then has no
+   * new file size or block to commit. The best a log that fsyncs each write can do on this disk.
+   *
+   * @return the new file position, so the work cannot be optimised away
+   */
+  @Benchmark
+  public long appendIntoPreparedAndForce() throws IOException {
+    if (position + bytes > prepared) {
+      long to = Math.max(position + bytes, prepared + PREPARE_AHEAD);
+      while (prepared < to) {
+        fill.clear().limit((int) Math.min(fill.capacity(), to - prepared));
+        prepared += channel.write(fill, prepared);
+      }
+    }
     buffer.clear();
     while (buffer.hasRemaining()) {
       position += channel.write(buffer, position);

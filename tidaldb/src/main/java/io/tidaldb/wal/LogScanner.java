@@ -36,9 +36,10 @@ final class LogScanner {
 
   /**
    * Where a scan ended: what it found ({@link ScanResult}), and for recovery the index of the segment
-   * where it stopped.
+   * where it stopped, and the offset in the last segment where the writer's prepared space starts
+   * ({@link WalFormat#PREPARED}), or -1 if the scan found none.
    */
-  record ScanEnd(ScanResult result, int endSegment, int unsupportedVersion, boolean foreign) {
+  record ScanEnd(ScanResult result, int endSegment, int unsupportedVersion, boolean foreign, long preparedFrom) {
 
     Optional<WalProblem> problem() {
       return result.problem();
@@ -85,6 +86,7 @@ final class LogScanner {
   private int unsupportedVersion;
   private int batchCount;
   private boolean foreign;
+  private long preparedFrom = -1;
 
   LogScanner(WalSegments.Listing listing) {
     this.listing = listing;
@@ -154,6 +156,11 @@ final class LogScanner {
           if (seq > to) {
             break scan;
           }
+          if (i == segments.size() - 1 && buf.get(window(pos, 1)) == WalFormat.PREPARED && preparedToTheEnd(pos)) {
+            // The writer's prepared space (no batch starts with this byte): the log's clean end.
+            preparedFrom = pos;
+            break scan;
+          }
           problem = readBatch(i, segment, pos, seq);
           if (problem != null) {
             endSegment = i;
@@ -176,7 +183,22 @@ final class LogScanner {
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     ScanResult result = new ScanResult(segments, listing.unknownFiles(), batches, events, bytes, first, last,
         Optional.ofNullable(problem));
-    return new ScanEnd(result, endSegment, unsupportedVersion, foreign);
+    return new ScanEnd(result, endSegment, unsupportedVersion, foreign, preparedFrom);
+  }
+
+  /** Whether every byte from {@code pos} to the end of the segment is {@link WalFormat#PREPARED}. */
+  private boolean preparedToTheEnd(long pos) throws IOException {
+    for (long at = pos; at < size; ) {
+      int length = (int) Math.min(size - at, WINDOW);
+      int w = window(at, length);
+      for (int k = 0; k < length; k++) {
+        if (buf.get(w + k) != WalFormat.PREPARED) {
+          return false;
+        }
+      }
+      at += length;
+    }
+    return true;
   }
 
   private void open(FileChannel ch) throws IOException {

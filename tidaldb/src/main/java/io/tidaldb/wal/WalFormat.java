@@ -40,6 +40,18 @@ final class WalFormat {
   static final int SEG_FIRST_SEQ = 16;       // u64
   static final int SEG_CRC = 28;             // u32 over bytes [0, 28)
 
+  // ---- prepared space: after the last batch of the last segment ----
+
+  /**
+   * The byte the writer fills the space ahead of its next batches with ({@code 0xFF}), so that an
+   * fsync after a batch written there finds the file's size and blocks already on disk and has no
+   * metadata to commit. A run of it from where a batch would start to the end of the last segment is
+   * the log's clean end, never damage: a batch header cannot start with it ({@link #BATCH_MAGIC}).
+   */
+  static final byte PREPARED = (byte) 0xFF;
+  /** How far ahead of a batch the writer prepares space in one step (at most to the segment's size). */
+  static final int PREPARE_AHEAD = 1 << 20;
+
   // ---- batch header (version 2): 48 bytes, followed by eventCount * EVENT_SIZE payload bytes ----
 
   /** {@code "TBAT"} in ASCII, the first 4 bytes of every batch. */

@@ -81,6 +81,9 @@ final class WalRecovery {
           + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
           + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
+    if (outcome.preparedFrom() >= 0) {
+      cutPreparedSpace(segments.get(segments.size() - 1), outcome.preparedFrom());
+    }
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     Segment appendTo = null;
     long lastEnd = 0;
@@ -121,6 +124,18 @@ final class WalRecovery {
       }
       WalWriter.force(channel, config);
       return current ? last : null;
+    }
+  }
+
+  /**
+   * Cuts the space a writer had prepared ahead of its batches ({@link WalFormat#PREPARED}) off the
+   * last segment, as its {@code close()} would have: the log's end, not a problem, so not reported.
+   */
+  private static void cutPreparedSpace(Segment last, long end) {
+    try (FileChannel channel = FileChannel.open(last.path(), StandardOpenOption.WRITE)) {
+      channel.truncate(end);
+    } catch (IOException e) {
+      throw new StorageException("cannot cut the prepared space off the WAL segment " + last.path() + " at " + end, e);
     }
   }
 

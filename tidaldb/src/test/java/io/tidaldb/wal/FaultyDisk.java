@@ -63,7 +63,11 @@ public final class FaultyDisk implements AutoCloseable {
     WalWriter.segmentOpener = previous;
   }
 
-  /** A channel that writes while there is room, then fails as a full disk does. */
+  /**
+   * A channel that writes while there is room, then fails as a full disk does. As on a real file
+   * system, only bytes past the file's end take room (an overwrite inside the file takes none), and
+   * a truncation gives back what it cuts.
+   */
   private static final class Filling extends ForwardingFileChannel {
 
     private final AtomicLong room;
@@ -73,14 +77,14 @@ public final class FaultyDisk implements AutoCloseable {
       this.room = room;
     }
 
-    /** How much of {@code wanted} bytes fits; throws when nothing does. */
-    private int take(int wanted) throws IOException {
+    /** How many of {@code growth} new bytes fit; throws when none does. */
+    private long take(long growth) throws IOException {
       while (true) {
         long left = room.get();
         if (left <= 0) {
           throw new IOException(NO_SPACE);
         }
-        int granted = (int) Math.min(left, wanted);
+        long granted = Math.min(left, growth);
         if (room.compareAndSet(left, left == Long.MAX_VALUE ? left : left - granted)) {
           return granted;
         }
@@ -91,12 +95,28 @@ public final class FaultyDisk implements AutoCloseable {
       if (!src.hasRemaining()) {
         return 0;
       }
-      int granted = take(src.remaining());
+      long at = positional ? position : delegate.position();
+      long growth = Math.max(0, at + src.remaining() - Math.max(at, delegate.size()));
+      int fits = src.remaining();
+      if (growth > 0) {
+        long granted = take(growth);
+        fits -= (int) (growth - granted);
+      }
       ByteBuffer part = src.duplicate();
-      part.limit(part.position() + granted);
+      part.limit(part.position() + fits);
       int written = positional ? delegate.write(part, position) : delegate.write(part);
       src.position(src.position() + written);
       return written;
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      long cut = delegate.size() - size;
+      delegate.truncate(size);
+      if (cut > 0) {
+        room.getAndUpdate(left -> left == Long.MAX_VALUE ? left : left + cut);
+      }
+      return this;
     }
 
     @Override

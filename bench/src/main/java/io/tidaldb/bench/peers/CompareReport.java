@@ -103,6 +103,7 @@ public final class CompareReport {
     double rawWrite = score(results, "FsyncBaseline.append[bytes=24]");
     double syncOne = score(results, "PeerWrites.tidaldbSyncOneAtATime");
     double rawFsync = score(results, "FsyncBaseline.appendAndForce[bytes=24]");
+    double preparedFsync = score(results, "FsyncBaseline.appendIntoPreparedAndForce[bytes=24]");
     double sync8 = score(results, "PeerWrites.tidaldbSyncOneAtATime8Threads");
     double rocks8 = score(results, "PeerWrites.rocksdbSyncPut8Threads");
     double recordAll = score(results, "PeerWrites.tidaldbSyncRecordAll");
@@ -123,6 +124,8 @@ public final class CompareReport {
         + " fsync", rawWrite, 0.5, "moonshot ≥ 50 %");
     target(out, "one blocking thread, `SYNC`, `record()`", syncOne, "raw 24-byte write + `fdatasync` loop", rawFsync,
         0.95, "≥ 95 %");
+    target(out, "one blocking thread, `SYNC`, `record()`", syncOne, "the same loop into prepared space (FORMAT.md)",
+        preparedFsync, 0.95, "for reference: the best a log that fsyncs each write can do");
     target(out, "8 blocking threads, `SYNC`, `record()`", sync8, "RocksDB `put`, `sync=true`, 8 threads", rocks8, 2.0,
         "≥ 2×");
     target(out, "`recordAll` of 1,000 events, `SYNC`", recordAll, "RocksDB `WriteBatch` of 1,000, `sync=true`",
