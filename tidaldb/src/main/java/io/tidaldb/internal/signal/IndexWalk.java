@@ -53,7 +53,8 @@ final class IndexWalk {
     }
     long pass = Math.min(budget, Math.max(1024L, (long) FILTERED_FIRST_PASS_PER_K * k));
     while (true) {
-      WalkCandidates collected = new WalkCandidates();
+      // a walk collects at most its pass, and a step's buckets more
+      WalkCandidates collected = new WalkCandidates((int) Math.min(pass + Bucket.ENTRIES, 1 << 16));
       TopK top = new TopK(k);
       boolean complete = walk(ledger, ranking, top, collected, atNanos, (int) pass);
       if (collected.offer(top, filter, ranking, ledger.layout(ranking.signals[0]), atNanos) || complete) {
@@ -124,15 +125,11 @@ final class IndexWalk {
           collected.step(threshold);
         }
         int s = signals == 1 ? 0 : next(walks, weightOn);
-        Walk walk = walks[s];
-        int i = walk.best;
-        EntryTable table = walk.tables[i];
-        RankIndex rank = table.rank;
-        int size = rank.size(walk.cursor[i]);
+        int size = bucket.take(walks[s]);
         if ((budget -= size) < 0) {
           return false;
         }
-        bucket.copy(table, walk.cursor[i], size);
+        bucket.copy();
         for (int n = 0; n < size; n++) {
           long id = bucket.ids[n];
           if (!several && collected != null) {
@@ -170,7 +167,6 @@ final class IndexWalk {
         if (met != null && (collected != null || met.size >= Met.BATCH)) {
           met.score(ledger, ranking, walks, weightOn, atNanos, values, top, collected);
         }
-        walk.advance(i);
       }
     } finally {
       for (int i = 0; i < locked; i++) {
@@ -311,28 +307,58 @@ final class IndexWalk {
   }
 
   /**
-   * A copy of one bucket's entries' ids, raw scores and times: loaded in one tight pass, so that the
-   * loads of the entries' hot records overlap instead of waiting on the work done for each.
+   * The buckets of one step, and a copy of their entries' ids, raw scores and times. A step takes
+   * the best buckets of one signal, up to {@value #BUCKETS} of them or {@value #ENTRIES} entries
+   * (the bound left is checked after the step: visiting a few buckets more than needed is exact,
+   * just more work), and copies their entries in one tight pass: the buckets are arrays, so the
+   * loads of the entries' records overlap instead of waiting on the work done for each.
    */
   private static final class Bucket {
-    long[] ids = new long[64];
-    double[] scores = new double[64];
-    long[] lasts = new long[64];
+    static final int BUCKETS = 16;
+    static final int ENTRIES = 64;
 
-    /** Copies bucket {@code j} of {@code table}'s rank index, of {@code size} entries. */
-    void copy(EntryTable table, int j, int size) {
-      int[] members = table.rank.members(j);
+    private final EntryTable[] tables = new EntryTable[BUCKETS];
+    private final int[] numbers = new int[BUCKETS];
+    private int taken;
+    private int size;
+    long[] ids = new long[4 * ENTRIES];
+    double[] scores = new double[4 * ENTRIES];
+    long[] lasts = new long[4 * ENTRIES];
+
+    /** Takes the walk's best buckets past it; {@return the entries in them} */
+    int take(Walk walk) {
+      taken = 0;
+      size = 0;
+      do {
+        int i = walk.best;
+        EntryTable table = walk.tables[i];
+        tables[taken] = table;
+        numbers[taken++] = walk.cursor[i];
+        size += table.rank.size(walk.cursor[i]);
+        walk.advance(i);
+      } while (taken < BUCKETS && size < ENTRIES && walk.best >= 0);
+      return size;
+    }
+
+    /** Copies the entries of the buckets taken. */
+    void copy() {
       if (size > ids.length) {
         int grown = Math.max(size, ids.length * 2);
         ids = new long[grown];
         scores = new double[grown];
         lasts = new long[grown];
       }
-      for (int n = 0; n < size; n++) {
-        int d = members[n];
-        ids[n] = table.keyAt(d);
-        scores[n] = table.scoreAt(d);
-        lasts[n] = table.lastAt(d);
+      int n = 0;
+      for (int b = 0; b < taken; b++) {
+        EntryTable table = tables[b];
+        RankIndex rank = table.rank;
+        int[] members = rank.members(numbers[b]);
+        for (int m = 0, end = rank.size(numbers[b]); m < end; m++) {
+          int d = members[m];
+          ids[n] = table.keyAt(d);
+          scores[n] = table.scoreAt(d);
+          lasts[n++] = table.lastAt(d);
+        }
       }
     }
   }

@@ -46,6 +46,8 @@ final class RankIndex {
   private int[][] members;
   /** Entries per bucket, allocated with {@link #members}. */
   private int[] sizes;
+  /** A bit per bucket, set while it holds entries: the next non-empty bucket in a few words. */
+  private long[] occupied;
   /** The highest non-empty bucket, or {@link #BUCKETS}. */
   private int first = BUCKETS;
   /** The lowest non-empty bucket, or -1. */
@@ -118,6 +120,7 @@ final class RankIndex {
         sizes[j] = 0;
         members[j] = NONE;
       }
+      Arrays.fill(occupied, 0);
     }
     first = BUCKETS;
     lowest = -1;
@@ -144,6 +147,7 @@ final class RankIndex {
       members = new int[BUCKETS][];
       Arrays.fill(members, NONE);
       sizes = new int[BUCKETS];
+      occupied = new long[BUCKETS / Long.SIZE];
     }
     int n = sizes[bucket];
     int[] array = members[bucket];
@@ -153,6 +157,7 @@ final class RankIndex {
     }
     array[n] = d;
     sizes[bucket] = n + 1;
+    occupied[bucket >>> 6] |= 1L << bucket;
     int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
     int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
     chunk[o + BUCKET] = bucket;
@@ -188,15 +193,12 @@ final class RankIndex {
       members[bucket] = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, array.length / 2));
     }
     if (n == 0) {
+      occupied[bucket >>> 6] &= ~(1L << bucket);
       if (bucket == first) {
         first = nextBucket(bucket);
       }
       if (bucket == lowest) {
-        int b = bucket - 1;
-        while (b >= 0 && sizes[b] == 0) {
-          b--;
-        }
-        lowest = b;
+        lowest = previousBucket(bucket);
       }
     }
   }
@@ -232,14 +234,36 @@ final class RankIndex {
 
   /** {@return the next non-empty bucket below {@code j}, or {@link #BUCKETS}} */
   int nextBucket(int j) {
-    if (sizes == null) {
+    int b = j + 1;
+    if (occupied == null || b >= BUCKETS) {
       return BUCKETS;
     }
-    int b = j + 1;
-    while (b < BUCKETS && sizes[b] == 0) {
-      b++;
+    int w = b >>> 6;
+    long bits = occupied[w] & (-1L << b);
+    while (bits == 0) {
+      if (++w == occupied.length) {
+        return BUCKETS;
+      }
+      bits = occupied[w];
     }
-    return b;
+    return (w << 6) + Long.numberOfTrailingZeros(bits);
+  }
+
+  /** {@return the next non-empty bucket above {@code j}, or -1} */
+  private int previousBucket(int j) {
+    int b = j - 1;
+    if (b < 0) {
+      return -1;
+    }
+    int w = b >>> 6;
+    long bits = occupied[w] & (-1L >>> (63 - (b & 63)));
+    while (bits == 0) {
+      if (--w < 0) {
+        return -1;
+      }
+      bits = occupied[w];
+    }
+    return (w << 6) + 63 - Long.numberOfLeadingZeros(bits);
   }
 
   /** {@return bucket {@code j}'s entries' numbers, in its first {@link #size} elements} */
