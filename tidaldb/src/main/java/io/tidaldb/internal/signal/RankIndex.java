@@ -20,8 +20,9 @@ import java.util.Arrays;
  * entries' hot records do not depend on one another (a linked list made each step wait for the last).
  * Each entry records its bucket and its position in that array: two ints per entry, in chunks
  * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
- * bucket's last entry takes its place). A bucket's array doubles when full and halves when a quarter
- * full. Not thread-safe: changed under the stripe's write lock, read under its read lock.
+ * bucket's last entry takes its place). A bucket's array doubles when full and, past {@value
+ * #SHRINKS_ABOVE} entries, halves when a quarter full. Not thread-safe: changed under the stripe's
+ * write lock, read under its read lock.
  */
 final class RankIndex {
 
@@ -37,6 +38,11 @@ final class RankIndex {
   private static final int POSITION = 1;
   private static final int STRIDE = 2;
   private static final int FIRST_CAPACITY = 4;
+  /**
+   * A bucket's array shrinks only past this length: the small buckets near the top, which entries
+   * enter and leave on nearly every write, would otherwise be copied back and forth.
+   */
+  private static final int SHRINKS_ABOVE = 64;
   private static final int[] NONE = new int[0];
 
   private final SignalLayout layout;
@@ -189,7 +195,7 @@ final class RankIndex {
       array[position] = moved;
       setPosition(moved, position);
     }
-    if (n <= array.length / 4 && array.length > FIRST_CAPACITY) {
+    if (n <= array.length / 4 && array.length > SHRINKS_ABOVE) {
       members[bucket] = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, array.length / 2));
     }
     if (n == 0) {
