@@ -20,7 +20,7 @@ import java.util.Arrays;
  *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
  *       water ({@link SignalLayout#afterLinearWrite});
- *   <li>in {@link #rank}: three ints, the entry's links in its rank bucket ({@link RankIndex}),
+ *   <li>in {@link #rank}: two ints, the entry's rank bucket and its place there ({@link RankIndex}),
  *       kept current by every insert, apply, restore and remove.
  * </ul>
  * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the

@@ -16,9 +16,15 @@ import java.util.function.LongPredicate;
  * signal whose next visit lowers the threshold (the profile's score of the signals' best bounds
  * left; 0 for a signal walked to its end) the most per entry read, so that a signal whose scores are
  * all nearly equal (one bucket holds most of them) is not walked at all when the others can prove
- * the answer. Every entity met is scored in full by point reads, once; unless its score is bounded
- * below the k-th best by its exact read here and the other signals' bounds (an entity not yet met
- * in a walk reads at most that walk's bound).
+ * the answer. An entity met is dropped when its score is bounded below the k-th best by its exact
+ * read here and the other signals' bounds (an entity not yet met in a walk reads at most that walk's
+ * bound); the others are scored in batches ({@link Met}): the other signals are read one at a time,
+ * for the whole batch, and an entity is dropped as soon as its reads so far bound it below the k-th
+ * best. An unfiltered walk keeps no set of the entities met: one met again in a second walk is
+ * dropped or scored again, and the heap keeps each entity once.
+ *
+ * <p>Each step copies its bucket's entries (ids, raw scores, times) in one pass ({@link Bucket}):
+ * the bucket is an array, so the loads of the entries' records overlap.
  *
  * <p>A filter is the caller's code, not to be run under the ledger's locks: a filtered walk collects
  * the entities it meets with their scores, and after each step the threshold, under the locks; then
@@ -41,12 +47,14 @@ final class IndexWalk {
   static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
       int budget) {
     if (filter == null) {
-      TopK top = new TopK(k);
+      // several signals: an entity met in two walks may be scored twice; the heap keeps it once
+      TopK top = new TopK(k, ranking.signals.length > 1);
       return walk(ledger, ranking, top, null, atNanos, budget) ? top.drainBestFirst() : null;
     }
     long pass = Math.min(budget, Math.max(1024L, (long) FILTERED_FIRST_PASS_PER_K * k));
     while (true) {
-      WalkCandidates collected = new WalkCandidates();
+      // a walk collects at most its pass, and a step's buckets more
+      WalkCandidates collected = new WalkCandidates((int) Math.min(pass + Bucket.ENTRIES, 1 << 16));
       TopK top = new TopK(k);
       boolean complete = walk(ledger, ranking, top, collected, atNanos, (int) pass);
       if (collected.offer(top, filter, ranking, ledger.layout(ranking.signals[0]), atNanos) || complete) {
@@ -84,7 +92,10 @@ final class IndexWalk {
       for (int t = 0; t < ranking.termCount; t++) {
         weightOn[ranking.signalOf[t]] += ranking.weights[t];
       }
-      LongSet seen = signals > 1 ? new LongSet() : null;
+      boolean several = signals > 1;
+      // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
+      LongSet seen = several && collected != null ? new LongSet() : null;
+      Bucket bucket = new Bucket();
       Met met = signals > 1 ? new Met(signals) : null;
       SignalLayout[] layouts = new SignalLayout[signals];
       for (int s = 0; s < signals; s++) {
@@ -98,68 +109,64 @@ final class IndexWalk {
           left |= walk.best >= 0;
           values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
         }
-        if (!left) {
-          return true;
-        }
-        double threshold = ranking.combine(values);
+        double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
         if (collected == null) {
-          if (top.isFull() && top.worstScore() > threshold) {
+          if (!left || (top.isFull() && top.worstScore() > threshold)) {
+            // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
+            if (met != null) {
+              met.score(ledger, ranking, walks, weightOn, atNanos, values, top, null);
+            }
             return true;
           }
         } else {
+          if (!left) {
+            return true;
+          }
           collected.step(threshold);
         }
         int s = signals == 1 ? 0 : next(walks, weightOn);
-        Walk walk = walks[s];
-        int i = walk.best;
-        EntryTable table = walk.tables[i];
-        RankIndex rank = table.rank;
-        for (int d = rank.head(walk.cursor[i]); d >= 0; d = rank.next(d)) {
-          if (--budget < 0) {
-            return false;
-          }
-          long id = table.keyAt(d);
-          if (seen == null && collected != null) {
+        int size = bucket.take(walks[s]);
+        if ((budget -= size) < 0) {
+          return false;
+        }
+        bucket.copy();
+        for (int n = 0; n < size; n++) {
+          long id = bucket.ids[n];
+          if (!several && collected != null) {
             // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
-            collected.addRaw(id, table.scoreAt(d), table.lastAt(d));
+            collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
             continue;
           }
-          double own = layouts[s].readAt(table.scoreAt(d), table.lastAt(d), atNanos);
-          double score;
-          if (seen == null) {
+          double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
+          if (!several) {
             Arrays.fill(values, own);
-            score = ranking.combine(values);
-          } else if (!seen.add(id)) {
-            continue;
-          } else {
-            for (int t = 0; t < ranking.termCount; t++) {
-              Walk other = walks[ranking.signalOf[t]];
-              values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
-            }
-            // not met in another walk yet, so at most that walk's bound there: a bound on the score
-            if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
-              met.add(id, own);
-            }
-            continue;
-          }
-          if (collected == null) {
-            top.offer(id, score);
-          } else {
-            collected.add(id, score);
-          }
-        }
-        if (met != null && met.size > 0) {
-          met.score(ledger, ranking, s, atNanos, values);
-          for (int m = 0; m < met.size; m++) {
+            double score = ranking.combine(values);
             if (collected == null) {
-              top.offer(met.ids[m], met.scores[m]);
+              top.offer(id, score);
             } else {
-              collected.add(met.ids[m], met.scores[m]);
+              collected.add(id, score);
             }
+            continue;
           }
-          met.size = 0;
+          if (seen != null && !seen.add(id)) {
+            continue;
+          }
+          for (int t = 0; t < ranking.termCount; t++) {
+            Walk other = walks[ranking.signalOf[t]];
+            values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
+          }
+          // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
+          // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
+          // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
+          if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
+            met.add(id, s, own, walks);
+          }
         }
-        walk.advance(i);
+        // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
+        // filtered, before the next step, whose threshold must follow every entity met before it
+        if (met != null && (collected != null || met.size >= Met.BATCH)) {
+          met.score(ledger, ranking, walks, weightOn, atNanos, values, top, collected);
+        }
       }
     } finally {
       for (int i = 0; i < locked; i++) {
@@ -186,28 +193,49 @@ final class IndexWalk {
     return chosen;
   }
 
-  /** One signal's rank indexes, one per stripe, walked together from the highest bucket bound down. */
+  /**
+   * One signal's rank indexes, one per stripe, walked together from the highest bucket bound down:
+   * the stripes with buckets left are in a heap by their next bucket's bound.
+   */
   private static final class Walk {
     final EntryTable[] tables;
     /** Per table, the next bucket to visit ({@link RankIndex#BUCKETS}: none left) and its bound. */
     final int[] cursor;
     final double[] bounds;
     private final long atNanos;
+    /** The tables with buckets left, a max-heap by {@link #bounds}. */
+    private final int[] heap;
+    private int heapSize;
     /** The table whose next bucket has the highest bound, or -1 when every table is walked. */
     int best;
+    /** {@link #drop()} of the current best, or NaN until asked. */
+    private double drop = Double.NaN;
+    /** The highest bound at the start less the lowest bound of any bucket: how much reading the signal can tell. */
+    final double span;
 
     Walk(SignalLedger ledger, int typeId, long atNanos) {
       int stripes = ledger.stripeCount();
       this.tables = new EntryTable[stripes];
       this.cursor = new int[stripes];
       this.bounds = new double[stripes];
+      this.heap = new int[stripes];
       this.atNanos = atNanos;
+      double highest = 0;
+      double lowest = Double.POSITIVE_INFINITY;
       for (int i = 0; i < stripes; i++) {
         tables[i] = ledger.stripeAt(i).tables[typeId];
-        cursor[i] = tables[i].rank.first();
+        RankIndex rank = tables[i].rank;
+        cursor[i] = rank.first();
         bounds[i] = bound(i);
+        if (cursor[i] < RankIndex.BUCKETS) {
+          heap[heapSize] = i;
+          siftUp(heapSize++);
+          highest = Math.max(highest, bounds[i]);
+          lowest = Math.min(lowest, rank.bound(rank.lowest(), atNanos));
+        }
       }
-      pick();
+      span = heapSize == 0 ? 0 : highest - lowest;
+      best = heapSize > 0 ? heap[0] : -1;
     }
 
     private double bound(int i) {
@@ -216,9 +244,12 @@ final class IndexWalk {
 
     /** How far the best table's bound falls past its next bucket (an estimate: the bucket below may be empty). */
     double drop() {
-      int j = cursor[best];
-      double below = j + 1 < RankIndex.BUCKETS ? tables[best].rank.bound(j + 1, atNanos) : 0;
-      return bounds[best] - below;
+      if (Double.isNaN(drop)) {
+        int j = cursor[best];
+        double below = j + 1 < RankIndex.BUCKETS ? tables[best].rank.bound(j + 1, atNanos) : 0;
+        drop = bounds[best] - below;
+      }
+      return drop;
     }
 
     /** The entries in the best table's next bucket. */
@@ -226,66 +257,221 @@ final class IndexWalk {
       return tables[best].rank.size(cursor[best]);
     }
 
-    /** Moves table {@code i} past the bucket just visited. */
+    /** Moves table {@code i}, the best, past the bucket just visited. */
     void advance(int i) {
       cursor[i] = tables[i].rank.nextBucket(cursor[i]);
       bounds[i] = bound(i);
-      pick();
+      if (cursor[i] >= RankIndex.BUCKETS) {
+        heap[0] = heap[--heapSize];
+      }
+      if (heapSize > 0) {
+        siftDown(0);
+      }
+      best = heapSize > 0 ? heap[0] : -1;
+      drop = Double.NaN;
     }
 
-    private void pick() {
-      best = -1;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < cursor.length; i++) {
-        if (cursor[i] < RankIndex.BUCKETS && (best < 0 || bounds[i] > max)) {
-          best = i;
-          max = bounds[i];
+    private void siftUp(int from) {
+      int at = from;
+      int i = heap[at];
+      while (at > 0) {
+        int parent = (at - 1) >>> 1;
+        if (!(bounds[i] > bounds[heap[parent]])) {
+          break;
+        }
+        heap[at] = heap[parent];
+        at = parent;
+      }
+      heap[at] = i;
+    }
+
+    private void siftDown(int from) {
+      int at = from;
+      int i = heap[at];
+      while (true) {
+        int child = 2 * at + 1;
+        if (child >= heapSize) {
+          break;
+        }
+        if (child + 1 < heapSize && bounds[heap[child + 1]] > bounds[heap[child]]) {
+          child++;
+        }
+        if (!(bounds[heap[child]] > bounds[i])) {
+          break;
+        }
+        heap[at] = heap[child];
+        at = child;
+      }
+      heap[at] = i;
+    }
+  }
+
+  /**
+   * The buckets of one step, and a copy of their entries' ids, raw scores and times. A step takes
+   * the best buckets of one signal, up to {@value #BUCKETS} of them or {@value #ENTRIES} entries
+   * (the bound left is checked after the step: visiting a few buckets more than needed is exact,
+   * just more work), and copies their entries in one tight pass: the buckets are arrays, so the
+   * loads of the entries' records overlap instead of waiting on the work done for each.
+   */
+  private static final class Bucket {
+    static final int BUCKETS = 16;
+    static final int ENTRIES = 64;
+
+    private final EntryTable[] tables = new EntryTable[BUCKETS];
+    private final int[] numbers = new int[BUCKETS];
+    private int taken;
+    private int size;
+    long[] ids = new long[4 * ENTRIES];
+    double[] scores = new double[4 * ENTRIES];
+    long[] lasts = new long[4 * ENTRIES];
+
+    /** Takes the walk's best buckets past it; {@return the entries in them} */
+    int take(Walk walk) {
+      taken = 0;
+      size = 0;
+      do {
+        int i = walk.best;
+        EntryTable table = walk.tables[i];
+        tables[taken] = table;
+        numbers[taken++] = walk.cursor[i];
+        size += table.rank.size(walk.cursor[i]);
+        walk.advance(i);
+      } while (taken < BUCKETS && size < ENTRIES && walk.best >= 0);
+      return size;
+    }
+
+    /** Copies the entries of the buckets taken. */
+    void copy() {
+      if (size > ids.length) {
+        int grown = Math.max(size, ids.length * 2);
+        ids = new long[grown];
+        scores = new double[grown];
+        lasts = new long[grown];
+      }
+      int n = 0;
+      for (int b = 0; b < taken; b++) {
+        EntryTable table = tables[b];
+        RankIndex rank = table.rank;
+        int[] members = rank.members(numbers[b]);
+        for (int m = 0, end = rank.size(numbers[b]); m < end; m++) {
+          int d = members[m];
+          ids[n] = table.keyAt(d);
+          scores[n] = table.scoreAt(d);
+          lasts[n++] = table.lastAt(d);
         }
       }
     }
   }
 
   /**
-   * The entities met in one bucket, to score in full: the other signals are read for all of them
-   * together ({@link SignalLedger#decayScores}, whose cache misses overlap), each value exactly what
-   * a point read gives, and summed in the profile's term order as {@link Ranking#score} sums them.
+   * The entities met and not yet scored, to score in full in batches: the other signals are read
+   * for all of them together ({@link SignalLedger#decayScores}, whose cache misses overlap), each
+   * value exactly what a point read gives, and summed in the profile's term order as
+   * {@link Ranking#score} sums them. Until a signal is read, an entity holds that signal's bound
+   * from when it was met; the signals are read one at a time, the one that can tell the most first,
+   * and an entity whose bounded score falls below the k-th best is dropped before the next read.
    */
   private static final class Met {
-    long[] ids = new long[64];
-    double[] scores = new double[64];
-    /** {@code reads[s]}: the s-th signal's reads of the entities met. */
+    /** Entities met before an unfiltered walk scores them. */
+    static final int BATCH = 512;
+
+    long[] ids = new long[2 * BATCH];
+    /** The signal each entity was met on. */
+    int[] on = new int[2 * BATCH];
+    /** {@code reads[s]}: the s-th signal's reads (or bounds, until read) of the entities met. */
     double[][] reads;
     int size;
+    private long[] pending = new long[2 * BATCH];
+    private int[] where = new int[2 * BATCH];
+    private double[] out = new double[2 * BATCH];
 
     Met(int signals) {
-      reads = new double[signals][64];
+      reads = new double[signals][2 * BATCH];
     }
 
-    void add(long id, double own) {
+    void add(long id, int signal, double own, Walk[] walks) {
       if (size == ids.length) {
-        ids = Arrays.copyOf(ids, size * 2);
-        scores = Arrays.copyOf(scores, size * 2);
+        int grown = size * 2;
+        ids = Arrays.copyOf(ids, grown);
+        on = Arrays.copyOf(on, grown);
+        pending = Arrays.copyOf(pending, grown);
+        where = Arrays.copyOf(where, grown);
+        out = Arrays.copyOf(out, grown);
         for (int s = 0; s < reads.length; s++) {
-          reads[s] = Arrays.copyOf(reads[s], size * 2);
+          reads[s] = Arrays.copyOf(reads[s], grown);
         }
       }
       ids[size] = id;
-      scores[size++] = own;
+      on[size] = signal;
+      for (int s = 0; s < reads.length; s++) {
+        Walk walk = walks[s];
+        reads[s][size] = s == signal ? own : walk.best >= 0 ? walk.bounds[walk.best] : 0;
+      }
+      size++;
     }
 
-    /** Replaces each own read (met on signal {@code own}) with the entity's score. */
-    void score(SignalLedger ledger, Ranking ranking, int own, long atNanos, double[] values) {
-      System.arraycopy(scores, 0, reads[own], 0, size);
-      for (int s = 0; s < reads.length; s++) {
-        if (s != own) {
-          ledger.decayScores(ranking.signals[s], ids, size, atNanos, reads[s]);
+    /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
+    void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, long atNanos,
+        double[] values, TopK top, WalkCandidates collected) {
+      int signals = reads.length;
+      boolean[] read = new boolean[signals];
+      int alive = size;
+      for (int stage = 0; stage < signals && alive > 0; stage++) {
+        int s = -1;
+        for (int c = 0; c < signals; c++) {
+          if (!read[c] && (s < 0 || weightOn[c] * walks[c].span > weightOn[s] * walks[s].span)) {
+            s = c;
+          }
+        }
+        read[s] = true;
+        int n = 0;
+        for (int m = 0; m < alive; m++) {
+          if (on[m] != s) {
+            pending[n] = ids[m];
+            where[n++] = m;
+          }
+        }
+        ledger.decayScores(ranking.signals[s], pending, n, atNanos, out);
+        double[] into = reads[s];
+        for (int j = 0; j < n; j++) {
+          into[where[j]] = out[j];
+        }
+        if (collected == null && top.isFull() && stage + 1 < signals) {
+          // drop the entities whose score, with the signals not yet read at their bounds, cannot make the cut
+          int kept = 0;
+          for (int m = 0; m < alive; m++) {
+            if (!(combine(ranking, m, values) < top.worstScore())) {
+              move(m, kept++);
+            }
+          }
+          alive = kept;
         }
       }
-      for (int m = 0; m < size; m++) {
-        for (int t = 0; t < ranking.termCount; t++) {
-          values[t] = reads[ranking.signalOf[t]][m];
+      for (int m = 0; m < alive; m++) {
+        double score = combine(ranking, m, values);
+        if (collected == null) {
+          top.offer(ids[m], score);
+        } else {
+          collected.add(ids[m], score);
         }
-        scores[m] = ranking.combine(values);
+      }
+      size = 0;
+    }
+
+    private double combine(Ranking ranking, int m, double[] values) {
+      for (int t = 0; t < ranking.termCount; t++) {
+        values[t] = reads[ranking.signalOf[t]][m];
+      }
+      return ranking.combine(values);
+    }
+
+    private void move(int from, int to) {
+      if (from != to) {
+        ids[to] = ids[from];
+        on[to] = on[from];
+        for (double[] r : reads) {
+          r[to] = r[from];
+        }
       }
     }
   }

@@ -16,9 +16,13 @@ import java.util.Arrays;
  * all zero. A key above the ceiling moves the ceiling {@value #HEADROOM} unit above it and
  * re-buckets the table (rare: keys grow by one unit per half-life, or when a score doubles).
  *
- * <p>Each entry is in one bucket's doubly linked list: three ints per entry ({@code next},
- * {@code prev}, {@code bucket}; -1 for none) in chunks parallel to the {@link EntryTable}'s.
- * Not thread-safe: changed under the stripe's write lock, read under its read lock.
+ * <p>Each bucket is an array of its entries' numbers, so that a walk streams it and the loads of the
+ * entries' hot records do not depend on one another (a linked list made each step wait for the last).
+ * Each entry records its bucket and its position in that array: two ints per entry, in chunks
+ * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
+ * bucket's last entry takes its place). A bucket's array doubles when full and, past {@value
+ * #SHRINKS_ABOVE} entries, halves when a quarter full. Not thread-safe: changed under the stripe's
+ * write lock, read under its read lock.
  */
 final class RankIndex {
 
@@ -30,20 +34,30 @@ final class RankIndex {
   static final int LAST_BUCKET = BUCKETS - 1;
   static final double HEADROOM = 1.0;
 
-  private static final int NEXT = 0;
-  private static final int PREV = 1;
-  private static final int BUCKET = 2;
-  private static final int STRIDE = 3;
+  private static final int BUCKET = 0;
+  private static final int POSITION = 1;
+  private static final int STRIDE = 2;
+  private static final int FIRST_CAPACITY = 4;
+  /**
+   * A bucket's array shrinks only past this length: the small buckets near the top, which entries
+   * enter and leave on nearly every write, would otherwise be copied back and forth.
+   */
+  private static final int SHRINKS_ABOVE = 64;
+  private static final int[] NONE = new int[0];
 
   private final SignalLayout layout;
-  /** Per chunk of entries, {@code [next, prev, bucket]} per entry. */
-  private int[][] links = new int[0][];
-  /** Bucket heads, allocated with the first entry; -1 for an empty bucket. */
-  private int[] heads;
-  /** Entries per bucket, allocated with {@link #heads}: what a threshold walk weighs a bucket's visit by. */
+  /** Per chunk of entries, {@code [bucket, position]} per entry; bucket -1 for none. */
+  private int[][] places = new int[0][];
+  /** Per bucket, its entries' numbers in {@code [0, sizes[j])}; allocated with the first entry. */
+  private int[][] members;
+  /** Entries per bucket, allocated with {@link #members}. */
   private int[] sizes;
+  /** A bit per bucket, set while it holds entries: the next non-empty bucket in a few words. */
+  private long[] occupied;
   /** The highest non-empty bucket, or {@link #BUCKETS}. */
   private int first = BUCKETS;
+  /** The lowest non-empty bucket, or -1. */
+  private int lowest = -1;
   /** The key at the top of bucket 0; NaN until the first positive key. */
   private double ceiling = Double.NaN;
 
@@ -53,19 +67,18 @@ final class RankIndex {
 
   /** Makes room for chunk {@code c} holding {@code entries}, keeping what a smaller chunk held. */
   void allocate(int c, int entries) {
-    if (c >= links.length) {
-      links = Arrays.copyOf(links, Math.max(c + 1, links.length * 2));
+    if (c >= places.length) {
+      places = Arrays.copyOf(places, Math.max(c + 1, places.length * 2));
     }
-    links[c] = links[c] == null ? new int[entries * STRIDE] : Arrays.copyOf(links[c], entries * STRIDE);
+    places[c] = places[c] == null ? new int[entries * STRIDE] : Arrays.copyOf(places[c], entries * STRIDE);
   }
 
   /** Marks a new entry as in no bucket. */
   void added(int d) {
-    int[] chunk = links[d >>> EntryTable.CHUNK_SHIFT];
+    int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
     int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
-    chunk[o + NEXT] = -1;
-    chunk[o + PREV] = -1;
     chunk[o + BUCKET] = -1;
+    chunk[o + POSITION] = -1;
   }
 
   /** Puts entry {@code d} in the bucket of its (new) score and time. */
@@ -108,13 +121,17 @@ final class RankIndex {
 
   private void rebase(EntryTable table, double newCeiling) {
     ceiling = newCeiling;
-    if (heads != null) {
-      Arrays.fill(heads, -1);
-      Arrays.fill(sizes, 0);
+    if (members != null) {
+      for (int j = 0; j < BUCKETS; j++) {
+        sizes[j] = 0;
+        members[j] = NONE;
+      }
+      Arrays.fill(occupied, 0);
     }
     first = BUCKETS;
+    lowest = -1;
     for (int d = 0; d < table.size(); d++) {
-      int[] chunk = links[d >>> EntryTable.CHUNK_SHIFT];
+      int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
       int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
       if (chunk[o + BUCKET] >= 0) {
         chunk[o + BUCKET] = -1;
@@ -124,87 +141,88 @@ final class RankIndex {
   }
 
   private int bucketAt(int d) {
-    return links[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + BUCKET];
+    return places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + BUCKET];
   }
 
-  private void setField(int d, int field, int value) {
-    links[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + field] = value;
+  private void setPosition(int d, int position) {
+    places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION] = position;
   }
 
   private void link(int d, int bucket) {
-    if (heads == null) {
-      heads = new int[BUCKETS];
-      Arrays.fill(heads, -1);
+    if (members == null) {
+      members = new int[BUCKETS][];
+      Arrays.fill(members, NONE);
       sizes = new int[BUCKETS];
+      occupied = new long[BUCKETS / Long.SIZE];
     }
-    int head = heads[bucket];
-    int[] chunk = links[d >>> EntryTable.CHUNK_SHIFT];
+    int n = sizes[bucket];
+    int[] array = members[bucket];
+    if (n == array.length) {
+      array = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, n * 2));
+      members[bucket] = array;
+    }
+    array[n] = d;
+    sizes[bucket] = n + 1;
+    occupied[bucket >>> 6] |= 1L << bucket;
+    int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
     int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
-    chunk[o + NEXT] = head;
-    chunk[o + PREV] = -1;
     chunk[o + BUCKET] = bucket;
-    if (head >= 0) {
-      setField(head, PREV, d);
-    }
-    heads[bucket] = d;
-    sizes[bucket]++;
+    chunk[o + POSITION] = n;
     if (bucket < first) {
       first = bucket;
     }
+    if (bucket > lowest) {
+      lowest = bucket;
+    }
   }
 
-  /** Takes entry {@code d} out of its bucket, if in one. */
+  /** Takes entry {@code d} out of its bucket, if in one: the bucket's last entry takes its place. */
   void unlink(int d) {
-    int[] chunk = links[d >>> EntryTable.CHUNK_SHIFT];
+    int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
     int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
     int bucket = chunk[o + BUCKET];
     if (bucket < 0) {
       return;
     }
-    int next = chunk[o + NEXT];
-    int prev = chunk[o + PREV];
-    if (prev >= 0) {
-      setField(prev, NEXT, next);
-    } else {
-      heads[bucket] = next;
-    }
-    if (next >= 0) {
-      setField(next, PREV, prev);
-    }
-    chunk[o + NEXT] = -1;
-    chunk[o + PREV] = -1;
+    int position = chunk[o + POSITION];
     chunk[o + BUCKET] = -1;
-    sizes[bucket]--;
-    if (bucket == first && next < 0 && prev < 0) {
-      first = nextBucket(bucket);
+    chunk[o + POSITION] = -1;
+    int[] array = members[bucket];
+    int n = sizes[bucket] - 1;
+    sizes[bucket] = n;
+    if (position != n) {
+      int moved = array[n];
+      array[position] = moved;
+      setPosition(moved, position);
+    }
+    if (n <= array.length / 4 && array.length > SHRINKS_ABOVE) {
+      members[bucket] = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, array.length / 2));
+    }
+    if (n == 0) {
+      occupied[bucket >>> 6] &= ~(1L << bucket);
+      if (bucket == first) {
+        first = nextBucket(bucket);
+      }
+      if (bucket == lowest) {
+        lowest = previousBucket(bucket);
+      }
     }
   }
 
-  /** Entry {@code from} (linked) becomes entry {@code to} (unlinked): its neighbours and bucket follow. */
+  /** Entry {@code from} (in a bucket or not) becomes entry {@code to} (in none): its place follows. */
   void moved(int from, int to) {
-    int[] src = links[from >>> EntryTable.CHUNK_SHIFT];
+    int[] src = places[from >>> EntryTable.CHUNK_SHIFT];
     int so = (from & EntryTable.CHUNK_MASK) * STRIDE;
-    int next = src[so + NEXT];
-    int prev = src[so + PREV];
     int bucket = src[so + BUCKET];
-    int[] dst = links[to >>> EntryTable.CHUNK_SHIFT];
+    int position = src[so + POSITION];
+    int[] dst = places[to >>> EntryTable.CHUNK_SHIFT];
     int o = (to & EntryTable.CHUNK_MASK) * STRIDE;
-    dst[o + NEXT] = next;
-    dst[o + PREV] = prev;
     dst[o + BUCKET] = bucket;
-    src[so + NEXT] = -1;
-    src[so + PREV] = -1;
+    dst[o + POSITION] = position;
     src[so + BUCKET] = -1;
-    if (bucket < 0) {
-      return;
-    }
-    if (prev >= 0) {
-      setField(prev, NEXT, to);
-    } else {
-      heads[bucket] = to;
-    }
-    if (next >= 0) {
-      setField(next, PREV, to);
+    src[so + POSITION] = -1;
+    if (bucket >= 0) {
+      members[bucket][position] = to;
     }
   }
 
@@ -215,30 +233,52 @@ final class RankIndex {
     return first;
   }
 
-  /** {@return the next non-empty bucket below {@code j}, or {@link #BUCKETS}} */
-  int nextBucket(int j) {
-    if (heads == null) {
-      return BUCKETS;
-    }
-    int b = j + 1;
-    while (b < BUCKETS && heads[b] < 0) {
-      b++;
-    }
-    return b;
+  /** {@return the lowest non-empty bucket, or -1 when the table is empty} */
+  int lowest() {
+    return lowest;
   }
 
-  /** {@return the first entry of bucket {@code j}, or -1} */
-  int head(int j) {
-    return heads == null ? -1 : heads[j];
+  /** {@return the next non-empty bucket below {@code j}, or {@link #BUCKETS}} */
+  int nextBucket(int j) {
+    int b = j + 1;
+    if (occupied == null || b >= BUCKETS) {
+      return BUCKETS;
+    }
+    int w = b >>> 6;
+    long bits = occupied[w] & (-1L << b);
+    while (bits == 0) {
+      if (++w == occupied.length) {
+        return BUCKETS;
+      }
+      bits = occupied[w];
+    }
+    return (w << 6) + Long.numberOfTrailingZeros(bits);
+  }
+
+  /** {@return the next non-empty bucket above {@code j}, or -1} */
+  private int previousBucket(int j) {
+    int b = j - 1;
+    if (b < 0) {
+      return -1;
+    }
+    int w = b >>> 6;
+    long bits = occupied[w] & (-1L >>> (63 - (b & 63)));
+    while (bits == 0) {
+      if (--w < 0) {
+        return -1;
+      }
+      bits = occupied[w];
+    }
+    return (w << 6) + 63 - Long.numberOfLeadingZeros(bits);
+  }
+
+  /** {@return bucket {@code j}'s entries' numbers, in its first {@link #size} elements} */
+  int[] members(int j) {
+    return members == null ? NONE : members[j];
   }
 
   /** {@return the entries in bucket {@code j}} */
   int size(int j) {
     return sizes == null ? 0 : sizes[j];
-  }
-
-  /** {@return the entry after {@code d} in its bucket, or -1} */
-  int next(int d) {
-    return links[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + NEXT];
   }
 }

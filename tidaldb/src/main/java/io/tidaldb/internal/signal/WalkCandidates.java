@@ -8,15 +8,21 @@ import java.util.function.LongPredicate;
  * is above a step's threshold was met before that step.
  */
 final class WalkCandidates {
-  private long[] ids = new long[256];
+  private long[] ids;
   /** The entity's score; or, for a walk of one signal, its raw score, read only if the filter accepts it. */
-  private double[] scores = new double[256];
+  private double[] scores;
   /** For a walk of one signal: the entity's last event time; else null. */
   private long[] lasts;
   private int size;
   private int[] stepEnds = new int[64];
   private double[] thresholds = new double[64];
   private int steps;
+
+  /** Room for {@code expected} entities before the arrays grow. */
+  WalkCandidates(int expected) {
+    ids = new long[Math.max(16, expected)];
+    scores = new double[ids.length];
+  }
 
   void add(long id, double score) {
     if (size == ids.length) {

@@ -1,0 +1,81 @@
+package io.tidaldb.internal.signal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
+import io.tidaldb.Window;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * The rank index's buckets are arrays of entry numbers ({@link RankIndex}): after any mix of new
+ * entries, events that move an entry between buckets, evictions (an entry leaves its bucket and the
+ * table's last entry takes its number) and ceiling moves, every entry of the table is in exactly
+ * one bucket, the one its key falls in, and the first and lowest non-empty buckets are where a
+ * walk looks for them.
+ */
+class RankIndexBucketsPropertiesTest {
+
+  @Property(tries = 200)
+  void everyEntryIsInExactlyTheBucketOfItsKey_afterInsertsMovesAndEvictions(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DecaySpec decay = switch (random.nextInt(3)) {
+      case 0 -> DecaySpec.exponential(Duration.ofSeconds(60 + random.nextLong(86_400)));
+      case 1 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextLong(86_400)));
+      default -> DecaySpec.permanent();
+    };
+    Schema schema = Schema.builder().signal("s", EntityKind.ITEM, decay).windows(Window.ALL_TIME).add().build();
+    long maxEntries = random.nextBoolean() ? 1 + random.nextInt(500) : 1_000_000;
+    SignalLedger ledger = Ledgers.of(schema, maxEntries);
+    int entities = 1 + random.nextInt(3_000);
+    int events = random.nextInt(6_000);
+    for (int i = 0; i < events; i++) {
+      double magnitude = Math.pow(10, random.nextInt(-2, 5));
+      ledger.apply(random.nextInt(entities), 0, (float) (random.nextDouble() * magnitude),
+          Ledgers.T0 - random.nextLong(2 * Ledgers.DAY));
+    }
+    String description = "seed " + seed + ": " + decay + ", " + events + " events over " + entities
+        + " entities, maxEntries " + maxEntries;
+    for (int s = 0; s < ledger.stripeCount(); s++) {
+      assertBucketsHoldEveryEntryOnce(ledger.stripeAt(s).tables[0], description + ", stripe " + s);
+    }
+  }
+
+  private static void assertBucketsHoldEveryEntryOnce(EntryTable table, String description) {
+    RankIndex rank = table.rank;
+    int[] timesSeen = new int[table.size()];
+    int highest = RankIndex.BUCKETS;
+    int lowest = -1;
+    for (int j = 0; j < RankIndex.BUCKETS; j++) {
+      int size = rank.size(j);
+      int[] members = rank.members(j);
+      assertTrue(size <= members.length, description + ": bucket " + j + " holds its entries");
+      for (int n = 0; n < size; n++) {
+        int d = members[n];
+        assertTrue(d >= 0 && d < table.size(), description + ": bucket " + j + " names entry " + d);
+        timesSeen[d]++;
+        assertEquals(rank.bucketOf(table.layout.rankKey(table.scoreAt(d), table.lastAt(d))), j,
+            description + ": entry " + d + " is in the bucket of its key");
+      }
+      if (size > 0) {
+        highest = Math.min(highest, j);
+        lowest = j;
+      }
+    }
+    for (int d = 0; d < timesSeen.length; d++) {
+      assertEquals(1, timesSeen[d], description + ": entry " + d + " is in one bucket");
+    }
+    assertEquals(highest, rank.first(), description + ": the first non-empty bucket");
+    assertEquals(lowest, rank.lowest(), description + ": the lowest non-empty bucket");
+    int walked = 0;
+    for (int j = rank.first(); j < RankIndex.BUCKETS; j = rank.nextBucket(j)) {
+      walked += rank.size(j);
+    }
+    assertEquals(table.size(), walked, description + ": a walk from the first bucket meets every entry");
+  }
+}
