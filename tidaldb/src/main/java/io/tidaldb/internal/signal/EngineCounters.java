@@ -18,14 +18,14 @@ public final class EngineCounters {
 
   private final List<SignalSpec> signals;
   private final LongAdder[] writes;
-  private final LongAdder reads;
+  private final ReadCounter reads;
   private final LongAdder latencySamples;
   private final LongAdder latencyNanos;
   private final SignalLedger ledger;
   private final SignalLog log;
   private final Checkpoints checkpoints;
 
-  EngineCounters(List<SignalSpec> signals, LongAdder[] writes, LongAdder reads, LongAdder latencySamples,
+  EngineCounters(List<SignalSpec> signals, LongAdder[] writes, ReadCounter reads, LongAdder latencySamples,
       LongAdder latencyNanos, SignalLedger ledger, SignalLog log, Checkpoints checkpoints) {
     this.signals = signals;
     this.writes = writes;

@@ -4,16 +4,26 @@ import java.util.Arrays;
 
 /**
  * The entries of one signal type in one stripe: an open-addressing index from entity id to a dense
- * entry number, and the entries themselves in primitive arrays, in chunks of {@value #CHUNK}.
+ * entry number, the entries' hot records in one flat array, and the rest of each entry in primitive
+ * arrays, in chunks of {@value #CHUNK}.
  *
  * <p>The index is one {@code int[]} with linear probing: each used slot holds the entry number + 1
  * in its low 24 bits and 8 bits of the key's hash above them, so that a probe compares the entity
  * id in the entry's hot record only when the tags match (a miss rarely touches an entry at all).
  *
- * <p>Entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset {@code d & CHUNK_MASK}:
+ * <p>Entry {@code d}'s hot record is four longs, {@code [entityId, last, score bits, all-time
+ * count]}, at {@code HOT_BASE + d * HOT_STRIDE} of {@code hot}: what a score read touches, in one
+ * cache line. One flat array rather than chunks, so that a read does not also miss on a chunk's
+ * header (its length, for the bounds check, lies in another line than a record 2 KiB into the chunk):
+ * a hit costs the index slot's line and the record's. The array grows by a quarter at a time (at most
+ * 8 bytes per entry unused). {@value #HOT_BASE} longs of padding put the records on 32-byte
+ * boundaries of a region-aligned (humongous, in G1) array, whose data starts 16 bytes in, so that no
+ * record of a large table straddles two cache lines; in a small array the alignment is whatever the
+ * allocator gives.
+ *
+ * <p>The rest of entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset
+ * {@code d & CHUNK_MASK}:
  * <ul>
- *   <li>{@code hot}: four longs, {@code [entityId, last, score bits, all-time count]}: what a score
- *       read touches, in one cache line;
  *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
  *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k};
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
@@ -44,6 +54,8 @@ final class EntryTable {
   private static final int FIRST_CHUNK = 8;
 
   static final int HOT_STRIDE = 4;
+  /** Longs before the first hot record (see the class documentation). */
+  static final int HOT_BASE = 2;
   static final int ID = 0;
   static final int LAST = 1;
   static final int SCORE = 2;
@@ -60,7 +72,10 @@ final class EntryTable {
   final RankIndex rank;
   private final int stride;
   private Index index = EMPTY;
-  private long[][] hot = new long[0][];
+  /** The hot records, {@link #HOT_STRIDE} longs each from {@link #HOT_BASE}; empty until the first entry. */
+  private long[] hot = new long[0];
+  /** Entries the chunked arrays have room for. */
+  private int chunkRoom;
   private byte[][] counts = new byte[0][];
   private int[][][] wide = new int[0][][];
   /** Null unless the signal decays linearly. */
@@ -166,8 +181,9 @@ final class EntryTable {
       }
       if (ref >>> 24 == tag) {
         int d = entryOf(ref);
-        long[] chunk = hotChunk(d);
-        if (chunk != null && chunk[(d & CHUNK_MASK) * HOT_STRIDE + ID] == key) {
+        long[] records = hot;
+        int o = hotOffset(records, d);
+        if (o >= 0 && records[o + ID] == key) {
           return d;
         }
       }
@@ -178,15 +194,9 @@ final class EntryTable {
 
   // ---- reads (safe under an optimistic stamp) ----
 
-  /** The entry's hot record, or null if {@code d} does not fit the arrays seen (a torn read). */
-  private long[] hotChunk(int d) {
-    long[][] chunks = hot;
-    int c = d >>> CHUNK_SHIFT;
-    if (d < 0 || c >= chunks.length) {
-      return null;
-    }
-    long[] chunk = chunks[c];
-    return chunk != null && ((d & CHUNK_MASK) + 1) * HOT_STRIDE <= chunk.length ? chunk : null;
+  /** Where entry {@code d}'s hot record starts in {@code records}, or -1 if it does not fit them (a torn read). */
+  private static int hotOffset(long[] records, int d) {
+    return d >= 0 && d < (records.length - HOT_BASE) / HOT_STRIDE ? HOT_BASE + d * HOT_STRIDE : -1;
   }
 
   /**
@@ -194,40 +204,42 @@ final class EntryTable {
    * {@code into[at + 2]}: what a score read needs, loaded together. Zeros for a torn read.
    */
   void readHot(int d, long[] into, int at) {
-    long[] chunk = hotChunk(d);
-    if (chunk == null) {
+    long[] records = hot;
+    int o = hotOffset(records, d);
+    if (o < 0) {
       into[at] = 0;
       into[at + 1] = 0;
       into[at + 2] = 0;
       return;
     }
-    int o = (d & CHUNK_MASK) * HOT_STRIDE;
-    into[at] = chunk[o + ID];
-    into[at + 1] = chunk[o + LAST];
-    into[at + 2] = chunk[o + SCORE];
+    into[at] = records[o + ID];
+    into[at + 1] = records[o + LAST];
+    into[at + 2] = records[o + SCORE];
   }
 
   /**
-   * The hot records' chunks, as they are: for a scan that reads them in place under an optimistic
-   * stamp (it bounds every index by the arrays it holds, so a torn state reads garbage, never throws).
+   * The hot records, as they are (entry {@code d}'s at {@code HOT_BASE + d * HOT_STRIDE}): for a
+   * scan that reads them in place under an optimistic stamp (it bounds every index by the array it
+   * holds, so a torn state reads garbage, never throws).
    */
-  long[][] hotChunks() {
+  long[] hotRecords() {
     return hot;
   }
 
   long readLong(int d, int field) {
-    long[] chunk = hotChunk(d);
-    return chunk == null ? 0 : chunk[(d & CHUNK_MASK) * HOT_STRIDE + field];
+    long[] records = hot;
+    int o = hotOffset(records, d);
+    return o < 0 ? 0 : records[o + field];
   }
 
   /** The score read at {@code q}; 0 for a torn read. */
   double readScore(int d, long q) {
-    long[] chunk = hotChunk(d);
-    if (chunk == null) {
+    long[] records = hot;
+    int o = hotOffset(records, d);
+    if (o < 0) {
       return 0;
     }
-    int o = (d & CHUNK_MASK) * HOT_STRIDE;
-    return layout.readAt(Double.longBitsToDouble(chunk[o + SCORE]), chunk[o + LAST], q);
+    return layout.readAt(Double.longBitsToDouble(records[o + SCORE]), records[o + LAST], q);
   }
 
   /**
@@ -235,11 +247,12 @@ final class EntryTable {
    * lies in the {@code windowUnits} buckets ending at {@code now}'s.
    */
   long readRing(int d, int base, int slots, long unitNanos, int windowUnits, long nowNanos) {
-    long[] chunk = hotChunk(d);
-    if (chunk == null) {
+    long[] records = hot;
+    int o = hotOffset(records, d);
+    if (o < 0) {
       return 0;
     }
-    long head = chunk[(d & CHUNK_MASK) * HOT_STRIDE + LAST] / unitNanos;
+    long head = records[o + LAST] / unitNanos;
     long now = nowNanos / unitNanos;
     long from = Math.max(Math.max(now - windowUnits + 1, head - slots + 1), 0);
     long to = Math.min(now, head);
@@ -262,12 +275,12 @@ final class EntryTable {
     }
     byte[][] countChunks = counts;
     byte[] bytes = c < countChunks.length ? countChunks[c] : null;
-    int o = (d & CHUNK_MASK) * stride;
-    if (bytes == null || o + stride > bytes.length) {
+    int co = (d & CHUNK_MASK) * stride;
+    if (bytes == null || co + stride > bytes.length) {
       return 0;
     }
     for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
-      sum += bytes[o + base + slot] & 0xFF;
+      sum += bytes[co + base + slot] & 0xFF;
       slot = slot + 1 == slots ? 0 : slot + 1;
     }
     return sum;
@@ -285,12 +298,12 @@ final class EntryTable {
     }
     int d = size;
     ensureRoom(d);
-    long[] chunk = hot[d >>> CHUNK_SHIFT];
-    int o = (d & CHUNK_MASK) * HOT_STRIDE;
-    chunk[o + ID] = key;
-    chunk[o + LAST] = 0;
-    chunk[o + SCORE] = 0;
-    chunk[o + TOTAL] = 0;
+    long[] records = hot;
+    int o = HOT_BASE + d * HOT_STRIDE;
+    records[o + ID] = key;
+    records[o + LAST] = 0;
+    records[o + SCORE] = 0;
+    records[o + TOTAL] = 0;
     if (stride > 0) {
       int co = (d & CHUNK_MASK) * stride;
       Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
@@ -310,8 +323,8 @@ final class EntryTable {
    * are empty and whose {@code last} is not yet meaningful.
    */
   void apply(int d, boolean fresh, float weight, long t) {
-    long[] chunk = hot[d >>> CHUNK_SHIFT];
-    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    long[] chunk = hot;
+    int o = HOT_BASE + d * HOT_STRIDE;
     long last = fresh ? t : chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
     double next;
@@ -410,9 +423,7 @@ final class EntryTable {
 
   private void move(int from, int to) {
     rank.moved(from, to);
-    long[] src = hot[from >>> CHUNK_SHIFT];
-    long[] dst = hot[to >>> CHUNK_SHIFT];
-    System.arraycopy(src, (from & CHUNK_MASK) * HOT_STRIDE, dst, (to & CHUNK_MASK) * HOT_STRIDE, HOT_STRIDE);
+    System.arraycopy(hot, HOT_BASE + from * HOT_STRIDE, hot, HOT_BASE + to * HOT_STRIDE, HOT_STRIDE);
     if (stride > 0) {
       System.arraycopy(counts[from >>> CHUNK_SHIFT], (from & CHUNK_MASK) * stride,
           counts[to >>> CHUNK_SHIFT], (to & CHUNK_MASK) * stride, stride);
@@ -421,7 +432,7 @@ final class EntryTable {
     if (since != null) {
       since[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = since[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
-    long key = dst[(to & CHUNK_MASK) * HOT_STRIDE + ID];
+    long key = keyAt(to);
     Index ix = index;
     int i = (int) hash(key) & ix.mask;
     while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != from) {
@@ -452,8 +463,8 @@ final class EntryTable {
    * matters for linear decay only.
    */
   void restore(int d, long last, double score, long total, long holdsWaterSince, int[] counters) {
-    long[] chunk = hot[d >>> CHUNK_SHIFT];
-    int o = (d & CHUNK_MASK) * HOT_STRIDE;
+    long[] chunk = hot;
+    int o = HOT_BASE + d * HOT_STRIDE;
     chunk[o + LAST] = last;
     chunk[o + SCORE] = Double.doubleToRawLongBits(score);
     chunk[o + TOTAL] = total;
@@ -478,28 +489,30 @@ final class EntryTable {
   }
 
   private void ensureRoom(int d) {
+    int room = hot.length == 0 ? 0 : (hot.length - HOT_BASE) / HOT_STRIDE;
+    if (d >= room) {
+      int grown = Math.max(d + 1, Math.max(FIRST_CHUNK, room + (room >> 2)));
+      hot = Arrays.copyOf(hot, HOT_BASE + Math.min(grown, MAX_ENTRIES) * HOT_STRIDE);
+    }
+    if (d < chunkRoom) {
+      return;
+    }
     int c = d >>> CHUNK_SHIFT;
-    if (c >= hot.length) {
-      int chunks = Math.max(4, hot.length * 2);
-      hot = Arrays.copyOf(hot, chunks);
+    if (c >= counts.length) {
+      int chunks = Math.max(4, counts.length * 2);
       counts = Arrays.copyOf(counts, chunks);
       wide = Arrays.copyOf(wide, chunks);
       if (since != null) {
         since = Arrays.copyOf(since, chunks);
       }
     }
-    int o = d & CHUNK_MASK;
-    if (hot[c] == null) {
-      int entries = c == 0 ? FIRST_CHUNK : CHUNK;
-      allocate(c, entries);
-    } else if ((o + 1) * HOT_STRIDE > hot[c].length) {
-      allocate(c, Math.min(CHUNK, hot[c].length / HOT_STRIDE * 2));
-    }
+    int entries = c > 0 ? CHUNK : chunkRoom == 0 ? FIRST_CHUNK : Math.min(CHUNK, chunkRoom * 2);
+    allocate(c, entries);
+    chunkRoom = (c << CHUNK_SHIFT) + entries;
   }
 
   /** Allocates chunk {@code c} for {@code entries}, keeping what an earlier, smaller chunk held. */
   private void allocate(int c, int entries) {
-    hot[c] = hot[c] == null ? new long[entries * HOT_STRIDE] : Arrays.copyOf(hot[c], entries * HOT_STRIDE);
     if (stride > 0) {
       counts[c] = counts[c] == null ? new byte[entries * stride] : Arrays.copyOf(counts[c], entries * stride);
       wide[c] = wide[c] == null ? new int[entries][] : Arrays.copyOf(wide[c], entries);
@@ -555,15 +568,15 @@ final class EntryTable {
 
   /** Entity id of entry {@code d} (under the lock). */
   long keyAt(int d) {
-    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + ID];
+    return hot[HOT_BASE + d * HOT_STRIDE + ID];
   }
 
   long lastAt(int d) {
-    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + LAST];
+    return hot[HOT_BASE + d * HOT_STRIDE + LAST];
   }
 
   double scoreAt(int d) {
-    return Double.longBitsToDouble(hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + SCORE]);
+    return Double.longBitsToDouble(hot[HOT_BASE + d * HOT_STRIDE + SCORE]);
   }
 
   /** Linear decay: since when entry {@code d}'s bucket has held water (under the lock). */
@@ -572,6 +585,6 @@ final class EntryTable {
   }
 
   long totalAt(int d) {
-    return hot[d >>> CHUNK_SHIFT][(d & CHUNK_MASK) * HOT_STRIDE + TOTAL];
+    return hot[HOT_BASE + d * HOT_STRIDE + TOTAL];
   }
 }

@@ -165,38 +165,30 @@ final class RankScan {
     }
     double floor = top.isFull() ? top.worstScore() : Double.NEGATIVE_INFINITY;
     double cut = floor;
-    long[][] chunks = table.hotChunks();
-    for (int c = 0; c < chunks.length && c << EntryTable.CHUNK_SHIFT < n; c++) {
-      long[] chunk = chunks[c];
-      if (chunk == null) {
-        return;
+    long[] records = table.hotRecords();
+    int entries = Math.min(n, (records.length - EntryTable.HOT_BASE) / EntryTable.HOT_STRIDE);
+    for (int d = 0; d < entries; d++) {
+      int o = EntryTable.HOT_BASE + d * EntryTable.HOT_STRIDE;
+      long last = records[o + EntryTable.LAST];
+      double score = Double.longBitsToDouble(records[o + EntryTable.SCORE]);
+      if (bound(table, d, score, last) < cut) {
+        continue;
       }
-      int entries = Math.min(Math.min(EntryTable.CHUNK, chunk.length / EntryTable.HOT_STRIDE),
-          n - (c << EntryTable.CHUNK_SHIFT));
-      for (int j = 0; j < entries; j++) {
-        int o = j * EntryTable.HOT_STRIDE;
-        long last = chunk[o + EntryTable.LAST];
-        double score = Double.longBitsToDouble(chunk[o + EntryTable.SCORE]);
-        int d = (c << EntryTable.CHUNK_SHIFT) + j;
-        if (bound(table, d, score, last) < cut) {
-          continue;
-        }
-        if (hasDecay) {
-          double read = single.readAt(score, last, atNanos);
-          for (int t = 0; t < values.length; t++) {
-            if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
-              values[t] = read;
-            }
+      if (hasDecay) {
+        double read = single.readAt(score, last, atNanos);
+        for (int t = 0; t < values.length; t++) {
+          if (ranking.kinds[t] == RankingProfile.Kind.DECAY_SCORE) {
+            values[t] = read;
           }
         }
-        double exact = ranking.combine(values);
-        long id = chunk[o + EntryTable.ID];
-        if (local != null) {
-          local.offer(id, exact);
-          cut = local.isFull() ? Math.max(floor, local.worstScore()) : floor;
-        } else {
-          keep(id, exact);
-        }
+      }
+      double exact = ranking.combine(values);
+      long id = records[o + EntryTable.ID];
+      if (local != null) {
+        local.offer(id, exact);
+        cut = local.isFull() ? Math.max(floor, local.worstScore()) : floor;
+      } else {
+        keep(id, exact);
       }
     }
   }

@@ -60,7 +60,7 @@ public final class SignalEngine implements AutoCloseable {
     for (int i = 0; i < writes.length; i++) {
       writes[i] = new LongAdder();
     }
-    LongAdder readCount = new LongAdder();
+    ReadCounter readCount = new ReadCounter();
     LongAdder latencySamples = new LongAdder();
     LongAdder latencyNanos = new LongAdder();
     ApplyOrder order = checkpointer == Checkpoints.NONE ? ApplyOrder.ANY : new ApplyOrder(log.lastSequence());

@@ -73,9 +73,7 @@ final class SignalInputs {
    * not on every write.
    */
   long eventNanos(SignalSpec signal, Instant at) {
-    long nanos = at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST)
-        ? WalEvent.epochNanos(at)   // no message built on the write path
-        : nanos("event time", "signal \"" + signal.name() + "\"", at);
+    long nanos = representable(at) ? WalEvent.epochNanos(at) : nanos("event time", "signal \"" + signal.name() + "\"", at);
     if (nanos <= futureBound) {
       return nanos;
     }
@@ -104,8 +102,18 @@ final class SignalInputs {
     return nanos;
   }
 
+  /** The read time in nanoseconds since the epoch; no message is built unless the time is refused. */
   static long readNanos(SignalSpec signal, Instant at) {
-    return nanos("read time", "signal \"" + signal.name() + "\"", at);
+    return representable(at) ? WalEvent.epochNanos(at) : nanos("read time", "signal \"" + signal.name() + "\"", at);
+  }
+
+  /**
+   * Whether {@code at} fits nanoseconds since the epoch in a signed long: the check every time
+   * passes first, so that the read and write paths build an error message (and allocate) only for a
+   * time they refuse ({@link #nanos} then says why).
+   */
+  private static boolean representable(Instant at) {
+    return at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST);
   }
 
   private static long nanos(String what, String subject, Instant at) {
@@ -125,6 +133,7 @@ final class SignalInputs {
   }
 
   static long rankingNanos(RankingProfile profile, Instant at) {
-    return nanos("read time", "ranking profile \"" + profile.name() + "\"", at);
+    return representable(at) ? WalEvent.epochNanos(at)
+        : nanos("read time", "ranking profile \"" + profile.name() + "\"", at);
   }
 }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
@@ -30,11 +29,11 @@ public final class SignalReads implements AutoCloseable {
   private final Schema schema;
   private final Clock clock;
   private final SignalLedger ledger;
-  private final LongAdder reads;
+  private final ReadCounter reads;
   private final Ranker ranker;
   private final RankingStats rankingStats = new RankingStats();
 
-  SignalReads(Schema schema, Clock clock, SignalLedger ledger, LongAdder reads) {
+  SignalReads(Schema schema, Clock clock, SignalLedger ledger, ReadCounter reads) {
     this.schema = schema;
     this.clock = clock;
     this.ledger = ledger;

@@ -67,6 +67,66 @@ class EntryTableTest {
     }
   }
 
+  /** Spread keys: tables of up to a few thousand entries, past many growths of the index and the records. */
+  @Provide
+  Arbitrary<List<Long>> spreadOperations() {
+    return Arbitraries.longs().between(0, 3_000).map(k -> k * 0x9E3779B97F4A7C15L).list().ofMaxSize(6_000);
+  }
+
+  /**
+   * Every read (the full probe, the batched read's tag guess and record copy, the ring and the
+   * score) answers as a map of (events, newest time) says, while the table grows and shrinks.
+   */
+  @Property(tries = 60)
+  void reads_matchAMapAcrossGrowthAndRemoval(@ForAll("spreadOperations") List<Long> keys) {
+    EntryTable table = new EntryTable(LAYOUT);
+    Map<Long, long[]> model = new HashMap<>();
+    long t = Ledgers.T0;
+    for (long key : keys) {
+      long hash = EntryTable.hash(key);
+      int d = table.find(key, hash);
+      long[] state = model.get(key);
+      if (state != null && Math.floorMod(key, 3) == 0) {
+        table.remove(d);
+        model.remove(key);
+        continue;
+      }
+      boolean fresh = d < 0;
+      if (fresh) {
+        d = table.insert(key, hash);
+        state = new long[2];
+        model.put(key, state);
+      }
+      table.apply(d, fresh, 1f, t);
+      state[0]++;
+      state[1] = t;
+      t += 1_000;
+    }
+    assertEquals(model.size(), table.size());
+    long[] hot = new long[3];
+    for (Map.Entry<Long, long[]> entry : model.entrySet()) {
+      long key = entry.getKey();
+      long hash = EntryTable.hash(key);
+      int d = table.find(key, hash);
+      int guess = table.tagged(hash);
+      if (guess >= 0 && table.keyAt(guess) == key) {
+        assertEquals(d, guess, "a tag guess that names the key names its entry");
+      }
+      table.readHot(d, hot, 0);
+      assertEquals(key, hot[0]);
+      assertEquals(entry.getValue()[1], hot[1], "the newest event time");
+      assertEquals(entry.getValue()[0], table.readLong(d, EntryTable.TOTAL));
+      assertEquals(entry.getValue()[0], table.readRing(d, 0, 60, SignalLayout.MINUTE_NANOS, 60, t));
+      assertEquals(LAYOUT.readAt(table.scoreAt(d), hot[1], t), table.readScore(d, t));
+    }
+    for (long k = 0; k <= 3_000; k += 7) {
+      long key = k * 0x9E3779B97F4A7C15L;
+      if (!model.containsKey(key)) {
+        assertEquals(-1, table.find(key, EntryTable.hash(key)));
+      }
+    }
+  }
+
   @Test
   void manyEntries_growTheIndexAndChunks() {
     EntryTable table = new EntryTable(LAYOUT);

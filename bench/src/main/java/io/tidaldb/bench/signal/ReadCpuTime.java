@@ -1,0 +1,124 @@
+package io.tidaldb.bench.signal;
+
+import io.tidaldb.SignalType;
+import io.tidaldb.TidalDb;
+import io.tidaldb.bench.ReadOrder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The reads of {@code PeerReads} (tidalDB through a {@code SignalType} and by name, a
+ * {@code ConcurrentHashMap<Long, Double>} of precomputed scores, an open-addressing
+ * {@code long[]}/{@code double[]} floor; the same ledger and the same uniformly random ids), timed in
+ * the reading thread's CPU time rather than wall time, in alternating rounds within one JVM. On a
+ * machine shared with other jobs, wall time counts the time the thread waits for a core, which
+ * varied tenfold between JMH iterations; CPU time does not, so the ratios of one run are stable
+ * enough to compare two builds.
+ *
+ * <pre>
+ * java -Xmx3g -cp bench/target/benchmarks.jar io.tidaldb.bench.signal.ReadCpuTime 1000000 7
+ * </pre>
+ */
+public final class ReadCpuTime {
+
+  private static final String[] CASES = {"SignalType", "by name", "ConcurrentHashMap", "open addressing"};
+  /** Rounds run and thrown away first, for the JIT. */
+  private static final int WARM_UP = 3;
+  /** Passes over the 2^20 ids per case and round. */
+  private static final int PASSES = 4;
+
+  private long[] keys;
+  private double[] values;
+  private int mask;
+
+  private ReadCpuTime() {}
+
+  /**
+   * Runs the measurement and prints, per case, the median and fastest round's CPU nanoseconds per read.
+   *
+   * @param args the number of entities (default 1,000,000), and the rounds measured (default 7)
+   */
+  public static void main(String[] args) {
+    int entities = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    new ReadCpuTime().run(entities, rounds);
+  }
+
+  private void run(int entities, int rounds) {
+    long[] loaded = BenchSchema.ids(entities, 1);
+    try (TidalDb db = BenchSchema.open(entities * 2L)) {
+      BenchSchema.load(db, loaded, 4);
+      SignalType view = db.signalType("view");
+      Instant at = BenchSchema.NOW;
+      long[] reads = ReadOrder.of("uniform", loaded, 1 << 20, 3);
+      ConcurrentHashMap<Long, Double> map = new ConcurrentHashMap<>(entities * 2);
+      int capacity = Integer.highestOneBit(entities * 2 - 1) << 1;
+      keys = new long[capacity];
+      values = new double[capacity];
+      mask = capacity - 1;
+      for (long id : loaded) {
+        double score = view.decayScore(id, at);
+        map.put(id, score);
+        int i = slot(id);
+        while (keys[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = id;
+        values[i] = score;
+      }
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      double[][] nanos = new double[CASES.length][rounds];
+      double sink = 0;
+      for (int round = 0; round < WARM_UP + rounds; round++) {
+        for (int c = 0; c < CASES.length; c++) {
+          long start = threads.getCurrentThreadCpuTime();
+          for (int pass = 0; pass < PASSES; pass++) {
+            for (long id : reads) {
+              switch (c) {
+                case 0 -> sink += view.decayScore(id, at);
+                case 1 -> sink += db.decayScore("view", id, at);
+                case 2 -> sink += map.get(id);
+                default -> sink += floor(id);
+              }
+            }
+          }
+          if (round >= WARM_UP) {
+            nanos[c][round - WARM_UP] = (threads.getCurrentThreadCpuTime() - start) / (double) (PASSES * reads.length);
+          }
+        }
+      }
+      for (int c = 0; c < CASES.length; c++) {
+        System.out.printf("%-18s median %6.1f ns, fastest %6.1f ns of CPU time per read%n", CASES[c],
+            median(nanos[c]), Arrays.stream(nanos[c]).min().orElseThrow());
+      }
+      System.out.printf("SignalType / map %.2f, SignalType / open addressing %.2f, by name / SignalType %.2f"
+          + " (checksum %s)%n", median(nanos[0]) / median(nanos[2]), median(nanos[0]) / median(nanos[3]),
+          median(nanos[1]) / median(nanos[0]), sink > 0 ? "ok" : "?");
+    }
+  }
+
+  private int slot(long id) {
+    long h = id * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ h >>> 32) & mask;
+  }
+
+  private double floor(long id) {
+    for (int i = slot(id); ; i = (i + 1) & mask) {
+      if (keys[i] == id) {
+        return values[i];
+      }
+      if (keys[i] == 0) {
+        return 0;
+      }
+    }
+  }
+
+  private static double median(double[] x) {
+    double[] sorted = x.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
