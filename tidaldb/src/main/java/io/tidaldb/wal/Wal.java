@@ -271,6 +271,64 @@ public final class Wal implements AutoCloseable {
     return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
   }
 
+  /**
+   * Appends an event without waiting and without a future, for a caller that keeps many appends in
+   * flight and waits for them by sequence: the sequence is fixed and returned at once, and the event
+   * counts as done (under the configured durability) once {@link #lastSequence()} reaches it, which
+   * {@link #awaitAcknowledged(long)} waits for. The writer thread writes it, as it writes the appends
+   * of {@link #appendAsync}; back pressure as there.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return its sequence number
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public long appendPipelined(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    WalEvent.checkSignalTypeId(signalTypeId);
+    return writer.enqueueWithoutFuture(entityId, signalTypeId, weight, timestampNanos);
+  }
+
+  /**
+   * {@link #appendGroup} without waiting and without a future: the arrays are copied and the first
+   * sequence returned at once; the group counts as done once {@link #lastSequence()} reaches its last
+   * event ({@code first + count - 1}; see {@link #awaitAcknowledged(long)}).
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return the sequence of the group's first event
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public long appendGroupPipelined(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count) {
+    checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    return writer.enqueueGroupWithoutFuture(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  /**
+   * Waits until every event up to {@code sequence} counts as done under the configured durability
+   * (fsynced under {@code SYNC}, written under the interval mode): until {@link #lastSequence()}
+   * reaches it. Writes nothing itself; returns at once if it already counts as done.
+   *
+   * @param sequence a sequence this log has handed out
+   * @throws TidalDbException the failure that stopped the log before {@code sequence} was done (an
+   *     I/O error; reopen to recover)
+   * @throws io.tidaldb.DatabaseClosedException if the log was closed before
+   * @throws IllegalStateException on the writer thread (it would wait for itself)
+   */
+  public void awaitAcknowledged(long sequence) {
+    writer.awaitAcknowledged(sequence);
+  }
+
   private static void checkGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
       int count) {
     Objects.requireNonNull(entityIds, "entityIds");

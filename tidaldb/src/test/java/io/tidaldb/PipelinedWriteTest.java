@@ -1,0 +1,180 @@
+package io.tidaldb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.test.TempTidalHome;
+import io.tidaldb.testing.HookedClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pipelined writes ({@code signalAsync}, {@code recordAsync}, {@code writeAsync}) of a persistent
+ * database: the log's writer thread only writes and fsyncs; the ledger applier thread applies each
+ * acknowledged write in log order and completes its future.
+ */
+class PipelinedWriteTest {
+
+  private static final Instant T0 = SignalApiTest.T0;
+  private static final String WRITER = "tidaldb-wal-writer";
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private static TidalDb open(Path dir, HookedClock clock) {
+    return TidalDb.builder().dataDir(dir).clock(clock).schema(SignalApiTest.SCHEMA).durability(Durability.SYNC)
+        .checkpointInterval(Duration.ZERO).open();
+  }
+
+  /**
+   * An action chained on a pipelined write's future that takes its time (here: waits for the test)
+   * used to run on the log's writer thread, holding the log: every other write, blocking ones
+   * included, waited for it. It now runs on the applier thread, and the log goes on.
+   */
+  @Test
+  void slowActionOnAPipelinedFuture_doesNotHoldUpOtherWriters() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), HookedClock.at(T0))) {
+        CountDownLatch inAction = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> slow = db.signalAsync("view", 0L, 1.0, T0).thenRun(() -> {
+          inAction.countDown();
+          CloseTest.awaitQuietly(release);
+        });
+        CloseTest.awaitQuietly(inAction);
+        try {
+          assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (long entity = 1; entity <= 10; entity++) {
+              db.signal("view", entity, 1.0, T0);   // blocking writes: durable and applied
+            }
+          }, "blocking writes wait for an action chained on another write's future");
+          assertEquals(1.0, db.decayScore("view", 10L, T0), 1e-9);
+        } finally {
+          release.countDown();
+        }
+        slow.join();
+        assertEquals(11, db.stats().lastSequence());
+      }
+    }
+  }
+
+  /**
+   * The ledger never shows a pipelined event the log has not acknowledged: while the log's writer
+   * is held before writing it, a read does not see it; once its future completes, a read on any
+   * thread does.
+   */
+  @Test
+  void pipelinedEvent_isInvisibleUntilAcknowledged_andVisibleOnceItsFutureCompletes() {
+    HookedClock clock = HookedClock.at(T0);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), clock)) {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        clock.onNextCallFrom(WRITER, () -> {   // the writer reads the clock as it writes the batch
+          held.countDown();
+          CloseTest.awaitQuietly(release);
+        });
+        CompletableFuture<Long> pending = db.signalAsync("view", 7L, 1.0, T0);
+        CloseTest.awaitQuietly(held);
+        assertFalse(pending.isDone());
+        assertEquals(0.0, db.decayScore("view", 7L, T0), "not durable yet, so not in the ledger");
+        release.countDown();
+        CompletableFuture<Double> seenAfter = pending.thenApplyAsync(seq -> db.decayScore("view", 7L, T0));
+        assertEquals(1.0, seenAfter.join(), 1e-9);
+        assertEquals(1L, pending.join());
+      }
+    }
+  }
+
+  /** Futures of single events and of batches complete in log order, each with its own sequence. */
+  @Test
+  void pipelinedFutures_completeInLogOrder() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), HookedClock.at(T0))) {
+        SignalType view = db.signalType("view");
+        List<Long> completed = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        SignalBatch batch = db.newBatch();
+        for (int i = 0; i < 5_000; i++) {
+          CompletableFuture<Long> f;
+          if (i % 100 == 99) {
+            batch.clear();
+            batch.add(view, i, 1.0, T0).add(view, i + 1, 1.0, T0);
+            f = db.writeAsync(batch);
+          } else {
+            f = view.recordAsync(i % 300, 1.0, T0);
+          }
+          f.thenAccept(completed::add);
+          futures.add(f);
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        List<Long> issued = new ArrayList<>();
+        for (CompletableFuture<Long> f : futures) {
+          issued.add(f.join());
+        }
+        assertEquals(issued, completed, "completed in the order issued, which is the log's");
+        for (int i = 1; i < issued.size(); i++) {
+          assertTrue(issued.get(i) > issued.get(i - 1));
+        }
+        assertEquals(5_050, db.stats().lastSequence());
+      }
+    }
+  }
+
+  /**
+   * close() with pipelined writes in flight completes every future (the log writes what it holds,
+   * then the applier applies it), never hangs, and the reopened ledger has every event.
+   */
+  @Test
+  void close_withPipelinedWritesInFlight_completesEveryFuture() {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<CompletableFuture<Long>> futures = new ArrayList<>();
+      TidalDb db = open(temp.path(), HookedClock.at(T0));
+      for (long entity = 0; entity < 20_000; entity++) {
+        futures.add(db.signalAsync("view", entity, 1.0, T0));
+      }
+      assertTimeoutPreemptively(BOUND, db::close);
+      for (CompletableFuture<Long> f : futures) {
+        assertTrue(f.isDone(), "every future is complete once close() returns");
+        f.join();
+      }
+      assertThrows(DatabaseClosedException.class, () -> db.signalAsync("view", 1L, 1.0, T0));
+      CloseTest.assertReopensWith(temp.path(), 20_000);
+    }
+  }
+
+  /**
+   * Blocking calls from an action chained on a pipelined future (which runs on the applier thread)
+   * are refused: they would wait for that thread itself.
+   */
+  @Test
+  void blockingCallsFromAnActionOnAPipelinedFuture_areRefused() {
+    HookedClock clock = HookedClock.at(T0);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = open(temp.path(), clock)) {
+        CountDownLatch chained = new CountDownLatch(1);
+        clock.onNextCallFrom(WRITER, () -> CloseTest.awaitQuietly(chained));   // not done before the actions are chained
+        CompletableFuture<Long> pending = db.signalAsync("view", 1L, 1.0, T0);
+        CompletableFuture<Long> write = pending.thenApply(seq -> db.signal("view", 2L, 1.0, T0));
+        CompletableFuture<Long> checkpoint = pending.thenApply(seq -> db.checkpoint());
+        chained.countDown();
+        CompletionException e = assertThrows(CompletionException.class, write::join);
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().contains("thenApplyAsync"), e.getCause().getMessage());
+        CompletionException c = assertThrows(CompletionException.class, checkpoint::join);
+        assertTrue(c.getCause() instanceof IllegalStateException, String.valueOf(c.getCause()));
+        db.signal("view", 4L, 1.0, T0);
+        assertEquals(2, db.stats().lastSequence());
+      }
+    }
+  }
+}
