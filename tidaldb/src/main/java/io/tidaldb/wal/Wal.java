@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link io.tidaldb.Durability#interval} it completes once the batch is handed to the operating
  * system, and an fsync follows within the interval. A blocking {@link #append} with no other writer
  * in its way writes (and under {@code SYNC} fsyncs) its batch on its own thread; pipelined appends
- * ({@link #appendAsync}) are written by the writer thread {@code tidaldb-wal-writer}, where their
- * futures complete.
+ * ({@link #appendAsync}, and {@link #appendPipelined} without a future) are written by the writer
+ * thread {@code tidaldb-wal-writer}, where the futures complete.
  * {@code docs/DURABILITY.md} has the table of what each survives.
  *
  * <p><b>Recovery</b> ({@link #open}) validates every batch after the checkpoint. A torn tail (the

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * that arrive while it writes queue behind it and wait (followers); when it is done, one of them
  * leads the next batch, which holds all of them: concurrent writers still share an fsync. The
  * writer thread {@code tidaldb-wal-writer} writes what pipelining appenders ({@link #enqueue}, with a
- * future) queue, completes their futures (so actions chained on them run there), runs the interval
+ * future, or {@link #enqueueWithoutFuture}, whose callers wait with {@link #awaitAcknowledged}) queue,
+ * completes their futures (so actions chained on them run there), runs the interval
  * mode's fsyncs and the fsyncs others ask for ({@link #awaitDurable}), starts new segments, and
  * writes what is queued on {@link #close()}. A blocking appender leaves the batch to that thread
  * when the batch holds a future (completing it on an application thread could run a chained action
