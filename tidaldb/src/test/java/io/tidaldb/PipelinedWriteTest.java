@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.testing.HookedClock;
+import io.tidaldb.test.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -149,6 +153,44 @@ class PipelinedWriteTest {
       }
       assertThrows(DatabaseClosedException.class, () -> db.signalAsync("view", 1L, 1.0, T0));
       CloseTest.assertReopensWith(temp.path(), 20_000);
+    }
+  }
+
+  /**
+   * One producer pipelining into a ledger of several stripes, first below its bound (long runs are
+   * applied on two threads, stripes split between them) and then past it (evictions: one by one):
+   * the reopened database answers what the live one did, bit for bit, as recovery replays the log
+   * one event at a time.
+   */
+  @Test
+  void pipelinedWritesAppliedOnTwoThreads_reopenAnswersBitForBit() {
+    ManualClock clock = ManualClock.at(T0);
+    Set<Long> entities = new TreeSet<>();
+    SplittableRandom random = new SplittableRandom(14);
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<Long> before;
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).clock(clock).schema(SignalApiTest.SCHEMA)
+          .maxEntries(8_192).durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open()) {
+        for (int pool : new int[] {2_000, 12_000}) {   // 2,000 entities fit the bound; 12,000 do not
+          List<CompletableFuture<Long>> pending = new ArrayList<>();
+          for (int i = 0; i < 40_000; i++) {
+            long entity = random.nextInt(pool);
+            entities.add(entity);
+            SignalSpec signal = SignalApiTest.SCHEMA.signals().get(random.nextInt(SignalApiTest.SCHEMA.signals().size()));
+            Instant at = T0.minusSeconds(random.nextLong(2 * 86_400));
+            pending.add(db.signalAsync(signal.name(), entity, 1 + random.nextInt(3), at));
+          }
+          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getName().equals("tidaldb-ledger-applier-2")), "runs were applied on two threads");
+        assertTrue(db.stats().ledgerEvictions() > 0, "the second pool went past the bound");
+        before = RestartAtCapacityTest.answers(db, entities);
+      }
+      try (TidalDb db = TidalDb.builder().dataDir(temp.path()).clock(clock).schema(SignalApiTest.SCHEMA)
+          .maxEntries(8_192).durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open()) {
+        assertEquals(before, RestartAtCapacityTest.answers(db, entities));
+      }
     }
   }
 

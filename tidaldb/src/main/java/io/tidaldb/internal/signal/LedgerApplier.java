@@ -51,7 +51,11 @@ final class LedgerApplier implements Runnable {
     void counted();
   }
 
+  static final String HELPER_NAME = "tidaldb-ledger-applier-2";
+
   private static final int INITIAL = 1024;
+  /** Runs of at least this many events are applied on two threads (below it the hand-off costs more than it saves). */
+  static final int PARALLEL_RUN = 512;
 
   private final SignalLog log;
   private final WriteSteps steps;
@@ -74,6 +78,8 @@ final class LedgerApplier implements Runnable {
   /** The applier thread's only: the log's failure, once an acknowledgement waited for failed. */
   private Throwable failure;
   private final Thread thread;
+  /** Null on a one-processor machine, where a second thread cannot help. */
+  private final Helper helper;
 
   LedgerApplier(SignalLog log, WriteSteps steps, int capacity) {
     this.log = log;
@@ -81,6 +87,7 @@ final class LedgerApplier implements Runnable {
     this.capacity = capacity;
     this.thread = new Thread(this, THREAD_NAME);
     this.thread.setDaemon(true);
+    this.helper = Runtime.getRuntime().availableProcessors() > 1 ? new Helper() : null;
   }
 
   /**
@@ -149,12 +156,12 @@ final class LedgerApplier implements Runnable {
 
   /** {@return whether the calling thread is the applier thread, where actions chained on these futures run} */
   boolean onThread() {
-    return Thread.currentThread() == thread;
+    return Thread.currentThread() == thread || (helper != null && helper.onThread());
   }
 
   /** {@return whether the applier thread runs} */
   boolean isRunning() {
-    return thread.isAlive();
+    return thread.isAlive() || (helper != null && helper.isRunning());
   }
 
   /**
@@ -174,6 +181,9 @@ final class LedgerApplier implements Runnable {
       lock.unlock();
     }
     Threads.joinUninterruptibly(thread);
+    if (helper != null) {
+      helper.stop();
+    }
   }
 
   @Override
@@ -206,7 +216,16 @@ final class LedgerApplier implements Runnable {
   /** Applies and completes the writes of {@code batch} in their (the log's) order, then empties it. */
   private void drain(Pending batch) {
     Thread.interrupted();   // an interrupt from a chained action is not a way to stop the applier: close() is
+    int oneByOneUntil = 0;   // the end of a run found unfit for two threads: not looked at again
     for (int i = 0; i < batch.count; i++) {
+      if (helper != null && i >= oneByOneUntil && failure == null && batch.groups[i] == null) {
+        int end = runEnd(batch, i);
+        if (end - i >= PARALLEL_RUN && applyInParallel(batch, i, end)) {
+          i = end - 1;
+          continue;
+        }
+        oneByOneUntil = end;
+      }
       long first = batch.sequences[i];
       Group group = batch.groups[i];
       CompletableFuture<Long> future = batch.futures[i];
@@ -248,6 +267,186 @@ final class LedgerApplier implements Runnable {
     batch.count = 0;
   }
 
+  /** {@return the end of the run of single events with consecutive sequences that starts at {@code from}} */
+  private static int runEnd(Pending batch, int from) {
+    int end = from + 1;
+    while (end < batch.count && batch.groups[end] == null && batch.sequences[end] == batch.sequences[end - 1] + 1) {
+      end++;
+    }
+    return end;
+  }
+
+  /**
+   * Applies the run of single events {@code [from, to)} of {@code batch} (consecutive sequences) on
+   * two threads, this one taking the even stripes and the {@link Helper} the odd ones, then
+   * completes their futures in order. Each stripe still gets its events in log order, and when the
+   * run cannot take the ledger past its bound no event evicts, so the ledger is bit for bit the one
+   * applying them one by one gives (what recovery does). Returns false, having done nothing, when that
+   * does not hold or the log has not acknowledged the run (the caller then goes one by one).
+   */
+  private boolean applyInParallel(Pending batch, int from, int to) {
+    SignalLedger ledger = steps.ledger;
+    if (ledger.stripeCount() < 2 || !ledger.fitsWithoutEviction(to - from)) {
+      return false;
+    }
+    long first = batch.sequences[from];
+    long last = batch.sequences[to - 1];
+    try {
+      log.awaitAcknowledged(last);
+    } catch (RuntimeException e) {
+      return false;   // one by one, which fails the writes the log did not acknowledge
+    }
+    steps.order.awaitTurn(first);
+    try {
+      helper.submit(batch, from, to);
+      applyStripes(ledger, batch, from, to, 0);
+      helper.await();
+    } finally {
+      steps.order.done(last);
+    }
+    for (int i = from; i < to; i++) {
+      CompletableFuture<Long> future = batch.futures[i];
+      batch.futures[i] = null;
+      Throwable error = batch.errors[i];
+      steps.exit();
+      if (error != null) {
+        batch.errors[i] = null;
+        future.completeExceptionally(error);
+        continue;
+      }
+      steps.counted(batch.typeIds[i]);
+      steps.timed(batch.starts[i]);
+      future.complete(batch.sequences[i]);
+    }
+    return true;
+  }
+
+  /** Applies the events of {@code [from, to)} whose stripe has parity {@code parity}, in order. */
+  private static void applyStripes(SignalLedger ledger, Pending batch, int from, int to, int parity) {
+    for (int i = from; i < to; i++) {
+      long entityId = batch.entityIds[i];
+      int typeId = batch.typeIds[i];
+      if ((ledger.stripeIndexOf(typeId, entityId) & 1) != parity) {
+        continue;
+      }
+      try {
+        ledger.apply(entityId, typeId, batch.weights[i], batch.nanos[i]);
+      } catch (RuntimeException | Error e) {
+        batch.errors[i] = e;
+      }
+    }
+  }
+
+  /**
+   * The second applier thread {@value #HELPER_NAME}: applies the odd stripes of a run while the
+   * applier applies the even ones, so that the ledger's work uses both cores of a small machine.
+   */
+  private final class Helper implements Runnable {
+    private final ReentrantLock helperLock = new ReentrantLock();
+    private final Condition changed = helperLock.newCondition();
+    private final Thread helperThread = new Thread(this, HELPER_NAME);
+    // Guarded by helperLock.
+    private Pending batch;
+    private int from;
+    private int to;
+    private boolean assigned;
+    private boolean finished;
+    private boolean stopping;
+    private boolean running;
+
+    Helper() {
+      helperThread.setDaemon(true);
+    }
+
+    void submit(Pending run, int start, int end) {
+      helperLock.lock();
+      try {
+        if (!running) {
+          running = true;
+          helperThread.start();
+        }
+        batch = run;
+        from = start;
+        to = end;
+        assigned = true;
+        finished = false;
+        changed.signalAll();
+      } finally {
+        helperLock.unlock();
+      }
+    }
+
+    void await() {
+      helperLock.lock();
+      try {
+        while (!finished) {
+          changed.awaitUninterruptibly();
+        }
+        batch = null;
+      } finally {
+        helperLock.unlock();
+      }
+    }
+
+    boolean onThread() {
+      return Thread.currentThread() == helperThread;
+    }
+
+    boolean isRunning() {
+      return helperThread.isAlive();
+    }
+
+    void stop() {
+      helperLock.lock();
+      try {
+        stopping = true;
+        changed.signalAll();
+        if (!running) {
+          return;
+        }
+      } finally {
+        helperLock.unlock();
+      }
+      Threads.joinUninterruptibly(helperThread);
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Pending run;
+        int start;
+        int end;
+        helperLock.lock();
+        try {
+          while (!assigned && !stopping) {
+            changed.awaitUninterruptibly();
+          }
+          if (!assigned) {
+            return;
+          }
+          assigned = false;
+          run = batch;
+          start = from;
+          end = to;
+        } finally {
+          helperLock.unlock();
+        }
+        Thread.interrupted();
+        try {
+          applyStripes(steps.ledger, run, start, end, 1);
+        } finally {
+          helperLock.lock();
+          try {
+            finished = true;
+            changed.signalAll();
+          } finally {
+            helperLock.unlock();
+          }
+        }
+      }
+    }
+  }
+
   /** One queue of pipelined writes, as parallel arrays in log order; grows up to the capacity. */
   private static final class Pending {
     long[] sequences;
@@ -258,6 +457,8 @@ final class LedgerApplier implements Runnable {
     long[] starts;
     CompletableFuture<Long>[] futures;
     Group[] groups;
+    /** The failure of an event's apply on the parallel path, until its future is failed with it. */
+    Throwable[] errors;
     int count;
 
     Pending(int length) {
@@ -269,6 +470,7 @@ final class LedgerApplier implements Runnable {
       starts = new long[length];
       futures = newFutures(length);
       groups = new Group[length];
+      errors = new Throwable[length];
     }
 
     @SuppressWarnings("unchecked")
@@ -288,6 +490,7 @@ final class LedgerApplier implements Runnable {
         starts = Arrays.copyOf(starts, grown);
         futures = Arrays.copyOf(futures, grown);
         groups = Arrays.copyOf(groups, grown);
+        errors = Arrays.copyOf(errors, grown);
       }
       int i = count++;
       sequences[i] = sequence;
