@@ -304,11 +304,11 @@ final class LedgerApplier implements Runnable {
     } finally {
       steps.order.done(last);
     }
+    steps.exit(to - from);   // every event of the run is applied
     for (int i = from; i < to; i++) {
       CompletableFuture<Long> future = batch.futures[i];
       batch.futures[i] = null;
       Throwable error = batch.errors[i];
-      steps.exit();
       if (error != null) {
         batch.errors[i] = null;
         future.completeExceptionally(error);

@@ -87,6 +87,11 @@ final class WriteSteps {
     gate.exit();
   }
 
+  /** {@link #exit()} for {@code writes} writes at once. */
+  void exit(int writes) {
+    gate.exit(writes);
+  }
+
   void counted(int typeId) {
     writes[typeId].increment();
   }
