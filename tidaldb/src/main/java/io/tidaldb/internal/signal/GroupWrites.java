@@ -143,6 +143,34 @@ public final class GroupWrites {
         steps.counted(typeIds[i]);
       }
     }
+
+    @Override
+    public Throwable applyStripes(SignalLedger ledger, int parity) {
+      Throwable first = null;
+      for (int i = 0; i < count; i++) {
+        if ((ledger.stripeIndexOf(typeIds[i], entityIds[i]) & 1) != parity) {
+          continue;
+        }
+        try {
+          ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
+        } catch (RuntimeException | Error e) {
+          first = first == null ? e : first;
+        }
+      }
+      return first;
+    }
+
+    @Override
+    public int events() {
+      return count;
+    }
+
+    @Override
+    public void positioned() {
+      if (position >= 0) {
+        sourcePosition.set(position);
+      }
+    }
   }
 
   /** Checks a group's size and puts the source-position marker after its events; {@return the log entries} */

@@ -49,6 +49,20 @@ final class LedgerApplier implements Runnable {
 
     /** Counts the group's events per signal. */
     void counted();
+
+    /**
+     * Applies, in order, those of the group's events whose stripe has parity {@code parity}, for a run
+     * applied on two threads (see {@link LedgerApplier#applyInParallel}).
+     *
+     * @return the first failure, or null
+     */
+    Throwable applyStripes(SignalLedger ledger, int parity);
+
+    /** {@return the group's events, not counting a source-position marker} */
+    int events();
+
+    /** Records the source position the group carries, if any: after its events, in log order. */
+    void positioned();
   }
 
   static final String HELPER_NAME = "tidaldb-ledger-applier-2";
@@ -218,10 +232,11 @@ final class LedgerApplier implements Runnable {
     Thread.interrupted();   // an interrupt from a chained action is not a way to stop the applier: close() is
     int oneByOneUntil = 0;   // the end of a run found unfit for two threads: not looked at again
     for (int i = 0; i < batch.count; i++) {
-      if (helper != null && i >= oneByOneUntil && failure == null && batch.groups[i] == null) {
+      if (helper != null && i >= oneByOneUntil && failure == null) {
         int end = runEnd(batch, i);
-        if (end - i >= PARALLEL_RUN && applyInParallel(batch, i, end)) {
-          i = end - 1;
+        int applied = applyInParallel(batch, i, end);
+        if (applied > i) {
+          i = applied - 1;
           continue;
         }
         oneByOneUntil = end;
@@ -267,63 +282,111 @@ final class LedgerApplier implements Runnable {
     batch.count = 0;
   }
 
-  /** {@return the end of the run of single events with consecutive sequences that starts at {@code from}} */
+  /** {@return the end of the run of writes with consecutive sequences (no other write between) that starts at {@code from}} */
   private static int runEnd(Pending batch, int from) {
     int end = from + 1;
-    while (end < batch.count && batch.groups[end] == null && batch.sequences[end] == batch.sequences[end - 1] + 1) {
+    while (end < batch.count && batch.sequences[end] == lastOf(batch, end - 1) + 1) {
       end++;
     }
     return end;
   }
 
+  /** {@return the last sequence of write {@code i}} */
+  private static long lastOf(Pending batch, int i) {
+    Group group = batch.groups[i];
+    return group == null ? batch.sequences[i] : batch.sequences[i] + group.entries() - 1;
+  }
+
   /**
-   * Applies the run of single events {@code [from, to)} of {@code batch} (consecutive sequences) on
-   * two threads, this one taking the even stripes and the {@link Helper} the odd ones, then
+   * Applies the run of writes {@code [from, to)} of {@code batch} (consecutive sequences, events and
+   * groups) on two threads, this one taking the even stripes and the {@link Helper} the odd ones, then
    * completes their futures in order. Each stripe still gets its events in log order, and when the
    * run cannot take the ledger past its bound no event evicts, so the ledger is bit for bit the one
-   * applying them one by one gives (what recovery does). Returns false, having done nothing, when that
-   * does not hold or the log has not acknowledged the run (the caller then goes one by one).
+   * applying them one by one gives (what recovery does): so only the longest prefix of the run whose
+   * events could all be new entries without taking the ledger past its bound is applied here.
+   *
+   * @return the end of what was applied and completed: {@code from} when nothing was, because that
+   *     prefix is short (under {@value #PARALLEL_RUN} events) or the log has not acknowledged it (the
+   *     caller then goes one by one)
    */
-  private boolean applyInParallel(Pending batch, int from, int to) {
+  private int applyInParallel(Pending batch, int from, int end) {
     SignalLedger ledger = steps.ledger;
-    if (ledger.stripeCount() < 2 || !ledger.fitsWithoutEviction(to - from)) {
-      return false;
+    if (ledger.stripeCount() < 2) {
+      return from;
+    }
+    long room = ledger.roomWithoutEviction();
+    long events = 0;
+    int to = from;
+    while (to < end) {
+      int more = batch.groups[to] == null ? 1 : batch.groups[to].events();
+      if (events + more > room) {
+        break;
+      }
+      events += more;
+      to++;
+    }
+    if (events < PARALLEL_RUN) {
+      return from;
     }
     long first = batch.sequences[from];
-    long last = batch.sequences[to - 1];
+    long last = lastOf(batch, to - 1);
     try {
       log.awaitAcknowledged(last);
     } catch (RuntimeException e) {
-      return false;   // one by one, which fails the writes the log did not acknowledge
+      return from;   // one by one, which fails the writes the log did not acknowledge
     }
     steps.order.awaitTurn(first);
     try {
       helper.submit(batch, from, to);
       applyStripes(ledger, batch, from, to, 0);
       helper.await();
+      for (int i = from; i < to; i++) {
+        if (batch.helperErrors[i] != null) {
+          batch.errors[i] = batch.errors[i] != null ? batch.errors[i] : batch.helperErrors[i];
+          batch.helperErrors[i] = null;
+        }
+        if (batch.groups[i] != null && batch.errors[i] == null) {
+          batch.groups[i].positioned();
+        }
+      }
     } finally {
       steps.order.done(last);
     }
     steps.exit(to - from);   // every event of the run is applied
     for (int i = from; i < to; i++) {
       CompletableFuture<Long> future = batch.futures[i];
+      Group group = batch.groups[i];
       batch.futures[i] = null;
+      batch.groups[i] = null;
       Throwable error = batch.errors[i];
       if (error != null) {
         batch.errors[i] = null;
         future.completeExceptionally(error);
         continue;
       }
-      steps.counted(batch.typeIds[i]);
-      steps.timed(batch.starts[i]);
+      if (group == null) {
+        steps.counted(batch.typeIds[i]);
+        steps.timed(batch.starts[i]);
+      } else {
+        group.counted();
+      }
       future.complete(batch.sequences[i]);
     }
-    return true;
+    return to;
   }
 
   /** Applies the events of {@code [from, to)} whose stripe has parity {@code parity}, in order. */
   private static void applyStripes(SignalLedger ledger, Pending batch, int from, int to, int parity) {
+    Throwable[] errors = parity == 0 ? batch.errors : batch.helperErrors;   // one array per thread
     for (int i = from; i < to; i++) {
+      Group group = batch.groups[i];
+      if (group != null) {
+        Throwable error = group.applyStripes(ledger, parity);
+        if (error != null) {
+          errors[i] = error;
+        }
+        continue;
+      }
       long entityId = batch.entityIds[i];
       int typeId = batch.typeIds[i];
       if ((ledger.stripeIndexOf(typeId, entityId) & 1) != parity) {
@@ -332,7 +395,7 @@ final class LedgerApplier implements Runnable {
       try {
         ledger.apply(entityId, typeId, batch.weights[i], batch.nanos[i]);
       } catch (RuntimeException | Error e) {
-        batch.errors[i] = e;
+        errors[i] = e;
       }
     }
   }
@@ -459,6 +522,8 @@ final class LedgerApplier implements Runnable {
     Group[] groups;
     /** The failure of an event's apply on the parallel path, until its future is failed with it. */
     Throwable[] errors;
+    /** The same, as the {@link Helper} finds them. */
+    Throwable[] helperErrors;
     int count;
 
     Pending(int length) {
@@ -471,6 +536,7 @@ final class LedgerApplier implements Runnable {
       futures = newFutures(length);
       groups = new Group[length];
       errors = new Throwable[length];
+      helperErrors = new Throwable[length];
     }
 
     @SuppressWarnings("unchecked")
@@ -491,6 +557,7 @@ final class LedgerApplier implements Runnable {
         futures = Arrays.copyOf(futures, grown);
         groups = Arrays.copyOf(groups, grown);
         errors = Arrays.copyOf(errors, grown);
+        helperErrors = Arrays.copyOf(helperErrors, grown);
       }
       int i = count++;
       sequences[i] = sequence;

@@ -330,12 +330,12 @@ final class SignalLedger {
   }
 
   /**
-   * {@return whether {@code newEntries} more entries fit under the bound without an eviction}: then
-   * applying events in different stripes in any interleaving (each stripe's in log order) gives the
-   * ledger that applying them one by one in log order gives
+   * {@return how many more entries fit under the bound without an eviction (0 when full)}: events
+   * that add at most that many entries, applied in different stripes in any interleaving (each
+   * stripe's in log order), give the ledger that applying them one by one in log order gives
    */
-  boolean fitsWithoutEviction(long newEntries) {
-    return entries.get() + newEntries <= maxEntries;
+  long roomWithoutEviction() {
+    return Math.max(0, maxEntries - entries.get());
   }
 
   int stripeCount() {
