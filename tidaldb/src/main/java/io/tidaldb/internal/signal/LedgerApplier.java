@@ -29,11 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * alternate (producers fill one while the applier drains the other), each bounded by
  * {@link #capacity}: a producer that gets that far ahead of the ledger waits (back pressure).
  *
+ * <p>A long run of writes with consecutive sequences is applied on two threads when it cannot take
+ * the ledger past its bound ({@link #applyInParallel}): the helper thread {@value #HELPER_NAME}
+ * takes the odd stripes.
+ *
  * <p>Actions chained on these futures without an executor run on the applier thread; a write, a
  * checkpoint or a {@code close()} that waits from there would wait for that very thread, so the
- * engine refuses them there ({@link #onThread()}). The thread starts with the first pipelined write
- * (a database written only by blocking calls has none) and {@link #close()} stops it, after the log
- * is closed: it then applies and completes everything still queued.
+ * engine refuses them there ({@link #onThread()}). The threads start with the first pipelined write
+ * (a database written only by blocking calls has none) and {@link #close()} stops them, after the log
+ * is closed: the applier then applies and completes everything still queued.
  */
 final class LedgerApplier implements Runnable {
 
