@@ -36,6 +36,8 @@ class CloseTest {
 
   private static final Instant T0 = SignalApiTest.T0;
   private static final String WRITER = "tidaldb-wal-writer";
+  /** Where actions chained on a pipelined write's future run. */
+  private static final String APPLIER = "tidaldb-ledger-applier";
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
@@ -197,11 +199,11 @@ class CloseTest {
       });
       chained.countDown();
       closedInCallback.join();
-      assertEquals(WRITER, ranOn.get().getName());
+      assertEquals(APPLIER, ranOn.get().getName());
       assertTrue(db.isClosed(), "isClosed() is true as soon as close() returns");
       assertThrows(DatabaseClosedException.class, () -> db.signal("view", 1L, 1.0, T0));
       await().atMost(BOUND).until(() -> !HomeChecks.lockStatus(temp.home()).inUse());
-      assertFalse(ranOn.get().isAlive(), "the lock is released only after the writer thread stopped");
+      assertFalse(ranOn.get().isAlive(), "the lock is released only after the applier thread stopped");
       await().atMost(BOUND).until(() -> Thread.getAllStackTraces().keySet().stream()
           .noneMatch(t -> t.getName().equals("tidaldb-closer")));
       assertReopensWith(temp.path(), 101);

@@ -24,6 +24,8 @@ class InterruptTest {
 
   private static final Instant T0 = SignalApiTest.T0;
   private static final String WRITER = "tidaldb-wal-writer";
+  /** Where actions chained on a pipelined write's future run. */
+  private static final String APPLIER = "tidaldb-ledger-applier";
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   private static TidalDb open(Path dir, HookedClock clock, Durability durability, Duration checkpointInterval) {
@@ -59,7 +61,7 @@ class InterruptTest {
         }
         chained.countDown();
         interrupting.join();
-        assertEquals(WRITER, ranOn.get().getName());
+        assertEquals(APPLIER, ranOn.get().getName());
         for (CompletableFuture<Long> write : queuedBehind) {
           write.join();
         }

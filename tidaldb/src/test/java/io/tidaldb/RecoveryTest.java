@@ -335,7 +335,7 @@ class RecoveryTest {
   }
 
   @Test
-  void signalAsync_fromAnActionOnTheLogsWriterThread_isRefused() {
+  void signalAsync_fromAnActionOnTheLedgerApplierThread_isRefused() {
     ManualClock clock = ManualClock.at(T0);
     try (TempTidalHome temp = TempTidalHome.create(); TidalDb db = open(temp.path(), clock)) {
       boolean seen = false;
@@ -347,7 +347,7 @@ class RecoveryTest {
         });
         Throwable failure = chained.handle((seq, e) -> e).join();
         // An action chained on a future that completed already runs on the caller's thread: try again.
-        if (!ranOn.get().getName().equals("tidaldb-wal-writer")) {
+        if (!ranOn.get().getName().equals("tidaldb-ledger-applier")) {
           assertEquals(null, failure);
           continue;
         }
@@ -357,15 +357,15 @@ class RecoveryTest {
         assertTrue(e.getCause().getMessage().contains("thenApplyAsync"), e.getCause().getMessage());
         AtomicReference<Throwable> checkpoint = new AtomicReference<>();
         db.signalAsync("view", 3L, 1.0, T0).thenAccept(seq -> {
-          if (Thread.currentThread().getName().equals("tidaldb-wal-writer")) {
+          if (Thread.currentThread().getName().equals("tidaldb-ledger-applier")) {
             checkpoint.set(assertThrows(IllegalStateException.class, db::checkpoint));
           }
         }).join();
         if (checkpoint.get() != null) {
-          assertTrue(checkpoint.get().getMessage().contains("checkpoint() on the WAL's writer thread"));
+          assertTrue(checkpoint.get().getMessage().contains("checkpoint() on tidalDB's ledger applier thread"));
         }
       }
-      assertTrue(seen, "an action should have run on the writer thread");
+      assertTrue(seen, "an action should have run on the ledger applier thread");
       long before = db.stats().lastSequence();
       assertEquals(before + 2, db.signalAsync("view", 1L, 1.0, T0)
           .thenComposeAsync(seq -> db.signalAsync("view", 2L, 1.0, T0)).join(), "with an executor it goes through");

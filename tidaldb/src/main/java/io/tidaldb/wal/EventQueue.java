@@ -20,6 +20,11 @@ final class EventQueue {
   int count;
   /** How many of {@link #futures} are not null. */
   int futureCount;
+  /**
+   * How many pipelined appends without a future (single events or groups) the queue holds: the
+   * writer thread writes them, as it writes those with one, and wakes their waiters.
+   */
+  int handedOver;
   long firstSequence;
 
   EventQueue(int length) {
@@ -101,5 +106,6 @@ final class EventQueue {
   void clear() {
     count = 0;
     futureCount = 0;
+    handedOver = 0;
   }
 }

@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link io.tidaldb.Durability#interval} it completes once the batch is handed to the operating
  * system, and an fsync follows within the interval. A blocking {@link #append} with no other writer
  * in its way writes (and under {@code SYNC} fsyncs) its batch on its own thread; pipelined appends
- * ({@link #appendAsync}) are written by the writer thread {@code tidaldb-wal-writer}, where their
- * futures complete.
+ * ({@link #appendAsync}, and {@link #appendPipelined} without a future) are written by the writer
+ * thread {@code tidaldb-wal-writer}, where the futures complete.
  * {@code docs/DURABILITY.md} has the table of what each survives.
  *
  * <p><b>Recovery</b> ({@link #open}) validates every batch after the checkpoint. A torn tail (the
@@ -269,6 +269,64 @@ public final class Wal implements AutoCloseable {
       long[] timestampsNanos, int count) {
     checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
     return writer.enqueueGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  /**
+   * Appends an event without waiting and without a future, for a caller that keeps many appends in
+   * flight and waits for them by sequence: the sequence is fixed and returned at once, and the event
+   * counts as done (under the configured durability) once {@link #lastSequence()} reaches it, which
+   * {@link #awaitAcknowledged(long)} waits for. The writer thread writes it, as it writes the appends
+   * of {@link #appendAsync}; back pressure as there.
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @return its sequence number
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public long appendPipelined(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    WalEvent.checkSignalTypeId(signalTypeId);
+    return writer.enqueueWithoutFuture(entityId, signalTypeId, weight, timestampNanos);
+  }
+
+  /**
+   * {@link #appendGroup} without waiting and without a future: the arrays are copied and the first
+   * sequence returned at once; the group counts as done once {@link #lastSequence()} reaches its last
+   * event ({@code first + count - 1}; see {@link #awaitAcknowledged(long)}).
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @return the sequence of the group's first event
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed earlier
+   */
+  public long appendGroupPipelined(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count) {
+    checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    return writer.enqueueGroupWithoutFuture(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  /**
+   * Waits until every event up to {@code sequence} counts as done under the configured durability
+   * (fsynced under {@code SYNC}, written under the interval mode): until {@link #lastSequence()}
+   * reaches it. Writes nothing itself; returns at once if it already counts as done.
+   *
+   * @param sequence a sequence this log has handed out
+   * @throws TidalDbException the failure that stopped the log before {@code sequence} was done (an
+   *     I/O error; reopen to recover)
+   * @throws io.tidaldb.DatabaseClosedException if the log was closed before
+   * @throws IllegalStateException on the writer thread (it would wait for itself)
+   */
+  public void awaitAcknowledged(long sequence) {
+    writer.awaitAcknowledged(sequence);
   }
 
   private static void checkGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * that arrive while it writes queue behind it and wait (followers); when it is done, one of them
  * leads the next batch, which holds all of them: concurrent writers still share an fsync. The
  * writer thread {@code tidaldb-wal-writer} writes what pipelining appenders ({@link #enqueue}, with a
- * future) queue, completes their futures (so actions chained on them run there), runs the interval
+ * future, or {@link #enqueueWithoutFuture}, whose callers wait with {@link #awaitAcknowledged}) queue,
+ * completes their futures (so actions chained on them run there), runs the interval
  * mode's fsyncs and the fsyncs others ask for ({@link #awaitDurable}), starts new segments, and
  * writes what is queued on {@link #close()}. A blocking appender leaves the batch to that thread
  * when the batch holds a future (completing it on an application thread could run a chained action
@@ -149,6 +150,77 @@ final class WalWriter implements Runnable {
       lock.unlock();
     }
     return future;
+  }
+
+  /**
+   * EventQueues one event for the writer thread without a future: returns its sequence at once; it
+   * counts as done once {@link #acknowledged()} reaches it ({@link #awaitAcknowledged}).
+   */
+  long enqueueWithoutFuture(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    lock.lock();
+    try {
+      awaitRoom(1);
+      long sequence = put(entityId, signalTypeId, weight, timestampNanos, null);
+      queued.handedOver++;   // the writer thread writes it, as an event with a future
+      wakeWriterIfDue();
+      return sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@link #enqueueGroup} without a future: returns the first sequence at once (see {@link #enqueueWithoutFuture}). */
+  long enqueueGroupWithoutFuture(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps,
+      int count) {
+    checkGroup(count);
+    lock.lock();
+    try {
+      awaitRoom(count);
+      long first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null);
+      queued.handedOver++;
+      wakeWriterIfDue();
+      return first;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@return the last sequence that counts as done: fsynced under {@code SYNC}, written otherwise} */
+  long acknowledged() {
+    return sync ? durableSequence : writtenSequence;
+  }
+
+  /**
+   * Waits until {@code sequence} counts as done ({@link #acknowledged()}), without writing anything
+   * itself: what is queued without a future is the writer thread's to write.
+   *
+   * @throws TidalDbException the failure that stopped the log, if it stopped before {@code sequence}
+   * @throws DatabaseClosedException if the log stopped (closed) before {@code sequence} was written
+   */
+  void awaitAcknowledged(long sequence) {
+    if (acknowledged() >= sequence) {
+      return;
+    }
+    refuseOnWriterThread("waiting for an append");
+    lock.lock();
+    try {
+      while (acknowledged() < sequence) {
+        if (failure != null) {
+          throw failure;
+        }
+        if (stopped) {
+          throw new DatabaseClosedException("Wal(" + dir + ")");
+        }
+        progressWaiters++;
+        try {
+          progress.awaitUninterruptibly();
+        } finally {
+          progressWaiters--;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Appends one event and returns its sequence once it counts as done, writing it itself when it can. */
@@ -297,7 +369,8 @@ final class WalWriter implements Runnable {
   /** Whether a blocking appender may write what is queued itself (see the class documentation). */
   private boolean mayLead() {
     EventQueue q = queued;
-    return q.count > 0 && q.futureCount == 0 && delayNanos == 0 && !closing && appender.fits(q.count);
+    return q.count > 0 && q.futureCount == 0 && q.handedOver == 0 && delayNanos == 0 && !closing
+        && appender.fits(q.count);
   }
 
   /** Writes what is queued on this thread (holding the lock on entry and on return, not in between). */
@@ -602,16 +675,19 @@ final class WalWriter implements Runnable {
     if (sync) {
       force();
     }
-    if (batch.futureCount > 0) {
-      // The blocking appenders of this batch first, under the lock (no missed wake-up): an action on a
-      // future may wait for one of them (the ledger applies in log order).
+    if (batch.futureCount > 0 || batch.handedOver > 0) {
+      // The blocking appenders of this batch and the waiters for appends without a future first, under
+      // the lock (no missed wake-up): an action on a future may wait for one of them (the ledger
+      // applies in log order).
       lock.lock();
       try {
         progress.signalAll();
       } finally {
         lock.unlock();
       }
-      batch.complete();
+      if (batch.futureCount > 0) {
+        batch.complete();
+      }
     }
   }
 

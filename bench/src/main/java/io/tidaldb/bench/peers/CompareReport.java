@@ -111,6 +111,8 @@ public final class CompareReport {
     double rawBatch = score(results, "FsyncBaseline.appendAndForce[bytes=24000]") * PeerWrites.BATCH;
     double pipelined = score(results, "PeerWrites.tidaldbSyncPipelined");
     double pipelinedBatches = score(results, "PeerWrites.tidaldbSyncPipelinedBatches");
+    double continuous = score(results, "PeerWrites.tidaldbSyncPipelinedContinuous");
+    double continuousBatches = score(results, "PeerWrites.tidaldbSyncPipelinedBatchesContinuous");
     double walAlone = scoreMatching(results, "wal.WalPipelinedBenchmark.appendAsync", "[durability=sync]");
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Measured %s, %d cores, load average %.2f when the report was written. "
@@ -132,14 +134,18 @@ public final class CompareReport {
         rocksBatch, 5.0, "≥ 5×");
     target(out, "`recordAll` of 1,000 events, `SYNC`", recordAll, "raw 1,000 × 24 B write + `fdatasync` loop",
         rawBatch, 0.8, "moonshot ≥ 80 %");
-    target(out, "pipelined `recordAsync`, `SYNC`, 1 producer", pipelined, "3,000,000 events/s (absolute)", 3_000_000,
-        1.0, "≥ 3 M/s");
-    target(out, "pipelined `recordAsync`, `SYNC`, 1 producer", pipelined, "`Wal.appendAsync` alone", walAlone, 0.6,
-        "moonshot ≥ 60 %");
-    target(out, "pipelined `writeAsync`, 10 batches of 100 in flight, `SYNC`", pipelinedBatches, "3,000,000 events/s"
-        + " (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
-    target(out, "pipelined `writeAsync`, 10 batches of 100 in flight, `SYNC`", pipelinedBatches,
-        "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
+    String drained = "`recordAsync`, `SYNC`, 1 producer, 1,000 in flight then waits for all";
+    target(out, drained, pipelined, "3,000,000 events/s (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
+    target(out, drained, pipelined, "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
+    String kept = "pipelined `recordAsync`, `SYNC`, 1 producer, 4,096 in flight at all times";
+    target(out, kept, continuous, "3,000,000 events/s (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
+    target(out, kept, continuous, "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
+    String drainedBatches = "`writeAsync`, 10 batches of 100 in flight then waits for all, `SYNC`";
+    target(out, drainedBatches, pipelinedBatches, "3,000,000 events/s (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
+    target(out, drainedBatches, pipelinedBatches, "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
+    String keptBatches = "pipelined `writeAsync`, 40 batches of 100 in flight at all times, `SYNC`";
+    target(out, keptBatches, continuousBatches, "3,000,000 events/s (absolute)", 3_000_000, 1.0, "≥ 3 M/s");
+    target(out, keptBatches, continuousBatches, "`Wal.appendAsync` alone", walAlone, 0.6, "moonshot ≥ 60 %");
     return out.toString();
   }
 

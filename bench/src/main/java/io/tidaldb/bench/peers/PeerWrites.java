@@ -7,6 +7,7 @@ import io.tidaldb.TidalDb;
 import io.tidaldb.bench.BenchDirs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,6 +122,29 @@ public class PeerWrites {
     SignalType[] interval;
     /** Reused by {@code writeAsync}: refilled as soon as it is handed over (it is copied). */
     SignalBatch batch;
+    /** The continuous producers' writes in flight, by number modulo the window. */
+    final CompletableFuture<Long>[] inFlight = futures(WINDOW);
+    final CompletableFuture<Long>[] batchesInFlight = futures(WINDOW_BATCHES);
+    long issued;
+    long issuedBatches;
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Long>[] futures(int n) {
+      return (CompletableFuture<Long>[]) new CompletableFuture<?>[n];
+    }
+
+    /** Waits for the continuous producers' writes still in flight, so that no iteration leaves work to the next. */
+    @TearDown(Level.Iteration)
+    public void drain() {
+      for (CompletableFuture<Long>[] pending : List.of(inFlight, batchesInFlight)) {
+        for (int i = 0; i < pending.length; i++) {
+          if (pending[i] != null) {
+            pending[i].join();
+            pending[i] = null;
+          }
+        }
+      }
+    }
 
     @Setup(Level.Trial)
     public void handles(Engines engines) {
@@ -200,6 +224,57 @@ public class PeerWrites {
     return last.join();
   }
 
+  /**
+   * One producer that never drains its pipeline: it keeps {@value #WINDOW} {@code recordAsync} writes in
+   * flight, waiting only for the oldest when it has that many (the shape of
+   * {@code WalPipelinedBenchmark}, the log's own rate). {@link #tidaldbSyncPipelined} instead waits for
+   * all of its {@value #BATCH} writes every {@value #BATCH}, so it pays the latency of a whole round
+   * (append, fsync, apply, wake the producer) per {@value #BATCH} events.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncPipelinedContinuous(Writer w) {
+    long sequence = 0;
+    for (int i = 0; i < BATCH; i++) {
+      w.events.next();
+      int slot = (int) (w.issued++ & (WINDOW - 1));
+      CompletableFuture<Long> oldest = w.inFlight[slot];
+      if (oldest != null) {
+        sequence = oldest.join();
+      }
+      w.inFlight[slot] = w.sync[w.events.signalTypeId].recordAsync(w.events.entityId, w.events.weight, w.events.at());
+    }
+    return sequence;
+  }
+
+  /**
+   * {@code writeAsync} batches of {@value #EVENTS_PER_BATCH} events, {@value #WINDOW_BATCHES} of them
+   * in flight at all times (waiting only for the oldest), as {@link #tidaldbSyncPipelinedContinuous}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tidaldbSyncPipelinedBatchesContinuous(Engines e, Writer w) {
+    long sequence = 0;
+    for (int b = 0; b < PIPELINED_BATCHES; b++) {
+      int slot = (int) (w.issuedBatches++ % WINDOW_BATCHES);
+      CompletableFuture<Long> oldest = w.batchesInFlight[slot];
+      if (oldest != null) {
+        sequence = oldest.join();
+      }
+      w.batch.clear();
+      for (int i = 0; i < EVENTS_PER_BATCH; i++) {
+        w.events.next();
+        w.batch.add(w.sync[w.events.signalTypeId], w.events.entityId, w.events.weight, w.events.timestampNanos);
+      }
+      w.batchesInFlight[slot] = e.tidalSync.writeAsync(w.batch);
+    }
+    return sequence;
+  }
+
+  /** Pipelined writes a continuous producer keeps in flight. */
+  static final int WINDOW = 4096;
+  /** Pipelined batches a continuous producer keeps in flight: about {@value #WINDOW} events. */
+  static final int WINDOW_BATCHES = 40;
   static final int PIPELINED_BATCHES = 10;
   static final int EVENTS_PER_BATCH = BATCH / PIPELINED_BATCHES;
 

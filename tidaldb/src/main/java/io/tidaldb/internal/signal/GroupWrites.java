@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The grouped write path of a {@link SignalEngine} ({@code SignalBatch}, {@code SignalType.recordAll}):
@@ -69,45 +68,109 @@ public final class GroupWrites {
 
   /**
    * {@link #recordGroup} without waiting: one future for the whole group (no future per event), which
-   * completes with the first sequence once the group is durable and applied to the ledger (on the
-   * log's writer thread, in log order). The arrays may be reused as soon as this returns.
+   * completes with the first sequence once the group is durable and applied to the ledger (in log
+   * order, by the {@link LedgerApplier} of a persistent database). The arrays may be reused as soon as
+   * this returns.
    *
    * @return the future first sequence; it fails with a {@code TidalDbException} if the log cannot
    *     write the group
    * @throws InvalidSignalException if the group is empty or too large; nothing is written
-   * @throws IllegalStateException on the WAL's writer thread
+   * @throws IllegalStateException on the WAL's writer thread or the ledger applier's
    */
   public CompletableFuture<Long> recordGroupAsync(long[] entityIds, int[] typeIds, float[] weights, long[] nanos,
       int count, long position) {
     int total = groupSize(entityIds, typeIds, weights, nanos, count, position);
-    long[] ids = Arrays.copyOf(entityIds, total);   // the ledger applies them later: one copy per group
-    int[] types = Arrays.copyOf(typeIds, total);
-    float[] ws = Arrays.copyOf(weights, total);
-    long[] times = Arrays.copyOf(nanos, total);
     steps.enter("writeAsync()");
-    CompletableFuture<Long> appended;
+    if (steps.applier == null) {
+      long first;
+      try {
+        first = steps.log.appendGroupPipelined(entityIds, typeIds, weights, nanos, total);
+        applyGroup(first, total, entityIds, typeIds, weights, nanos, count, position);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      } finally {
+        steps.exit();
+      }
+      for (int i = 0; i < count; i++) {
+        steps.counted(typeIds[i]);
+      }
+      return CompletableFuture.completedFuture(first);
+    }
+    // the ledger applies them later: one copy per group
+    Pending group = new Pending(Arrays.copyOf(entityIds, total), Arrays.copyOf(typeIds, total),
+        Arrays.copyOf(weights, total), Arrays.copyOf(nanos, total), count, total, position);
     try {
-      appended = steps.log.appendGroupAsync(ids, types, ws, times, total);
+      return steps.applier.recordGroup(group.entityIds, group.typeIds, group.weights, group.nanos, group);
     } catch (RuntimeException e) {
       steps.exit();
       throw e;
     }
-    return appended.handle((first, failure) -> {
-      try {
-        if (failure == null) {
-          applyGroup(first, total, ids, types, ws, times, count, position);
-        }
-      } finally {
-        steps.exit();
-      }
-      if (failure != null) {
-        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-      }
+  }
+
+  /** A pipelined group on its way to the ledger: its copied events and its source position. */
+  private final class Pending implements LedgerApplier.Group {
+    final long[] entityIds;
+    final int[] typeIds;
+    final float[] weights;
+    final long[] nanos;
+    final int count;
+    final int total;
+    final long position;
+
+    Pending(long[] entityIds, int[] typeIds, float[] weights, long[] nanos, int count, int total, long position) {
+      this.entityIds = entityIds;
+      this.typeIds = typeIds;
+      this.weights = weights;
+      this.nanos = nanos;
+      this.count = count;
+      this.total = total;
+      this.position = position;
+    }
+
+    @Override
+    public int entries() {
+      return total;
+    }
+
+    @Override
+    public void apply(long first) {
+      applyGroup(first, total, entityIds, typeIds, weights, nanos, count, position);
+    }
+
+    @Override
+    public void counted() {
       for (int i = 0; i < count; i++) {
-        steps.counted(types[i]);
+        steps.counted(typeIds[i]);
+      }
+    }
+
+    @Override
+    public Throwable applyStripes(SignalLedger ledger, int parity) {
+      Throwable first = null;
+      for (int i = 0; i < count; i++) {
+        if ((ledger.stripeIndexOf(typeIds[i], entityIds[i]) & 1) != parity) {
+          continue;
+        }
+        try {
+          ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
+        } catch (RuntimeException | Error e) {
+          first = first == null ? e : first;
+        }
       }
       return first;
-    });
+    }
+
+    @Override
+    public int events() {
+      return count;
+    }
+
+    @Override
+    public void positioned() {
+      if (position >= 0) {
+        sourcePosition.set(position);
+      }
+    }
   }
 
   /** Checks a group's size and puts the source-position marker after its events; {@return the log entries} */

@@ -1,7 +1,6 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.wal.WalConfig;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +17,8 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
-  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
-    return CompletableFuture.completedFuture(sequence.incrementAndGet());
+  public long appendPipelined(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return sequence.incrementAndGet();
   }
 
   @Override
@@ -28,9 +27,14 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
-  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
-      long[] timestampsNanos, int count) {
-    return CompletableFuture.completedFuture(sequence.getAndAdd(count) + 1);
+  public long appendGroupPipelined(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count) {
+    return sequence.getAndAdd(count) + 1;
+  }
+
+  @Override
+  public void awaitAcknowledged(long sequence) {
+    // Every sequence is acknowledged as it is handed out.
   }
 
   @Override

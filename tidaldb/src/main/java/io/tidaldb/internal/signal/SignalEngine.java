@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -64,7 +63,8 @@ public final class SignalEngine implements AutoCloseable {
     LongAdder latencySamples = new LongAdder();
     LongAdder latencyNanos = new LongAdder();
     ApplyOrder order = checkpointer == Checkpoints.NONE ? ApplyOrder.ANY : new ApplyOrder(log.lastSequence());
-    this.steps = new WriteSteps(log, ledger, gate, order, writes, sampleEvery, latencies, latencySamples, latencyNanos);
+    this.steps = new WriteSteps(log, ledger, gate, order, writes, sampleEvery, latencies, latencySamples, latencyNanos,
+        log instanceof WalLog walLog ? walLog.wal.maxGroupEvents() : 0);
     this.groups = new GroupWrites(steps, inputs, sourcePosition);
     this.reads = new SignalReads(schema, clock, ledger, readCount);
     this.counters = new EngineCounters(schema.signals(), writes, readCount, latencySamples, latencyNanos, ledger, log,
@@ -191,28 +191,31 @@ public final class SignalEngine implements AutoCloseable {
     int typeId = signal.id();
     long start = steps.startTiming();
     steps.enter("signalAsync()");
-    CompletableFuture<Long> appended;
+    if (steps.applier == null) {
+      return recordNow(entityId, typeId, stored, nanos, start);
+    }
     try {
-      appended = log.appendAsync(entityId, typeId, stored, nanos);
+      return steps.applier.record(entityId, typeId, stored, nanos, start);   // exits the gate once applied
     } catch (RuntimeException e) {
       steps.exit();
       throw e;
     }
-    return appended.handle((sequence, failure) -> {
-      try {
-        if (failure == null) {
-          steps.apply(sequence, entityId, typeId, stored, nanos);
-        }
-      } finally {
-        steps.exit();
-      }
-      if (failure != null) {
-        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-      }
-      steps.counted(typeId);
-      steps.timed(start);
-      return sequence;
-    });
+  }
+
+  /** An ephemeral database's pipelined write: nothing to wait for, so it is applied at once. */
+  private CompletableFuture<Long> recordNow(long entityId, int typeId, float stored, long nanos, long start) {
+    long sequence;
+    try {
+      sequence = log.appendPipelined(entityId, typeId, stored, nanos);
+      steps.apply(sequence, entityId, typeId, stored, nanos);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      steps.exit();
+    }
+    steps.counted(typeId);
+    steps.timed(start);
+    return CompletableFuture.completedFuture(sequence);
   }
 
   /** {@return the grouped writes ({@code SignalBatch}, {@code recordAll}) and the checks they make first} */
@@ -237,6 +240,7 @@ public final class SignalEngine implements AutoCloseable {
    * @throws UnsupportedOperationException for an ephemeral database
    */
   public long checkpoint() {
+    steps.refuseOnApplier("checkpoint()");
     return checkpointer.checkpoint();
   }
 
@@ -279,14 +283,16 @@ public final class SignalEngine implements AutoCloseable {
   }
 
   /**
-   * Whether the calling thread is one of the engine's own: the WAL's writer thread (where actions
-   * chained on a write's future run) or the periodic checkpoint thread. {@link #close()} waits for
-   * those threads, so it must not be called on them.
+   * Whether the calling thread is one of the engine's own: the ledger applier thread (where actions
+   * chained on a pipelined write's future run, {@link LedgerApplier}), the WAL's writer thread or the
+   * periodic checkpoint thread. {@link #close()} waits for those threads, so it must not be called on
+   * them.
    *
    * @return true on a thread {@code close()} waits for
    */
   public boolean onOwnThread() {
-    return log.onWriterThread() || checkpointer.onCheckpointThread();
+    return log.onWriterThread() || checkpointer.onCheckpointThread()
+        || (steps.applier != null && steps.applier.onThread());
   }
 
   /**
@@ -296,7 +302,7 @@ public final class SignalEngine implements AutoCloseable {
    * @return true while the engine may still write into the home
    */
   public boolean isRunning() {
-    return log.isRunning() || checkpointer.isRunning();
+    return log.isRunning() || checkpointer.isRunning() || (steps.applier != null && steps.applier.isRunning());
   }
 
   /**
@@ -309,7 +315,13 @@ public final class SignalEngine implements AutoCloseable {
     try {
       checkpointer.close();
     } finally {
-      log.close();
+      try {
+        log.close();   // writes and fsyncs what is queued
+      } finally {
+        if (steps.applier != null) {
+          steps.applier.close();   // then applies it and completes the futures (or fails them, if the log failed)
+        }
+      }
     }
   }
 }

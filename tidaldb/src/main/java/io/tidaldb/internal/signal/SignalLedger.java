@@ -39,12 +39,14 @@ final class SignalLedger {
   private final EntryTable[][] tablesByType;
   private final int stripeMask;
   private final AtomicLong entries = new AtomicLong();
+  private final long maxEntries;
 
   SignalLedger(List<SignalLayout> layouts, long maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries " + maxEntries + " < 1");
     }
     this.layouts = layouts.toArray(SignalLayout[]::new);
+    this.maxEntries = maxEntries;
     int count = 1;
     while (count < MAX_STRIPES && maxEntries / (count * 2L) >= MIN_STRIPE_ENTRIES) {
       count *= 2;
@@ -317,6 +319,23 @@ final class SignalLedger {
 
   SignalLayout layout(int typeId) {
     return layouts[typeId];
+  }
+
+  /**
+   * {@return the stripe an event of {@code entityId} on signal {@code typeId} is applied in}: events of
+   * different stripes touch no common state but the entry count, which only matters for eviction
+   */
+  int stripeIndexOf(int typeId, long entityId) {
+    return stripeIndex(typeId, EntryTable.hash(entityId));
+  }
+
+  /**
+   * {@return how many more entries fit under the bound without an eviction (0 when full)}: events
+   * that add at most that many entries, applied in different stripes in any interleaving (each
+   * stripe's in log order), give the ledger that applying them one by one in log order gives
+   */
+  long roomWithoutEviction() {
+    return Math.max(0, maxEntries - entries.get());
   }
 
   int stripeCount() {

@@ -1,13 +1,11 @@
 package io.tidaldb.internal.signal;
 
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Where an accepted signal goes before the ledger: the write-ahead log of a persistent database, or
  * a plain sequence for an ephemeral one. Its arguments are exactly a WAL event's fields.
  *
  * <p>The write path appends first and applies to the ledger only once {@code append} returned (or
- * the future completed), so that the ledger never shows an event the log could lose.
+ * the pipelined append is acknowledged), so that the ledger never shows an event the log could lose.
  */
 interface SignalLog extends AutoCloseable {
 
@@ -19,10 +17,11 @@ interface SignalLog extends AutoCloseable {
   long append(long entityId, int signalTypeId, float weight, long timestampNanos);
 
   /**
-   * Appends one event; the future completes with its sequence number once it is as durable as the
-   * database's durability mode asks, so that one producer can keep many appends in flight.
+   * Appends one event without waiting: returns its sequence number at once; it is as durable as the
+   * database's durability mode asks once {@link #lastSequence()} reaches it ({@link #awaitAcknowledged}),
+   * so that one producer can keep many appends in flight.
    */
-  CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos);
+  long appendPipelined(long entityId, int signalTypeId, float weight, long timestampNanos);
 
   /**
    * Appends {@code count} events as one atomic group (all in the log after a crash, or none) and
@@ -33,11 +32,18 @@ interface SignalLog extends AutoCloseable {
   long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count);
 
   /**
-   * {@link #appendGroup} without waiting: the arrays are copied before it returns; the future
-   * completes with the first sequence once the group is as durable as the mode asks.
+   * {@link #appendGroup} without waiting: the arrays are copied and the first sequence returned at
+   * once; the group is as durable as the mode asks once {@link #lastSequence()} reaches its last event.
    */
-  CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
-      long[] timestampsNanos, int count);
+  long appendGroupPipelined(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count);
+
+  /**
+   * Waits until {@link #lastSequence()} reaches {@code sequence}.
+   *
+   * @throws io.tidaldb.TidalDbException if the log stopped (failed or closed) before
+   */
+  void awaitAcknowledged(long sequence);
 
   /** {@return the most events one {@link #appendGroup} takes} */
   int maxGroup();

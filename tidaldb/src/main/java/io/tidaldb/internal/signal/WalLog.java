@@ -2,7 +2,6 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.wal.Wal;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
 /**
@@ -54,8 +53,8 @@ final class WalLog implements SignalLog {
   }
 
   @Override
-  public CompletableFuture<Long> appendAsync(long entityId, int signalTypeId, float weight, long timestampNanos) {
-    return wal.appendAsync(entityId, signalTypeId, weight, timestampNanos);
+  public long appendPipelined(long entityId, int signalTypeId, float weight, long timestampNanos) {
+    return wal.appendPipelined(entityId, signalTypeId, weight, timestampNanos);
   }
 
   @Override
@@ -64,9 +63,14 @@ final class WalLog implements SignalLog {
   }
 
   @Override
-  public CompletableFuture<Long> appendGroupAsync(long[] entityIds, int[] signalTypeIds, float[] weights,
-      long[] timestampsNanos, int count) {
-    return wal.appendGroupAsync(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  public long appendGroupPipelined(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos,
+      int count) {
+    return wal.appendGroupPipelined(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  }
+
+  @Override
+  public void awaitAcknowledged(long sequence) {
+    wal.awaitAcknowledged(sequence);
   }
 
   @Override

@@ -40,6 +40,9 @@ class WriteGate {
 
     @Override
     void exit() {}
+
+    @Override
+    void exit(int writes) {}
   };
 
 
@@ -78,6 +81,11 @@ class WriteGate {
   /** Leaves the gate; may run on another thread than {@link #enter()}. */
   void exit() {
     inside.decrement();
+  }
+
+  /** {@link #exit()} for {@code writes} writes at once (one update of the shared count). */
+  void exit(int writes) {
+    inside.add(-writes);
   }
 
   /**

@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The steps every write of a {@link SignalEngine} takes around its log append, single or grouped:
- * refuse the log's writer thread and pass the {@link WriteGate}, apply to the ledger in the log's
- * order ({@link ApplyOrder}), count the write per signal and time one write in {@code sampleEvery}.
+ * refuse the log's writer thread and the ledger applier's and pass the {@link WriteGate}, apply to the
+ * ledger in the log's order ({@link ApplyOrder}), count the write per signal and time one write in
+ * {@code sampleEvery}. Pipelined writes of a persistent database are applied by its {@link LedgerApplier}.
  */
 final class WriteSteps {
 
@@ -24,8 +25,18 @@ final class WriteSteps {
   private final LongAdder latencySamples;
   private final LongAdder latencyNanos;
 
+  /**
+   * Applies the pipelined writes of a persistent database once the log acknowledges them; null for an
+   * ephemeral one, whose log acknowledges at once (they are applied on the caller's thread).
+   */
+  final LedgerApplier applier;
+
+  /**
+   * @param pipelined the most pipelined writes the applier queues per queue; 0 for an ephemeral
+   *     database, which needs no applier
+   */
   WriteSteps(SignalLog log, SignalLedger ledger, WriteGate gate, ApplyOrder order, LongAdder[] writes,
-      int sampleEvery, Latencies latencies, LongAdder latencySamples, LongAdder latencyNanos) {
+      int sampleEvery, Latencies latencies, LongAdder latencySamples, LongAdder latencyNanos, int pipelined) {
     this.log = log;
     this.ledger = ledger;
     this.gate = gate;
@@ -35,6 +46,7 @@ final class WriteSteps {
     this.latencies = latencies;
     this.latencySamples = latencySamples;
     this.latencyNanos = latencyNanos;
+    this.applier = pipelined > 0 ? new LedgerApplier(log, this, pipelined) : null;
   }
 
   /**
@@ -52,11 +64,32 @@ final class WriteSteps {
 
   void enter(String what) {
     log.refuseOnWriterThread(what);
+    refuseOnApplier(what);
     gate.enter();
+  }
+
+  /**
+   * Fails on the ledger applier thread, where actions chained on a pipelined write's future run: a
+   * write there waits for the applier (its turn in the log's order, or room in its queue), and a
+   * checkpoint waits for the writes the applier has yet to apply.
+   *
+   * @throws IllegalStateException on the applier thread
+   */
+  void refuseOnApplier(String what) {
+    if (applier != null && applier.onThread()) {
+      throw new IllegalStateException(what + " on tidalDB's ledger applier thread (an action chained on a write's"
+          + " future without an executor runs there) would wait for that thread itself: chain it with an executor"
+          + " (thenRunAsync, thenApplyAsync, ...)");
+    }
   }
 
   void exit() {
     gate.exit();
+  }
+
+  /** {@link #exit()} for {@code writes} writes at once. */
+  void exit(int writes) {
+    gate.exit(writes);
   }
 
   void counted(int typeId) {
