@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.testing.HookedClock;
+import io.tidaldb.wal.FaultyDisk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,6 +256,72 @@ class PipelinedWriteTest {
         assertTrue(c.getCause() instanceof IllegalStateException, String.valueOf(c.getCause()));
         db.signal("view", 4L, 1.0, T0);
         assertEquals(2, db.stats().lastSequence());
+      }
+    }
+  }
+
+  /**
+   * A log that fails (here a full disk) with pipelined writes in flight: every future ends (none
+   * hangs), the ones the log did not acknowledge fail with its error and never reach the ledger,
+   * and after space is freed a reopen holds every acknowledged one.
+   */
+  @Test
+  void pipelinedWrites_whenTheLogFails_failTheUnacknowledged_andAReopenHoldsEveryAcknowledgedOne() {
+    int writes = 3_000;
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<CompletableFuture<Long>> futures = new ArrayList<>();
+      FaultyDisk disk = null;
+      TidalDb db = open(temp.path(), HookedClock.at(T0));
+      try {
+        disk = FaultyDisk.fullAfter(db.home().orElseThrow().wal(), 16_000);
+        for (long entity = 0; entity < writes; entity++) {
+          try {
+            futures.add(db.signalAsync("view", entity, 1.0, T0));
+          } catch (TidalDbException refused) {
+            break;   // the log had already stopped when this write came
+          }
+        }
+        for (CompletableFuture<Long> future : futures) {
+          assertTimeoutPreemptively(BOUND, () -> future.handle((seq, error) -> seq).join(), "a future never ended");
+        }
+        Set<Long> acknowledged = new TreeSet<>();
+        int failed = 0;
+        for (int entity = 0; entity < futures.size(); entity++) {
+          CompletableFuture<Long> future = futures.get(entity);
+          if (future.isCompletedExceptionally()) {
+            failed++;
+            Throwable cause = assertThrows(CompletionException.class, future::join).getCause();
+            assertTrue(cause instanceof StorageException, () -> "the log's error, not " + cause);
+            assertEquals(0.0, db.decayScore("view", (long) entity, T0), "a write the log refused is not applied");
+          } else {
+            acknowledged.add((long) entity);
+            assertEquals(1.0, db.decayScore("view", (long) entity, T0), 1e-9);
+          }
+        }
+        assertTrue(failed > 0 && !acknowledged.isEmpty(), () -> "the disk must fill mid-stream: " + acknowledged.size()
+            + " acknowledged, " + futures.size() + " issued");
+        assertThrows(TidalDbException.class, db::healthCheck);
+        assertThrows(TidalDbException.class, db::close, "close() reports the log's failure");
+        disk.free();
+        disk.close();
+        disk = null;
+        try (TidalDb reopened = open(temp.path(), HookedClock.at(T0))) {
+          for (long entity : acknowledged) {
+            assertEquals(1.0, reopened.decayScore("view", entity, T0), 1e-9, () -> "acknowledged write lost: " + entity);
+          }
+          reopened.healthCheck();
+        }
+      } finally {
+        if (disk != null) {
+          disk.close();
+        }
+        if (!db.isClosed()) {
+          try {
+            db.close();
+          } catch (TidalDbException ignored) {
+            // the failure is what this test is about
+          }
+        }
       }
     }
   }
