@@ -1,7 +1,6 @@
 package io.tidaldb.bench.peers;
 
 import io.tidaldb.bench.signal.LoadedLedger;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,36 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
 public class PeerReads extends LoadedLedger {
 
-  private ConcurrentHashMap<Long, Double> map;
-  private long[] keys;
-  private double[] values;
-  private int mask;
+  private PrecomputedScores scores;
   private long[] reads;
   private int next;
 
   @Setup(Level.Trial)
   public void load() {
     reads = openAndLoad();
-    map = new ConcurrentHashMap<>(entities * 2);
-    int capacity = Integer.highestOneBit(entities * 2 - 1) << 1;
-    keys = new long[capacity];
-    values = new double[capacity];
-    mask = capacity - 1;
-    for (long id : loaded) {
-      double score = view.decayScore(id, at);
-      map.put(id, score);
-      int i = slot(id);
-      while (keys[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      keys[i] = id;
-      values[i] = score;
-    }
-  }
-
-  private int slot(long id) {
-    long h = id * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ h >>> 32) & mask;
+    scores = PrecomputedScores.of(view, loaded, at);
   }
 
   @Benchmark
@@ -80,19 +57,11 @@ public class PeerReads extends LoadedLedger {
 
   @Benchmark
   public double openAddressingGet() {
-    long id = reads[next++ & (READS - 1)];
-    for (int i = slot(id); ; i = (i + 1) & mask) {
-      if (keys[i] == id) {
-        return values[i];
-      }
-      if (keys[i] == 0) {
-        return 0;
-      }
-    }
+    return scores.floor(reads[next++ & (READS - 1)]);
   }
 
   @Benchmark
   public double concurrentHashMapGet() {
-    return map.get(reads[next++ & (READS - 1)]);
+    return scores.map.get(reads[next++ & (READS - 1)]);
   }
 }

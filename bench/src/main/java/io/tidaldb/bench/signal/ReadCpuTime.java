@@ -3,11 +3,11 @@ package io.tidaldb.bench.signal;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.bench.ReadOrder;
+import io.tidaldb.bench.peers.PrecomputedScores;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reads of {@code PeerReads} (tidalDB through a {@code SignalType} and by name, a
@@ -30,9 +30,6 @@ public final class ReadCpuTime {
   /** Passes over the 2^20 ids per case and round. */
   private static final int PASSES = 4;
 
-  private long[] keys;
-  private double[] values;
-  private int mask;
 
   private ReadCpuTime() {}
 
@@ -54,21 +51,7 @@ public final class ReadCpuTime {
       SignalType view = db.signalType("view");
       Instant at = BenchSchema.NOW;
       long[] reads = ReadOrder.of("uniform", loaded, 1 << 20, 3);
-      ConcurrentHashMap<Long, Double> map = new ConcurrentHashMap<>(entities * 2);
-      int capacity = Integer.highestOneBit(entities * 2 - 1) << 1;
-      keys = new long[capacity];
-      values = new double[capacity];
-      mask = capacity - 1;
-      for (long id : loaded) {
-        double score = view.decayScore(id, at);
-        map.put(id, score);
-        int i = slot(id);
-        while (keys[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        keys[i] = id;
-        values[i] = score;
-      }
+      PrecomputedScores scores = PrecomputedScores.of(view, loaded, at);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       double[][] nanos = new double[CASES.length][rounds];
       double sink = 0;
@@ -80,8 +63,8 @@ public final class ReadCpuTime {
               switch (c) {
                 case 0 -> sink += view.decayScore(id, at);
                 case 1 -> sink += db.decayScore("view", id, at);
-                case 2 -> sink += map.get(id);
-                default -> sink += floor(id);
+                case 2 -> sink += scores.map.get(id);
+                default -> sink += scores.floor(id);
               }
             }
           }
@@ -97,22 +80,6 @@ public final class ReadCpuTime {
       System.out.printf("SignalType / map %.2f, SignalType / open addressing %.2f, by name / SignalType %.2f"
           + " (checksum %s)%n", median(nanos[0]) / median(nanos[2]), median(nanos[0]) / median(nanos[3]),
           median(nanos[1]) / median(nanos[0]), sink > 0 ? "ok" : "?");
-    }
-  }
-
-  private int slot(long id) {
-    long h = id * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ h >>> 32) & mask;
-  }
-
-  private double floor(long id) {
-    for (int i = slot(id); ; i = (i + 1) & mask) {
-      if (keys[i] == id) {
-        return values[i];
-      }
-      if (keys[i] == 0) {
-        return 0;
-      }
     }
   }
 
