@@ -211,12 +211,7 @@ final class WalWriter implements Runnable {
         if (stopped) {
           throw new DatabaseClosedException("Wal(" + dir + ")");
         }
-        progressWaiters++;
-        try {
-          progress.awaitUninterruptibly();
-        } finally {
-          progressWaiters--;
-        }
+        awaitProgress();
       }
     } finally {
       lock.unlock();
@@ -357,12 +352,17 @@ final class WalWriter implements Runnable {
       if (!writing) {
         wakeWriterIfDue();
       }
-      progressWaiters++;
-      try {
-        progress.awaitUninterruptibly();
-      } finally {
-        progressWaiters--;
-      }
+      awaitProgress();
+    }
+  }
+
+  /** Waits (holding the lock) for the next signal of {@link #progress}, counted in {@link #progressWaiters}. */
+  private void awaitProgress() {
+    progressWaiters++;
+    try {
+      progress.awaitUninterruptibly();
+    } finally {
+      progressWaiters--;
     }
   }
 
@@ -464,12 +464,7 @@ final class WalWriter implements Runnable {
           forceRequested = sequence;
           work.signal();
         }
-        progressWaiters++;
-        try {
-          progress.awaitUninterruptibly();
-        } finally {
-          progressWaiters--;
-        }
+        awaitProgress();
       }
     } finally {
       lock.unlock();
