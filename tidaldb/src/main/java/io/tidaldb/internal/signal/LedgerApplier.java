@@ -275,15 +275,20 @@ final class LedgerApplier implements Runnable {
         continue;
       }
       steps.exit();
-      if (group == null) {
-        steps.counted(batch.typeIds[i]);
-        steps.timed(batch.starts[i]);
-      } else {
-        group.counted();
-      }
-      future.complete(first);
+      succeeded(batch, i, group, future);
     }
     batch.count = 0;
+  }
+
+  /** Counts and times applied write {@code i} of {@code batch}, then completes its future with its first sequence. */
+  private void succeeded(Pending batch, int i, Group group, CompletableFuture<Long> future) {
+    if (group == null) {
+      steps.counted(batch.typeIds[i]);
+      steps.timed(batch.starts[i]);
+    } else {
+      group.counted();
+    }
+    future.complete(batch.sequences[i]);
   }
 
   /** {@return the end of the run of writes with consecutive sequences (no other write between) that starts at {@code from}} */
@@ -368,13 +373,7 @@ final class LedgerApplier implements Runnable {
         future.completeExceptionally(error);
         continue;
       }
-      if (group == null) {
-        steps.counted(batch.typeIds[i]);
-        steps.timed(batch.starts[i]);
-      } else {
-        group.counted();
-      }
-      future.complete(batch.sequences[i]);
+      succeeded(batch, i, group, future);
     }
     return to;
   }
