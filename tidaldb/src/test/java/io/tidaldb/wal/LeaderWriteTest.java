@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.Durability;
 import io.tidaldb.test.TempTidalHome;
+import io.tidaldb.testing.HookedClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,40 +31,22 @@ class LeaderWriteTest {
     return mode.equals("sync") ? Durability.SYNC : Durability.interval(Duration.ofMillis(20));
   }
 
-  /** A clock that remembers which threads read it: the thread that seals a batch reads its time. */
-  private static final class WatchedClock extends Clock {
-    final Set<String> readers = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public Instant instant() {
-      readers.add(Thread.currentThread().getName());
-      return T0;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"sync", "interval"})
   void loneBlockingAppend_writesItsBatchOnTheCallersThread(String mode) throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
-      WatchedClock clock = new WatchedClock();
+      // The thread that seals a batch reads its time: the clock remembers which threads read it.
+      Set<String> readers = ConcurrentHashMap.newKeySet();
+      HookedClock clock = HookedClock.at(T0);
+      clock.onEveryCallFrom("", () -> readers.add(Thread.currentThread().getName()));
       Path dir = temp.path().resolve("wal");
       try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).clock(clock).build())) {
         wal.append(0, 0, 1f, 0);   // the first batch starts the segment: the writer thread's job
-        clock.readers.clear();
+        readers.clear();
         for (int i = 1; i <= 100; i++) {
           assertEquals(i + 1, wal.append(i, 0, 1f, 0));
         }
-        assertEquals(Set.of(Thread.currentThread().getName()), clock.readers,
+        assertEquals(Set.of(Thread.currentThread().getName()), readers,
             "every batch was sealed by the appending thread itself, not handed to the writer thread");
       }
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
