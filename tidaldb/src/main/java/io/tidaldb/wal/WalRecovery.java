@@ -81,16 +81,13 @@ final class WalRecovery {
           + p.file() + " at offset " + p.offset() + " (" + p.detail() + "); " + t.bytesRemoved() + " bytes removed"
           + (t.deletedSegments().isEmpty() ? "" : ", segments deleted: " + t.deletedSegments()));
     }
-    if (outcome.preparedFrom() >= 0) {
-      cutPreparedSpace(segments.get(segments.size() - 1), outcome.preparedFrom());
-    }
     long first = segments.isEmpty() ? 0 : segments.get(0).firstSequence();
     Segment appendTo = null;
     long lastEnd = 0;
     if (!segments.isEmpty()) {
       Segment last = segments.get(segments.size() - 1);
       try {
-        appendTo = readyForAppending(last, config);
+        appendTo = readyForAppending(last, outcome.preparedFrom(), config);
         lastEnd = Files.size(last.path());
       } catch (IOException e) {
         throw new StorageException("cannot ready the last segment " + last.path() + " for appending", e);
@@ -106,12 +103,18 @@ final class WalRecovery {
    * listener): the previous process may have written its tail without an fsync (interval mode, then
    * a crash), and the next batch's durable mark says that everything before it is durable. A
    * segment of an older format version takes no batch of the current one: if it holds no batch it
-   * gets a fresh header, otherwise the writer starts a new segment with its first batch.
+   * gets a fresh header, otherwise the writer starts a new segment with its first batch. Space a
+   * writer had prepared ahead of its batches ({@link WalFormat#PREPARED}) is cut off first, as its
+   * {@code close()} would have: the log's end, not a problem, so not reported.
    *
+   * @param preparedFrom where the prepared space starts, or -1 if the segment has none
    * @return the segment to append to, or null to start a new one
    */
-  private static Segment readyForAppending(Segment last, WalConfig config) throws IOException {
+  private static Segment readyForAppending(Segment last, long preparedFrom, WalConfig config) throws IOException {
     try (FileChannel channel = FileChannel.open(last.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (preparedFrom >= 0) {
+        channel.truncate(preparedFrom);
+      }
       ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
       for (int n = 0; n >= 0 && header.hasRemaining(); ) {
         n = channel.read(header, header.position());
@@ -124,18 +127,6 @@ final class WalRecovery {
       }
       WalWriter.force(channel, config);
       return current ? last : null;
-    }
-  }
-
-  /**
-   * Cuts the space a writer had prepared ahead of its batches ({@link WalFormat#PREPARED}) off the
-   * last segment, as its {@code close()} would have: the log's end, not a problem, so not reported.
-   */
-  private static void cutPreparedSpace(Segment last, long end) {
-    try (FileChannel channel = FileChannel.open(last.path(), StandardOpenOption.WRITE)) {
-      channel.truncate(end);
-    } catch (IOException e) {
-      throw new StorageException("cannot cut the prepared space off the WAL segment " + last.path() + " at " + end, e);
     }
   }
 
