@@ -59,9 +59,7 @@ public final class GroupWrites {
     } finally {
       steps.exit();
     }
-    for (int i = 0; i < count; i++) {
-      steps.counted(typeIds[i]);
-    }
+    steps.countedAll(typeIds, count);
     steps.timed(start);
     return first;
   }
@@ -91,9 +89,7 @@ public final class GroupWrites {
       } finally {
         steps.exit();
       }
-      for (int i = 0; i < count; i++) {
-        steps.counted(typeIds[i]);
-      }
+      steps.countedAll(typeIds, count);
       return CompletableFuture.completedFuture(first);
     }
     // the ledger applies them later: one copy per group
@@ -139,23 +135,15 @@ public final class GroupWrites {
 
     @Override
     public void counted() {
-      for (int i = 0; i < count; i++) {
-        steps.counted(typeIds[i]);
-      }
+      steps.countedAll(typeIds, count);
     }
 
     @Override
     public Throwable applyStripes(SignalLedger ledger, int parity) {
       Throwable first = null;
       for (int i = 0; i < count; i++) {
-        if ((ledger.stripeIndexOf(typeIds[i], entityIds[i]) & 1) != parity) {
-          continue;
-        }
-        try {
-          ledger.apply(entityIds[i], typeIds[i], weights[i], nanos[i]);
-        } catch (RuntimeException | Error e) {
-          first = first == null ? e : first;
-        }
+        Throwable error = LedgerApplier.applyOnParity(ledger, entityIds[i], typeIds[i], weights[i], nanos[i], parity);
+        first = first == null ? error : first;
       }
       return first;
     }

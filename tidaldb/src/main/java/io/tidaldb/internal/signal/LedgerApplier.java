@@ -390,16 +390,29 @@ final class LedgerApplier implements Runnable {
         }
         continue;
       }
-      long entityId = batch.entityIds[i];
-      int typeId = batch.typeIds[i];
-      if ((ledger.stripeIndexOf(typeId, entityId) & 1) != parity) {
-        continue;
+      Throwable error = applyOnParity(ledger, batch.entityIds[i], batch.typeIds[i], batch.weights[i], batch.nanos[i],
+          parity);
+      if (error != null) {
+        errors[i] = error;
       }
-      try {
-        ledger.apply(entityId, typeId, batch.weights[i], batch.nanos[i]);
-      } catch (RuntimeException | Error e) {
-        errors[i] = e;
-      }
+    }
+  }
+
+  /**
+   * Applies one event of a run applied on two threads if its stripe is this thread's: the parity of
+   * the stripe's index ({@code parity} 0 is the applier's, 1 the helper's).
+   *
+   * @return the apply's failure, or null
+   */
+  static Throwable applyOnParity(SignalLedger ledger, long entityId, int typeId, float weight, long nanos, int parity) {
+    if ((ledger.stripeIndexOf(typeId, entityId) & 1) != parity) {
+      return null;
+    }
+    try {
+      ledger.apply(entityId, typeId, weight, nanos);
+      return null;
+    } catch (RuntimeException | Error e) {
+      return e;
     }
   }
 

@@ -96,6 +96,13 @@ final class WriteSteps {
     writes[typeId].increment();
   }
 
+  /** Counts the first {@code count} events of a group, per signal. */
+  void countedAll(int[] typeIds, int count) {
+    for (int i = 0; i < count; i++) {
+      counted(typeIds[i]);
+    }
+  }
+
   /** {@return {@code System.nanoTime()} for a write to time, 0 for one not sampled} */
   long startTiming() {
     return ThreadLocalRandom.current().nextInt(sampleEvery) == 0 ? System.nanoTime() : 0;
