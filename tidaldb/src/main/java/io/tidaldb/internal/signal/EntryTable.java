@@ -25,7 +25,9 @@ import java.util.Arrays;
  * {@code d & CHUNK_MASK}:
  * <ul>
  *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
- *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k};
+ *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k}. The counters of
+ *       every slot at or past {@link #size} are zero (a chunk is allocated zeroed, and
+ *       {@link #remove} zeros the slot it vacates), so that an insert does not clear them;
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
  *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
@@ -304,11 +306,7 @@ final class EntryTable {
     records[o + LAST] = 0;
     records[o + SCORE] = 0;
     records[o + TOTAL] = 0;
-    if (stride > 0) {
-      int co = (d & CHUNK_MASK) * stride;
-      Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
-      wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = null;
-    }
+    // the counters of a slot at or past size are zero and its wide counters null (remove clears them)
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
@@ -339,11 +337,8 @@ final class EntryTable {
     }
     chunk[o + SCORE] = Double.doubleToRawLongBits(next);
     chunk[o + TOTAL]++;
-    if (layout.minuteSlots > 0) {
-      count(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
-    }
-    if (layout.hourSlots > 0) {
-      count(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t);
+    if (stride > 0) {
+      count(d, last, t);
     }
     if (t > last || fresh) {
       chunk[o + LAST] = t;
@@ -351,33 +346,78 @@ final class EntryTable {
     rank.update(this, d, next, chunk[o + LAST]);
   }
 
-  /** Counts an event at {@code t} in a ring whose newest bucket is {@code last}'s. */
-  private void count(int d, int base, int slots, long unitNanos, long last, long t) {
+  /** Counts an event at {@code t} in entry {@code d}'s rings, whose newest buckets are {@code last}'s. */
+  private void count(int d, long last, long t) {
+    int c = d >>> CHUNK_SHIFT;
+    int[] w = wide[c][d & CHUNK_MASK];
+    byte[] bytes = counts[c];
+    int co = (d & CHUNK_MASK) * stride;
+    if (layout.minuteSlots > 0) {
+      w = countRing(d, w, bytes, co, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
+    }
+    if (layout.hourSlots > 0) {
+      countRing(d, w, bytes, co, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t);
+    }
+  }
+
+  /**
+   * Counts an event at {@code t} in the ring at {@code base} of entry {@code d} (its counters:
+   * {@code w} if wide, else {@code bytes} from {@code co}), whose newest bucket is {@code last}'s.
+   * An event past that bucket first clears the buckets it moves the ring over: at most two ranges,
+   * as the ring wraps at most once. Times are never negative (the log refuses them), so
+   * {@code %} gives a slot. Returns the entry's wide counters, which counting may have created.
+   */
+  private int[] countRing(int d, int[] w, byte[] bytes, int co, int base, int slots, long unitNanos, long last, long t) {
     long head = last / unitNanos;
     long unit = t / unitNanos;
+    int headSlot = (int) (head % slots);
+    int slot;
     if (unit > head) {
-      long stale = Math.min(unit - head, slots);
-      for (long k = head + 1; k <= head + stale; k++) {
-        setCounter(d, base + (int) (k % slots), 0);
+      long ahead = unit - head;
+      if (ahead >= slots) {
+        clear(w, bytes, co + base, base, 0, slots);
+        slot = (int) (unit % slots);
+      } else {
+        int from = headSlot + 1 == slots ? 0 : headSlot + 1;
+        int n = (int) ahead;
+        int firstRun = Math.min(n, slots - from);
+        clear(w, bytes, co + base, base, from, from + firstRun);
+        if (n > firstRun) {
+          clear(w, bytes, co + base, base, 0, n - firstRun);
+        }
+        slot = headSlot + n >= slots ? headSlot + n - slots : headSlot + n;
       }
-    } else if (unit <= head - slots) {
-      return;
+    } else {
+      long behind = head - unit;
+      if (behind >= slots) {
+        return w;
+      }
+      slot = headSlot >= behind ? headSlot - (int) behind : headSlot - (int) behind + slots;
     }
-    int slot = base + (int) (unit % slots);
-    int[] w = wideOf(d);
+    slot += base;
     if (w != null) {
       if (w[slot] < Integer.MAX_VALUE) {
         w[slot]++;
       }
-      return;
+      return w;
     }
-    byte[] bytes = counts[d >>> CHUNK_SHIFT];
-    int at = (d & CHUNK_MASK) * stride + slot;
+    int at = co + slot;
     int value = bytes[at] & 0xFF;
     if (value < 255) {
       bytes[at] = (byte) (value + 1);
+      return w;
+    }
+    int[] widened = widen(d);
+    widened[slot]++;
+    return widened;
+  }
+
+  /** Zeros slots {@code [from, to)} of a ring: in {@code w} from {@code base} if wide, else in {@code bytes} from {@code at}. */
+  private static void clear(int[] w, byte[] bytes, int at, int base, int from, int to) {
+    if (w != null) {
+      Arrays.fill(w, base + from, base + to, 0);
     } else {
-      widen(d)[slot]++;
+      Arrays.fill(bytes, at + from, at + to, (byte) 0);
     }
   }
 
@@ -416,7 +456,10 @@ final class EntryTable {
       move(lastEntry, d);
     }
     if (stride > 0) {
+      // the slot past the entries starts empty for the next insert, which does not clear it
       wide[lastEntry >>> CHUNK_SHIFT][lastEntry & CHUNK_MASK] = null;
+      int co = (lastEntry & CHUNK_MASK) * stride;
+      Arrays.fill(counts[lastEntry >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
     }
     size--;
   }
