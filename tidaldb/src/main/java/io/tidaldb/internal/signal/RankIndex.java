@@ -81,16 +81,27 @@ final class RankIndex {
     chunk[o + POSITION] = -1;
   }
 
-  /** Puts entry {@code d} in the bucket of its (new) score and time. */
+  /**
+   * Puts entry {@code d} in the bucket of its (new) score and time. The entry joins its new bucket
+   * before it leaves the old one: a write with a positive weight only raises a key, so an entry
+   * that empties the highest bucket has already made a higher one {@link #first}, and leaving does
+   * not scan the bitmap for the next one.
+   */
   void update(EntryTable table, int d, double score, long last) {
     double key = layout.rankKey(score, last);
     if (key > ceiling || (Double.isNaN(ceiling) && key != Double.NEGATIVE_INFINITY)) {
       rebase(table, key + HEADROOM);
     }
     int bucket = bucketOf(key);
-    if (bucketAt(d) != bucket) {
-      unlink(d);
+    int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
+    int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
+    int old = chunk[o + BUCKET];
+    if (old != bucket) {
+      int position = chunk[o + POSITION];
       link(d, bucket);
+      if (old >= 0) {
+        leave(old, position);
+      }
     }
   }
 
@@ -140,10 +151,6 @@ final class RankIndex {
     }
   }
 
-  private int bucketAt(int d) {
-    return places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + BUCKET];
-  }
-
   private void setPosition(int d, int position) {
     places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION] = position;
   }
@@ -187,6 +194,14 @@ final class RankIndex {
     int position = chunk[o + POSITION];
     chunk[o + BUCKET] = -1;
     chunk[o + POSITION] = -1;
+    leave(bucket, position);
+  }
+
+  /**
+   * Empties place {@code position} of {@code bucket}, whose entry has already been given another
+   * place (or none): the bucket's last entry takes it.
+   */
+  private void leave(int bucket, int position) {
     int[] array = members[bucket];
     int n = sizes[bucket] - 1;
     sizes[bucket] = n;
