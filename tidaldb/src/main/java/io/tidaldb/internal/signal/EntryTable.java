@@ -323,92 +323,114 @@ final class EntryTable {
   void apply(int d, boolean fresh, float weight, long t) {
     long[] chunk = hot;
     int o = HOT_BASE + d * HOT_STRIDE;
-    long last = fresh ? t : chunk[o + LAST];
+    int c = d >>> CHUNK_SHIFT;
+    int e = d & CHUNK_MASK;
+    // Every line of the entry the write changes is loaded here, before any of them is needed, so
+    // that their cache misses overlap instead of following one another: the hot record, the rank
+    // place, and the counters of the event's minute and hour (their slots depend on t alone).
+    long stored = chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
+    int rankBucket = rank.bucketAt(d);
+    int[] w = null;
+    byte[] bytes = null;
+    int co = e * stride;
+    int minuteSlot = 0;
+    int minuteSeen = 0;
+    int hourSlot = 0;
+    int hourSeen = 0;
+    if (stride > 0) {
+      w = wide[c][e];
+      bytes = counts[c];
+      if (layout.minuteSlots > 0) {
+        minuteSlot = slotOf(t, SignalLayout.MINUTE_NANOS, layout.minuteSlots);
+        minuteSeen = bytes[co + minuteSlot] & 0xFF;
+      }
+      if (layout.hourSlots > 0) {
+        hourSlot = slotOf(t, SignalLayout.HOUR_NANOS, layout.hourSlots);
+        hourSeen = bytes[co + layout.minuteSlots + hourSlot] & 0xFF;
+      }
+    }
+    long last = fresh ? t : stored;
     double next;
     if (since != null) {
-      long[] spans = since[d >>> CHUNK_SHIFT];
+      long[] spans = since[c];
       if (fresh || layout.runsDry(score, last, t)) {
-        spans[d & CHUNK_MASK] = t;
+        spans[e] = t;
       }
-      next = layout.afterLinearWrite(score, last, spans[d & CHUNK_MASK], weight, t);
+      next = layout.afterLinearWrite(score, last, spans[e], weight, t);
     } else {
       next = layout.afterWrite(score, last, weight, t);
     }
     chunk[o + SCORE] = Double.doubleToRawLongBits(next);
     chunk[o + TOTAL]++;
-    if (stride > 0) {
-      count(d, last, t);
+    if (layout.minuteSlots > 0) {
+      w = countRing(d, w, bytes, co, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t, minuteSlot,
+          minuteSeen);
+    }
+    if (layout.hourSlots > 0) {
+      countRing(d, w, bytes, co, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t, hourSlot,
+          hourSeen);
     }
     if (t > last || fresh) {
       chunk[o + LAST] = t;
     }
-    rank.update(this, d, next, chunk[o + LAST]);
+    rank.update(this, d, rankBucket, next, chunk[o + LAST]);
   }
 
-  /** Counts an event at {@code t} in entry {@code d}'s rings, whose newest buckets are {@code last}'s. */
-  private void count(int d, long last, long t) {
-    int c = d >>> CHUNK_SHIFT;
-    int[] w = wide[c][d & CHUNK_MASK];
-    byte[] bytes = counts[c];
-    int co = (d & CHUNK_MASK) * stride;
-    if (layout.minuteSlots > 0) {
-      w = countRing(d, w, bytes, co, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
-    }
-    if (layout.hourSlots > 0) {
-      countRing(d, w, bytes, co, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t);
-    }
+  /**
+   * The slot of {@code t}'s bucket in a ring of {@code slots} buckets of {@code unitNanos}. Times
+   * are never negative (the log refuses them), and the bucket's number fits an int: a minute's
+   * is below 2^28 until the year 2262, where nanoseconds since the epoch end.
+   */
+  private static int slotOf(long t, long unitNanos, int slots) {
+    return (int) (t / unitNanos) % slots;
   }
 
   /**
    * Counts an event at {@code t} in the ring at {@code base} of entry {@code d} (its counters:
-   * {@code w} if wide, else {@code bytes} from {@code co}), whose newest bucket is {@code last}'s.
-   * An event past that bucket first clears the buckets it moves the ring over: at most two ranges,
-   * as the ring wraps at most once. Times are never negative (the log refuses them), so
-   * {@code %} gives a slot. Returns the entry's wide counters, which counting may have created.
+   * {@code w} if wide, else {@code bytes} from {@code co}), whose newest bucket is {@code last}'s;
+   * {@code slot} is the slot of {@code t}'s bucket in the ring, and {@code seen} its byte counter
+   * as loaded before this write changed anything. An event past the newest bucket first clears the
+   * buckets it moves the ring over, its own among them: at most two ranges, as the ring wraps at
+   * most once. Returns the entry's wide counters, which counting may have created.
    */
-  private int[] countRing(int d, int[] w, byte[] bytes, int co, int base, int slots, long unitNanos, long last, long t) {
+  private int[] countRing(int d, int[] w, byte[] bytes, int co, int base, int slots, long unitNanos, long last,
+      long t, int slot, int seen) {
     long head = last / unitNanos;
     long unit = t / unitNanos;
-    int headSlot = (int) (head % slots);
-    int slot;
+    int value = seen;
     if (unit > head) {
       long ahead = unit - head;
       if (ahead >= slots) {
         clear(w, bytes, co + base, base, 0, slots);
-        slot = (int) (unit % slots);
       } else {
-        int from = headSlot + 1 == slots ? 0 : headSlot + 1;
         int n = (int) ahead;
-        int firstRun = Math.min(n, slots - from);
-        clear(w, bytes, co + base, base, from, from + firstRun);
-        if (n > firstRun) {
-          clear(w, bytes, co + base, base, 0, n - firstRun);
+        // the slots after the newest bucket's, up to and with the event's: slot - n + 1 to slot
+        int from = slot - n + 1;
+        if (from >= 0) {
+          clear(w, bytes, co + base, base, from, slot + 1);
+        } else {
+          clear(w, bytes, co + base, base, from + slots, slots);
+          clear(w, bytes, co + base, base, 0, slot + 1);
         }
-        slot = headSlot + n >= slots ? headSlot + n - slots : headSlot + n;
       }
-    } else {
-      long behind = head - unit;
-      if (behind >= slots) {
-        return w;
-      }
-      slot = headSlot >= behind ? headSlot - (int) behind : headSlot - (int) behind + slots;
+      value = 0;
+    } else if (head - unit >= slots) {
+      return w;
     }
-    slot += base;
+    int at = base + slot;
     if (w != null) {
-      if (w[slot] < Integer.MAX_VALUE) {
-        w[slot]++;
+      if (w[at] < Integer.MAX_VALUE) {
+        w[at]++;
       }
       return w;
     }
-    int at = co + slot;
-    int value = bytes[at] & 0xFF;
     if (value < 255) {
-      bytes[at] = (byte) (value + 1);
+      bytes[co + at] = (byte) (value + 1);
       return w;
     }
     int[] widened = widen(d);
-    widened[slot]++;
+    widened[at]++;
     return widened;
   }
 
@@ -514,7 +536,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
-    rank.update(this, d, score, last);
+    rank.update(this, d, rank.bucketAt(d), score, last);
     if (stride == 0) {
       return;
     }

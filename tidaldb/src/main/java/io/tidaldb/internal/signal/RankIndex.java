@@ -86,18 +86,20 @@ final class RankIndex {
    * before it leaves the old one: a write with a positive weight only raises a key, so an entry
    * that empties the highest bucket has already made a higher one {@link #first}, and leaving does
    * not scan the bitmap for the next one.
+   *
+   * @param bucketNow the entry's bucket before this update ({@link #bucketAt}), which the caller
+   *     loads early so that its cache miss overlaps the entry's others
    */
-  void update(EntryTable table, int d, double score, long last) {
+  void update(EntryTable table, int d, int bucketNow, double score, long last) {
     double key = layout.rankKey(score, last);
+    int old = bucketNow;
     if (key > ceiling || (Double.isNaN(ceiling) && key != Double.NEGATIVE_INFINITY)) {
       rebase(table, key + HEADROOM);
+      old = bucketAt(d);
     }
     int bucket = bucketOf(key);
-    int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
-    int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
-    int old = chunk[o + BUCKET];
     if (old != bucket) {
-      int position = chunk[o + POSITION];
+      int position = places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION];
       link(d, bucket);
       if (old >= 0) {
         leave(old, position);
@@ -149,6 +151,11 @@ final class RankIndex {
         link(d, bucketOf(layout.rankKey(table.scoreAt(d), table.lastAt(d))));
       }
     }
+  }
+
+  /** {@return the bucket entry {@code d} is in, or -1} */
+  int bucketAt(int d) {
+    return places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + BUCKET];
   }
 
   private void setPosition(int d, int position) {
