@@ -25,7 +25,9 @@ import java.util.Arrays;
  * {@code d & CHUNK_MASK}:
  * <ul>
  *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
- *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k};
+ *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k}. The counters of
+ *       every slot at or past {@link #size} are zero (a chunk is allocated zeroed, and
+ *       {@link #remove} zeros the slot it vacates), so that an insert does not clear them;
  *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
  *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
@@ -304,11 +306,7 @@ final class EntryTable {
     records[o + LAST] = 0;
     records[o + SCORE] = 0;
     records[o + TOTAL] = 0;
-    if (stride > 0) {
-      int co = (d & CHUNK_MASK) * stride;
-      Arrays.fill(counts[d >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
-      wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = null;
-    }
+    // the counters of a slot at or past size are zero and its wide counters null (remove clears them)
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
@@ -325,59 +323,123 @@ final class EntryTable {
   void apply(int d, boolean fresh, float weight, long t) {
     long[] chunk = hot;
     int o = HOT_BASE + d * HOT_STRIDE;
-    long last = fresh ? t : chunk[o + LAST];
+    int c = d >>> CHUNK_SHIFT;
+    int e = d & CHUNK_MASK;
+    // Every line of the entry the write changes is loaded here, before any of them is needed, so
+    // that their cache misses overlap instead of following one another: the hot record, the rank
+    // place, and the counters of the event's minute and hour (their slots depend on t alone).
+    long stored = chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
+    int rankBucket = rank.bucketAt(d);
+    int[] w = null;
+    byte[] bytes = null;
+    int co = e * stride;
+    int minuteSlot = 0;
+    int minuteSeen = 0;
+    int hourSlot = 0;
+    int hourSeen = 0;
+    if (stride > 0) {
+      w = wide[c][e];
+      bytes = counts[c];
+      if (layout.minuteSlots > 0) {
+        minuteSlot = slotOf(t, SignalLayout.MINUTE_NANOS, layout.minuteSlots);
+        minuteSeen = bytes[co + minuteSlot] & 0xFF;
+      }
+      if (layout.hourSlots > 0) {
+        hourSlot = slotOf(t, SignalLayout.HOUR_NANOS, layout.hourSlots);
+        hourSeen = bytes[co + layout.minuteSlots + hourSlot] & 0xFF;
+      }
+    }
+    long last = fresh ? t : stored;
     double next;
     if (since != null) {
-      long[] spans = since[d >>> CHUNK_SHIFT];
+      long[] spans = since[c];
       if (fresh || layout.runsDry(score, last, t)) {
-        spans[d & CHUNK_MASK] = t;
+        spans[e] = t;
       }
-      next = layout.afterLinearWrite(score, last, spans[d & CHUNK_MASK], weight, t);
+      next = layout.afterLinearWrite(score, last, spans[e], weight, t);
     } else {
       next = layout.afterWrite(score, last, weight, t);
     }
     chunk[o + SCORE] = Double.doubleToRawLongBits(next);
     chunk[o + TOTAL]++;
     if (layout.minuteSlots > 0) {
-      count(d, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t);
+      w = countRing(d, w, bytes, co, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t, minuteSlot,
+          minuteSeen);
     }
     if (layout.hourSlots > 0) {
-      count(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t);
+      countRing(d, w, bytes, co, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS, last, t, hourSlot,
+          hourSeen);
     }
     if (t > last || fresh) {
       chunk[o + LAST] = t;
     }
-    rank.update(this, d, next, chunk[o + LAST]);
+    rank.update(this, d, rankBucket, next, chunk[o + LAST]);
   }
 
-  /** Counts an event at {@code t} in a ring whose newest bucket is {@code last}'s. */
-  private void count(int d, int base, int slots, long unitNanos, long last, long t) {
+  /**
+   * The slot of {@code t}'s bucket in a ring of {@code slots} buckets of {@code unitNanos}. Times
+   * are never negative (the log refuses them), and the bucket's number fits an int: a minute's
+   * is below 2^28 until the year 2262, where nanoseconds since the epoch end.
+   */
+  private static int slotOf(long t, long unitNanos, int slots) {
+    return (int) (t / unitNanos) % slots;
+  }
+
+  /**
+   * Counts an event at {@code t} in the ring at {@code base} of entry {@code d} (its counters:
+   * {@code w} if wide, else {@code bytes} from {@code co}), whose newest bucket is {@code last}'s;
+   * {@code slot} is the slot of {@code t}'s bucket in the ring, and {@code seen} its byte counter
+   * as loaded before this write changed anything. An event past the newest bucket first clears the
+   * buckets it moves the ring over, its own among them: at most two ranges, as the ring wraps at
+   * most once. Returns the entry's wide counters, which counting may have created.
+   */
+  private int[] countRing(int d, int[] w, byte[] bytes, int co, int base, int slots, long unitNanos, long last,
+      long t, int slot, int seen) {
     long head = last / unitNanos;
     long unit = t / unitNanos;
+    int value = seen;
     if (unit > head) {
-      long stale = Math.min(unit - head, slots);
-      for (long k = head + 1; k <= head + stale; k++) {
-        setCounter(d, base + (int) (k % slots), 0);
+      long ahead = unit - head;
+      if (ahead >= slots) {
+        clear(w, bytes, co + base, base, 0, slots);
+      } else {
+        int n = (int) ahead;
+        // the slots after the newest bucket's, up to and with the event's: slot - n + 1 to slot
+        int from = slot - n + 1;
+        if (from >= 0) {
+          clear(w, bytes, co + base, base, from, slot + 1);
+        } else {
+          clear(w, bytes, co + base, base, from + slots, slots);
+          clear(w, bytes, co + base, base, 0, slot + 1);
+        }
       }
-    } else if (unit <= head - slots) {
-      return;
+      value = 0;
+    } else if (head - unit >= slots) {
+      return w;
     }
-    int slot = base + (int) (unit % slots);
-    int[] w = wideOf(d);
+    int at = base + slot;
     if (w != null) {
-      if (w[slot] < Integer.MAX_VALUE) {
-        w[slot]++;
+      if (w[at] < Integer.MAX_VALUE) {
+        w[at]++;
       }
-      return;
+      return w;
     }
-    byte[] bytes = counts[d >>> CHUNK_SHIFT];
-    int at = (d & CHUNK_MASK) * stride + slot;
-    int value = bytes[at] & 0xFF;
     if (value < 255) {
-      bytes[at] = (byte) (value + 1);
+      bytes[co + at] = (byte) (value + 1);
+      return w;
+    }
+    int[] widened = widen(d);
+    widened[at]++;
+    return widened;
+  }
+
+  /** Zeros slots {@code [from, to)} of a ring: in {@code w} from {@code base} if wide, else in {@code bytes} from {@code at}. */
+  private static void clear(int[] w, byte[] bytes, int at, int base, int from, int to) {
+    if (w != null) {
+      Arrays.fill(w, base + from, base + to, 0);
     } else {
-      widen(d)[slot]++;
+      Arrays.fill(bytes, at + from, at + to, (byte) 0);
     }
   }
 
@@ -416,7 +478,10 @@ final class EntryTable {
       move(lastEntry, d);
     }
     if (stride > 0) {
+      // the slot past the entries starts empty for the next insert, which does not clear it
       wide[lastEntry >>> CHUNK_SHIFT][lastEntry & CHUNK_MASK] = null;
+      int co = (lastEntry & CHUNK_MASK) * stride;
+      Arrays.fill(counts[lastEntry >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
     }
     size--;
   }
@@ -471,7 +536,7 @@ final class EntryTable {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
-    rank.update(this, d, score, last);
+    rank.update(this, d, rank.bucketAt(d), score, last);
     if (stride == 0) {
       return;
     }

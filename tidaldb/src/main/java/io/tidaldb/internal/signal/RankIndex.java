@@ -81,16 +81,29 @@ final class RankIndex {
     chunk[o + POSITION] = -1;
   }
 
-  /** Puts entry {@code d} in the bucket of its (new) score and time. */
-  void update(EntryTable table, int d, double score, long last) {
+  /**
+   * Puts entry {@code d} in the bucket of its (new) score and time. The entry joins its new bucket
+   * before it leaves the old one: a write with a positive weight only raises a key, so an entry
+   * that empties the highest bucket has already made a higher one {@link #first}, and leaving does
+   * not scan the bitmap for the next one.
+   *
+   * @param bucketNow the entry's bucket before this update ({@link #bucketAt}), which the caller
+   *     loads early so that its cache miss overlaps the entry's others
+   */
+  void update(EntryTable table, int d, int bucketNow, double score, long last) {
     double key = layout.rankKey(score, last);
+    int old = bucketNow;
     if (key > ceiling || (Double.isNaN(ceiling) && key != Double.NEGATIVE_INFINITY)) {
       rebase(table, key + HEADROOM);
+      old = bucketAt(d);
     }
     int bucket = bucketOf(key);
-    if (bucketAt(d) != bucket) {
-      unlink(d);
+    if (old != bucket) {
+      int position = places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION];
       link(d, bucket);
+      if (old >= 0) {
+        leave(old, position);
+      }
     }
   }
 
@@ -140,7 +153,8 @@ final class RankIndex {
     }
   }
 
-  private int bucketAt(int d) {
+  /** {@return the bucket entry {@code d} is in, or -1} */
+  int bucketAt(int d) {
     return places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + BUCKET];
   }
 
@@ -187,6 +201,14 @@ final class RankIndex {
     int position = chunk[o + POSITION];
     chunk[o + BUCKET] = -1;
     chunk[o + POSITION] = -1;
+    leave(bucket, position);
+  }
+
+  /**
+   * Empties place {@code position} of {@code bucket}, whose entry has already been given another
+   * place (or none): the bucket's last entry takes it.
+   */
+  private void leave(int bucket, int position) {
     int[] array = members[bucket];
     int n = sizes[bucket] - 1;
     sizes[bucket] = n;

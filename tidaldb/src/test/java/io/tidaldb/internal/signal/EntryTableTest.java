@@ -142,4 +142,110 @@ class EntryTableTest {
       assertEquals(i, table.scoreAt(d));
     }
   }
+
+  /** A signal with only the 24-hour window: an hour ring of 24 and no minute ring. */
+  private static final SignalLayout DAY_LAYOUT = new SignalLayout(Schema.builder()
+      .signal("d", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(1)))
+      .windows(Window.TWENTY_FOUR_HOURS).add().build().signals().get(0));
+
+  /**
+   * Minutes to move the clock by, weighted toward the ring lengths (60 minutes, 24 and 168 hours)
+   * and one either side of them, where clearing the buckets a write moves a ring over wraps or
+   * covers the whole ring; each with seconds within the minute and how many minutes late the event is.
+   */
+  @Provide
+  Arbitrary<List<long[]>> ringSteps() {
+    Arbitrary<Long> edges = Arbitraries.of(0L, 1L, 2L, 58L, 59L, 60L, 61L, 119L, 120L, 121L,
+        23 * 60L, 24 * 60L, 25 * 60L, 167 * 60L, 168 * 60L, 169 * 60L, 336 * 60L);
+    Arbitrary<Long> advance = Arbitraries.oneOf(edges, Arbitraries.longs().between(0, 3),
+        Arbitraries.longs().between(0, 200), Arbitraries.longs().between(0, 12_000));
+    Arbitrary<Long> late = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.just(0L),
+        Arbitraries.longs().between(0, 70), Arbitraries.longs().between(0, 11_000));
+    return net.jqwik.api.Combinators.combine(advance, Arbitraries.longs().between(0, 59), late)
+        .as((a, s, l) -> new long[] {a, s, l}).list().ofMinSize(1).ofMaxSize(80);
+  }
+
+  /**
+   * Every single bucket of both rings holds exactly the events of its minute (hour) while that
+   * minute lies in the ring's span ending at the newest event's, and no bucket outside the span
+   * reads anything: across writes that move a ring over its end (the cleared buckets wrap to slot
+   * 0), by exactly one ring length or more (the whole ring is cleared), and late writes. An entry
+   * that comes back after exactly one ring length must not see the bucket it left, and one that
+   * comes back a bucket short of it must still see it.
+   */
+  @Property(tries = 400)
+  void ringBuckets_areExactAcrossWrapsWholeRingGapsAndLateEvents(@ForAll("ringSteps") List<long[]> steps,
+      @ForAll boolean dayOnly) {
+    SignalLayout layout = dayOnly ? DAY_LAYOUT : LAYOUT;
+    EntryTable table = new EntryTable(layout);
+    int d = table.insert(7L, EntryTable.hash(7L));
+    List<Long> events = new ArrayList<>();
+    long now = Ledgers.T0;
+    long newest = Long.MIN_VALUE;
+    for (long[] step : steps) {
+      now += step[0] * Ledgers.MINUTE;
+      long t = now + step[1] * Ledgers.SECOND - step[2] * Ledgers.MINUTE;
+      table.apply(d, events.isEmpty(), 1f, t);
+      events.add(t);
+      newest = Math.max(newest, t);
+      if (layout.minuteSlots > 0) {
+        assertEveryBucket(table, d, events, newest, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS);
+      }
+      assertEveryBucket(table, d, events, newest, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS);
+    }
+  }
+
+  private static void assertEveryBucket(EntryTable table, int d, List<Long> events, long newest, int base, int slots,
+      long unit) {
+    long head = newest / unit;
+    for (long k = head - slots - 2; k <= head + 1; k++) {
+      long expected = 0;
+      if (k > head - slots && k <= head) {
+        for (long t : events) {
+          expected += t / unit == k ? 1 : 0;
+        }
+      }
+      assertEquals(expected, table.readRing(d, base, slots, unit, 1, k * unit),
+          "bucket " + (k - head) + " from the newest of a ring of " + slots);
+    }
+  }
+
+  /**
+   * An entry inserted into the slot an eviction vacated starts with every window at zero, whether
+   * the slot held the removed entry itself or the last entry that moved into the removed one's
+   * place; with byte counters and with counters widened past 255.
+   */
+  @Test
+  void slotReusedAfterRemoval_startsWithEmptyRings() {
+    for (int hot : new int[] {3, 300}) {
+      for (boolean removeLast : new boolean[] {false, true}) {
+        EntryTable table = new EntryTable(LAYOUT);
+        long t = Ledgers.T0;
+        int a = table.insert(1L, EntryTable.hash(1L));
+        int b = table.insert(2L, EntryTable.hash(2L));
+        for (int entry : new int[] {a, b}) {
+          for (int i = 0; i < 240; i++) {
+            for (int j = 0; j < (i == 0 ? hot : 1); j++) {
+              table.apply(entry, i == 0 && j == 0, 1f, t + i * Ledgers.MINUTE + j);
+            }
+          }
+        }
+        table.remove(removeLast ? b : a);
+        int c = table.insert(3L, EntryTable.hash(3L));
+        assertEquals(1, c, "the new entry takes the vacated last slot");
+        long at = t + 240 * Ledgers.MINUTE;
+        table.apply(c, true, 1f, at);
+        for (long k = 0; k < 60; k++) {
+          assertEquals(k == 0 ? 1 : 0, table.readRing(c, 0, 60, SignalLayout.MINUTE_NANOS, 1, at - k * Ledgers.MINUTE),
+              "minute " + k + " before the new entry's event, hot " + hot + ", removed last " + removeLast);
+        }
+        for (long k = 0; k < 168; k++) {
+          assertEquals(k == 0 ? 1 : 0, table.readRing(c, 60, 168, SignalLayout.HOUR_NANOS, 1, at - k * Ledgers.HOUR),
+              "hour " + k + " before the new entry's event, hot " + hot + ", removed last " + removeLast);
+        }
+        int kept = table.find(removeLast ? 1L : 2L, EntryTable.hash(removeLast ? 1L : 2L));
+        assertEquals(240 - 1 + hot, table.readRing(kept, 60, 168, SignalLayout.HOUR_NANOS, 168, at));
+      }
+    }
+  }
 }

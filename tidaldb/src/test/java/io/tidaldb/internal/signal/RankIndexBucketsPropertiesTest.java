@@ -46,6 +46,37 @@ class RankIndexBucketsPropertiesTest {
     }
   }
 
+  /**
+   * With negative weights an entry's key also falls (to the last bucket once its score is not
+   * positive), so an entry leaves the highest bucket for a lower one and the lowest for a higher
+   * one: the first and lowest non-empty buckets, and every entry's place, stay exact after each
+   * move, including when the entry that moves was alone in its bucket.
+   */
+  @Property(tries = 100)
+  void everyEntryIsInExactlyTheBucketOfItsKey_whenNegativeWeightsMoveEntriesBothWays(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DecaySpec decay = random.nextBoolean()
+        ? DecaySpec.exponential(Duration.ofSeconds(60 + random.nextLong(86_400)))
+        : DecaySpec.permanent();
+    Schema schema = Schema.builder().signal("s", EntityKind.ITEM, decay).windows(Window.ALL_TIME)
+        .negativeWeights(true).add().build();
+    SignalLedger ledger = Ledgers.of(schema, random.nextBoolean() ? 1 + random.nextInt(40) : 1_000_000);
+    int entities = 1 + random.nextInt(60);
+    int events = random.nextInt(600);
+    for (int i = 0; i < events; i++) {
+      double magnitude = Math.pow(10, random.nextInt(-1, 3));
+      double sign = random.nextInt(3) == 0 ? -1 : 1;
+      ledger.apply(random.nextInt(entities), 0, (float) (sign * random.nextDouble() * magnitude),
+          Ledgers.T0 - random.nextLong(Ledgers.DAY));
+      if (i % 20 == 0 || i == events - 1) {
+        String description = "seed " + seed + ": " + decay + ", after " + (i + 1) + " events over " + entities;
+        for (int s = 0; s < ledger.stripeCount(); s++) {
+          assertBucketsHoldEveryEntryOnce(ledger.stripeAt(s).tables[0], description + ", stripe " + s);
+        }
+      }
+    }
+  }
+
   private static void assertBucketsHoldEveryEntryOnce(EntryTable table, String description) {
     RankIndex rank = table.rank;
     int[] timesSeen = new int[table.size()];
