@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class PipelinedGroupCommitTest {
 
   private static final long BOUND_SECONDS = 10;
+  /** How long a held fsync or write waits for its release at most: longer than any wait of the test. */
+  private static final long HOLD_SECONDS = 3 * BOUND_SECONDS;
 
   private final WalWriter.SegmentOpener healthy = WalWriter.segmentOpener;
 
@@ -183,7 +186,7 @@ class PipelinedGroupCommitTest {
       if (n == 0) {
         firstStarted.countDown();
         try {
-          releaseFirst.await(BOUND_SECONDS, TimeUnit.SECONDS);
+          releaseFirst.await(HOLD_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -200,7 +203,7 @@ class PipelinedGroupCommitTest {
 
   /** Once armed, holds the next batch write until released. */
   private static final class HeldWrite {
-    final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean armed = new AtomicBoolean();
     final CountDownLatch started = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
@@ -208,7 +211,7 @@ class PipelinedGroupCommitTest {
       if (armed.compareAndSet(true, false)) {
         started.countDown();
         try {
-          release.await(BOUND_SECONDS, TimeUnit.SECONDS);
+          release.await(HOLD_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
