@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * The file side of the log: encodes a batch frame into a reusable direct buffer, writes it at the
  * end of the current segment, fsyncs, and starts new segments. Not thread-safe: one thread at a time
  * uses it, the one that holds the {@link WalWriter}'s I/O turn (its writer thread, or a blocking
- * appender leading a group commit).
+ * appender leading a group commit), but for {@link #force(int)} (see "Fsyncs in flight").
  *
  * <p><b>Interrupts.</b> A {@link FileChannel} closes itself when a thread that uses it is
  * interrupted ({@link ClosedByInterruptException}). The I/O turn may be held by an application

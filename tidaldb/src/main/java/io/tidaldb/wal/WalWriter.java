@@ -58,7 +58,7 @@ import java.util.function.Consumer;
  * the back pressure a pipelining producer meets. The queues start small and grow only as far as
  * appenders fill them.
  *
- * <p>One class (about 700 lines, a third of them comments) because the queue, the I/O turn and the
+ * <p>One class (about 1,000 lines, a third of them comments) because the queue, the I/O turn and the
  * wake-ups share one lock and one set of conditions: each invariant (who may take the turn, who
  * wakes whom, when a sequence counts as done) spans all three, and split they would have to be
  * re-established across classes. The file side is {@link SegmentAppender}, the queue's storage

@@ -1,14 +1,15 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.wal.WalEventSink;
+
 /**
  * Where an accepted signal goes before the ledger: the write-ahead log of a persistent database, or
  * a plain sequence for an ephemeral one. Its arguments are exactly a WAL event's fields.
  *
- * <p>The write path appends first and applies to the ledger only once {@code append} returned (or
- * the pipelined append is acknowledged), so that the ledger never shows an event the log could lose.
+ * <p>The write path applies an event to the ledger only once the log has acknowledged it (a blocking
+ * append hands it to its {@code apply} then, a pipelined one is applied once acknowledged), so that
+ * the ledger never shows an event the log could lose.
  */
-import io.tidaldb.wal.WalEventSink;
-
 interface SignalLog extends AutoCloseable {
 
   /**

@@ -12,8 +12,8 @@ import java.util.function.LongConsumer;
 final class WalLog implements SignalLog {
 
   /**
-   * Told each fsync's duration by the WAL's writer thread (the only writer of its fields), which it
-   * also reports to the fsync timers.
+   * Told each fsync's duration by the thread that fsynced (the WAL calls its listener one call at a
+   * time, so one thread at a time writes its fields), which it also reports to the fsync timers.
    */
   static final class FsyncStats implements LongConsumer {
     private final LatencyRecorder recorder;
