@@ -77,6 +77,37 @@ class PipelinedGroupCommitTest {
   }
 
   @Test
+  void appenderInterruptedWhileItWaitsForAnEarlierBatch_isAcknowledgedAsUsual_andKeepsItsInterrupt() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      HeldForces forces = new HeldForces(false);
+      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), forces, null);
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        wal.append(0, 0, 1f, 0);
+        forces.armed.set(0);
+        FutureTask<Long> first = start("appender-first", () -> wal.append(1, 0, 1f, 0));
+        assertTrue(forces.firstStarted.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first group's fsync started");
+        Map<String, Boolean> keptInterrupt = new ConcurrentHashMap<>();
+        FutureTask<Long> second = start("appender-second", () -> {
+          long sequence = wal.append(2, 0, 1f, 0);
+          keptInterrupt.put("second", Thread.currentThread().isInterrupted());
+          return sequence;
+        });
+        assertTrue(forces.secondReturned.await(BOUND_SECONDS, TimeUnit.SECONDS), "the second group's fsync returned");
+        await().atMost(Duration.ofSeconds(BOUND_SECONDS)).until(() -> threadOf(second).getState() == Thread.State.WAITING);
+        threadOf(second).interrupt();   // while it waits for the first batch's fsync
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(BOUND_SECONDS)).until(() -> !second.isDone());
+
+        forces.releaseFirst.countDown();
+        assertEquals(2, first.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        assertEquals(3, second.get(BOUND_SECONDS, TimeUnit.SECONDS), "the interrupt did not end its wait");
+        assertEquals(Map.of("second", true), keptInterrupt, "the appender keeps its interrupt");
+        assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
+      }
+    }
+  }
+
+  @Test
   void failedFsyncOfTheFirstGroup_failsTheSecondGroupToo_thoughItsOwnFsyncSucceeded() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
