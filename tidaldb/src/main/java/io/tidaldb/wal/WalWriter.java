@@ -35,8 +35,7 @@ import java.util.function.Consumer;
  * <p><b>Pipelined group commit.</b> Under {@code SYNC} a leader gives the I/O turn back as soon as
  * its batch is written and fsyncs it outside the turn, so the next leader writes and fsyncs its
  * batch while the first fsync is in flight: up to {@value #FORCES_IN_FLIGHT} leaders' fsyncs at
- * once (on this project's disk two overlapping fsyncs complete 1.3 to 1.7 times as many writes per
- * second as one; four no more than two). Batches are acknowledged strictly in log order: a batch
+ * once (see the constant for why two). Batches are acknowledged strictly in log order: a batch
  * counts as durable when its own fsync and the fsync of every earlier batch have returned, and once
  * the log has failed nothing more is acknowledged. Whoever acknowledges a batch (the thread whose
  * fsync completes the run of durable batches; one thread at a time, in log order) tells each event's
@@ -81,9 +80,11 @@ final class WalWriter implements Runnable {
   }
 
   /**
-   * The most leaders' fsyncs in flight at once under {@code SYNC}: measured on this project's disk
-   * (a virtual disk on ext4), two overlapping fdatasyncs of one file complete 1.3 to 1.7 times the
-   * writes per second of one, four fewer than two.
+   * The most leaders' fsyncs in flight at once under {@code SYNC}. Measured on this project's disk
+   * (a virtual disk on ext4): two threads fdatasyncing 24-byte writes into one file complete 1.3 to
+   * 1.9 times the fsyncs per second of one, four 0.8 to 1.6 times two; and eight blocking writers got
+   * fewer events per second with three in flight than with two (every batch in flight holds fewer
+   * of them, and each fsync takes longer: docs/BENCHMARKS.md).
    */
   static final int FORCES_IN_FLIGHT = 2;
 
