@@ -182,4 +182,71 @@ class RestartAtCapacityTest {
       }
     }
   }
+
+  /**
+   * Eight blocking writers under {@code SYNC} (single signals and batches, so group commits with
+   * several batches fsynced at once, each batch applied by whoever acknowledges it) into a full
+   * ledger: the reopened database answers what the live one did, bit for bit: the live ledger
+   * applied the events in the log's order, as the recovery's replay does.
+   */
+  @Test
+  void blockingWritersUnderSyncAtCapacity_reopenAnswersExactlyTheSame() throws Exception {
+    ManualClock clock = ManualClock.at(T0);
+    Set<Long> entities = new ConcurrentSkipListSet<>();
+    int threads = 8;
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      List<Long> before;
+      try (TidalDb db = openSync(temp, clock, 256)) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          SplittableRandom random = new SplittableRandom(100 + t);
+          Thread writer = new Thread(() -> {
+            try {
+              start.await();
+              for (int i = 0; i < 300; i++) {
+                if (random.nextInt(4) == 0) {
+                  SignalBatch batch = db.newBatch();
+                  for (int e = 1 + random.nextInt(5); e > 0; e--) {
+                    long entity = random.nextInt(1_000);
+                    entities.add(entity);
+                    batch.add(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
+                        1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
+                  }
+                  db.write(batch);
+                } else {
+                  long entity = random.nextInt(1_000);
+                  entities.add(entity);
+                  db.signal(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
+                      1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
+                }
+              }
+            } catch (Throwable e) {
+              failures.add(e);
+            }
+          }, "restart-at-capacity-sync-writer-" + t);
+          writer.setDaemon(true);
+          writers.add(writer);
+          writer.start();
+        }
+        start.countDown();
+        for (Thread writer : writers) {
+          writer.join(120_000);
+          assertTrue(!writer.isAlive(), writer.getName() + " did not finish");
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
+        before = answers(db, entities);
+      }
+      try (TidalDb db = openSync(temp, clock, 256)) {
+        assertEquals(before, answers(db, entities));
+      }
+    }
+  }
+
+  private static TidalDb openSync(TempTidalHome temp, ManualClock clock, long maxEntries) {
+    return TidalDb.builder().dataDir(temp.path()).clock(clock).schema(SCHEMA).maxEntries(maxEntries)
+        .durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open();
+  }
 }

@@ -3,12 +3,14 @@ package io.tidaldb.wal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One of the {@link WalWriter}'s two queues: events as parallel primitive arrays, with the future of
- * each pipelined appender; a null future marks a blocking appender's event (and the events of a
- * group after its first). Guarded by the writer's lock while it fills, owned by the holder of the
- * I/O turn while it is written.
+ * One of the {@link WalWriter}'s batches: events as parallel primitive arrays, with the future of
+ * each pipelined appender, and for a blocking appender's events the appender's thread (to wake once
+ * they are acknowledged) and what it asked to be told of them then ({@link WalEventSink}). Guarded
+ * by the writer's lock while it fills, owned by the holder of the I/O turn while it is written, then
+ * by whoever acknowledges it; the writer reuses it once it is acknowledged.
  */
 final class EventQueue {
 
@@ -17,6 +19,10 @@ final class EventQueue {
   float[] weights;
   long[] timestamps;
   CompletableFuture<?>[] futures;
+  /** The blocking appender of each event (at every event of its group), or null for a pipelined one. */
+  Thread[] waiters;
+  /** What the blocking appender of each event is told once it is acknowledged, or null. */
+  WalEventSink[] sinks;
   int count;
   /** How many of {@link #futures} are not null. */
   int futureCount;
@@ -26,6 +32,8 @@ final class EventQueue {
    */
   int handedOver;
   long firstSequence;
+  /** Written, and under {@code SYNC} fsynced: it may be acknowledged once every earlier batch is. */
+  boolean acknowledgeable;
 
   EventQueue(int length) {
     entityIds = new long[length];
@@ -33,10 +41,12 @@ final class EventQueue {
     weights = new float[length];
     timestamps = new long[length];
     futures = new CompletableFuture<?>[length];
+    waiters = new Thread[length];
+    sinks = new WalEventSink[length];
   }
 
   void put(long entityId, int signalTypeId, float weight, long timestampNanos, CompletableFuture<Long> future,
-      int capacity) {
+      Thread waiter, WalEventSink sink, int capacity) {
     ensureRoom(1, capacity);
     int i = count++;
     entityIds[i] = entityId;
@@ -44,13 +54,15 @@ final class EventQueue {
     weights[i] = weight;
     timestamps[i] = timestampNanos;
     futures[i] = future;
+    waiters[i] = waiter;
+    sinks[i] = sink;
     if (future != null) {
       futureCount++;
     }
   }
 
   void putGroup(long[] ids, int[] types, float[] ws, long[] times, int n, CompletableFuture<Long> future,
-      int capacity) {
+      Thread waiter, WalEventSink sink, int capacity) {
     ensureRoom(n, capacity);
     int at = count;
     System.arraycopy(ids, 0, entityIds, at, n);
@@ -58,6 +70,10 @@ final class EventQueue {
     System.arraycopy(ws, 0, weights, at, n);
     System.arraycopy(times, 0, timestamps, at, n);
     futures[at] = future;   // the group's one future, at its first event
+    if (waiter != null) {
+      Arrays.fill(waiters, at, at + n, waiter);
+      Arrays.fill(sinks, at, at + n, sink);
+    }
     if (future != null) {
       futureCount++;
     }
@@ -79,6 +95,31 @@ final class EventQueue {
     weights = Arrays.copyOf(weights, grown);
     timestamps = Arrays.copyOf(timestamps, grown);
     futures = Arrays.copyOf(futures, grown);
+    waiters = Arrays.copyOf(waiters, grown);
+    sinks = Arrays.copyOf(sinks, grown);
+  }
+
+  /** Wakes the blocking appenders of the batch's events, each once (not the calling thread). */
+  void wakeWaiters() {
+    Thread me = Thread.currentThread();
+    Thread last = null;
+    for (int i = 0; i < count; i++) {
+      Thread waiter = waiters[i];
+      if (waiter != null && waiter != last && waiter != me) {
+        LockSupport.unpark(waiter);
+      }
+      last = waiter;
+    }
+  }
+
+  /** {@return the first blocking appender waiting for this batch, or null} */
+  Thread firstWaiter() {
+    for (int i = 0; i < count; i++) {
+      if (waiters[i] != null) {
+        return waiters[i];
+      }
+    }
+    return null;
   }
 
   /** Completes every future with its event's sequence (a group's with its first), in order. */
@@ -92,7 +133,22 @@ final class EventQueue {
     }
   }
 
-  /** Moves the futures into {@code into} (to fail them) and empties the queue. */
+  /**
+   * Moves the futures into {@code into} (to fail them) and wakes the blocking appenders, leaving the
+   * events: for a batch that is being written or fsynced.
+   */
+  void failFutures(List<CompletableFuture<?>> into) {
+    for (int i = 0; i < count; i++) {
+      if (futures[i] != null) {
+        into.add(futures[i]);
+        futures[i] = null;
+      }
+    }
+    futureCount = 0;
+    wakeWaiters();
+  }
+
+  /** Moves the futures into {@code into} (to fail them), wakes the blocking appenders and empties the queue. */
   void drainFutures(List<CompletableFuture<?>> into) {
     for (int i = 0; i < count; i++) {
       if (futures[i] != null) {
@@ -100,10 +156,14 @@ final class EventQueue {
       }
     }
     Arrays.fill(futures, null);
+    wakeWaiters();
     clear();
   }
 
   void clear() {
+    Arrays.fill(waiters, 0, count, null);
+    Arrays.fill(sinks, 0, count, null);
+    acknowledgeable = false;
     count = 0;
     futureCount = 0;
     handedOver = 0;

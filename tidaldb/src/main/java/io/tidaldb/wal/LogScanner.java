@@ -358,8 +358,9 @@ final class LogScanner {
    *
    * <p>Valid batches after the damage whose marks are all below {@code sequence} were written before
    * any fsync covered it: a power loss under the interval mode can keep them and lose the damaged
-   * one. They were never durable either, and are cut with it. Under {@code SYNC} every batch is
-   * fsynced before the next is written, so damage followed by a valid batch is always corruption.
+   * one. They were never durable either, and are cut with it. Under {@code SYNC} the same holds of the
+   * (at most {@code WalWriter.FORCES_IN_FLIGHT}) batches whose fsyncs were in flight together: none
+   * of them was acknowledged before the fsync of every earlier one returned.
    */
   private WalProblem damage(int i, long pos, long sequence, String reason) throws IOException {
     Path file = segments.get(i).path();

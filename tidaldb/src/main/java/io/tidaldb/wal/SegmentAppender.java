@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * The file side of the log: encodes a batch frame into a reusable direct buffer, writes it at the
  * end of the current segment, fsyncs, and starts new segments. Not thread-safe: one thread at a time
  * uses it, the one that holds the {@link WalWriter}'s I/O turn (its writer thread, or a blocking
- * appender leading a group commit).
+ * appender leading a group commit), but for {@link #force(int)} (see "Fsyncs in flight").
  *
  * <p><b>Interrupts.</b> A {@link FileChannel} closes itself when a thread that uses it is
  * interrupted ({@link ClosedByInterruptException}). The I/O turn may be held by an application
@@ -24,6 +24,14 @@ import java.util.zip.CRC32C;
  * the caller, which restores the interrupt on its own thread. (A write error the disk reported
  * between the interrupt and the reopen is not seen by the new descriptor; the next fsync of the
  * reopened file reports errors from then on.)
+ *
+ * <p><b>Fsyncs in flight.</b> Under {@code SYNC} a leading appender gives the I/O turn back once its
+ * batch is written and fsyncs it with {@link #force(int)} on a channel of its own (one per slot, up
+ * to {@link WalWriter#FORCES_IN_FLIGHT}), while the next leader writes: so an interrupt of one
+ * fsyncing thread closes only its own descriptor, and each descriptor reports the write-back errors
+ * of the pages it waited for (Linux reports such an error once per open file, so two fsyncs on one
+ * descriptor could each miss what the other saw). Starting a segment and closing happen only when
+ * no such fsync is in flight.
  *
  * <p><b>Prepared space.</b> Before a batch would grow the file, the appender fills the next
  * {@link WalFormat#PREPARE_AHEAD} bytes (at most to the segment's size) with
@@ -46,6 +54,8 @@ final class SegmentAppender {
   private final Consumer<Segment> created;
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
+  /** The descriptors of {@link #force(int)}, by slot, opened on the current segment as first needed. */
+  private final FileChannel[] forceChannels = new FileChannel[WalWriter.FORCES_IN_FLIGHT];
   private Segment segment;
   private long position;
   /** The file's size: {@link #position} plus the prepared space after it. */
@@ -142,6 +152,40 @@ final class SegmentAppender {
   }
 
   /**
+   * Fsyncs the segment on the descriptor of {@code slot}, for a batch written while another slot's
+   * fsync may be in flight (see the class documentation); safe to call from one thread per slot
+   * while the holder of the I/O turn writes. An interrupt closes only this slot's descriptor, which
+   * is reopened and the fsync done again; the caller restores the interrupt (the thread's own, so
+   * not through {@link #takeSwallowedInterrupt()}, which belongs to the holder of the turn).
+   *
+   * @return whether an interrupt was cleared
+   */
+  boolean force(int slot) throws IOException {
+    long start = System.nanoTime();
+    boolean swallowed = false;
+    for (int attempt = 0; ; attempt++) {
+      FileChannel c = forceChannels[slot];
+      try {
+        if (c == null) {
+          c = WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
+          forceChannels[slot] = c;
+        }
+        c.force(false);
+        break;
+      } catch (ClosedByInterruptException e) {
+        Thread.interrupted();
+        swallowed = true;
+        forceChannels[slot] = null;
+        if (attempt >= MAX_INTERRUPT_RETRIES) {
+          throw e;
+        }
+      }
+    }
+    WalWriter.reportFsync(config, System.nanoTime() - start);
+    return swallowed;
+  }
+
+  /**
    * Makes sure the file extends to at least {@code end} with prepared space, preparing up to
    * {@link WalFormat#PREPARE_AHEAD} bytes past the current size in one step when it does not.
    */
@@ -228,11 +272,27 @@ final class SegmentAppender {
     return bytesWritten;
   }
 
+  private void closeForceChannels() {
+    for (int slot = 0; slot < forceChannels.length; slot++) {
+      FileChannel c = forceChannels[slot];
+      forceChannels[slot] = null;
+      if (c != null) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot close a WAL segment in "
+              + dir, e);
+        }
+      }
+    }
+  }
+
   /**
    * Closes the segment's channel (idempotent), cutting its prepared space off first; a failure of
    * either is only logged (a reader takes prepared space left behind for the log's end).
    */
   void close() {
+    closeForceChannels();
     if (channel != null) {
       try {
         finishSegment();

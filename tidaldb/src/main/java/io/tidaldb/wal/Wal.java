@@ -43,7 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holding it is fsynced; concurrent appenders share fsyncs (group commit). Under
  * {@link io.tidaldb.Durability#interval} it completes once the batch is handed to the operating
  * system, and an fsync follows within the interval. A blocking {@link #append} with no other writer
- * in its way writes (and under {@code SYNC} fsyncs) its batch on its own thread; pipelined appends
+ * in its way writes (and under {@code SYNC} fsyncs) its batch on its own thread; under {@code SYNC}
+ * the next batch may be written and fsynced while the previous one's fsync is in flight, and batches
+ * are acknowledged in log order, each once its own and every earlier batch's fsync returned. Pipelined appends
  * ({@link #appendAsync}, and {@link #appendPipelined} without a future) are written by the writer
  * thread {@code tidaldb-wal-writer}, where the futures complete.
  * {@code docs/DURABILITY.md} has the table of what each survives.
@@ -205,7 +207,31 @@ public final class Wal implements AutoCloseable {
    */
   public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
     WalEvent.checkSignalTypeId(signalTypeId);
-    return writer.appendBlocking(entityId, signalTypeId, weight, timestampNanos);
+    return writer.appendBlocking(entityId, signalTypeId, weight, timestampNanos, null);
+  }
+
+  /**
+   * {@link #append(long, int, float, long)} that also hands the event to {@code then} once it counts
+   * as done, before this returns: in log order with the events of every other blocking append that
+   * gave a sink, on the thread that acknowledges its batch (this one or another appender's; so keep
+   * it short, and do not wait in it for this log). This is how a database applies what it logged in
+   * the log's order without each writer waiting for the one before it. What {@code then} throws is
+   * thrown here (the event stays in the log).
+   *
+   * @param entityId the entity the signal is about
+   * @param signalTypeId the signal's type, {@code 0..65535}
+   * @param weight the event's weight
+   * @param timestampNanos when the event happened, in nanoseconds since the epoch
+   * @param then told of the event, with its sequence
+   * @return its sequence number
+   * @throws IllegalArgumentException if {@code signalTypeId} is out of range
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed; {@code then} was not told
+   */
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos, WalEventSink then) {
+    WalEvent.checkSignalTypeId(signalTypeId);
+    Objects.requireNonNull(then, "then");
+    return writer.appendBlocking(entityId, signalTypeId, weight, timestampNanos, then);
   }
 
   /**
@@ -247,7 +273,31 @@ public final class Wal implements AutoCloseable {
    */
   public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
     checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
-    return writer.appendGroupBlocking(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    return writer.appendGroupBlocking(entityIds, signalTypeIds, weights, timestampsNanos, count, null);
+  }
+
+  /**
+   * {@link #appendGroup} that also hands each of the group's events to {@code then} once the group
+   * counts as done, before this returns, as {@link #append(long, int, float, long, WalEventSink)} does
+   * for one event.
+   *
+   * @param entityIds the events' entity ids
+   * @param signalTypeIds the events' signal type ids, each {@code 0..65535}
+   * @param weights the events' weights
+   * @param timestampsNanos the events' times, in nanoseconds since the epoch
+   * @param count how many events: 1 to {@link #maxGroupEvents()}
+   * @param then told of each event of the group, in order, with its sequence
+   * @return the sequence of the group's first event
+   * @throws IllegalArgumentException if {@code count} is out of range, an array is shorter than
+   *     {@code count}, or a signal type id is out of range; nothing is written
+   * @throws io.tidaldb.DatabaseClosedException if the log is closed
+   * @throws TidalDbException if the log failed; {@code then} was not told
+   */
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count,
+      WalEventSink then) {
+    checkGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+    Objects.requireNonNull(then, "then");
+    return writer.appendGroupBlocking(entityIds, signalTypeIds, weights, timestampsNanos, count, then);
   }
 
   /**

@@ -275,8 +275,8 @@ public record WalConfig(
     }
 
     /**
-     * Told how long each fsync of a segment took, in nanoseconds, on the writer thread right after
-     * it: keep it cheap (a Micrometer {@code Timer.record} is fine). An exception it throws is logged
+     * Told how long each fsync of a segment took, in nanoseconds, right after it, on the thread that
+     * fsynced (the writer thread or a blocking appender), one call at a time: keep it cheap (a Micrometer {@code Timer.record} is fine). An exception it throws is logged
      * and otherwise ignored.
      *
      * @param listener the listener; by default none

@@ -10,10 +10,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -27,7 +30,20 @@ import java.util.function.Consumer;
  * whose event is queued while no one holds the turn takes it and writes the batch itself (the
  * leader of a group commit: no hand-off to another thread on the path of a lone writer). Appenders
  * that arrive while it writes queue behind it and wait (followers); when it is done, one of them
- * leads the next batch, which holds all of them: concurrent writers still share an fsync. The
+ * leads the next batch, which holds all of them: concurrent writers still share an fsync.
+ *
+ * <p><b>Pipelined group commit.</b> Under {@code SYNC} a leader gives the I/O turn back as soon as
+ * its batch is written and fsyncs it outside the turn, so the next leader writes and fsyncs its
+ * batch while the first fsync is in flight: up to {@value #FORCES_IN_FLIGHT} leaders' fsyncs at
+ * once (see the constant for why two). Batches are acknowledged strictly in log order: a batch
+ * counts as durable when its own fsync and the fsync of every earlier batch have returned, and once
+ * the log has failed nothing more is acknowledged. Whoever acknowledges a batch (the thread whose
+ * fsync completes the run of durable batches; one thread at a time, in log order) tells each event's
+ * {@link WalEventSink}, if its appender gave one (the database applies the event to its ledger
+ * there), and only then wakes all the batch's blocking appenders at once, each parked on its own:
+ * none of them waits for a lock or for another to go first. The writer thread's batches are never in
+ * flight with others: it takes the turn only when no leader's fsync or acknowledgement is pending,
+ * and acknowledges its batch itself, so the futures it completes always complete on it. The
  * writer thread {@code tidaldb-wal-writer} writes what pipelining appenders ({@link #enqueue}, with a
  * future, or {@link #enqueueWithoutFuture}, whose callers wait with {@link #awaitAcknowledged}) queue,
  * completes their futures (so actions chained on them run there), runs the interval
@@ -41,7 +57,7 @@ import java.util.function.Consumer;
  * the back pressure a pipelining producer meets. The queues start small and grow only as far as
  * appenders fill them.
  *
- * <p>One class (about 700 lines, a third of them comments) because the queue, the I/O turn and the
+ * <p>One class (about 1,000 lines, a third of them comments) because the queue, the I/O turn and the
  * wake-ups share one lock and one set of conditions: each invariant (who may take the turn, who
  * wakes whom, when a sequence counts as done) spans all three, and split they would have to be
  * re-established across classes. The file side is {@link SegmentAppender}, the queue's storage
@@ -63,6 +79,18 @@ final class WalWriter implements Runnable {
     FileChannel open(Path path, OpenOption... options) throws IOException;
   }
 
+  /**
+   * The most leaders' fsyncs in flight at once under {@code SYNC}. Measured on this project's disk
+   * (a virtual disk on ext4): two threads fdatasyncing 24-byte writes into one file complete 1.3 to
+   * 1.9 times the fsyncs per second of one, four 0.8 to 1.6 times two; and eight blocking writers got
+   * fewer events per second with three in flight than with two (every batch in flight holds fewer
+   * of them, and each fsync takes longer: docs/BENCHMARKS.md).
+   */
+  static final int FORCES_IN_FLIGHT = 2;
+
+  /** Serialises calls of the configuration's fsync listener: fsyncs of two leaders end concurrently. */
+  private static final Object FSYNC_LISTENER = new Object();
+
   /** EventQueues start this small and double as a producer fills them, up to the batch limit. */
   private static final int INITIAL_QUEUE = 1024;
 
@@ -83,7 +111,20 @@ final class WalWriter implements Runnable {
   private final Condition progress = lock.newCondition();
   // Guarded by lock.
   private EventQueue queued;
-  private EventQueue spare;
+  /** Emptied batches, for reuse. */
+  private final ArrayDeque<EventQueue> spares = new ArrayDeque<>();
+  /** Batches written and not yet acknowledged, in log order. */
+  private final ArrayDeque<EventQueue> unacknowledged = new ArrayDeque<>();
+  /** The batch the holder of the I/O turn writes, or null. */
+  private EventQueue writingBatch;
+  /** Leaders' fsyncs in flight (written batches the I/O turn was given back for); at most {@link #FORCES_IN_FLIGHT}. */
+  private int forcesInFlight;
+  /** Which {@link SegmentAppender#force(int)} slots those fsyncs use, one bit each. */
+  private int forceSlots;
+  /** A thread is acknowledging batches (telling sinks, waking appenders): one at a time, in log order. */
+  private boolean acknowledging;
+  /** The segment is closed after a failure, once no one writes or fsyncs any more. */
+  private boolean appenderClosed;
   /** The writer thread's batch when it takes the turn for an fsync only. */
   private final EventQueue nothingQueued = new EventQueue(1);
   private long nextSequence;
@@ -108,6 +149,10 @@ final class WalWriter implements Runnable {
   private volatile long writtenSequence;
   private volatile long durableSequence;
   private volatile long firstUnforcedNanos;
+  /** The last sequence acknowledged, its sinks told: what a blocking appender waits for. */
+  private volatile long doneSequence;
+  /** A sink's failure, by the thread of the blocking append whose event it was told of. */
+  private final ConcurrentHashMap<Thread, Throwable> sinkFailures = new ConcurrentHashMap<>();
 
   private final Thread thread;
 
@@ -119,10 +164,10 @@ final class WalWriter implements Runnable {
     this.delayNanos = config.maxBatchDelay().toNanos();
     this.capacity = config.effectiveBatchEvents();
     this.queued = new EventQueue(Math.min(INITIAL_QUEUE, capacity));
-    this.spare = new EventQueue(Math.min(INITIAL_QUEUE, capacity));
     this.nextSequence = nextSequence;
     this.writtenSequence = nextSequence - 1;
     this.durableSequence = nextSequence - 1;
+    this.doneSequence = nextSequence - 1;
     try {
       this.appender = new SegmentAppender(config, last, lastEnd, segments, INITIAL_QUEUE);
     } catch (IOException e) {
@@ -144,7 +189,7 @@ final class WalWriter implements Runnable {
     lock.lock();
     try {
       awaitRoom(1);
-      put(entityId, signalTypeId, weight, timestampNanos, future);
+      put(entityId, signalTypeId, weight, timestampNanos, future, null, null);
       wakeWriterIfDue();
     } finally {
       lock.unlock();
@@ -160,7 +205,7 @@ final class WalWriter implements Runnable {
     lock.lock();
     try {
       awaitRoom(1);
-      long sequence = put(entityId, signalTypeId, weight, timestampNanos, null);
+      long sequence = put(entityId, signalTypeId, weight, timestampNanos, null, null, null);
       queued.handedOver++;   // the writer thread writes it, as an event with a future
       wakeWriterIfDue();
       return sequence;
@@ -176,7 +221,7 @@ final class WalWriter implements Runnable {
     lock.lock();
     try {
       awaitRoom(count);
-      long first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null);
+      long first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null, null, null);
       queued.handedOver++;
       wakeWriterIfDue();
       return first;
@@ -218,18 +263,25 @@ final class WalWriter implements Runnable {
     }
   }
 
-  /** Appends one event and returns its sequence once it counts as done, writing it itself when it can. */
-  long appendBlocking(long entityId, int signalTypeId, float weight, long timestampNanos) {
+  /**
+   * Appends one event and returns its sequence once it counts as done, writing it itself when it can.
+   *
+   * @param then told of the event once it counts as done, before this returns, in log order with the
+   *     sinks of every other blocking append; or null
+   */
+  long appendBlocking(long entityId, int signalTypeId, float weight, long timestampNanos, WalEventSink then) {
     refuseOnWriterThread("append()");
     lock.lock();
+    long sequence;
     try {
       awaitRoom(1);
-      long sequence = put(entityId, signalTypeId, weight, timestampNanos, null);
-      awaitDone(sequence);
-      return sequence;
-    } finally {
+      sequence = put(entityId, signalTypeId, weight, timestampNanos, null, Thread.currentThread(), then);
+    } catch (RuntimeException | Error e) {
       lock.unlock();
+      throw e;
     }
+    awaitDone(sequence);
+    return sequence;
   }
 
   /**
@@ -246,7 +298,7 @@ final class WalWriter implements Runnable {
     lock.lock();
     try {
       awaitRoom(count);
-      putGroup(entityIds, signalTypeIds, weights, timestamps, count, future);
+      putGroup(entityIds, signalTypeIds, weights, timestamps, count, future, null, null);
       wakeWriterIfDue();
     } finally {
       lock.unlock();
@@ -254,19 +306,27 @@ final class WalWriter implements Runnable {
     return future;
   }
 
-  /** {@link #enqueueGroup} that waits, writing the group itself when it can; returns the first sequence. */
-  long appendGroupBlocking(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count) {
+  /**
+   * {@link #enqueueGroup} that waits, writing the group itself when it can; returns the first sequence.
+   *
+   * @param then told of each of the group's events once the group counts as done, as for
+   *     {@link #appendBlocking}; or null
+   */
+  long appendGroupBlocking(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count,
+      WalEventSink then) {
     checkGroup(count);
     refuseOnWriterThread("appendGroup()");
     lock.lock();
+    long first;
     try {
       awaitRoom(count);
-      long first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null);
-      awaitDone(first + count - 1);
-      return first;
-    } finally {
+      first = putGroup(entityIds, signalTypeIds, weights, timestamps, count, null, Thread.currentThread(), then);
+    } catch (RuntimeException | Error e) {
       lock.unlock();
+      throw e;
     }
+    awaitDone(first + count - 1);
+    return first;
   }
 
   private void checkGroup(int count) {
@@ -300,20 +360,21 @@ final class WalWriter implements Runnable {
     }
   }
 
-  private long put(long entityId, int signalTypeId, float weight, long timestampNanos, CompletableFuture<Long> future) {
+  private long put(long entityId, int signalTypeId, float weight, long timestampNanos, CompletableFuture<Long> future,
+      Thread waiter, WalEventSink sink) {
     if (queued.count == 0) {
       startEventQueue(queued);
     }
-    queued.put(entityId, signalTypeId, weight, timestampNanos, future, capacity);
+    queued.put(entityId, signalTypeId, weight, timestampNanos, future, waiter, sink, capacity);
     return nextSequence++;
   }
 
   private long putGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestamps, int count,
-      CompletableFuture<Long> future) {
+      CompletableFuture<Long> future, Thread waiter, WalEventSink sink) {
     if (queued.count == 0) {
       startEventQueue(queued);
     }
-    queued.putGroup(entityIds, signalTypeIds, weights, timestamps, count, future, capacity);
+    queued.putGroup(entityIds, signalTypeIds, weights, timestamps, count, future, waiter, sink, capacity);
     long first = nextSequence;
     nextSequence += count;
     return first;
@@ -334,25 +395,59 @@ final class WalWriter implements Runnable {
   }
 
   /**
-   * Waits (holding the lock) until {@code last} counts as done: fsynced under {@code SYNC}, written
-   * otherwise. Leads the next batch whenever the turn is free and this thread may write it.
+   * Waits until {@code last} counts as done (acknowledged, and the sinks of its batch told), leading
+   * the next batch whenever this thread may; called holding the lock, returns (or throws) without
+   * it. A follower parks on its own and is woken by whoever acknowledges its batch, or frees the I/O
+   * turn for it to lead: it returns without taking the lock again. An interrupt does not end the
+   * wait; it is kept for the caller.
+   *
+   * @throws TidalDbException the failure that stopped the log before {@code last} was done, or what
+   *     a sink of this append threw
    */
   private void awaitDone(long last) {
-    while (!(sync ? durableSequence >= last : writtenSequence >= last)) {
-      if (failure != null) {
-        throw failure;   // the failure of this very write, as a pipelined write's future fails with it
+    boolean locked = true;
+    boolean interrupted = false;
+    try {
+      while (doneSequence < last) {
+        if (!locked) {
+          lock.lock();
+          locked = true;
+          continue;
+        }
+        if (failure != null) {
+          throw failure;   // the failure of this very write, as a pipelined write's future fails with it
+        }
+        if (stopped) {
+          throw new DatabaseClosedException("Wal(" + dir + ")");
+        }
+        if (mayTakeTurnToLead()) {
+          lead();
+          continue;
+        }
+        if (!writing && !mayLead()) {
+          wakeWriterIfDue();   // the writer thread's to write
+        }
+        lock.unlock();
+        locked = false;
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted();
       }
-      if (stopped) {
-        throw new DatabaseClosedException("Wal(" + dir + ")");
+    } finally {
+      if (locked) {
+        lock.unlock();
       }
-      if (!writing && mayLead()) {
-        lead();
-        continue;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      if (!writing) {
-        wakeWriterIfDue();
+    }
+    if (!sinkFailures.isEmpty()) {
+      Throwable failed = sinkFailures.remove(Thread.currentThread());
+      if (failed instanceof RuntimeException e) {
+        throw e;
       }
-      awaitProgress();
+      if (failed instanceof Error e) {
+        throw e;
+      }
     }
   }
 
@@ -373,36 +468,183 @@ final class WalWriter implements Runnable {
         && appender.fits(q.count);
   }
 
-  /** Writes what is queued on this thread (holding the lock on entry and on return, not in between). */
+  /** Whether a blocking appender may take the I/O turn now and lead what is queued (holding the lock). */
+  private boolean mayTakeTurnToLead() {
+    return !writing && failure == null && (!sync || forcesInFlight < FORCES_IN_FLIGHT) && mayLead();
+  }
+
+  /**
+   * Writes what is queued on this thread, then under {@code SYNC} gives the I/O turn back and fsyncs
+   * it while the next leader may write, and acknowledges what is durable in log order (holding the
+   * lock on entry and on return, not in between).
+   */
   private void lead() {
     EventQueue batch = takeTurn();
+    int slot = sync ? takeForceSlot() : -1;
     boolean interrupted = Thread.interrupted();
     boolean firstUnforced = writtenSequence == durableSequence;
     lock.unlock();
+    boolean written = false;
     try {
       write(batch);
+      written = true;
     } catch (IOException e) {
       fail(new StorageException("cannot write the WAL segment in " + dir, e));
     } catch (RuntimeException | Error e) {
       fail(new TidalDbException("the WAL writer failed", e));
     } finally {
-      if (appender.takeSwallowedInterrupt() || interrupted) {
-        Thread.currentThread().interrupt();   // the caller's own: tidalDB only kept it off the channel
-      }
+      interrupted |= appender.takeSwallowedInterrupt();
       lock.lock();
-      releaseTurn(batch);
-      if (!sync && firstUnforced && failure == null) {
-        work.signal();   // the interval's fsync is now due at some point: the writer thread times it
+      writing = false;
+      writingBatch = null;
+      if (written) {
+        batch.acknowledgeable = !sync;
+        unacknowledged.addLast(batch);
+      } else {
+        recycle(batch);
+      }
+      turnMayBeFree();
+    }
+    if (slot >= 0) {
+      boolean forced = false;
+      lock.unlock();
+      try {
+        if (written && failure == null) {
+          interrupted |= appender.force(slot);
+          forced = true;
+        }
+      } catch (IOException e) {
+        fail(new StorageException("cannot fsync the WAL segment in " + dir, e));
+      } catch (RuntimeException | Error e) {
+        fail(new TidalDbException("the WAL writer failed", e));
+      } finally {
+        lock.lock();
+        forceSlots &= ~(1 << slot);
+        forcesInFlight--;
+        batch.acknowledgeable = forced;
       }
     }
+    acknowledgeInOrder();
+    turnMayBeFree();
+    if (!sync && firstUnforced && failure == null) {
+      work.signal();   // the interval's fsync is now due at some point: the writer thread times it
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();   // the caller's own: tidalDB only kept it off the channel
+    }
+  }
+
+  /** Takes a free fsync slot (holding the lock; {@link #mayTakeTurnToLead} saw one). */
+  private int takeForceSlot() {
+    int slot = Integer.numberOfTrailingZeros(~forceSlots);
+    forceSlots |= 1 << slot;
+    forcesInFlight++;
+    return slot;
+  }
+
+  /**
+   * Acknowledges (holding the lock on entry and on return) the written batches at the head of
+   * {@link #unacknowledged} that may be, in log order: moves the durable sequence on, tells the
+   * events' sinks, marks them done and wakes their blocking appenders, completes their futures. One
+   * thread at a time: one that finds another at it leaves its batch to that one, which looks again
+   * before it stops. Nothing is acknowledged once the log has failed.
+   */
+  private void acknowledgeInOrder() {
+    if (acknowledging) {
+      return;
+    }
+    acknowledging = true;
+    try {
+      while (failure == null && !unacknowledged.isEmpty() && unacknowledged.peekFirst().acknowledgeable) {
+        EventQueue batch = unacknowledged.pollFirst();
+        long last = batch.firstSequence + batch.count - 1;
+        if (sync) {
+          durableSequence = last;
+        }
+        if (progressWaiters > 0) {
+          progress.signalAll();   // the waiters for acknowledgements first: a sink may wait for one of them
+        }
+        lock.unlock();
+        try {
+          tellSinks(batch);
+          doneSequence = last;
+          batch.wakeWaiters();
+          if (batch.futureCount > 0) {
+            batch.complete();   // only the writer thread's batches hold futures
+          }
+        } finally {
+          lock.lock();
+          recycle(batch);
+        }
+      }
+    } finally {
+      acknowledging = false;
+    }
+  }
+
+  /** Tells each event of {@code batch} that has a sink of it, in order; a sink's failure goes to its appender. */
+  private void tellSinks(EventQueue batch) {
+    for (int i = 0; i < batch.count; i++) {
+      WalEventSink sink = batch.sinks[i];
+      if (sink == null) {
+        continue;
+      }
+      try {
+        sink.accept(batch.firstSequence + i, batch.entityIds[i], batch.signalTypeIds[i], batch.weights[i],
+            batch.timestamps[i]);
+      } catch (RuntimeException | Error e) {
+        sinkFailures.putIfAbsent(batch.waiters[i], e);
+      }
+    }
+  }
+
+  /** Empties an acknowledged (or failed) batch and keeps it for reuse (holding the lock). */
+  private void recycle(EventQueue batch) {
+    batch.clear();
+    if (batch != nothingQueued) {
+      spares.push(batch);
+    }
+  }
+
+  /**
+   * After the I/O turn, an fsync slot or the acknowledging was given back (holding the lock): wakes a
+   * blocking appender of what is queued to lead it, the writer thread if it waits for the turn and
+   * may take it now, and closes the segment of a failed log once no one uses it.
+   */
+  private void turnMayBeFree() {
+    if (writing) {
+      return;
+    }
+    if (writerWaitingForTurn && (failure != null ? idle() : writerMayTakeTurn())) {
+      work.signal();
+    }
+    if (mayTakeTurnToLead()) {
+      Thread next = queued.firstWaiter();
+      if (next != null && next != Thread.currentThread()) {
+        LockSupport.unpark(next);
+      }
+    }
+    if (failure != null && forcesInFlight == 0 && !appenderClosed) {
+      appenderClosed = true;
+      appender.close();
+    }
+  }
+
+  /**
+   * Whether the writer thread may take the I/O turn (holding the lock): no one holds it, and no
+   * leader's batch is still being fsynced or acknowledged, so that the writer's batch is alone in
+   * flight and its futures complete on the writer thread.
+   */
+  private boolean writerMayTakeTurn() {
+    return !writing && forcesInFlight == 0 && !acknowledging && unacknowledged.isEmpty();
   }
 
   /** Takes the I/O turn and the queued batch (holding the lock). */
   private EventQueue takeTurn() {
     writing = true;
     EventQueue batch = queued;
-    queued = spare;
-    spare = batch;
+    queued = spares.isEmpty() ? new EventQueue(Math.min(INITIAL_QUEUE, capacity)) : spares.pop();
+    writingBatch = batch;
     if (spaceWaiters > 0) {
       space.signalAll();
     }
@@ -415,16 +657,14 @@ final class WalWriter implements Runnable {
     return nothingQueued;
   }
 
-  /** Gives the I/O turn back (holding the lock) and wakes whoever waits for it or for progress. */
-  private void releaseTurn(EventQueue batch) {
+  /** Gives the writer thread's I/O turn back (holding the lock) and wakes whoever waits for it or for progress. */
+  private void releaseTurn() {
     writing = false;
-    batch.clear();
+    writingBatch = null;
     if (progressWaiters > 0) {
       progress.signalAll();
     }
-    if (writerWaitingForTurn) {
-      work.signal();
-    }
+    turnMayBeFree();
   }
 
   private void checkUsable() {
@@ -551,10 +791,12 @@ final class WalWriter implements Runnable {
         } finally {
           lock.unlock();
         }
+        boolean written = false;
         try {
           clearStrayInterrupt();
           if (batch.count > 0) {
             write(batch);
+            written = true;
           }
           if (writtenSequence > durableSequence && (exit || forceDue())) {
             force();
@@ -569,7 +811,14 @@ final class WalWriter implements Runnable {
           appender.takeSwallowedInterrupt();   // a stray interrupt of this thread is ignored
           lock.lock();
           try {
-            releaseTurn(batch);
+            if (written && failure == null) {
+              batch.acknowledgeable = true;   // alone in flight (writerMayTakeTurn): acknowledged right here
+              unacknowledged.addLast(batch);
+              acknowledgeInOrder();
+            } else if (batch.count > 0) {
+              recycle(batch);
+            }
+            releaseTurn();
           } finally {
             lock.unlock();
           }
@@ -580,25 +829,41 @@ final class WalWriter implements Runnable {
       try {
         stopped = true;
         progress.signalAll();
+        queued.wakeWaiters();
       } finally {
         lock.unlock();
       }
     }
   }
 
+  /** Whether no one writes, fsyncs or acknowledges (holding the lock). */
+  private boolean idle() {
+    return !writing && forcesInFlight == 0 && !acknowledging;
+  }
+
+  /** Waits (holding the lock) until {@link #turnMayBeFree} finds the turn free for the writer thread. */
+  private void awaitTurnFree() {
+    writerWaitingForTurn = true;
+    work.awaitUninterruptibly();
+    writerWaitingForTurn = false;
+  }
+
   /**
-   * Waits (holding the lock) until there is a batch to write or an fsync to do and the I/O turn is
-   * free; true when closing.
+   * Waits (holding the lock) until there is a batch to write or an fsync to do and the writer may
+   * take the I/O turn ({@link #writerMayTakeTurn}); true when closing, or once the log failed and no
+   * one uses the segment.
    */
   private boolean awaitWork() {
     while (true) {
       if (failure != null) {
-        return true;
+        if (idle()) {
+          return true;   // no leader uses the segment any more: it may be closed
+        }
+        awaitTurnFree();
+        continue;
       }
-      if (writing) {
-        writerWaitingForTurn = true;
-        work.awaitUninterruptibly();
-        writerWaitingForTurn = false;
+      if (!writerMayTakeTurn()) {
+        awaitTurnFree();
         continue;
       }
       int count = queued.count;
@@ -649,7 +914,10 @@ final class WalWriter implements Runnable {
     return firstUnforcedNanos + intervalNanos - System.nanoTime();
   }
 
-  /** Writes a batch (holding the I/O turn), starting a segment first if needed; under SYNC fsyncs it. */
+  /**
+   * Writes a batch (holding the I/O turn), starting a segment first if needed (only the writer thread
+   * does, alone in flight); whoever writes it then fsyncs it under {@code SYNC} and acknowledges it.
+   */
   private void write(EventQueue batch) throws IOException {
     int count = batch.count;
     if (!appender.fits(count)) {
@@ -667,23 +935,6 @@ final class WalWriter implements Runnable {
       firstUnforcedNanos = System.nanoTime();
     }
     writtenSequence = last;
-    if (sync) {
-      force();
-    }
-    if (batch.futureCount > 0 || batch.handedOver > 0) {
-      // The blocking appenders of this batch and the waiters for appends without a future first, under
-      // the lock (no missed wake-up): an action on a future may wait for one of them (the ledger
-      // applies in log order).
-      lock.lock();
-      try {
-        progress.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      if (batch.futureCount > 0) {
-        batch.complete();
-      }
-    }
   }
 
   private void force() throws IOException {
@@ -700,12 +951,14 @@ final class WalWriter implements Runnable {
     }
   }
 
-  /** Tells the configuration's fsync listener how long an fsync took. */
+  /** Tells the configuration's fsync listener how long an fsync took; one call at a time. */
   static void reportFsync(WalConfig config, long nanos) {
-    try {
-      config.fsyncListener().accept(nanos);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
+    synchronized (FSYNC_LISTENER) {
+      try {
+        config.fsyncListener().accept(nanos);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
+      }
     }
   }
 
@@ -731,23 +984,39 @@ final class WalWriter implements Runnable {
     return WalEvent.epochNanos(now);
   }
 
+  /**
+   * Stops the log after a failure (an I/O error, or an error of whoever wrote): the first failure
+   * stays; every append queued or written and not yet acknowledged fails with it (its future, or its
+   * blocking appender, woken), and nothing is acknowledged any more. The segment is closed once no
+   * one writes or fsyncs it ({@link #turnMayBeFree}).
+   */
   private void fail(TidalDbException error) {
     List<CompletableFuture<?>> orphans = new ArrayList<>();
+    boolean first;
     lock.lock();
     try {
-      failure = error;
+      first = failure == null;
+      if (first) {
+        failure = error;
+      }
       queued.drainFutures(orphans);
-      spare.drainFutures(orphans);
+      if (writingBatch != null) {
+        writingBatch.failFutures(orphans);
+      }
+      for (EventQueue written : unacknowledged) {
+        written.failFutures(orphans);
+      }
       space.signalAll();
       progress.signalAll();
       work.signal();
     } finally {
       lock.unlock();
     }
-    LOG.log(System.Logger.Level.ERROR, "the WAL in " + dir + " stopped: " + error.getMessage(), error);
-    for (CompletableFuture<?> future : orphans) {
-      future.completeExceptionally(error);
+    if (first) {
+      LOG.log(System.Logger.Level.ERROR, "the WAL in " + dir + " stopped: " + error.getMessage(), error);
     }
-    appender.close();
+    for (CompletableFuture<?> future : orphans) {
+      future.completeExceptionally(failure);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.tidaldb.internal.signal;
 import io.tidaldb.InvalidSignalException;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.wal.WalEvent;
+import io.tidaldb.wal.WalEventSink;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -25,6 +26,7 @@ public final class GroupWrites {
   private final WriteSteps steps;
   private final SignalInputs inputs;
   private final SourcePosition sourcePosition;
+  private final WalEventSink applyOnAcknowledge = this::applyOnAcknowledge;
 
   GroupWrites(WriteSteps steps, SignalInputs inputs, SourcePosition sourcePosition) {
     this.steps = steps;
@@ -54,8 +56,8 @@ public final class GroupWrites {
     steps.enter("write()");
     long first;
     try {
-      first = steps.log.appendGroup(entityIds, typeIds, weights, nanos, total);   // the WAL first
-      applyGroup(first, total, entityIds, typeIds, weights, nanos, count, position);   // then the ledger
+      // the WAL first, then the ledger, in log order: applied by whoever acknowledges the group's batch
+      first = steps.log.appendGroup(entityIds, typeIds, weights, nanos, total, applyOnAcknowledge);
     } finally {
       steps.exit();
     }
@@ -100,6 +102,20 @@ public final class GroupWrites {
     } catch (RuntimeException e) {
       steps.exit();
       throw e;
+    }
+  }
+
+  /** Applies one event of a blocking group once the log acknowledges it; the source-position marker sets the position. */
+  private void applyOnAcknowledge(long sequence, long entityId, int typeId, float weight, long nanos) {
+    if (typeId != WalEvent.SOURCE_POSITION_TYPE_ID) {
+      steps.apply(sequence, entityId, typeId, weight, nanos);
+      return;
+    }
+    steps.order.awaitTurn(sequence);
+    try {
+      sourcePosition.set(entityId);
+    } finally {
+      steps.order.done(sequence);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.wal.WalConfig;
+import io.tidaldb.wal.WalEventSink;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,8 +13,10 @@ final class InMemoryLog implements SignalLog {
   private final AtomicLong sequence = new AtomicLong();
 
   @Override
-  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
-    return sequence.incrementAndGet();
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos, WalEventSink apply) {
+    long appended = sequence.incrementAndGet();
+    apply.accept(appended, entityId, signalTypeId, weight, timestampNanos);
+    return appended;
   }
 
   @Override
@@ -22,8 +25,13 @@ final class InMemoryLog implements SignalLog {
   }
 
   @Override
-  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
-    return sequence.getAndAdd(count) + 1;
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count,
+      WalEventSink apply) {
+    long first = sequence.getAndAdd(count) + 1;
+    for (int i = 0; i < count; i++) {
+      apply.accept(first + i, entityIds[i], signalTypeIds[i], weights[i], timestampsNanos[i]);
+    }
+    return first;
   }
 
   @Override

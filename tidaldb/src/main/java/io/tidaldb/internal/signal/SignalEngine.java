@@ -166,8 +166,8 @@ public final class SignalEngine implements AutoCloseable {
     steps.enter("signal()");
     long sequence;
     try {
-      sequence = log.append(entityId, typeId, stored, nanos);   // the WAL first
-      steps.apply(sequence, entityId, typeId, stored, nanos);   // then the ledger
+      // the WAL first, then the ledger, in log order: applied by whoever acknowledges the event's batch
+      sequence = log.append(entityId, typeId, stored, nanos, steps.applyOnAcknowledge);
     } finally {
       steps.exit();
     }

@@ -1,20 +1,26 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.wal.WalEventSink;
+
 /**
  * Where an accepted signal goes before the ledger: the write-ahead log of a persistent database, or
  * a plain sequence for an ephemeral one. Its arguments are exactly a WAL event's fields.
  *
- * <p>The write path appends first and applies to the ledger only once {@code append} returned (or
- * the pipelined append is acknowledged), so that the ledger never shows an event the log could lose.
+ * <p>The write path applies an event to the ledger only once the log has acknowledged it (a blocking
+ * append hands it to its {@code apply} then, a pipelined one is applied once acknowledged), so that
+ * the ledger never shows an event the log could lose.
  */
 interface SignalLog extends AutoCloseable {
 
   /**
-   * Appends one event and returns once it is as durable as the database's durability mode asks.
+   * Appends one event and returns once it is as durable as the database's durability mode asks and
+   * handed to {@code apply}: once it is, in log order with every blocking append's events, on
+   * whichever thread acknowledges it (see {@code Wal.append(..., WalEventSink)}).
    *
    * @return the event's sequence number, from 1
+   * @throws RuntimeException what {@code apply} threw (the event is in the log)
    */
-  long append(long entityId, int signalTypeId, float weight, long timestampNanos);
+  long append(long entityId, int signalTypeId, float weight, long timestampNanos, WalEventSink apply);
 
   /**
    * Appends one event without waiting: returns its sequence number at once; it is as durable as the
@@ -25,11 +31,13 @@ interface SignalLog extends AutoCloseable {
 
   /**
    * Appends {@code count} events as one atomic group (all in the log after a crash, or none) and
-   * returns once the group is as durable as the database's durability mode asks.
+   * returns once the group is as durable as the database's durability mode asks and each of its
+   * events handed to {@code apply}, as {@link #append} does.
    *
    * @return the sequence of the group's first event; the others follow it without a gap
    */
-  long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count);
+  long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count,
+      WalEventSink apply);
 
   /**
    * {@link #appendGroup} without waiting: the arrays are copied and the first sequence returned at

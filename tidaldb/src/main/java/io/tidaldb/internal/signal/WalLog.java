@@ -2,6 +2,7 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.internal.LatencyRecorder;
 import io.tidaldb.wal.Wal;
+import io.tidaldb.wal.WalEventSink;
 import java.util.function.LongConsumer;
 
 /**
@@ -11,8 +12,8 @@ import java.util.function.LongConsumer;
 final class WalLog implements SignalLog {
 
   /**
-   * Told each fsync's duration by the WAL's writer thread (the only writer of its fields), which it
-   * also reports to the fsync timers.
+   * Told each fsync's duration by the thread that fsynced (the WAL calls its listener one call at a
+   * time, so one thread at a time writes its fields), which it also reports to the fsync timers.
    */
   static final class FsyncStats implements LongConsumer {
     private final LatencyRecorder recorder;
@@ -48,8 +49,8 @@ final class WalLog implements SignalLog {
   }
 
   @Override
-  public long append(long entityId, int signalTypeId, float weight, long timestampNanos) {
-    return wal.append(entityId, signalTypeId, weight, timestampNanos);
+  public long append(long entityId, int signalTypeId, float weight, long timestampNanos, WalEventSink apply) {
+    return wal.append(entityId, signalTypeId, weight, timestampNanos, apply);
   }
 
   @Override
@@ -58,8 +59,9 @@ final class WalLog implements SignalLog {
   }
 
   @Override
-  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count) {
-    return wal.appendGroup(entityIds, signalTypeIds, weights, timestampsNanos, count);
+  public long appendGroup(long[] entityIds, int[] signalTypeIds, float[] weights, long[] timestampsNanos, int count,
+      WalEventSink apply) {
+    return wal.appendGroup(entityIds, signalTypeIds, weights, timestampsNanos, count, apply);
   }
 
   @Override

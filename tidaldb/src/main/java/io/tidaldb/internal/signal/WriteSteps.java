@@ -1,6 +1,7 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.internal.Latencies;
+import io.tidaldb.wal.WalEventSink;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +32,7 @@ final class WriteSteps {
    */
   final LedgerApplier applier;
 
+
   /**
    * @param pipelined the most pipelined writes the applier queues per queue; 0 for an ephemeral
    *     database, which needs no applier
@@ -48,6 +50,13 @@ final class WriteSteps {
     this.latencyNanos = latencyNanos;
     this.applier = pipelined > 0 ? new LedgerApplier(log, this, pipelined) : null;
   }
+
+  /**
+   * {@link #apply} as the log calls it for a blocking write, once the event is acknowledged: the
+   * thread that acknowledges a group commit's batch applies all its events, in log order, then wakes
+   * their writers at once.
+   */
+  final WalEventSink applyOnAcknowledge = this::apply;
 
   /**
    * Applies an appended event to the ledger; in a persistent database in the log's order (see
