@@ -90,6 +90,15 @@ final class SignalLayout {
     stride = minuteSlots + hourSlots;
   }
 
+  /**
+   * {@return how fast a read falls, in halvings per nanosecond: 1 / half-life (exponential), 0
+   * (permanent); linear decay has no such rate ({@link #drains})}: a read at {@code q >= last} is
+   * {@code S * 2^(-rate * (q - last))}
+   */
+  double halvingRate() {
+    return kind == LINEAR ? Double.NaN : keyRate;
+  }
+
   /** The score after an event of weight {@code w} at {@code t}, given score {@code s} as of {@code last}. */
   double afterWrite(double s, long last, double w, long t) {
     if (t >= last) {
