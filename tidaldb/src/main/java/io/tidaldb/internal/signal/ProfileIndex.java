@@ -45,7 +45,8 @@ final class ProfileIndex {
   /** No event applied to the part yet: its {@code t0} is the first one's time. */
   private static final long UNSET = Long.MIN_VALUE;
   /** Above the rounding of the key, the bound and the score's sum (a relative 1e-15 or so). */
-  private static final double MARGIN = 1e-6;
+  private static final double MARGIN = SignalLayout.LOG2_SHORTFALL + 1e-6;
+  private static final double LOG2_E = 1 / Math.log(2);
 
   final Ranking ranking;
   private final SignalLayout[] layouts;
@@ -276,9 +277,9 @@ final class ProfileIndex {
             int d = members[m];
             double score = part.score(query, d, atNanos, values);
             if (collected == null) {
-              top.offer(part.ids[d], score);
+              top.offer(part.idAt(d), score);
             } else {
-              collected.add(part.ids[d], score);
+              collected.add(part.idAt(d), score);
             }
           }
           read += size;
@@ -297,19 +298,22 @@ final class ProfileIndex {
 
   /**
    * One part of the index: its entities numbered densely from 0 (an open-addressing index from id to
-   * number), their copies of the entries per signal, their keys, and the buckets. Guarded by
-   * {@link #lock}.
+   * number), and per entity one record of {@link #stride} longs, {@code [id, key bits, then per signal
+   * score bits and time]}, so that a write or a read of an entity touches one or two cache lines; the
+   * buckets. Guarded by {@link #lock}.
    */
   private final class Part implements RankIndex.Keys {
+    private static final int ID = 0;
+    private static final int KEY = 1;
+    private static final int FIRST_SIGNAL = 2;
+
     final StampedLock lock = new StampedLock();
     final RankIndex rank = new RankIndex();
+    private final int stride = FIRST_SIGNAL + 2 * layouts.length;
     /** Written under the write lock; read without it only to decide whether to take it. */
     private volatile long t0 = UNSET;
-    long[] ids = new long[0];
-    /** {@code scores[s][d]}, {@code lasts[s][d]}: entity {@code d}'s entry of the s-th signal ({@link #ABSENT}: none). */
-    private final double[][] scores = new double[layouts.length][0];
-    private final long[][] lasts = new long[layouts.length][0];
-    private double[] keys = new double[0];
+    /** Entity {@code d}'s record at {@code d * stride}; a signal's time {@link #ABSENT} when it has no entry. */
+    private long[] records = new long[0];
     /** Entity number + 1 per used slot, linear probing; 0 for an empty slot. */
     private int[] slots = new int[16];
     private int size;
@@ -322,7 +326,11 @@ final class ProfileIndex {
 
     @Override
     public double rankKeyAt(int d) {
-      return keys[d];
+      return Double.longBitsToDouble(records[d * stride + KEY]);
+    }
+
+    long idAt(int d) {
+      return records[d * stride + ID];
     }
 
     boolean needsRekey(long atNanos) {
@@ -333,7 +341,7 @@ final class ProfileIndex {
     void rekey(long atNanos) {
       t0 = atNanos;
       for (int d = 0; d < size; d++) {
-        keys[d] = key(d);
+        records[d * stride + KEY] = Double.doubleToRawLongBits(key(d * stride));
       }
       rank.rekey(this);
     }
@@ -350,32 +358,41 @@ final class ProfileIndex {
 
     /** Entity {@code d}'s score under {@code query}, as {@link Ranking#score} computes it from the ledger. */
     double score(Ranking query, int d, long q, double[] values) {
+      int o = d * stride + FIRST_SIGNAL;
       for (int t = 0; t < query.termCount; t++) {
         int s = query.signalOf[t];
-        values[t] = layouts[s].readAt(scores[s][d], lasts[s][d], q);
+        values[t] = layouts[s].readAt(Double.longBitsToDouble(records[o + 2 * s]), records[o + 2 * s + 1], q);
       }
       return query.combine(values);
     }
 
-    /** {@code log2 sum(w_i u_i)} at {@link #t0} (see the class documentation); -Infinity when every read is 0. */
-    private double key(int d) {
+    /**
+     * {@code log2 sum(w_i u_i)} at {@link #t0} for the record at {@code o} (see the class
+     * documentation), up to {@link SignalLayout#LOG2_SHORTFALL} below it; -Infinity when every read is 0.
+     */
+    private double key(int o) {
       double highest = Double.NEGATIVE_INFINITY;
+      int positive = 0;
       for (int t = 0; t < ranking.termCount; t++) {
         int s = ranking.signalOf[t];
-        double score = scores[s][d];
-        terms[t] = score > 0
-            ? log2Weights[t] + Math.log(score) / Math.log(2) + rates[s] * (double) (lasts[s][d] - t0)
-            : Double.NEGATIVE_INFINITY;
-        highest = Math.max(highest, terms[t]);
+        double score = Double.longBitsToDouble(records[o + FIRST_SIGNAL + 2 * s]);
+        if (score > 0) {
+          positive++;
+          terms[t] = log2Weights[t] + SignalLayout.log2Below(score)
+              + rates[s] * (double) (records[o + FIRST_SIGNAL + 2 * s + 1] - t0);
+          highest = Math.max(highest, terms[t]);
+        } else {
+          terms[t] = Double.NEGATIVE_INFINITY;
+        }
       }
-      if (highest == Double.NEGATIVE_INFINITY) {
+      if (positive <= 1) {
         return highest;
       }
       double sum = 0;
       for (double term : terms) {
         sum += Math.pow(2, term - highest);
       }
-      return highest + Math.log(sum) / Math.log(2);
+      return highest + Math.log(sum) * LOG2_E;
     }
 
     void put(int s, long id, long hash, double score, long last) {
@@ -386,10 +403,11 @@ final class ProfileIndex {
       if (d < 0) {
         d = add(id, hash);
       }
-      scores[s][d] = score;
-      lasts[s][d] = last;
-      double key = key(d);
-      keys[d] = key;
+      int o = d * stride;
+      records[o + FIRST_SIGNAL + 2 * s] = Double.doubleToRawLongBits(score);
+      records[o + FIRST_SIGNAL + 2 * s + 1] = last;
+      double key = key(o);
+      records[o + KEY] = Double.doubleToRawLongBits(key);
       rank.put(this, d, key);
     }
 
@@ -398,12 +416,13 @@ final class ProfileIndex {
       if (d < 0) {
         return;
       }
-      scores[s][d] = 0;
-      lasts[s][d] = ABSENT;
-      for (long[] times : lasts) {
-        if (times[d] != ABSENT) {
-          double key = key(d);
-          keys[d] = key;
+      int o = d * stride;
+      records[o + FIRST_SIGNAL + 2 * s] = 0;
+      records[o + FIRST_SIGNAL + 2 * s + 1] = ABSENT;
+      for (int other = 0; other < layouts.length; other++) {
+        if (records[o + FIRST_SIGNAL + 2 * other + 1] != ABSENT) {
+          double key = key(o);
+          records[o + KEY] = Double.doubleToRawLongBits(key);
           rank.put(this, d, key);
           return;
         }
@@ -418,7 +437,7 @@ final class ProfileIndex {
         if (ref == 0) {
           return -1;
         }
-        if (ids[ref - 1] == id) {
+        if (records[(ref - 1) * stride + ID] == id) {
           return ref - 1;
         }
       }
@@ -426,14 +445,8 @@ final class ProfileIndex {
 
     private int add(long id, long hash) {
       int d = size;
-      if (d == ids.length) {
-        int grown = Math.max(EntryTable.CHUNK, d * 2);
-        ids = Arrays.copyOf(ids, grown);
-        keys = Arrays.copyOf(keys, grown);
-        for (int s = 0; s < layouts.length; s++) {
-          scores[s] = Arrays.copyOf(scores[s], grown);
-          lasts[s] = Arrays.copyOf(lasts[s], grown);
-        }
+      if ((d + 1) * stride > records.length) {
+        records = Arrays.copyOf(records, Math.max(EntryTable.CHUNK, d * 2) * stride);
       }
       if ((d & EntryTable.CHUNK_MASK) == 0) {
         rank.allocate(d >>> EntryTable.CHUNK_SHIFT, EntryTable.CHUNK);
@@ -441,10 +454,11 @@ final class ProfileIndex {
       if ((d + 1) * 4L > slots.length * 3L) {
         rehash(slots.length * 2);
       }
-      ids[d] = id;
+      int o = d * stride;
+      records[o + ID] = id;
       for (int s = 0; s < layouts.length; s++) {
-        scores[s][d] = 0;
-        lasts[s][d] = ABSENT;
+        records[o + FIRST_SIGNAL + 2 * s] = 0;
+        records[o + FIRST_SIGNAL + 2 * s + 1] = ABSENT;
       }
       rank.added(d);
       place(slots, hash, d + 1);
@@ -456,7 +470,7 @@ final class ProfileIndex {
       int[] grown = new int[capacity];
       for (int ref : slots) {
         if (ref != 0) {
-          place(grown, EntryTable.hash(ids[ref - 1]), ref);
+          place(grown, EntryTable.hash(idAt(ref - 1)), ref);
         }
       }
       slots = grown;
@@ -480,7 +494,7 @@ final class ProfileIndex {
         i = (i + 1) & mask;
       }
       for (int j = (i + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-        int home = (int) EntryTable.hash(ids[slots[j] - 1]) & mask;
+        int home = (int) EntryTable.hash(idAt(slots[j] - 1)) & mask;
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
           slots[i] = slots[j];
@@ -491,13 +505,8 @@ final class ProfileIndex {
       int last = size - 1;
       if (d != last) {
         rank.moved(last, d);
-        ids[d] = ids[last];
-        keys[d] = keys[last];
-        for (int s = 0; s < layouts.length; s++) {
-          scores[s][d] = scores[s][last];
-          lasts[s][d] = lasts[s][last];
-        }
-        int k = (int) EntryTable.hash(ids[d]) & mask;
+        System.arraycopy(records, last * stride, records, d * stride, stride);
+        int k = (int) EntryTable.hash(idAt(d)) & mask;
         while (slots[k] != last + 1) {
           k = (k + 1) & mask;
         }
