@@ -306,6 +306,8 @@ final class ProfileIndex {
     private static final int ID = 0;
     private static final int KEY = 1;
     private static final int FIRST_SIGNAL = 2;
+    /** The entity number + 1 in a slot's low 24 bits. */
+    private static final int NUMBER = (1 << 24) - 1;
 
     final StampedLock lock = new StampedLock();
     final RankIndex rank = new RankIndex();
@@ -314,7 +316,10 @@ final class ProfileIndex {
     private volatile long t0 = UNSET;
     /** Entity {@code d}'s record at {@code d * stride}; a signal's time {@link #ABSENT} when it has no entry. */
     private long[] records = new long[0];
-    /** Entity number + 1 per used slot, linear probing; 0 for an empty slot. */
+    /**
+     * Per used slot, 8 bits of the id's hash above the entity number + 1 (as {@link EntryTable}'s
+     * index: a probe loads an entity's record only when the tag matches); 0 for an empty slot.
+     */
     private int[] slots = new int[16];
     private int size;
     private final double[] terms = new double[ranking.termCount];
@@ -432,19 +437,27 @@ final class ProfileIndex {
 
     private int find(long id, long hash) {
       int mask = slots.length - 1;
+      int tag = (int) (hash >>> 56);
       for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
         int ref = slots[i];
         if (ref == 0) {
           return -1;
         }
-        if (records[(ref - 1) * stride + ID] == id) {
-          return ref - 1;
+        if (ref >>> 24 == tag && records[((ref & NUMBER) - 1) * stride + ID] == id) {
+          return (ref & NUMBER) - 1;
         }
       }
     }
 
+    private static int ref(long hash, int d) {
+      return (int) (hash >>> 56) << 24 | (d + 1);
+    }
+
     private int add(long id, long hash) {
       int d = size;
+      if (d == NUMBER) {
+        throw new IllegalStateException("a part of a profile's index holds at most " + NUMBER + " entities");
+      }
       if ((d + 1) * stride > records.length) {
         records = Arrays.copyOf(records, Math.max(EntryTable.CHUNK, d * 2) * stride);
       }
@@ -461,7 +474,7 @@ final class ProfileIndex {
         records[o + FIRST_SIGNAL + 2 * s + 1] = ABSENT;
       }
       rank.added(d);
-      place(slots, hash, d + 1);
+      place(slots, hash, ref(hash, d));
       size++;
       return d;
     }
@@ -470,7 +483,7 @@ final class ProfileIndex {
       int[] grown = new int[capacity];
       for (int ref : slots) {
         if (ref != 0) {
-          place(grown, EntryTable.hash(idAt(ref - 1)), ref);
+          place(grown, EntryTable.hash(idAt((ref & NUMBER) - 1)), ref);
         }
       }
       slots = grown;
@@ -490,11 +503,11 @@ final class ProfileIndex {
       rank.unlink(d);
       int mask = slots.length - 1;
       int i = (int) hash & mask;
-      while (slots[i] != d + 1) {
+      while ((slots[i] & NUMBER) != d + 1) {
         i = (i + 1) & mask;
       }
       for (int j = (i + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-        int home = (int) EntryTable.hash(idAt(slots[j] - 1)) & mask;
+        int home = (int) EntryTable.hash(idAt((slots[j] & NUMBER) - 1)) & mask;
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
           slots[i] = slots[j];
@@ -506,11 +519,12 @@ final class ProfileIndex {
       if (d != last) {
         rank.moved(last, d);
         System.arraycopy(records, last * stride, records, d * stride, stride);
-        int k = (int) EntryTable.hash(idAt(d)) & mask;
-        while (slots[k] != last + 1) {
+        long moved = EntryTable.hash(idAt(d));
+        int k = (int) moved & mask;
+        while ((slots[k] & NUMBER) != last + 1) {
           k = (k + 1) & mask;
         }
-        slots[k] = d + 1;
+        slots[k] = ref(moved, d);
       }
       size--;
     }

@@ -32,7 +32,7 @@ final class Stripe {
    * {@code profiles[typeId]}: the registered profiles' indexes that copy the signal's entries, or null
    * for a signal in none (set once, before the first event: {@link SignalLedger#indexProfiles}).
    */
-  ProfileIndex[][] profiles;
+  final ProfileIndex[][] profiles;
   /** Entries in the whole ledger, shared by its stripes. */
   private final AtomicLong ledgerEntries;
   private final long maxEntries;
