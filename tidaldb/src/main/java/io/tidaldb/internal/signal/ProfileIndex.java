@@ -228,8 +228,8 @@ final class ProfileIndex {
    * ({@code collected} null): offers to {@code top} and stops when it proves the answer. Filtered:
    * collects entities and, before each bucket, the bound of every entity not met yet.
    *
-   * @return whether the walk ended with every entity that may make the cut met, or null-equivalent
-   *     false when it read {@code budget} entities first
+   * @return whether the walk ended with every entity that may make the cut met (proved, unfiltered;
+   *     every bucket walked, filtered); false when it would read more than {@code budget} entities
    */
   private boolean walk(Ranking query, TopK top, WalkCandidates collected, long atNanos, int budget) {
     int n = parts.length;

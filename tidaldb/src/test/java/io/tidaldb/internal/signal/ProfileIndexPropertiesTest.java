@@ -83,7 +83,7 @@ class ProfileIndexPropertiesTest {
           Query q = query(random, profiles.get(random.nextInt(profiles.size())));
           assertEquals(bruteForce(ledger, ids, q), ranker.top(q.ranking(), q.k(), q.at(), q.filter()),
               description + ", after " + (i + 1) + " events: " + q.description());
-          asked += registered.contains(q.ranking()) ? 1 : 0;
+          asked += served(registered, q.ranking()) ? 1 : 0;
         }
       }
       for (Ranking ranking : profiles) {
@@ -91,7 +91,7 @@ class ProfileIndexPropertiesTest {
           Query q = query(random, ranking);
           assertEquals(bruteForce(ledger, ids, q), ranker.top(q.ranking(), q.k(), q.at(), q.filter()),
               description + ": " + q.description());
-          asked += registered.contains(ranking) ? 1 : 0;
+          asked += served(registered, ranking) ? 1 : 0;
         }
       }
       assertEquals(asked, ranker.profileQueries(), description + ": the registered profiles' queries, by their index");
@@ -193,6 +193,11 @@ class ProfileIndexPropertiesTest {
         RankingProfile.builder().decayScore("view", -1).build()));
     assertTrue(negative.getMessage().startsWith("indexProfile(adhoc), term 1 decayScore(\"view\", -1.0): only"
         + " positive weights can be indexed"), negative.getMessage());
+  }
+
+  /** Whether a registered profile's index answers {@code ranking}: the same terms, whatever the name. */
+  private static boolean served(List<Ranking> registered, Ranking ranking) {
+    return registered.stream().anyMatch(r -> r.profile.terms().equals(ranking.profile.terms()));
   }
 
   private static Schema schema(SplittableRandom random) {
