@@ -3,6 +3,7 @@ package io.tidaldb;
 import io.tidaldb.metrics.MetricsConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,6 +30,8 @@ import java.util.Optional;
  *     refused ({@link TidalDbBuilder#maxFutureSkew(Duration)})
  * @param writeLatencySampling one signal write in this many is timed for the write latency meter
  *     ({@link TidalDbBuilder#writeLatencySampling(int)})
+ * @param indexedProfiles the ranking profiles whose top-k the database keeps indexed
+ *     ({@link TidalDbBuilder#indexProfile(RankingProfile)}), in the order registered
  */
 public record Config(
     StorageMode storageMode,
@@ -41,7 +44,8 @@ public record Config(
     long maxEntries,
     Optional<Duration> checkpointInterval,
     Duration maxFutureSkew,
-    int writeLatencySampling) {
+    int writeLatencySampling,
+    List<RankingProfile> indexedProfiles) {
 
   /**
    * Checks that the settings hang together.
@@ -60,6 +64,8 @@ public record Config(
    *     refused ({@link TidalDbBuilder#maxFutureSkew(Duration)})
    * @param writeLatencySampling one signal write in this many is timed for the write latency meter
    *     ({@link TidalDbBuilder#writeLatencySampling(int)})
+   * @param indexedProfiles the ranking profiles whose top-k the database keeps indexed
+   *     ({@link TidalDbBuilder#indexProfile(RankingProfile)}), in the order registered
    */
   public Config {
     Objects.requireNonNull(storageMode, "storageMode");
@@ -92,11 +98,12 @@ public record Config(
     if (writeLatencySampling < 1 || writeLatencySampling > TidalDbBuilder.MAX_WRITE_LATENCY_SAMPLING) {
       throw new IllegalArgumentException("writeLatencySampling " + writeLatencySampling + " is out of range");
     }
+    indexedProfiles = List.copyOf(Objects.requireNonNull(indexedProfiles, "indexedProfiles"));
   }
 
   /** These settings with another schema: the one a persistent home turned out to store. */
   Config withSchema(Schema resolved) {
     return new Config(storageMode, home, durability, clock, partitionId, metrics, resolved, maxEntries, checkpointInterval,
-        maxFutureSkew, writeLatencySampling);
+        maxFutureSkew, writeLatencySampling, indexedProfiles);
   }
 }

@@ -95,7 +95,7 @@ public final class TidalDb implements AutoCloseable {
       List<HomeLock> locks = home.isPresent() ? HomeOpening.lock(home.get(), openedAt, resources::add) : List.of();
       SignalEngine signals = SignalEngine.open(new EngineSettings(home, config.durability(), config.checkpointInterval(),
           config.clock(), config.partitionId(), config.schema(), config.maxEntries(), config.maxFutureSkew(),
-          config.writeLatencySampling()));
+          config.writeLatencySampling(), config.indexedProfiles()));
       resources.add(signals, "its write-ahead log's writer thread or its checkpoint thread", signals::isRunning);
       Config resolved = signals.schema().equals(config.schema()) ? config : config.withSchema(signals.schema());
       TidalDb db = new TidalDb(resolved, resources, openedAt, locks, signals);

@@ -2,10 +2,13 @@ package io.tidaldb;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.tidaldb.internal.signal.SignalEngine;
 import io.tidaldb.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -72,6 +75,7 @@ public final class TidalDbBuilder {
   private Duration checkpointInterval;
   private Duration maxFutureSkew;
   private Integer writeLatencySampling;
+  private final List<RankingProfile> indexedProfiles = new ArrayList<>();
 
   TidalDbBuilder() {}
 
@@ -386,6 +390,41 @@ public final class TidalDbBuilder {
   }
 
   /**
+   * Keeps the top-k of {@code profile} indexed, so that {@link TidalDb#top(RankingProfile, int, java.time.Instant)}
+   * with a profile of the same terms in the same order (whatever its name) reads a few hundred
+   * entities instead of walking each signal's index. Repeatable, one call per profile. Every write
+   * to one of the profile's signals updates the index (writes to other signals pay nothing); the
+   * index lives in memory only and is rebuilt by recovery. The answer is exactly the one an
+   * unregistered profile gets. See {@code docs/GUIDE.md}, "Ranking".
+   *
+   * <pre>{@code
+   * RankingProfile hot = RankingProfile.builder().name("hot")
+   *     .decayScore("view", 1).decayScore("like", 5).decayScore("share", 10).build();
+   * TidalDb db = TidalDb.builder().dataDir(dir).schema(schema).indexProfile(hot).open();
+   * List<ScoredEntity> best = db.top(hot, 100, Instant.now());     // from the profile's index
+   * }</pre>
+   *
+   * @param profile decayed-score terms with positive weights, over signals that decay exponentially
+   *     or not at all ({@code open()} checks the signals against the schema)
+   * @return this builder
+   * @throws IllegalArgumentException naming the first term the index cannot serve (a window count,
+   *     a velocity, a weight of zero or less)
+   * @throws ConfigException if the profile is null or one with the same terms is already registered
+   */
+  public TidalDbBuilder indexProfile(RankingProfile profile) {
+    requireNonNull("indexProfile", profile);
+    SignalEngine.requireIndexable(profile);
+    for (RankingProfile registered : indexedProfiles) {
+      if (registered.terms().equals(profile.terms())) {
+        throw new ConfigException("indexProfile(" + profile + "): profile \"" + registered.name() + "\" has the"
+            + " same terms and is already registered; one index serves both, register it once");
+      }
+    }
+    indexedProfiles.add(profile);
+    return this;
+  }
+
+  /**
    * Checks the settings, creates and locks the home (for a persistent database), and opens it.
    *
    * @return the open database; close it when done
@@ -421,7 +460,7 @@ public final class TidalDbBuilder {
       rejectWithEphemeral("durability(" + durability + ")", durability);
       rejectWithEphemeral("checkpointInterval(" + checkpointInterval + ")", checkpointInterval);
       return new Config(StorageMode.EPHEMERAL, Optional.empty(), Optional.empty(), resolvedClock, resolvedPartition, metrics,
-          resolvedSchema, resolvedMaxEntries, Optional.empty(), resolvedSkew, resolvedSampling);
+          resolvedSchema, resolvedMaxEntries, Optional.empty(), resolvedSkew, resolvedSampling, indexedProfiles);
     }
     TidalHome home = TidalHome.at(dataDir);
     if (walDir != null) {
@@ -434,7 +473,8 @@ public final class TidalDbBuilder {
     Durability resolvedDurability = durability == null ? Durability.SYNC : durability;
     Duration resolvedInterval = checkpointInterval == null ? DEFAULT_CHECKPOINT_INTERVAL : checkpointInterval;
     return new Config(StorageMode.PERSISTENT, Optional.of(home), Optional.of(resolvedDurability), resolvedClock, resolvedPartition,
-        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval), resolvedSkew, resolvedSampling);
+        metrics, resolvedSchema, resolvedMaxEntries, Optional.of(resolvedInterval), resolvedSkew, resolvedSampling,
+        indexedProfiles);
   }
 
   private static void requireDistinct(TidalHome home) {

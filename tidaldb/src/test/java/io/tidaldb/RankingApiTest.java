@@ -178,6 +178,93 @@ class RankingApiTest {
   }
 
   @Test
+  void aRegisteredProfile_duringConcurrentWrites_givesWellFormedAnswers_andTheExactOneOnceWritesStop()
+      throws Exception {
+    RankingProfile registered = RankingProfile.builder().name("registered").decayScore("view", 1)
+        .decayScore("like", 3).build();
+    RankingProfile sameTerms = RankingProfile.builder().name("asked").decayScore("view", 1).decayScore("like", 3)
+        .build();
+    try (TidalDb db = TidalDb.builder().ephemeral().schema(SCHEMA).clock(Clock.fixed(T0, ZoneOffset.UTC))
+        .maxEntries(150_000).indexProfile(registered).open()) {
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        SplittableRandom random = new SplittableRandom(w);
+        Thread writer = new Thread(() -> {
+          try {
+            for (int i = 0; i < 100_000 || !stop.get(); i++) {
+              String signal = switch (random.nextInt(8)) {
+                case 0, 1 -> "like";
+                case 2 -> "dislike";   // in no registered profile
+                default -> "view";
+              };
+              db.signal(signal, random.nextInt(60_000), 1 + random.nextInt(3), T0.minusSeconds(random.nextLong(7_200)));
+            }
+          } catch (Throwable t) {
+            failures.add(t);
+          }
+        }, "ranking-test-writer-" + w);
+        writer.start();
+        writers.add(writer);
+      }
+      for (int q = 0; q < 50; q++) {
+        List<ScoredEntity> top = db.top(q % 2 == 0 ? registered : sameTerms, 50, T0.plusSeconds(q * 3_600L));
+        for (int i = 1; i < top.size(); i++) {
+          ScoredEntity before = top.get(i - 1);
+          ScoredEntity after = top.get(i);
+          assertTrue(before.score() > after.score()
+              || (before.score() == after.score() && before.entityId() < after.entityId()), top.toString());
+        }
+      }
+      stop.set(true);
+      for (Thread writer : writers) {
+        writer.join();
+      }
+      assertEquals(List.of(), failures);
+      for (Instant at : List.of(T0, T0.minus(Duration.ofHours(3)), T0.plus(Duration.ofDays(2)))) {
+        List<ScoredEntity> all = new ArrayList<>();
+        for (long id = 0; id < 60_000; id++) {
+          if (db.windowCount("view", id, Window.ALL_TIME) > 0 || db.windowCount("like", id, Window.ALL_TIME) > 0) {
+            all.add(new ScoredEntity(id, db.score(sameTerms, id, at)));
+          }
+        }
+        all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
+        assertEquals(all.subList(0, 50), db.top(sameTerms, 50, at), "at " + at);
+        assertEquals(all.subList(0, 50), db.top(registered, 50, at, id -> true), "filtered, at " + at);
+      }
+    }
+  }
+
+  @Test
+  void indexProfile_refusesWhatItsIndexCannotBound_andOpenRefusesWhatDoesNotFitTheSchema_namingTheTerm() {
+    IllegalArgumentException window = assertThrows(IllegalArgumentException.class, () -> TidalDb.builder()
+        .indexProfile(RankingProfile.builder().name("p").decayScore("view", 1).velocity("view", Window.ONE_HOUR, 1)
+            .build()));
+    assertTrue(window.getMessage().startsWith("indexProfile(p), term 2 velocity(\"view\", ONE_HOUR, 1.0): only decayed"
+        + " scores can be indexed"), window.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> TidalDb.builder()
+        .indexProfile(RankingProfile.builder().decayScore("view", 1).decayScore("dislike", -2).build()));
+    assertTrue(negative.getMessage().startsWith("indexProfile(adhoc), term 2 decayScore(\"dislike\", -2.0): only"
+        + " positive weights can be indexed"), negative.getMessage());
+    RankingProfile viewAndLike = RankingProfile.builder().decayScore("view", 1).decayScore("like", 2).build();
+    ConfigException twice = assertThrows(ConfigException.class, () -> TidalDb.builder().indexProfile(viewAndLike)
+        .indexProfile(RankingProfile.builder().name("again").decayScore("view", 1).decayScore("like", 2).build()));
+    assertTrue(twice.getMessage().contains("profile \"adhoc\" has the same terms and is already registered"),
+        twice.getMessage());
+    ConfigException unknown = assertThrows(ConfigException.class, () -> TidalDb.builder().ephemeral().schema(SCHEMA)
+        .indexProfile(RankingProfile.builder().name("p").decayScore("view", 1).decayScore("vieww", 1).build()).open());
+    assertTrue(unknown.getMessage().startsWith("indexProfile(p) does not fit the schema: ranking profile \"p\", term 2"
+        + " decayScore(\"vieww\", 1.0): unknown signal \"vieww\""), unknown.getMessage());
+    Schema linear = Schema.builder().signal("stock", EntityKind.ITEM, DecaySpec.linear(Duration.ofDays(1)))
+        .windows(Window.ALL_TIME).add().build();
+    ConfigException drains = assertThrows(ConfigException.class, () -> TidalDb.builder().ephemeral().schema(linear)
+        .indexProfile(RankingProfile.decayScore("stock")).open());
+    assertTrue(drains.getMessage().startsWith("indexProfile(stock), term 1 decayScore(\"stock\", 1.0): signal \"stock\""
+        + " decays linearly"), drains.getMessage());
+  }
+
+  @Test
   void aProfileThatDoesNotFitTheSchema_isRefused_namingTheTerm() {
     try (TidalDb db = open()) {
       assertMessage(db, RankingProfile.builder().decayScore("view", 1).decayScore("vue", 2).build(),

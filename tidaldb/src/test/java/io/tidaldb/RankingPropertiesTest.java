@@ -199,6 +199,96 @@ class RankingPropertiesTest {
     }
   }
 
+  /**
+   * Profiles the index can serve (decayed scores, positive weights, signals that do not decay
+   * linearly) over the scenario's schema, each registered or not at random: empty when every signal
+   * decays linearly.
+   */
+  static List<RankingProfile> indexableProfiles(Scenario s, SplittableRandom random) {
+    List<String> signals = s.schema().signals().stream().filter(x -> !(x.decay() instanceof DecaySpec.Linear))
+        .map(SignalSpec::name).toList();
+    List<RankingProfile> profiles = new ArrayList<>();
+    for (int p = 0, n = signals.isEmpty() ? 0 : 1 + random.nextInt(3); p < n; p++) {
+      RankingProfile.Builder profile = RankingProfile.builder().name("indexed" + p);
+      for (int t = 0, terms = 1 + random.nextInt(4); t < terms; t++) {
+        profile.decayScore(signals.get(random.nextInt(signals.size())), random.nextBoolean() ? 1 + random.nextInt(9)
+            : Math.max(Double.MIN_VALUE, random.nextDouble() * 10));
+      }
+      profiles.add(profile.build());
+    }
+    return profiles;
+  }
+
+  /** A builder that registers a random subset of {@code profiles} (one per distinct list of terms). */
+  static TidalDbBuilder registering(TidalDbBuilder builder, List<RankingProfile> profiles, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Set<List<RankingProfile.Term>> registered = new java.util.HashSet<>();
+    for (RankingProfile profile : profiles) {
+      if (random.nextBoolean() && registered.add(profile.terms())) {
+        builder.indexProfile(profile);
+      }
+    }
+    return builder;
+  }
+
+  /** The scenario's query, asked with each profile, at several times before and after the events, with and without its filter. */
+  static void assertTopExact(TidalDb db, Scenario s, List<RankingProfile> profiles, SplittableRandom random,
+      String context) {
+    for (RankingProfile profile : profiles) {
+      for (int q = 0; q < 3; q++) {
+        Instant at = T0.plusSeconds(random.nextLong(-10 * DAY_SECONDS, 10 * DAY_SECONDS));
+        int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 80);
+        Scenario asked = new Scenario(s.schema(), s.events(), s.maxEntries(), profile, k, at,
+            random.nextBoolean() ? null : s.filter(), s.description() + ", asked " + profile + " k " + k + " at " + at);
+        assertEquals(bruteForce(db, asked), top(db, asked), asked.description() + context);
+      }
+    }
+  }
+
+  /**
+   * A registered profile's index ({@code indexProfile}) gives the same answers: random profiles over
+   * random schemas, some registered, queried between the writes and after them.
+   */
+  @Property(tries = 300)
+  void topOfRegisteredProfiles_equalsTheBruteForceAnswer_elementForElement(@ForAll long seed, @ForAll boolean evict) {
+    Scenario s = scenario(seed, evict);
+    SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    List<RankingProfile> profiles = indexableProfiles(s, random);
+    int half = s.events().size() / 2;
+    try (TidalDb db = registering(TidalDb.builder(), profiles, seed).ephemeral().schema(s.schema())
+        .maxEntries(s.maxEntries()).clock(Clock.fixed(T0, ZoneOffset.UTC)).open()) {
+      record(db, s.events().subList(0, half));
+      assertTopExact(db, s, profiles, random, ", half the events");
+      record(db, s.events().subList(half, s.events().size()));
+      assertTopExact(db, s, profiles, random, "");
+    }
+  }
+
+  @Property(tries = 40)
+  void topOfRegisteredProfiles_afterACheckpointAndReopening_equalsTheBruteForceAnswer(@ForAll long seed,
+      @ForAll boolean evict) {
+    Scenario s = scenario(seed, evict);
+    SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    List<RankingProfile> profiles = indexableProfiles(s, random);
+    int half = s.events().size() / 2;
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      try (TidalDb db = registering(builder(temp, s), profiles, seed).open()) {
+        record(db, s.events().subList(0, half));
+        db.checkpoint();
+        record(db, s.events().subList(half, s.events().size()));
+      }
+      try (TidalDb db = registering(builder(temp, s), profiles, seed).open()) {
+        assertTopExact(db, s, profiles, random, ", reopened");
+      }
+    }
+  }
+
+  private static TidalDbBuilder builder(TempTidalHome temp, Scenario s) {
+    return TidalDb.builder().dataDir(temp.path()).schema(s.schema()).maxEntries(s.maxEntries())
+        .durability(Durability.interval(Duration.ofSeconds(1))).checkpointInterval(Duration.ZERO)
+        .clock(Clock.fixed(T0, ZoneOffset.UTC));
+  }
+
   private static TidalDb open(TempTidalHome temp, Scenario s) {
     return TidalDb.builder().dataDir(temp.path()).schema(s.schema()).maxEntries(s.maxEntries())
         .durability(Durability.interval(Duration.ofSeconds(1))).checkpointInterval(Duration.ZERO)

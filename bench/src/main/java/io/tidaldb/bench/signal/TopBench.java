@@ -7,6 +7,7 @@ import io.tidaldb.Schema;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import io.tidaldb.TidalDbBuilder;
 import io.tidaldb.Window;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,8 +69,14 @@ public class TopBench {
 
   @Setup(Level.Trial)
   public void load() {
-    db = TidalDb.builder().ephemeral().schema(SCHEMA).maxEntries(entities * 2L)
-        .clock(Clock.fixed(BenchSchema.NOW, ZoneOffset.UTC)).open();
+    db = load(entities, false);
+  }
+
+  /** A database of {@code entities} entities, loaded as the class documentation says; {@code indexed}: it registers {@link #THREE_DECAYED}. */
+  static TidalDb load(int entities, boolean indexed) {
+    TidalDbBuilder builder = TidalDb.builder().ephemeral().schema(SCHEMA).maxEntries(entities * 2L)
+        .clock(Clock.fixed(BenchSchema.NOW, ZoneOffset.UTC));
+    TidalDb db = (indexed ? builder.indexProfile(THREE_DECAYED) : builder).open();
     long[] ids = BenchSchema.ids(entities, 1);
     BenchSchema.load(db, ids, 4);
     SignalType like = db.signalType("like");
@@ -82,6 +89,27 @@ public class TopBench {
       if (i % 5 == 0) {
         share.record(ids[i], 1, BenchSchema.NOW.minusSeconds(random.nextLong(7 * 86_400)));
       }
+    }
+    return db;
+  }
+
+  /** The same data in a database that registered {@link #THREE_DECAYED}: loaded only for the benchmark that asks it. */
+  @State(Scope.Benchmark)
+  public static class Indexed {
+    /** Entities loaded. */
+    @Param({"1000000"})
+    public int entities;
+
+    TidalDb db;
+
+    @Setup(Level.Trial)
+    public void load() {
+      db = TopBench.load(entities, true);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      db.close();
     }
   }
 
@@ -100,6 +128,12 @@ public class TopBench {
   @Benchmark
   public List<ScoredEntity> topThreeDecayed() {
     return db.top(THREE_DECAYED, 100, BenchSchema.NOW);
+  }
+
+  /** {@return the best 100 by view + 5 x like + 10 x share, each decayed, from the registered profile's index} */
+  @Benchmark
+  public List<ScoredEntity> topThreeDecayedIndexed(Indexed indexed) {
+    return indexed.db.top(THREE_DECAYED, 100, BenchSchema.NOW);
   }
 
   /** {@return the best 100 by decayed views plus the last hour's count and velocity} */

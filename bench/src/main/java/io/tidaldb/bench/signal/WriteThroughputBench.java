@@ -1,7 +1,10 @@
 package io.tidaldb.bench.signal;
 
+import io.tidaldb.RankingProfile;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,6 +53,37 @@ public class WriteThroughputBench {
     public void close() {
       db.close();
     }
+  }
+
+  /** The same database with a ranking profile on {@code view} registered, whose index every write keeps. */
+  @State(Scope.Benchmark)
+  public static class IndexedDb {
+    TidalDb db;
+    SignalType view;
+
+    @Setup(Level.Trial)
+    public void open() {
+      db = TidalDb.builder().ephemeral().schema(BenchSchema.SCHEMA).maxEntries(1_000_000)
+          .clock(Clock.fixed(BenchSchema.NOW, ZoneOffset.UTC))
+          .indexProfile(RankingProfile.builder().name("views").decayScore("view", 1).build()).open();
+      view = db.signalType("view");
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      db.close();
+    }
+  }
+
+  /**
+   * {@code view.record(entity, 1.0, at)} through the handle, with a registered profile on {@code view}.
+   *
+   * @return the sequence number
+   */
+  @Benchmark
+  public long recordIndexed(IndexedDb db, WriteStream stream) {
+    int i = stream.advance();
+    return db.view.record(stream.id(i), 1.0, stream.time(i));
   }
 
   /**

@@ -64,7 +64,7 @@ final class EngineLoader {
       throw new StorageException("cannot remove leftover temporary files in " + home.base(), e);
     }
     long started = System.nanoTime();
-    SignalLedger ledger = new SignalLedger(SignalEngine.layouts(schema), config.maxEntries());
+    SignalLedger ledger = SignalEngine.ledger(schema, config);
     Latencies latencies = Latencies.create();
     WalLog.FsyncStats fsyncs = new WalLog.FsyncStats(latencies.fsync());
     Wal wal = Wal.open(WalConfig.builder(home.wal()).durability(config.durability().orElseThrow())

@@ -1,10 +1,12 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.Durability;
+import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
 import io.tidaldb.TidalHome;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,10 +23,11 @@ import java.util.Optional;
  * @param maxEntries the ledger's bound
  * @param maxFutureSkew how far ahead of the clock an event may be
  * @param writeLatencySampling one write in this many has its latency measured
+ * @param indexedProfiles the ranking profiles whose top-k the ledger keeps indexed
  */
 public record EngineSettings(Optional<TidalHome> home, Optional<Durability> durability,
     Optional<Duration> checkpointInterval, Clock clock, String partitionId, Schema schema, long maxEntries,
-    Duration maxFutureSkew, int writeLatencySampling) {
+    Duration maxFutureSkew, int writeLatencySampling, List<RankingProfile> indexedProfiles) {
 
   /** Checks that a home comes with its durability and checkpoint interval. */
   public EngineSettings {
@@ -35,6 +38,7 @@ public record EngineSettings(Optional<TidalHome> home, Optional<Durability> dura
     Objects.requireNonNull(partitionId, "partitionId");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+    indexedProfiles = List.copyOf(Objects.requireNonNull(indexedProfiles, "indexedProfiles"));
     if (home.isPresent() != durability.isPresent() || home.isPresent() != checkpointInterval.isPresent()) {
       throw new IllegalArgumentException("durability and checkpoints apply to a home, and a home needs both");
     }

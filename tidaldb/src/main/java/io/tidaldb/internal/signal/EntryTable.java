@@ -47,7 +47,7 @@ import java.util.Arrays;
  * optimistic stamp against every write) can only be checked with all of them in view. Splitting it
  * would put the two sides of that promise in different files.
  */
-final class EntryTable {
+final class EntryTable implements RankIndex.Keys {
 
   static final int CHUNK_SHIFT = 6;
   static final int CHUNK = 1 << CHUNK_SHIFT;
@@ -128,8 +128,15 @@ final class EntryTable {
     return h;
   }
 
-  int size() {
+  @Override
+  public int size() {
     return size;
+  }
+
+  /** Entry {@code d}'s rank key, for a {@link RankIndex} rebase (under the lock). */
+  @Override
+  public double rankKeyAt(int d) {
+    return layout.rankKey(scoreAt(d), lastAt(d));
   }
 
   /**

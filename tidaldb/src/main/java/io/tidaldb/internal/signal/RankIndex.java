@@ -23,8 +23,18 @@ import java.util.Arrays;
  * bucket's last entry takes its place). A bucket's array doubles when full and, past {@value
  * #SHRINKS_ABOVE} entries, halves when a quarter full. Not thread-safe: changed under the stripe's
  * write lock, read under its read lock.
+ *
+ * <p>A registered profile's index ({@link ProfileIndex}) keeps its entities in the same buckets, by
+ * its own key ({@link #put}); its entries are numbered and chunked as a table's are.
  */
 final class RankIndex {
+
+  /** The keys of the entries numbered {@code [0, size())}, as a rebase reads them. */
+  interface Keys {
+    int size();
+
+    double rankKeyAt(int d);
+  }
 
   static final int FINE = 2048;
   static final int FINE_PER_UNIT = 256;
@@ -45,6 +55,7 @@ final class RankIndex {
   private static final int SHRINKS_ABOVE = 64;
   private static final int[] NONE = new int[0];
 
+  /** The signal whose read a bucket bounds ({@link #bound}); null in a {@link ProfileIndex}, which bounds its own. */
   private final SignalLayout layout;
   /** Per chunk of entries, {@code [bucket, position]} per entry; bucket -1 for none. */
   private int[][] places = new int[0][];
@@ -65,6 +76,11 @@ final class RankIndex {
     this.layout = layout;
   }
 
+  /** An index of keys that {@link #put} gives it, for a {@link ProfileIndex}. */
+  RankIndex() {
+    this(null);
+  }
+
   /** Makes room for chunk {@code c} holding {@code entries}, keeping what a smaller chunk held. */
   void allocate(int c, int entries) {
     if (c >= places.length) {
@@ -82,19 +98,30 @@ final class RankIndex {
   }
 
   /**
-   * Puts entry {@code d} in the bucket of its (new) score and time. The entry joins its new bucket
-   * before it leaves the old one: a write with a positive weight only raises a key, so an entry
-   * that empties the highest bucket has already made a higher one {@link #first}, and leaving does
-   * not scan the bitmap for the next one.
+   * Puts entry {@code d} in the bucket of its (new) score and time.
    *
    * @param bucketNow the entry's bucket before this update ({@link #bucketAt}), which the caller
    *     loads early so that its cache miss overlaps the entry's others
    */
   void update(EntryTable table, int d, int bucketNow, double score, long last) {
-    double key = layout.rankKey(score, last);
+    put(table, d, bucketNow, layout.rankKey(score, last));
+  }
+
+  /** Puts entry {@code d} in the bucket of {@code key}; {@code keys} gives every entry's key if the ceiling moves. */
+  void put(Keys keys, int d, double key) {
+    put(keys, d, bucketAt(d), key);
+  }
+
+  /**
+   * Puts entry {@code d}, now in bucket {@code bucketNow}, in the bucket of {@code key}. The entry
+   * joins its new bucket before it leaves the old one: a write with a positive weight only raises a
+   * key, so an entry that empties the highest bucket has already made a higher one {@link #first},
+   * and leaving does not scan the bitmap for the next one.
+   */
+  private void put(Keys keys, int d, int bucketNow, double key) {
     int old = bucketNow;
     if (key > ceiling || (Double.isNaN(ceiling) && key != Double.NEGATIVE_INFINITY)) {
-      rebase(table, key + HEADROOM);
+      rebase(keys, key + HEADROOM);
       old = bucketAt(d);
     }
     int bucket = bucketOf(key);
@@ -129,10 +156,24 @@ final class RankIndex {
     if (Double.isNaN(ceiling)) {
       return Double.POSITIVE_INFINITY;
     }
-    return layout.keyBound(ceiling - depth(j), q);
+    return layout.keyBound(topKey(j), q);
   }
 
-  private void rebase(EntryTable table, double newCeiling) {
+  /** {@return the highest key bucket {@code j} may hold; +Infinity before the first positive key} */
+  double topKey(int j) {
+    return Double.isNaN(ceiling) ? Double.POSITIVE_INFINITY : ceiling - depth(j);
+  }
+
+  /** Re-buckets every entry by its key in {@code keys} (all changed), under a ceiling just above the highest. */
+  void rekey(Keys keys) {
+    double highest = Double.NEGATIVE_INFINITY;
+    for (int d = 0; d < keys.size(); d++) {
+      highest = Math.max(highest, keys.rankKeyAt(d));
+    }
+    rebase(keys, highest == Double.NEGATIVE_INFINITY ? Double.NaN : highest + HEADROOM);
+  }
+
+  private void rebase(Keys keys, double newCeiling) {
     ceiling = newCeiling;
     if (members != null) {
       for (int j = 0; j < BUCKETS; j++) {
@@ -143,12 +184,12 @@ final class RankIndex {
     }
     first = BUCKETS;
     lowest = -1;
-    for (int d = 0; d < table.size(); d++) {
+    for (int d = 0; d < keys.size(); d++) {
       int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
       int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
       if (chunk[o + BUCKET] >= 0) {
         chunk[o + BUCKET] = -1;
-        link(d, bucketOf(layout.rankKey(table.scoreAt(d), table.lastAt(d))));
+        link(d, bucketOf(keys.rankKeyAt(d)));
       }
     }
   }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
- * Answers top-k queries exactly: by the signals' rank indexes when every term is a decayed score
+ * Answers top-k queries exactly: by a registered profile's index when the profile is one
+ * ({@link ProfileIndex}); else by the signals' rank indexes when every term is a decayed score
  * with a positive weight ({@link IndexWalk}, with or without a filter), else (or when the index walk
  * gives up) with a scan of the ledger ({@link RankScan}): every entry of every signal of the profile
  * is bounded or scored, and a bounded heap keeps the best k. A large ledger is scanned by the
@@ -42,6 +43,7 @@ final class Ranker implements AutoCloseable {
   static final int INDEX_BUDGET = 1 << 14;
   private final int indexBudget;
   private final LongAdder indexedQueries = new LongAdder();
+  private final LongAdder profileQueries = new LongAdder();
   /** The pool's threads, so that {@link #close()} returns once they have ended. */
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final LongAdder scannedQueries = new LongAdder();
@@ -61,6 +63,14 @@ final class Ranker implements AutoCloseable {
 
   /** The best {@code k} entities under {@code ranking} at {@code atNanos} that pass {@code filter} (null: all). */
   List<ScoredEntity> top(Ranking ranking, int k, long atNanos, LongPredicate filter) {
+    ProfileIndex profile = k <= indexBudget ? ledger.profileIndex(ranking) : null;
+    if (profile != null) {
+      List<ScoredEntity> top = profile.top(ranking, k, atNanos, filter, indexBudget);
+      if (top != null) {
+        profileQueries.increment();
+        return top;
+      }
+    }
     if (k <= indexBudget && indexable(ranking)) {
       List<ScoredEntity> top = IndexWalk.top(ledger, ranking, k, atNanos, filter, indexBudget);
       if (top != null) {
@@ -113,6 +123,11 @@ final class Ranker implements AutoCloseable {
   /** Queries answered by the rank index, and by a scan; for tests. */
   long indexedQueries() {
     return indexedQueries.sum();
+  }
+
+  /** Queries answered by a registered profile's index; for tests. */
+  long profileQueries() {
+    return profileQueries.sum();
   }
 
   long scannedQueries() {

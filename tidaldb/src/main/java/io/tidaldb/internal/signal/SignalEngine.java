@@ -1,6 +1,8 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.ConfigException;
 import io.tidaldb.InvalidSignalException;
+import io.tidaldb.RankingProfile;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
 import io.tidaldb.TidalDbException;
@@ -73,9 +75,45 @@ public final class SignalEngine implements AutoCloseable {
 
   /** An engine over a fresh ledger and an in-memory log: an ephemeral database's, which takes no checkpoint. */
   SignalEngine(EngineSettings settings) {
-    this(settings.schema(), new SignalLedger(layouts(settings.schema()), settings.maxEntries()), settings.clock(),
+    this(settings.schema(), ledger(settings.schema(), settings), settings.clock(),
         settings.maxFutureSkew(), new InMemoryLog(), WriteGate.ALWAYS_OPEN, Checkpoints.NONE,
         settings.writeLatencySampling(), Latencies.create(), new SourcePosition());
+  }
+
+  /**
+   * An empty ledger for the schema, with the settings' bound, that keeps the registered profiles
+   * indexed.
+   *
+   * @throws ConfigException naming a registered profile's term that does not fit the schema or that
+   *     the index cannot serve
+   */
+  static SignalLedger ledger(Schema schema, EngineSettings settings) {
+    SignalLedger ledger = new SignalLedger(layouts(schema), settings.maxEntries());
+    List<Ranking> rankings = new ArrayList<>();
+    for (RankingProfile profile : settings.indexedProfiles()) {
+      try {
+        rankings.add(Ranking.resolve(profile, schema));
+      } catch (InvalidSignalException e) {
+        throw new ConfigException("indexProfile(" + profile.name() + ") does not fit the schema: " + e.getMessage(), e);
+      }
+    }
+    try {
+      ledger.indexProfiles(rankings);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    return ledger;
+  }
+
+  /**
+   * Checks that a profile's terms can be indexed ({@code TidalDbBuilder.indexProfile}): decayed
+   * scores with positive weights.
+   *
+   * @param profile the profile to register
+   * @throws IllegalArgumentException naming the first term the index cannot serve, and why
+   */
+  public static void requireIndexable(RankingProfile profile) {
+    ProfileIndex.checkTerms(profile);
   }
 
   static List<SignalLayout> layouts(Schema schema) {

@@ -54,7 +54,7 @@ final class SignalLayout {
   private static final int LOG2_SEGMENT_BITS = 8;
   private static final double[] LOG2_CHORDS = new double[(1 << LOG2_SEGMENT_BITS) + 1];
   /** How far below {@code log2 S} the estimate in {@link #rankKey} may be, with room for rounding. */
-  private static final double LOG2_SHORTFALL = 1e-5;
+  static final double LOG2_SHORTFALL = 1e-5;
 
   static {
     for (int i = 0; i < LOG2_CHORDS.length; i++) {
@@ -88,6 +88,15 @@ final class SignalLayout {
     minuteSlots = spec.counts(Window.ONE_HOUR) ? MINUTE_SLOTS : 0;
     hourSlots = spec.counts(Window.SEVEN_DAYS) ? WEEK_SLOTS : spec.counts(Window.TWENTY_FOUR_HOURS) ? DAY_SLOTS : 0;
     stride = minuteSlots + hourSlots;
+  }
+
+  /**
+   * {@return how fast a read falls, in halvings per nanosecond: 1 / half-life (exponential), 0
+   * (permanent); linear decay has no such rate ({@link #drains})}: a read at {@code q >= last} is
+   * {@code S * 2^(-rate * (q - last))}
+   */
+  double halvingRate() {
+    return kind == LINEAR ? Double.NaN : keyRate;
   }
 
   /** The score after an event of weight {@code w} at {@code t}, given score {@code s} as of {@code last}. */
@@ -168,13 +177,21 @@ final class SignalLayout {
     if (kind == LINEAR) {
       return s + timeTerm;
     }
+    return log2Below(s) + timeTerm;
+  }
+
+  /**
+   * {@code log2 s} for a positive normal {@code s}, from its bits without {@code Math.log}: never
+   * above the true value, and below it by at most {@link #LOG2_SHORTFALL} (see {@link #rankKey}).
+   */
+  static double log2Below(double s) {
     long bits = Double.doubleToRawLongBits(s);
     int exponent = (int) (bits >>> 52) - 1023;
     long mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
     int segment = (int) (mantissa >>> (52 - LOG2_SEGMENT_BITS));
     double within = (mantissa & ((1L << (52 - LOG2_SEGMENT_BITS)) - 1)) * 0x1.0p-44;
     double log2 = LOG2_CHORDS[segment] + (LOG2_CHORDS[segment + 1] - LOG2_CHORDS[segment]) * within;
-    return exponent + log2 + timeTerm;
+    return exponent + log2;
   }
 
   /**

@@ -40,6 +40,8 @@ final class SignalLedger {
   private final int stripeMask;
   private final AtomicLong entries = new AtomicLong();
   private final long maxEntries;
+  /** The registered profiles' indexes ({@link #indexProfiles}). */
+  private List<ProfileIndex> profiles = List.of();
 
   SignalLedger(List<SignalLayout> layouts, long maxEntries) {
     if (maxEntries < 1) {
@@ -93,6 +95,37 @@ final class SignalLedger {
     } finally {
       stripe.lock.unlockWrite(stamp);
     }
+  }
+
+  /**
+   * Keeps an index of each profile's top-k ({@link ProfileIndex}), from now on: called once, on an
+   * empty ledger, before any event is applied or restored and before other threads use the ledger.
+   *
+   * @throws IllegalArgumentException naming a term the index cannot serve
+   */
+  void indexProfiles(List<Ranking> rankings) {
+    if (!profiles.isEmpty() || size() > 0) {
+      throw new IllegalStateException("profiles are indexed once, on an empty ledger");
+    }
+    List<ProfileIndex> indexes = rankings.stream().map(r -> new ProfileIndex(r, this)).toList();
+    for (int typeId = 0; typeId < layouts.length; typeId++) {
+      int type = typeId;
+      ProfileIndex[] holding = indexes.stream().filter(p -> p.indexes(type)).toArray(ProfileIndex[]::new);
+      for (Stripe stripe : stripes) {
+        stripe.profiles[typeId] = holding.length == 0 ? null : holding;
+      }
+    }
+    profiles = indexes;
+  }
+
+  /** {@return the registered profile's index that answers {@code ranking}, or null} */
+  ProfileIndex profileIndex(Ranking ranking) {
+    for (ProfileIndex index : profiles) {
+      if (index.serves(ranking)) {
+        return index;
+      }
+    }
+    return null;
   }
 
   /** The decayed score at {@code atNanos}; 0 for an entity never seen. */
@@ -290,6 +323,9 @@ final class SignalLedger {
       }
       int d = stripe.insert(table, entityId, hash, last);
       table.restore(d, last, score, total, holdsWaterSince, counters);
+      if (stripe.profiles[typeId] != null) {
+        stripe.reindex(typeId, entityId, hash, table, d);
+      }
     } finally {
       stripe.lock.unlockWrite(stamp);
     }

@@ -28,6 +28,11 @@ final class Stripe {
    * changes or captures the stripe next encodes it for the capture first.
    */
   LedgerCapture pending;
+  /**
+   * {@code profiles[typeId]}: the registered profiles' indexes that copy the signal's entries, or null
+   * for a signal in none (set once, before the first event: {@link SignalLedger#indexProfiles}).
+   */
+  final ProfileIndex[][] profiles;
   /** Entries in the whole ledger, shared by its stripes. */
   private final AtomicLong ledgerEntries;
   private final long maxEntries;
@@ -37,6 +42,7 @@ final class Stripe {
 
   Stripe(SignalLayout[] layouts, AtomicLong ledgerEntries, long maxEntries, int index) {
     this.tables = new EntryTable[layouts.length];
+    this.profiles = new ProfileIndex[layouts.length][];
     for (int i = 0; i < layouts.length; i++) {
       tables[i] = new EntryTable(layouts[i]);
     }
@@ -58,6 +64,16 @@ final class Stripe {
       d = insert(table, entityId, hash, t);
     }
     table.apply(d, fresh, weight, t);
+    if (profiles[typeId] != null) {
+      reindex(typeId, entityId, hash, table, d);
+    }
+  }
+
+  /** Copies entry {@code d} of signal {@code typeId} into the registered profiles' indexes that hold the signal. */
+  void reindex(int typeId, long entityId, long hash, EntryTable table, int d) {
+    for (ProfileIndex index : profiles[typeId]) {
+      index.put(typeId, entityId, hash, table.scoreAt(d), table.lastAt(d));
+    }
   }
 
   /**
@@ -83,7 +99,7 @@ final class Stripe {
 
   /** Evicts one entry, sampling with the SplitMix64 sequence after {@code random}; returns where it ended. */
   private long evictOne(long random) {
-    EntryTable victimTable = null;
+    int victimType = -1;
     int victim = -1;
     long oldest = Long.MAX_VALUE;
     int entries = size;
@@ -91,11 +107,12 @@ final class Stripe {
     for (int sample = 0; sample < EVICTION_SAMPLES; sample++) {
       state += 0x9E3779B97F4A7C15L;
       int pick = (int) Long.remainderUnsigned(mix(state), entries);
-      for (EntryTable table : tables) {
+      for (int typeId = 0; typeId < tables.length; typeId++) {
+        EntryTable table = tables[typeId];
         if (pick < table.size()) {
           long last = table.lastAt(pick);
           if (victim < 0 || last < oldest) {
-            victimTable = table;
+            victimType = typeId;
             victim = pick;
             oldest = last;
           }
@@ -104,7 +121,15 @@ final class Stripe {
         pick -= table.size();
       }
     }
+    EntryTable victimTable = tables[victimType];
+    long victimId = victimTable.keyAt(victim);
     victimTable.remove(victim);
+    if (profiles[victimType] != null) {
+      long hash = EntryTable.hash(victimId);
+      for (ProfileIndex index : profiles[victimType]) {
+        index.remove(victimType, victimId, hash);
+      }
+    }
     size--;
     evictions = evictions + 1;
     return state;
