@@ -154,26 +154,14 @@ class RankingApiTest {
       }
       for (int q = 0; q < 20; q++) {
         List<ScoredEntity> top = db.top(profile, 50, T0);
-        for (int i = 1; i < top.size(); i++) {
-          ScoredEntity before = top.get(i - 1);
-          ScoredEntity after = top.get(i);
-          assertTrue(before.score() > after.score()
-              || (before.score() == after.score() && before.entityId() < after.entityId()), top.toString());
-        }
+        assertBestFirst(top);
       }
       stop.set(true);
       for (Thread writer : writers) {
         writer.join();
       }
       assertEquals(List.of(), failures);
-      List<ScoredEntity> all = new ArrayList<>();
-      for (long id = 0; id < 120_000; id++) {
-        if (db.windowCount("view", id, Window.ALL_TIME) > 0 || db.windowCount("like", id, Window.ALL_TIME) > 0) {
-          all.add(new ScoredEntity(id, db.score(profile, id, T0)));
-        }
-      }
-      all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
-      assertEquals(all.subList(0, 50), db.top(profile, 50, T0));
+      assertEquals(bruteForceTop(db, profile, 120_000, T0, 50), db.top(profile, 50, T0));
     }
   }
 
@@ -210,12 +198,7 @@ class RankingApiTest {
       }
       for (int q = 0; q < 50; q++) {
         List<ScoredEntity> top = db.top(q % 2 == 0 ? registered : sameTerms, 50, T0.plusSeconds(q * 3_600L));
-        for (int i = 1; i < top.size(); i++) {
-          ScoredEntity before = top.get(i - 1);
-          ScoredEntity after = top.get(i);
-          assertTrue(before.score() > after.score()
-              || (before.score() == after.score() && before.entityId() < after.entityId()), top.toString());
-        }
+        assertBestFirst(top);
       }
       stop.set(true);
       for (Thread writer : writers) {
@@ -223,15 +206,9 @@ class RankingApiTest {
       }
       assertEquals(List.of(), failures);
       for (Instant at : List.of(T0, T0.minus(Duration.ofHours(3)), T0.plus(Duration.ofDays(2)))) {
-        List<ScoredEntity> all = new ArrayList<>();
-        for (long id = 0; id < 60_000; id++) {
-          if (db.windowCount("view", id, Window.ALL_TIME) > 0 || db.windowCount("like", id, Window.ALL_TIME) > 0) {
-            all.add(new ScoredEntity(id, db.score(sameTerms, id, at)));
-          }
-        }
-        all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
-        assertEquals(all.subList(0, 50), db.top(sameTerms, 50, at), "at " + at);
-        assertEquals(all.subList(0, 50), db.top(registered, 50, at, id -> true), "filtered, at " + at);
+        List<ScoredEntity> expected = bruteForceTop(db, sameTerms, 60_000, at, 50);
+        assertEquals(expected, db.top(sameTerms, 50, at), "at " + at);
+        assertEquals(expected, db.top(registered, 50, at, id -> true), "filtered, at " + at);
       }
     }
   }
@@ -286,6 +263,28 @@ class RankingApiTest {
       assertThrows(InvalidSignalException.class, () -> db.top("nope", 1, T0));
       assertThrows(InvalidSignalException.class, () -> db.scores(fine, new long[2], T0, new double[1]));
     }
+  }
+
+  /** Asserts {@code top} is best first, ties by the smaller id. */
+  private static void assertBestFirst(List<ScoredEntity> top) {
+    for (int i = 1; i < top.size(); i++) {
+      ScoredEntity before = top.get(i - 1);
+      ScoredEntity after = top.get(i);
+      assertTrue(before.score() > after.score()
+          || (before.score() == after.score() && before.entityId() < after.entityId()), top.toString());
+    }
+  }
+
+  /** The best {@code k} of the ids below {@code ids} with a view or a like, each scored by {@code db.score}, sorted. */
+  private static List<ScoredEntity> bruteForceTop(TidalDb db, RankingProfile profile, long ids, Instant at, int k) {
+    List<ScoredEntity> all = new ArrayList<>();
+    for (long id = 0; id < ids; id++) {
+      if (db.windowCount("view", id, Window.ALL_TIME) > 0 || db.windowCount("like", id, Window.ALL_TIME) > 0) {
+        all.add(new ScoredEntity(id, db.score(profile, id, at)));
+      }
+    }
+    all.sort(Comparator.comparingDouble(ScoredEntity::score).reversed().thenComparingLong(ScoredEntity::entityId));
+    return all.subList(0, Math.min(k, all.size()));
   }
 
   private static void assertMessage(TidalDb db, RankingProfile profile, String expected) {

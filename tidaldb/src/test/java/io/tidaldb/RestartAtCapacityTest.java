@@ -169,13 +169,7 @@ class RestartAtCapacityTest {
         }
         start.countDown();
         db.checkpoint();
-        for (Thread writer : writers) {
-          writer.join(120_000);
-          assertTrue(!writer.isAlive(), writer.getName() + " did not finish");
-        }
-        assertEquals(List.of(), failures);
-        assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
-        before = answers(db, entities);
+        before = answersAfter(writers, failures, db, entities);
       }
       try (TidalDb db = open(temp, clock, 2_048)) {
         assertEquals(before, answers(db, entities));
@@ -231,13 +225,7 @@ class RestartAtCapacityTest {
           writer.start();
         }
         start.countDown();
-        for (Thread writer : writers) {
-          writer.join(120_000);
-          assertTrue(!writer.isAlive(), writer.getName() + " did not finish");
-        }
-        assertEquals(List.of(), failures);
-        assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
-        before = answers(db, entities);
+        before = answersAfter(writers, failures, db, entities);
       }
       try (TidalDb db = openSync(temp, clock, 256)) {
         assertEquals(before, answers(db, entities));
@@ -248,5 +236,17 @@ class RestartAtCapacityTest {
   private static TidalDb openSync(TempTidalHome temp, ManualClock clock, long maxEntries) {
     return TidalDb.builder().dataDir(temp.path()).clock(clock).schema(SCHEMA).maxEntries(maxEntries)
         .durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open();
+  }
+
+  /** Waits for the writers, checks they failed nowhere and filled the ledger, and reads the answers. */
+  private static List<Long> answersAfter(List<Thread> writers, List<Throwable> failures, TidalDb db, Set<Long> entities)
+      throws InterruptedException {
+    for (Thread writer : writers) {
+      writer.join(120_000);
+      assertTrue(!writer.isAlive(), writer.getName() + " did not finish");
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
+    return answers(db, entities);
   }
 }

@@ -1,5 +1,6 @@
 package io.tidaldb.bench.peers;
 
+import io.tidaldb.bench.CpuRounds;
 import io.tidaldb.ScoredEntity;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 
 /**
  * {@link PeerApply}'s work (the ledger's apply of {@link EventStream}, in an ephemeral database, from
@@ -51,15 +51,7 @@ public final class ApplyCpuTime implements AutoCloseable {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 12;
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     ApplyCpuTime run = new ApplyCpuTime();
-    double[] perEvent = new double[rounds];
-    for (int round = 0; round < rounds; round++) {
-      perEvent[round] = run.round(events);
-      System.out.printf("round %2d: %7.1f ns CPU per event%n", round, perEvent[round]);
-    }
-    double[] measured = Arrays.copyOfRange(perEvent, Math.min(2, rounds - 1), rounds);
-    Arrays.sort(measured);
-    System.out.printf("median of rounds 2..%d: %.1f ns CPU per event (%,.0f events/s of one core)%n",
-        rounds - 1, measured[measured.length / 2], 1e9 / measured[measured.length / 2]);
+    CpuRounds.run(rounds, events, "event", run::round);
     System.out.printf("entries: %,d, digest of every score and window count: %016x%n", run.entries(), run.digest());
     run.close();
   }

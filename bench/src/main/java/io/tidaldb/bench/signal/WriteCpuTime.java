@@ -1,11 +1,11 @@
 package io.tidaldb.bench.signal;
 
+import io.tidaldb.bench.CpuRounds;
 import io.tidaldb.SignalType;
 import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 
 /**
  * {@link WriteThroughputBench#record}'s work (in-memory writes of {@code view} to 100,000 entities
@@ -40,15 +40,8 @@ public final class WriteCpuTime implements AutoCloseable {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 12;
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 4_000_000;
     try (WriteCpuTime run = new WriteCpuTime()) {
-      double[] perEvent = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        perEvent[round] = run.round(events);
-        System.out.printf("round %2d: %7.1f ns CPU per write%n", round, perEvent[round]);
-      }
-      double[] measured = Arrays.copyOfRange(perEvent, Math.min(2, rounds - 1), rounds);
-      Arrays.sort(measured);
-      System.out.printf("median of rounds 2..%d: %.1f ns CPU per write (%,.0f writes/s of one core); digest %016x%n",
-          rounds - 1, measured[measured.length / 2], 1e9 / measured[measured.length / 2], run.digest());
+      CpuRounds.run(rounds, events, "write", run::round);
+      System.out.printf("digest %016x%n", run.digest());
     }
   }
 
