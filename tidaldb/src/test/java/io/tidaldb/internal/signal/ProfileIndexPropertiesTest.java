@@ -68,16 +68,7 @@ class ProfileIndexPropertiesTest {
     try (Ranker ranker = new Ranker(ledger)) {
       int asked = 0;
       for (int i = 0; i < events; i++) {
-        int typeId = random.nextInt(schema.signals().size());
-        long at = random.nextInt(5) == 0 ? shared[random.nextInt(shared.length)] : T0 - random.nextLong(span);
-        double magnitude = Math.pow(10, random.nextInt(-3, 7));
-        float weight = (float) (random.nextBoolean() ? 1 : random.nextDouble() * magnitude);
-        if (schema.signals().get(typeId).negativeWeights() && random.nextInt(4) == 0) {
-          weight = -weight;
-        }
-        long id = random.nextInt(entities) * 7_919L - 3;
-        ledger.apply(id, typeId, weight, at);
-        ids.add(id);
+        ids.add(RankIndexPropertiesTest.applyRandomEvent(ledger, schema, random, shared, span, entities));
         if (random.nextInt(Math.max(1, events / 4)) == 0) {
           // a query between writes: may move the reference time of the index, which later writes then use
           Query q = query(random, profiles.get(random.nextInt(profiles.size())));

@@ -61,16 +61,7 @@ class RankIndexPropertiesTest {
     long[] shared = {T0, T0 - Ledgers.HOUR, T0 - 1};
     TreeSet<Long> ids = new TreeSet<>();
     for (int i = 0; i < events; i++) {
-      int typeId = random.nextInt(signals);
-      long at = random.nextInt(5) == 0 ? shared[random.nextInt(shared.length)] : T0 - random.nextLong(span);
-      double magnitude = Math.pow(10, random.nextInt(-3, 7));
-      float weight = (float) (random.nextBoolean() ? 1 : random.nextDouble() * magnitude);
-      if (built.signals().get(typeId).negativeWeights() && random.nextInt(4) == 0) {
-        weight = -weight;
-      }
-      long id = random.nextInt(entities) * 7_919L - 3;
-      ledger.apply(id, typeId, weight, at);
-      ids.add(id);
+      ids.add(applyRandomEvent(ledger, built, random, shared, span, entities));
     }
     String description = built.signals() + ", " + events + " events over " + entities + " entities, maxEntries "
         + maxEntries;
@@ -344,5 +335,26 @@ class RankIndexPropertiesTest {
       assertEquals(1, ranker.scannedQueries(), description + ": scanned");
       assertEquals(0, ranker.indexedQueries(), description + ": scanned");
     }
+  }
+
+  /**
+   * Applies one random event: a random signal of {@code schema}, a time shared with other events
+   * one time in five (else within {@code span} before T0), weights over ten orders of magnitude
+   * (negative one time in four where the signal allows it), one of {@code entities} ids.
+   *
+   * @return the entity written
+   */
+  static long applyRandomEvent(SignalLedger ledger, Schema schema, SplittableRandom random, long[] shared, long span,
+      int entities) {
+    int typeId = random.nextInt(schema.signals().size());
+    long at = random.nextInt(5) == 0 ? shared[random.nextInt(shared.length)] : T0 - random.nextLong(span);
+    double magnitude = Math.pow(10, random.nextInt(-3, 7));
+    float weight = (float) (random.nextBoolean() ? 1 : random.nextDouble() * magnitude);
+    if (schema.signals().get(typeId).negativeWeights() && random.nextInt(4) == 0) {
+      weight = -weight;
+    }
+    long id = random.nextInt(entities) * 7_919L - 3;
+    ledger.apply(id, typeId, weight, at);
+    return id;
   }
 }
