@@ -117,9 +117,10 @@ final class WalWriter implements Runnable {
   private final ArrayDeque<EventQueue> unacknowledged = new ArrayDeque<>();
   /** The batch the holder of the I/O turn writes, or null. */
   private EventQueue writingBatch;
-  /** Leaders' fsyncs in flight (written batches the I/O turn was given back for); at most {@link #FORCES_IN_FLIGHT}. */
-  private int forcesInFlight;
-  /** Which {@link SegmentAppender#force(int)} slots those fsyncs use, one bit each. */
+  /**
+   * The {@link SegmentAppender#force(int)} slots of the leaders' fsyncs in flight (written batches
+   * the I/O turn was given back for), one bit each: at most {@link #FORCES_IN_FLIGHT}.
+   */
   private int forceSlots;
   /** A thread is acknowledging batches (telling sinks, waking appenders): one at a time, in log order. */
   private boolean acknowledging;
@@ -470,7 +471,7 @@ final class WalWriter implements Runnable {
 
   /** Whether a blocking appender may take the I/O turn now and lead what is queued (holding the lock). */
   private boolean mayTakeTurnToLead() {
-    return !writing && failure == null && (!sync || forcesInFlight < FORCES_IN_FLIGHT) && mayLead();
+    return !writing && failure == null && (!sync || Integer.bitCount(forceSlots) < FORCES_IN_FLIGHT) && mayLead();
   }
 
   /**
@@ -488,10 +489,8 @@ final class WalWriter implements Runnable {
     try {
       write(batch);
       written = true;
-    } catch (IOException e) {
-      fail(new StorageException("cannot write the WAL segment in " + dir, e));
-    } catch (RuntimeException | Error e) {
-      fail(new TidalDbException("the WAL writer failed", e));
+    } catch (IOException | RuntimeException | Error e) {
+      failOn("write", e);
     } finally {
       interrupted |= appender.takeSwallowedInterrupt();
       lock.lock();
@@ -513,14 +512,11 @@ final class WalWriter implements Runnable {
           interrupted |= appender.force(slot);
           forced = true;
         }
-      } catch (IOException e) {
-        fail(new StorageException("cannot fsync the WAL segment in " + dir, e));
-      } catch (RuntimeException | Error e) {
-        fail(new TidalDbException("the WAL writer failed", e));
+      } catch (IOException | RuntimeException | Error e) {
+        failOn("fsync", e);
       } finally {
         lock.lock();
         forceSlots &= ~(1 << slot);
-        forcesInFlight--;
         batch.acknowledgeable = forced;
       }
     }
@@ -534,11 +530,19 @@ final class WalWriter implements Runnable {
     }
   }
 
+  /**
+   * Stops the log with what went wrong while this thread was to {@code doing} ("write", "fsync") the
+   * segment: a {@link StorageException} for an I/O error, else a {@link TidalDbException}.
+   */
+  private void failOn(String doing, Throwable e) {
+    fail(e instanceof IOException io ? new StorageException("cannot " + doing + " the WAL segment in " + dir, io)
+        : new TidalDbException("the WAL writer failed", e));
+  }
+
   /** Takes a free fsync slot (holding the lock; {@link #mayTakeTurnToLead} saw one). */
   private int takeForceSlot() {
     int slot = Integer.numberOfTrailingZeros(~forceSlots);
     forceSlots |= 1 << slot;
-    forcesInFlight++;
     return slot;
   }
 
@@ -624,7 +628,7 @@ final class WalWriter implements Runnable {
         LockSupport.unpark(next);
       }
     }
-    if (failure != null && forcesInFlight == 0 && !appenderClosed) {
+    if (failure != null && forceSlots == 0 && !appenderClosed) {
       appenderClosed = true;
       appender.close();
     }
@@ -636,7 +640,7 @@ final class WalWriter implements Runnable {
    * flight and its futures complete on the writer thread.
    */
   private boolean writerMayTakeTurn() {
-    return !writing && forcesInFlight == 0 && !acknowledging && unacknowledged.isEmpty();
+    return !writing && forceSlots == 0 && !acknowledging && unacknowledged.isEmpty();
   }
 
   /** Takes the I/O turn and the queued batch (holding the lock). */
@@ -801,11 +805,8 @@ final class WalWriter implements Runnable {
           if (writtenSequence > durableSequence && (exit || forceDue())) {
             force();
           }
-        } catch (IOException e) {
-          fail(new StorageException("cannot write the WAL segment in " + dir, e));   // before the turn is given back
-          exit = true;
-        } catch (RuntimeException | Error e) {
-          fail(new TidalDbException("the WAL writer failed", e));
+        } catch (IOException | RuntimeException | Error e) {
+          failOn("write", e);   // before the turn is given back
           exit = true;
         } finally {
           appender.takeSwallowedInterrupt();   // a stray interrupt of this thread is ignored
@@ -838,7 +839,7 @@ final class WalWriter implements Runnable {
 
   /** Whether no one writes, fsyncs or acknowledges (holding the lock). */
   private boolean idle() {
-    return !writing && forcesInFlight == 0 && !acknowledging;
+    return !writing && forceSlots == 0 && !acknowledging;
   }
 
   /** Waits (holding the lock) until {@link #turnMayBeFree} finds the turn free for the writer thread. */
