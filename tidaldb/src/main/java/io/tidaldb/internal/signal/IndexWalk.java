@@ -51,13 +51,41 @@ final class IndexWalk {
       TopK top = new TopK(k, ranking.signals.length > 1);
       return walk(ledger, ranking, top, null, atNanos, budget) ? top.drainBestFirst() : null;
     }
+    // a walk collects at most its pass, and a step's buckets more
+    return filtered(k, filter, ranking, ledger.layout(ranking.signals[0]), atNanos, budget, Bucket.ENTRIES,
+        (top, collected, pass) -> walk(ledger, ranking, top, collected, atNanos, pass));
+  }
+
+  /** One pass of a filtered walk, under the walk's locks. */
+  @FunctionalInterface
+  interface FilteredPass {
+    /**
+     * Collects into {@code collected} the entities met with their scores, and the threshold before
+     * each step, reading at most {@code budget} entities (and one step's more).
+     *
+     * @return whether the pass met every entity that may make the cut
+     */
+    boolean walk(TopK top, WalkCandidates collected, int budget);
+  }
+
+  /**
+   * The best {@code k} entities that pass {@code filter}, by passes that collect entities under the
+   * walk's locks and offer them to the filter after it: the first pass collects
+   * {@value #FILTERED_FIRST_PASS_PER_K} per entity asked for (at least 1,024), each later one four
+   * times as many, up to {@code budget}.
+   *
+   * @param first the layout of the ranking's first signal, for a walk of one signal ({@link WalkCandidates#offer})
+   * @param overshoot how many entities a pass may collect beyond its budget
+   * @return null when a pass of {@code budget} entities did not prove the answer
+   */
+  static List<ScoredEntity> filtered(int k, LongPredicate filter, Ranking ranking, SignalLayout first, long atNanos,
+      int budget, int overshoot, FilteredPass walk) {
     long pass = Math.min(budget, Math.max(1024L, (long) FILTERED_FIRST_PASS_PER_K * k));
     while (true) {
-      // a walk collects at most its pass, and a step's buckets more
-      WalkCandidates collected = new WalkCandidates((int) Math.min(pass + Bucket.ENTRIES, 1 << 16));
+      WalkCandidates collected = new WalkCandidates((int) Math.min(pass + overshoot, 1 << 16));
       TopK top = new TopK(k);
-      boolean complete = walk(ledger, ranking, top, collected, atNanos, (int) pass);
-      if (collected.offer(top, filter, ranking, ledger.layout(ranking.signals[0]), atNanos) || complete) {
+      boolean complete = walk.walk(top, collected, (int) pass);
+      if (collected.offer(top, filter, ranking, first, atNanos) || complete) {
         return top.drainBestFirst();
       }
       if (pass >= budget) {

@@ -83,7 +83,7 @@ final class ProfileIndex {
     maxRate = max;
     log2Weights = new double[ranking.termCount];
     for (int t = 0; t < ranking.termCount; t++) {
-      log2Weights[t] = Math.log(ranking.weights[t]) / Math.log(2);
+      log2Weights[t] = Math.log(ranking.weights[t]) * LOG2_E;
     }
     parts = new Part[ledger.stripeCount()];
     for (int i = 0; i < parts.length; i++) {
@@ -192,19 +192,8 @@ final class ProfileIndex {
       TopK top = new TopK(k);
       return walk(query, top, null, atNanos, budget) ? top.drainBestFirst() : null;
     }
-    long pass = Math.min(budget, Math.max(1024L, (long) IndexWalk.FILTERED_FIRST_PASS_PER_K * k));
-    while (true) {
-      WalkCandidates collected = new WalkCandidates((int) Math.min(pass, 1 << 16));
-      TopK top = new TopK(k);
-      boolean complete = walk(query, top, collected, atNanos, (int) pass);
-      if (collected.offer(top, filter, query, layouts[0], atNanos) || complete) {
-        return top.drainBestFirst();
-      }
-      if (pass >= budget) {
-        return null;
-      }
-      pass = Math.min(budget, pass * 4);
-    }
+    return IndexWalk.filtered(k, filter, query, layouts[0], atNanos, budget, 0,
+        (top, collected, pass) -> walk(query, top, collected, atNanos, pass));
   }
 
   /** Moves {@code t0} of each part to {@code atNanos} where the slack of a query then passes {@link #REKEY_SLACK}. */
@@ -243,7 +232,7 @@ final class ProfileIndex {
       double[] bounds = new double[n];
       for (int p = 0; p < n; p++) {
         cursor[p] = parts[p].rank.first();
-        bounds[p] = parts[p].bound(cursor[p], atNanos, minRate, maxRate);
+        bounds[p] = parts[p].bound(cursor[p], atNanos);
       }
       double[] values = new double[query.termCount];
       int left = budget;
@@ -284,7 +273,7 @@ final class ProfileIndex {
           }
           read += size;
           cursor[best] = rank.nextBucket(cursor[best]);
-          bounds[best] = part.bound(cursor[best], atNanos, minRate, maxRate);
+          bounds[best] = part.bound(cursor[best], atNanos);
         }
       } finally {
         scored.add(read);
@@ -363,7 +352,7 @@ final class ProfileIndex {
     }
 
     /** A bound on the score at {@code q} of every entity in bucket {@code j} ({@code -Infinity} past the last). */
-    double bound(int j, long q, double minRate, double maxRate) {
+    double bound(int j, long q) {
       if (j >= RankIndex.BUCKETS) {
         return Double.NEGATIVE_INFINITY;
       }
