@@ -64,8 +64,7 @@ final class EntryTable implements RankIndex.Keys {
   static final int TOTAL = 3;
 
   /** Entries a table can number in a ref's 24 bits. */
-  static final int MAX_ENTRIES = (1 << 24) - 1;
-  private static final int REF_MASK = MAX_ENTRIES;
+  static final int MAX_ENTRIES = TaggedSlots.MAX_ENTRIES;
 
   private static final Index EMPTY = new Index(1);
 
@@ -93,28 +92,20 @@ final class EntryTable implements RankIndex.Keys {
 
   /** The open-addressing index, replaced as a whole on growth so that a reader sees one mask with one array. */
   private static final class Index {
-    /** {@code tag << 24 | (entry + 1)}; 0 marks an empty slot, so that every long is a usable entity id. */
+    /** The slots ({@link TaggedSlots}): {@code tag << 24 | (entry + 1)}, 0 for an empty slot. */
     final int[] refs;
     final int mask;
     final int threshold;
 
     Index(int capacity) {
-      refs = new int[capacity];
-      mask = capacity - 1;
-      threshold = capacity == 1 ? 0 : capacity / 4 * 3;
+      this(new int[capacity]);
     }
-  }
 
-  private static int tag(long hash) {
-    return (int) (hash >>> 56);
-  }
-
-  private static int ref(long hash, int d) {
-    return tag(hash) << 24 | (d + 1);
-  }
-
-  private static int entryOf(int ref) {
-    return (ref & REF_MASK) - 1;
+    Index(int[] refs) {
+      this.refs = refs;
+      mask = refs.length - 1;
+      threshold = refs.length == 1 ? 0 : refs.length / 4 * 3;
+    }
   }
 
   /** A well-mixed hash of an entity id (MurmurHash3's finaliser); the stripe uses its high bits. */
@@ -163,7 +154,7 @@ final class EntryTable implements RankIndex.Keys {
     Index ix = index;
     int[] refs = ix.refs;
     int mask = ix.mask;
-    int tag = tag(hash);
+    int tag = TaggedSlots.tag(hash);
     int i = (int) hash;
     int r0 = refs[i & mask];
     int r1 = refs[(i + 1) & mask];
@@ -173,7 +164,7 @@ final class EntryTable implements RankIndex.Keys {
     ref = r2 >>> 24 == tag ? r2 : ref;
     ref = r1 >>> 24 == tag ? r1 : ref;
     ref = r0 >>> 24 == tag ? r0 : ref;
-    return entryOf(ref);
+    return TaggedSlots.entryOf(ref);
   }
 
   /** The entry number of {@code key}, or -1. Safe under an optimistic stamp. */
@@ -181,7 +172,7 @@ final class EntryTable implements RankIndex.Keys {
     Index ix = index;
     int[] refs = ix.refs;
     int mask = ix.mask;
-    int tag = tag(hash);
+    int tag = TaggedSlots.tag(hash);
     int i = (int) hash & mask;
     for (int probes = 0; probes <= mask; probes++) {
       int ref = refs[i];
@@ -189,7 +180,7 @@ final class EntryTable implements RankIndex.Keys {
         return -1;
       }
       if (ref >>> 24 == tag) {
-        int d = entryOf(ref);
+        int d = TaggedSlots.entryOf(ref);
         long[] records = hot;
         int o = hotOffset(records, d);
         if (o >= 0 && records[o + ID] == key) {
@@ -318,7 +309,7 @@ final class EntryTable implements RankIndex.Keys {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
     rank.added(d);
-    place(index, hash, ref(hash, d));
+    TaggedSlots.place(index.refs, hash, TaggedSlots.ref(hash, d));
     size++;
     return d;
   }
@@ -479,7 +470,7 @@ final class EntryTable implements RankIndex.Keys {
   /** Removes entry {@code d}; the last entry moves into its place. */
   void remove(int d) {
     rank.unlink(d);
-    unplace(d, hash(keyAt(d)));
+    TaggedSlots.unplace(index.refs, d, hash(keyAt(d)), this::keyAt);
     int lastEntry = size - 1;
     if (d != lastEntry) {
       move(lastEntry, d);
@@ -504,13 +495,7 @@ final class EntryTable implements RankIndex.Keys {
     if (since != null) {
       since[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = since[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
-    long key = keyAt(to);
-    Index ix = index;
-    int i = (int) hash(key) & ix.mask;
-    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != from) {
-      i = (i + 1) & ix.mask;
-    }
-    ix.refs[i] = ref(hash(key), to);
+    TaggedSlots.renumber(index.refs, hash(keyAt(to)), from, to);
   }
 
   /** The entry's counters as ints, {@link SignalLayout#stride} of them, for a snapshot. */
@@ -596,46 +581,7 @@ final class EntryTable implements RankIndex.Keys {
   }
 
   private void rehash(int capacity) {
-    Index old = index;
-    Index grown = new Index(capacity);
-    for (int ref : old.refs) {
-      if (ref != 0) {
-        place(grown, hash(keyAt(entryOf(ref))), ref);
-      }
-    }
-    index = grown;
-  }
-
-  private static void place(Index ix, long hash, int ref) {
-    int i = (int) hash & ix.mask;
-    while (ix.refs[i] != 0) {
-      i = (i + 1) & ix.mask;
-    }
-    ix.refs[i] = ref;
-  }
-
-  /** Deletes entry {@code d} (whose key hashes to {@code hash}) from the index by shifting its probe chain back. */
-  private void unplace(int d, long hash) {
-    Index ix = index;
-    int mask = ix.mask;
-    int i = (int) hash & mask;
-    while (ix.refs[i] == 0 || entryOf(ix.refs[i]) != d) {
-      i = (i + 1) & mask;
-    }
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      if (ix.refs[j] == 0) {
-        break;
-      }
-      int home = (int) hash(keyAt(entryOf(ix.refs[j]))) & mask;
-      boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-      if (!stays) {
-        ix.refs[i] = ix.refs[j];
-        i = j;
-      }
-    }
-    ix.refs[i] = 0;
+    index = new Index(TaggedSlots.rehash(index.refs, capacity, this::keyAt));
   }
 
   /** Entity id of entry {@code d} (under the lock). */

@@ -301,8 +301,6 @@ final class ProfileIndex {
      * cache line, as {@link EntryTable#HOT_BASE} does for the hot records.
      */
     private static final int RECORD_BASE = 6;
-    /** The entity number + 1 in a slot's low 24 bits. */
-    private static final int NUMBER = (1 << 24) - 1;
 
     final StampedLock lock = new StampedLock();
     final RankIndex rank = new RankIndex();
@@ -311,10 +309,7 @@ final class ProfileIndex {
     private volatile long t0 = UNSET;
     /** Entity {@code d}'s record at {@link #at}; a signal's time {@link #ABSENT} when it has no entry. */
     private long[] records = new long[0];
-    /**
-     * Per used slot, 8 bits of the id's hash above the entity number + 1 (as {@link EntryTable}'s
-     * index: a probe loads an entity's record only when the tag matches); 0 for an empty slot.
-     */
+    /** From id to entity number ({@link TaggedSlots}, as {@link EntryTable}'s index). */
     private int[] slots = new int[16];
     private int size;
     private final double[] terms = new double[ranking.termCount];
@@ -437,26 +432,23 @@ final class ProfileIndex {
 
     private int find(long id, long hash) {
       int mask = slots.length - 1;
-      int tag = (int) (hash >>> 56);
+      int tag = TaggedSlots.tag(hash);
       for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
         int ref = slots[i];
         if (ref == 0) {
           return -1;
         }
-        if (ref >>> 24 == tag && records[at((ref & NUMBER) - 1) + ID] == id) {
-          return (ref & NUMBER) - 1;
+        if (ref >>> 24 == tag && idAt(TaggedSlots.entryOf(ref)) == id) {
+          return TaggedSlots.entryOf(ref);
         }
       }
     }
 
-    private static int ref(long hash, int d) {
-      return (int) (hash >>> 56) << 24 | (d + 1);
-    }
-
     private int add(long id, long hash) {
       int d = size;
-      if (d == NUMBER) {
-        throw new IllegalStateException("a part of a profile's index holds at most " + NUMBER + " entities");
+      if (d == TaggedSlots.MAX_ENTRIES) {
+        throw new IllegalStateException("a part of a profile's index holds at most " + TaggedSlots.MAX_ENTRIES
+            + " entities");
       }
       if (at(d + 1) > records.length) {
         records = Arrays.copyOf(records, RECORD_BASE + Math.max(EntryTable.CHUNK, d * 2) * stride);
@@ -465,7 +457,7 @@ final class ProfileIndex {
         rank.allocate(d >>> EntryTable.CHUNK_SHIFT, EntryTable.CHUNK);
       }
       if ((d + 1) * 4L > slots.length * 3L) {
-        rehash(slots.length * 2);
+        slots = TaggedSlots.rehash(slots, slots.length * 2, this::idAt);
       }
       int o = at(d);
       records[o + ID] = id;
@@ -474,57 +466,20 @@ final class ProfileIndex {
         records[o + FIRST_SIGNAL + 2 * s + 1] = ABSENT;
       }
       rank.added(d);
-      place(slots, hash, ref(hash, d));
+      TaggedSlots.place(slots, hash, TaggedSlots.ref(hash, d));
       size++;
       return d;
-    }
-
-    private void rehash(int capacity) {
-      int[] grown = new int[capacity];
-      for (int ref : slots) {
-        if (ref != 0) {
-          place(grown, EntryTable.hash(idAt((ref & NUMBER) - 1)), ref);
-        }
-      }
-      slots = grown;
-    }
-
-    private void place(int[] into, long hash, int ref) {
-      int mask = into.length - 1;
-      int i = (int) hash & mask;
-      while (into[i] != 0) {
-        i = (i + 1) & mask;
-      }
-      into[i] = ref;
     }
 
     /** Drops entity {@code d} (its id hashes to {@code hash}): the last entity takes its number. */
     private void drop(int d, long hash) {
       rank.unlink(d);
-      int mask = slots.length - 1;
-      int i = (int) hash & mask;
-      while ((slots[i] & NUMBER) != d + 1) {
-        i = (i + 1) & mask;
-      }
-      for (int j = (i + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-        int home = (int) EntryTable.hash(idAt((slots[j] & NUMBER) - 1)) & mask;
-        boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!stays) {
-          slots[i] = slots[j];
-          i = j;
-        }
-      }
-      slots[i] = 0;
+      TaggedSlots.unplace(slots, d, hash, this::idAt);
       int last = size - 1;
       if (d != last) {
         rank.moved(last, d);
         System.arraycopy(records, at(last), records, at(d), stride);
-        long moved = EntryTable.hash(idAt(d));
-        int k = (int) moved & mask;
-        while ((slots[k] & NUMBER) != last + 1) {
-          k = (k + 1) & mask;
-        }
-        slots[k] = ref(moved, d);
+        TaggedSlots.renumber(slots, EntryTable.hash(idAt(d)), last, d);
       }
       size--;
     }
