@@ -134,33 +134,13 @@ class RankingApiTest {
         .windowCount("view", Window.ONE_HOUR, 1).build();
     try (TidalDb db = TidalDb.builder().ephemeral().schema(SCHEMA).clock(Clock.fixed(T0, ZoneOffset.UTC))
         .maxEntries(150_000).open()) {
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        SplittableRandom random = new SplittableRandom(w);
-        Thread writer = new Thread(() -> {
-          try {
-            for (int i = 0; i < 100_000 || !stop.get(); i++) {
-              db.signal(random.nextInt(4) == 0 ? "like" : "view", random.nextInt(120_000), 1 + random.nextInt(3),
-                  T0.minusSeconds(random.nextLong(7_200)));
-            }
-          } catch (Throwable t) {
-            failures.add(t);
-          }
-        }, "ranking-test-writer-" + w);
-        writer.start();
-        writers.add(writer);
-      }
+      Writers writers = new Writers(random -> db.signal(random.nextInt(4) == 0 ? "like" : "view",
+          random.nextInt(120_000), 1 + random.nextInt(3), T0.minusSeconds(random.nextLong(7_200))));
       for (int q = 0; q < 20; q++) {
         List<ScoredEntity> top = db.top(profile, 50, T0);
         assertBestFirst(top);
       }
-      stop.set(true);
-      for (Thread writer : writers) {
-        writer.join();
-      }
-      assertEquals(List.of(), failures);
+      writers.stopAndCheck();
       assertEquals(bruteForceTop(db, profile, 120_000, T0, 50), db.top(profile, 50, T0));
     }
   }
@@ -174,37 +154,19 @@ class RankingApiTest {
         .build();
     try (TidalDb db = TidalDb.builder().ephemeral().schema(SCHEMA).clock(Clock.fixed(T0, ZoneOffset.UTC))
         .maxEntries(150_000).indexProfile(registered).open()) {
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-      List<Thread> writers = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        SplittableRandom random = new SplittableRandom(w);
-        Thread writer = new Thread(() -> {
-          try {
-            for (int i = 0; i < 100_000 || !stop.get(); i++) {
-              String signal = switch (random.nextInt(8)) {
-                case 0, 1 -> "like";
-                case 2 -> "dislike";   // in no registered profile
-                default -> "view";
-              };
-              db.signal(signal, random.nextInt(60_000), 1 + random.nextInt(3), T0.minusSeconds(random.nextLong(7_200)));
-            }
-          } catch (Throwable t) {
-            failures.add(t);
-          }
-        }, "ranking-test-writer-" + w);
-        writer.start();
-        writers.add(writer);
-      }
+      Writers writers = new Writers(random -> {
+        String signal = switch (random.nextInt(8)) {
+          case 0, 1 -> "like";
+          case 2 -> "dislike";   // in no registered profile
+          default -> "view";
+        };
+        db.signal(signal, random.nextInt(60_000), 1 + random.nextInt(3), T0.minusSeconds(random.nextLong(7_200)));
+      });
       for (int q = 0; q < 50; q++) {
         List<ScoredEntity> top = db.top(q % 2 == 0 ? registered : sameTerms, 50, T0.plusSeconds(q * 3_600L));
         assertBestFirst(top);
       }
-      stop.set(true);
-      for (Thread writer : writers) {
-        writer.join();
-      }
-      assertEquals(List.of(), failures);
+      writers.stopAndCheck();
       for (Instant at : List.of(T0, T0.minus(Duration.ofHours(3)), T0.plus(Duration.ofDays(2)))) {
         List<ScoredEntity> expected = bruteForceTop(db, sameTerms, 60_000, at, 50);
         assertEquals(expected, db.top(sameTerms, 50, at), "at " + at);
@@ -262,6 +224,39 @@ class RankingApiTest {
       assertThrows(InvalidSignalException.class, () -> db.top(fine, 1, T0, null));
       assertThrows(InvalidSignalException.class, () -> db.top("nope", 1, T0));
       assertThrows(InvalidSignalException.class, () -> db.scores(fine, new long[2], T0, new double[1]));
+    }
+  }
+
+  /** Two writer threads, each writing with {@code write} 100,000 times and then until stopped. */
+  private static final class Writers {
+    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    Writers(java.util.function.Consumer<SplittableRandom> write) {
+      for (int w = 0; w < 2; w++) {
+        SplittableRandom random = new SplittableRandom(w);
+        Thread writer = new Thread(() -> {
+          try {
+            for (int i = 0; i < 100_000 || !stop.get(); i++) {
+              write.accept(random);
+            }
+          } catch (Throwable t) {
+            failures.add(t);
+          }
+        }, "ranking-test-writer-" + w);
+        writer.start();
+        threads.add(writer);
+      }
+    }
+
+    /** Stops the writers, waits for them, and asserts that none failed. */
+    void stopAndCheck() throws InterruptedException {
+      stop.set(true);
+      for (Thread writer : threads) {
+        writer.join();
+      }
+      assertEquals(List.of(), failures);
     }
   }
 
