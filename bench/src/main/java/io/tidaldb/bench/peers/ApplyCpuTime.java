@@ -31,15 +31,12 @@ public final class ApplyCpuTime implements AutoCloseable {
   private final EventStream stream = new EventStream(0);
   private final MovableClock clock = new MovableClock(EventStream.START.plus(Duration.ofDays(30)));
   private final TidalDb db = TidalDb.builder().ephemeral().schema(EventStream.SCHEMA).clock(clock).open();
-  private final SignalType[] handles = new SignalType[EventStream.SIGNALS.length];
+  private final SignalType[] handles = EventStream.handles(db);
   private long sink;
 
   /** Opens the database; {@link #close} closes it. Public so that a harness can drive two builds side by side. */
-  public ApplyCpuTime() {
-    for (int i = 0; i < handles.length; i++) {
-      handles[i] = db.signalType(EventStream.SIGNALS[i]);
-    }
-  }
+  public ApplyCpuTime() {}
+
 
   /**
    * Runs the measurement and prints each round's CPU nanoseconds per event, their median after the

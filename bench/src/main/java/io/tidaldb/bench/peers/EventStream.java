@@ -3,6 +3,8 @@ package io.tidaldb.bench.peers;
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
 import io.tidaldb.Schema;
+import io.tidaldb.SignalType;
+import io.tidaldb.TidalDb;
 import io.tidaldb.Window;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -79,5 +81,14 @@ final class EventStream {
           .add();
     }
     return builder.build();
+  }
+
+  /** {@return {@code db}'s handles of {@link #SIGNALS}, indexed as {@code signalTypeId}} */
+  static SignalType[] handles(TidalDb db) {
+    SignalType[] handles = new SignalType[SIGNALS.length];
+    for (int i = 0; i < handles.length; i++) {
+      handles[i] = db.signalType(SIGNALS[i]);
+    }
+    return handles;
   }
 }

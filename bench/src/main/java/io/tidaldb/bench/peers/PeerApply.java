@@ -45,10 +45,7 @@ public class PeerApply {
     @Setup(Level.Trial)
     public void open() {
       db = TidalDb.builder().ephemeral().schema(EventStream.SCHEMA).open();
-      handles = new SignalType[EventStream.SIGNALS.length];
-      for (int i = 0; i < handles.length; i++) {
-        handles[i] = db.signalType(EventStream.SIGNALS[i]);
-      }
+      handles = EventStream.handles(db);
     }
 
     @TearDown(Level.Trial)

@@ -148,17 +148,9 @@ public class PeerWrites {
 
     @Setup(Level.Trial)
     public void handles(Engines engines) {
-      sync = handles(engines.tidalSync);
-      interval = handles(engines.tidalInterval);
+      sync = EventStream.handles(engines.tidalSync);
+      interval = EventStream.handles(engines.tidalInterval);
       batch = engines.tidalSync.newBatch();
-    }
-
-    private static SignalType[] handles(TidalDb db) {
-      SignalType[] handles = new SignalType[EventStream.SIGNALS.length];
-      for (int i = 0; i < handles.length; i++) {
-        handles[i] = db.signalType(EventStream.SIGNALS[i]);
-      }
-      return handles;
     }
   }
 
