@@ -1,8 +1,15 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.ScoredEntity;
+import io.tidaldb.TidalDbException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
 /**
@@ -31,8 +38,21 @@ import java.util.function.LongPredicate;
  * releases them and offers the entities that pass the filter in the order met, stopping at the first
  * step whose threshold the k-th best beats. When the entities collected do not prove the answer, it
  * walks again (a new cut) collecting more, four times as many each time, up to the budget.
+ *
+ * <p>An unfiltered walk of several signals over a large ledger runs on two threads ({@link #inParts}):
+ * the entities are split into {@value #PARTS} parts by the low bits of the number that, with the
+ * signal's number, picks each entry's stripe ({@link SignalLedger#stripeIndexOf}), so that a part is
+ * a set of whole stripes of every signal, and each part is a complete threshold walk of its own
+ * entities, under the read locks the calling thread took for all. The calling thread and a helper
+ * claim parts in turn, each keeping its own heap over the parts it walks and publishing its k-th best:
+ * a part stops as soon as the better of the two beats what it has left to walk, and a part walked
+ * after others starts with their cut. Small parts keep a helper the machine has descheduled from
+ * holding up the query for long.
  */
 final class IndexWalk {
+
+  /** The parts of a walk on two threads ({@link #inParts}); at most the ledger's stripes. */
+  static final int PARTS = 8;
 
   /** Entities a filtered walk collects in its first pass, per entity asked for. */
   static final int FILTERED_FIRST_PASS_PER_K = 16;
@@ -46,7 +66,20 @@ final class IndexWalk {
    */
   static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
       int budget) {
+    return top(ledger, ranking, k, atNanos, filter, budget, null);
+  }
+
+  /**
+   * As {@link #top(SignalLedger, Ranking, int, long, LongPredicate, int)}; an unfiltered walk of
+   * several signals runs its two halves on the calling thread and one of {@code helpers}' (null:
+   * the calling thread walks alone).
+   */
+  static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
+      int budget, ExecutorService helpers) {
     if (filter == null) {
+      if (helpers != null && ranking.signals.length > 1 && ledger.stripeCount() > 1) {
+        return inParts(ledger, ranking, k, atNanos, budget, helpers);
+      }
       // several signals: an entity met in two walks may be scored twice; the heap keeps it once
       TopK top = new TopK(k, ranking.signals.length > 1);
       return walk(ledger, ranking, top, null, atNanos, budget) ? top.drainBestFirst() : null;
@@ -104,6 +137,16 @@ final class IndexWalk {
    */
   private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, WalkCandidates collected, long atNanos,
       int budget) {
+    long[] stamps = readLockAll(ledger);
+    try {
+      return walkPart(ledger, ranking, new Cut(top, null), collected, atNanos, new AtomicInteger(budget), 0, 1,
+          new Scratch(ranking.signals.length));
+    } finally {
+      unlockAll(ledger, stamps);
+    }
+  }
+
+  private static long[] readLockAll(SignalLedger ledger) {
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
     int locked = 0;
@@ -111,94 +154,193 @@ final class IndexWalk {
       for (; locked < stripes; locked++) {
         stamps[locked] = ledger.stripeAt(locked).lock.readLock();
       }
-      int signals = ranking.signals.length;
-      Walk[] walks = new Walk[signals];
-      for (int s = 0; s < signals; s++) {
-        walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
+      return stamps;
+    } catch (RuntimeException | Error e) {
+      for (int i = 0; i < locked; i++) {
+        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
       }
-      double[] weightOn = new double[signals];
-      for (int t = 0; t < ranking.termCount; t++) {
-        weightOn[ranking.signalOf[t]] += ranking.weights[t];
+      throw e;
+    }
+  }
+
+  private static void unlockAll(SignalLedger ledger, long[] stamps) {
+    for (int i = 0; i < stamps.length; i++) {
+      ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+    }
+  }
+
+  /**
+   * An unfiltered walk of several signals in parts of the entities, on this thread and one of
+   * {@code helpers}', under read locks this thread takes for all; each part is claimed once, by
+   * whichever thread is free, so a busy pool delays nothing: this thread walks every part the helper
+   * has not claimed. The parts share the budget.
+   *
+   * @return null when the parts together met {@code budget} entries without proving the answer
+   */
+  private static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget,
+      ExecutorService helpers) {
+    int parts = Math.min(PARTS, ledger.stripeCount());
+    AtomicLong shared = new AtomicLong(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger left = new AtomicInteger(budget);
+    long[] stamps = readLockAll(ledger);
+    try {
+      Future<TopK> helping;
+      try {
+        helping = helpers.submit(() -> walkParts(ledger, ranking, k, shared, atNanos, left, next, parts));
+      } catch (RejectedExecutionException closing) {
+        helping = null;
       }
-      boolean several = signals > 1;
-      // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
-      LongSet seen = several && collected != null ? new LongSet() : null;
-      Bucket bucket = new Bucket();
-      Met met = signals > 1 ? new Met(signals) : null;
-      SignalLayout[] layouts = new SignalLayout[signals];
-      for (int s = 0; s < signals; s++) {
-        layouts[s] = ledger.layout(ranking.signals[s]);
+      TopK mine = walkParts(ledger, ranking, k, shared, atNanos, left, next, parts);
+      TopK theirs = helping == null ? null : await(helping);
+      if (mine == null || (helping != null && theirs == null)) {
+        return null;
       }
-      double[] values = new double[ranking.termCount];
+      if (theirs != null) {
+        mine.addAll(theirs);   // the parts' entities are disjoint
+      }
+      return mine.drainBestFirst();
+    } finally {
+      unlockAll(ledger, stamps);
+    }
+  }
+
+  /**
+   * Walks the parts this thread claims, into one heap of this thread's that keeps each entity once
+   * (an entity met on two signals).
+   *
+   * @return the heap, or null once a part gave up (the others then stop too)
+   */
+  private static TopK walkParts(SignalLedger ledger, Ranking ranking, int k, AtomicLong shared, long atNanos,
+      AtomicInteger left, AtomicInteger next, int parts) {
+    Cut cut = new Cut(new TopK(k, true), shared);
+    Scratch scratch = new Scratch(ranking.signals.length);
+    for (int part = next.getAndIncrement(); part < parts; part = next.getAndIncrement()) {
+      if (!walkPart(ledger, ranking, cut, null, atNanos, left, part, parts, scratch)) {
+        next.set(parts);
+        left.set(-1);
+        return null;
+      }
+    }
+    return cut.top;
+  }
+
+  /** The helper's result; it runs under this thread's locks, so this thread waits for it whatever happens. */
+  private static TopK await(Future<TopK> helping) {
+    boolean interrupted = false;
+    try {
       while (true) {
-        boolean left = false;
-        for (int t = 0; t < ranking.termCount; t++) {
-          Walk walk = walks[ranking.signalOf[t]];
-          left |= walk.best >= 0;
-          values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
-        }
-        double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
-        if (collected == null) {
-          if (!left || (top.isFull() && top.worstScore() > threshold)) {
-            // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
-            if (met != null) {
-              met.score(ledger, ranking, walks, weightOn, atNanos, values, top, null);
-            }
-            return true;
+        try {
+          return helping.get();
+        } catch (InterruptedException e) {
+          interrupted = true;   // the helper reads under our locks: it must end before we release them
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
           }
-        } else {
-          if (!left) {
-            return true;
+          if (cause instanceof Error err) {
+            throw err;
           }
-          collected.step(threshold);
-        }
-        int s = signals == 1 ? 0 : next(walks, weightOn);
-        int size = bucket.take(walks[s]);
-        if ((budget -= size) < 0) {
-          return false;
-        }
-        bucket.copy();
-        for (int n = 0; n < size; n++) {
-          long id = bucket.ids[n];
-          if (!several && collected != null) {
-            // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
-            collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
-            continue;
-          }
-          double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
-          if (!several) {
-            Arrays.fill(values, own);
-            double score = ranking.combine(values);
-            if (collected == null) {
-              top.offer(id, score);
-            } else {
-              collected.add(id, score);
-            }
-            continue;
-          }
-          if (seen != null && !seen.add(id)) {
-            continue;
-          }
-          for (int t = 0; t < ranking.termCount; t++) {
-            Walk other = walks[ranking.signalOf[t]];
-            values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
-          }
-          // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
-          // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
-          // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
-          if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
-            met.add(id, s, own, walks);
-          }
-        }
-        // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
-        // filtered, before the next step, whose threshold must follow every entity met before it
-        if (met != null && (collected != null || met.size >= Met.BATCH)) {
-          met.score(ledger, ranking, walks, weightOn, atNanos, values, top, collected);
+          throw new TidalDbException("a ranking thread failed: " + cause, cause);
         }
       }
     } finally {
-      for (int i = 0; i < locked; i++) {
-        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * A threshold walk of the entities of part {@code part} of {@code parts} (a power of two; 1: all
+   * entities), under read locks the caller holds, reading at most what is left of {@code budget}.
+   */
+  private static boolean walkPart(SignalLedger ledger, Ranking ranking, Cut cut, WalkCandidates collected,
+      long atNanos, AtomicInteger budget, int part, int parts, Scratch scratch) {
+    int signals = ranking.signals.length;
+    Walk[] walks = new Walk[signals];
+    for (int s = 0; s < signals; s++) {
+      walks[s] = new Walk(ledger, ranking.signals[s], atNanos, part, parts);
+    }
+    double[] weightOn = new double[signals];
+    for (int t = 0; t < ranking.termCount; t++) {
+      weightOn[ranking.signalOf[t]] += ranking.weights[t];
+    }
+    boolean several = signals > 1;
+    // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
+    LongSet seen = several && collected != null ? new LongSet() : null;
+    Bucket bucket = scratch.bucket;
+    Met met = scratch.met;
+    SignalLayout[] layouts = new SignalLayout[signals];
+    for (int s = 0; s < signals; s++) {
+      layouts[s] = ledger.layout(ranking.signals[s]);
+    }
+    double[] values = new double[ranking.termCount];
+    while (true) {
+      boolean left = false;
+      for (int t = 0; t < ranking.termCount; t++) {
+        Walk walk = walks[ranking.signalOf[t]];
+        left |= walk.best >= 0;
+        values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
+      }
+      double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
+      if (collected == null) {
+        if (!left || cut.value() > threshold) {
+          // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
+          if (met != null) {
+            met.score(ledger, ranking, walks, weightOn, atNanos, values, cut, null);
+          }
+          return true;
+        }
+      } else {
+        if (!left) {
+          return true;
+        }
+        collected.step(threshold);
+      }
+      int s = signals == 1 ? 0 : next(walks, weightOn);
+      int size = bucket.take(walks[s]);
+      if (budget.addAndGet(-size) < 0) {
+        return false;
+      }
+      bucket.copy();
+      for (int n = 0; n < size; n++) {
+        long id = bucket.ids[n];
+        if (!several && collected != null) {
+          // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
+          collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
+          continue;
+        }
+        double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
+        if (!several) {
+          Arrays.fill(values, own);
+          double score = ranking.combine(values);
+          if (collected == null) {
+            cut.offer(id, score);
+          } else {
+            collected.add(id, score);
+          }
+          continue;
+        }
+        if (seen != null && !seen.add(id)) {
+          continue;
+        }
+        for (int t = 0; t < ranking.termCount; t++) {
+          Walk other = walks[ranking.signalOf[t]];
+          values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
+        }
+        // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
+        // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
+        // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
+        if (!(ranking.combine(values) < cut.value())) {
+          met.add(id, s, own, walks);
+        }
+      }
+      // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
+      // filtered, before the next step, whose threshold must follow every entity met before it
+      if (met != null && (collected != null || met.size >= Met.BATCH)) {
+        met.score(ledger, ranking, walks, weightOn, atNanos, values, cut, collected);
       }
     }
   }
@@ -241,7 +383,8 @@ final class IndexWalk {
     /** The highest bound at the start less the lowest bound of any bucket: how much reading the signal can tell. */
     final double span;
 
-    Walk(SignalLedger ledger, int typeId, long atNanos) {
+    /** The walk of signal {@code typeId}'s entries of the entities of part {@code part} of {@code parts} ({@link #walkPart}). */
+    Walk(SignalLedger ledger, int typeId, long atNanos, int part, int parts) {
       int stripes = ledger.stripeCount();
       this.tables = new EntryTable[stripes];
       this.cursor = new int[stripes];
@@ -253,7 +396,8 @@ final class IndexWalk {
       for (int i = 0; i < stripes; i++) {
         tables[i] = ledger.stripeAt(i).tables[typeId];
         RankIndex rank = tables[i].rank;
-        cursor[i] = rank.first();
+        // stripe i holds the entries of the entities whose stripe number is i - typeId (SignalLedger.stripeIndexOf)
+        cursor[i] = ((i - typeId) & (parts - 1)) == part ? rank.first() : RankIndex.BUCKETS;
         bounds[i] = bound(i);
         if (cursor[i] < RankIndex.BUCKETS) {
           heap[heapSize] = i;
@@ -440,7 +584,7 @@ final class IndexWalk {
 
     /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
     void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, long atNanos,
-        double[] values, TopK top, WalkCandidates collected) {
+        double[] values, Cut cut, WalkCandidates collected) {
       int signals = reads.length;
       boolean[] read = new boolean[signals];
       int alive = size;
@@ -464,11 +608,12 @@ final class IndexWalk {
         for (int j = 0; j < n; j++) {
           into[where[j]] = out[j];
         }
-        if (collected == null && top.isFull() && stage + 1 < signals) {
+        double below = cut.value();
+        if (collected == null && below > Double.NEGATIVE_INFINITY && stage + 1 < signals) {
           // drop the entities whose score, with the signals not yet read at their bounds, cannot make the cut
           int kept = 0;
           for (int m = 0; m < alive; m++) {
-            if (!(combine(ranking, m, values) < top.worstScore())) {
+            if (!(combine(ranking, m, values) < below)) {
               move(m, kept++);
             }
           }
@@ -478,7 +623,7 @@ final class IndexWalk {
       for (int m = 0; m < alive; m++) {
         double score = combine(ranking, m, values);
         if (collected == null) {
-          top.offer(ids[m], score);
+          cut.offer(ids[m], score);
         } else {
           collected.add(ids[m], score);
         }
@@ -500,6 +645,50 @@ final class IndexWalk {
         for (double[] r : reads) {
           r[to] = r[from];
         }
+      }
+    }
+  }
+
+  /** A thread's buffers for the parts it walks. */
+  private static final class Scratch {
+    final Bucket bucket = new Bucket();
+    /** Null for a walk of one signal. */
+    final Met met;
+
+    Scratch(int signals) {
+      met = signals > 1 ? new Met(signals) : null;
+    }
+  }
+
+  /**
+   * A walk's heap and the cut it may stop at: its own k-th best once it keeps k, or the better k-th
+   * best another thread walking other parts of the same query published ({@code shared}, the bits of
+   * a double; null for a walk on one thread). Both are lower bounds of the whole answer's k-th best,
+   * so an entity bounded strictly below either cannot make it.
+   */
+  private static final class Cut {
+    final TopK top;
+    private final AtomicLong shared;
+
+    Cut(TopK top, AtomicLong shared) {
+      this.top = top;
+      this.shared = shared;
+    }
+
+    /** {@return the score an entity must reach to make the cut, or -infinity while none is known} */
+    double value() {
+      double own = top.isFull() ? top.worstScore() : Double.NEGATIVE_INFINITY;
+      return shared == null ? own : Math.max(own, Double.longBitsToDouble(shared.get()));
+    }
+
+    void offer(long id, double score) {
+      if (!top.offer(id, score) || shared == null || !top.isFull()) {
+        return;
+      }
+      double worst = top.worstScore();
+      long seen = shared.get();
+      while (worst > Double.longBitsToDouble(seen) && !shared.compareAndSet(seen, Double.doubleToRawLongBits(worst))) {
+        seen = shared.get();
       }
     }
   }

@@ -127,6 +127,17 @@ class RankIndexPropertiesTest {
       assertEquals(1, ranker.indexedQueries(), description + ": answered by the index");
       assertEquals(0, ranker.scannedQueries(), description + ": answered by the index");
     }
+    if (!oneSignal) {
+      // the walk a large ledger gets: parts of the entities on two threads, sharing the cut
+      try (Ranker ranker = new Ranker(h.ledger(), Ranker.INDEX_BUDGET, 0)) {
+        assertEquals(bruteForce(h, ranking, k, at, null), ranker.top(ranking, k, at, null),
+            description + ", walked in parts");
+        assertEquals(1, ranker.indexedQueries(), description + ": walked in parts, answered by the index");
+        boolean parts = ranking.signals.length > 1 && h.ledger().stripeCount() > 1
+            && Runtime.getRuntime().availableProcessors() > 1;
+        assertEquals(parts ? 1 : 0, ranker.partedQueries(), description + ": walked in parts");
+      }
+    }
     SignalLedger restored = Ledgers.of(h.schema(), h.maxEntries());
     Path file = Files.createTempFile("rank-index", ".snapshot");
     try {
@@ -222,6 +233,58 @@ class RankIndexPropertiesTest {
     try (Ranker ranker = new Ranker(ledger)) {
       assertEquals(bruteForce(h, ranking, 100, T0, null), ranker.top(ranking, 100, T0, null));
       assertEquals(1, ranker.indexedQueries(), "answered by the threshold walk within its budget");
+    }
+  }
+
+  /**
+   * A walk in parts splits the entities, not the entries: each part walks every signal's entries of
+   * its own entities, so an entity that leads neither signal but has the best sum is met by its part.
+   * Here the best entity (5 + 5) sits below 2,000 others on each signal (up to 9 on one, 6 on the
+   * other, nothing on the second), all in its own part (more than a walk meets before it scores a
+   * batch and knows a cut), and the other parts' entries are all small: a part that walked another
+   * part's entries of one signal would stop before meeting it.
+   */
+  @Test
+  void aWalkInParts_findsTheEntityThatLeadsNeitherSignalButHasTheBestSum() {
+    Schema schema = Schema.builder()
+        .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema);
+    int above = 2_000;
+    TreeSet<Long> ids = new TreeSet<>();
+    int mine = 0;
+    int others = 0;
+    for (long id = 1; mine < 2 * above + 1 || others < above; id++) {
+      boolean inMyPart = (EntryTable.hash(id) >>> 40 & (IndexWalk.PARTS - 1)) == 0;
+      if (inMyPart && mine < 2 * above + 1) {
+        int n = mine++;
+        if (n == 0) {
+          ledger.apply(id, 0, 5, T0);                                      // the best: 5 + 5
+          ledger.apply(id, 1, 5, T0);
+        } else if (n <= above) {
+          ledger.apply(id, 0, 5.5f + 0.5f * n / above, T0);               // above it on s0, nothing on s1
+        } else {
+          ledger.apply(id, 1, 5.5f + 3.5f * (n - above) / above, T0);     // above it on s1 (up to 9), nothing on s0
+        }
+      } else if (!inMyPart && others < above) {
+        others++;
+        ledger.apply(id, 0, 0.1f, T0);
+        ledger.apply(id, 1, 0.1f, T0);
+      } else {
+        continue;
+      }
+      ids.add(id);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 1).build(),
+        schema);
+    History h = new History(schema, ledger, Long.MAX_VALUE, ids, ids.size() + " entities in parts");
+    List<ScoredEntity> expected = bruteForce(h, ranking, 1, T0, null);
+    assertEquals(10.0, expected.get(0).score(), "the best entity is the one with 5 on each signal");
+    try (Ranker ranker = new Ranker(ledger, Ranker.INDEX_BUDGET, 0)) {
+      assertEquals(expected, ranker.top(ranking, 1, T0, null));
+      assertEquals(List.of(1L, Runtime.getRuntime().availableProcessors() > 1 ? 1L : 0L),
+          List.of(ranker.indexedQueries(), ranker.partedQueries()), "answered by a threshold walk in parts");
     }
   }
 
