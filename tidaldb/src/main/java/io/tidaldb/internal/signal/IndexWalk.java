@@ -1,7 +1,6 @@
 package io.tidaldb.internal.signal;
 
 import io.tidaldb.ScoredEntity;
-import io.tidaldb.TidalDbException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -235,14 +234,7 @@ final class IndexWalk {
         } catch (InterruptedException e) {
           interrupted = true;   // the helper reads under our locks: it must end before we release them
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new TidalDbException("a ranking thread failed: " + cause, cause);
+          throw Ranker.rethrown(e);
         }
       }
     } finally {
@@ -269,7 +261,7 @@ final class IndexWalk {
     }
     boolean several = signals > 1;
     // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
-    LongSet seen = several && collected != null ? new LongSet() : null;
+    LongIntMap seen = several && collected != null ? new LongIntMap() : null;
     Bucket bucket = scratch.bucket;
     Met met = scratch.met;
     SignalLayout[] layouts = new SignalLayout[signals];

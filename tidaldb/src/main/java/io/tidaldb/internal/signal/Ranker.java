@@ -173,15 +173,20 @@ final class Ranker implements AutoCloseable {
       all.forEach(other -> other.cancel(false));
       throw new TidalDbException("interrupted while waiting for the ranking threads", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new TidalDbException("a ranking thread failed: " + cause, cause);
+      throw rethrown(e);
     }
+  }
+
+  /** A ranking thread's failure, to throw on the query's thread: itself when unchecked (an {@code Error} is thrown here). */
+  static RuntimeException rethrown(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new TidalDbException("a ranking thread failed: " + cause, cause);
   }
 
   private static void awaitQuietly(List<Future<TopK>> helping) {

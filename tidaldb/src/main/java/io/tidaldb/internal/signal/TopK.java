@@ -19,8 +19,11 @@ final class TopK {
   private long[] ids;
   private double[] scores;
   private int size;
-  /** For a distinct heap: where each kept entity is; else null. */
-  private final Places where;
+  /**
+   * For a distinct heap: where each kept entity is; else null. (A {@code HashMap<Long, Integer>} boxed
+   * on every move of a sift: a fifth of a three-signal threshold walk's time.)
+   */
+  private final LongIntMap where;
 
   TopK(int k) {
     this(k, false);
@@ -28,7 +31,7 @@ final class TopK {
 
   TopK(int k, boolean distinct) {
     this.k = k;
-    this.where = distinct ? new Places() : null;
+    this.where = distinct ? new LongIntMap() : null;
     int initial = Math.min(k, 64);
     ids = new long[initial];
     scores = new double[initial];
@@ -106,87 +109,6 @@ final class TopK {
       i = child;
     }
     set(i, id, score);
-  }
-
-  /**
-   * Where each kept entity is in the heap, by open addressing over primitives (a {@code HashMap<Long,
-   * Integer>} boxed both on every move of a sift: a fifth of a three-signal threshold walk's time):
-   * linear probing from {@link EntryTable#hash}, at most half full, deletion by shifting the probe
-   * chain back.
-   */
-  private static final class Places {
-    private long[] keys = new long[128];
-    /** The place + 1; 0 for an empty slot. */
-    private int[] places = new int[128];
-    private int size;
-
-    /** {@return the place of {@code id}, or -1} */
-    int get(long id) {
-      int mask = keys.length - 1;
-      for (int i = (int) EntryTable.hash(id) & mask; places[i] != 0; i = (i + 1) & mask) {
-        if (keys[i] == id) {
-          return places[i] - 1;
-        }
-      }
-      return -1;
-    }
-
-    void put(long id, int place) {
-      int mask = keys.length - 1;
-      int i = (int) EntryTable.hash(id) & mask;
-      while (places[i] != 0) {
-        if (keys[i] == id) {
-          places[i] = place + 1;
-          return;
-        }
-        i = (i + 1) & mask;
-      }
-      keys[i] = id;
-      places[i] = place + 1;
-      if (2 * ++size > keys.length) {
-        grow();
-      }
-    }
-
-    void remove(long id) {
-      int mask = keys.length - 1;
-      int i = (int) EntryTable.hash(id) & mask;
-      while (places[i] != 0 && keys[i] != id) {
-        i = (i + 1) & mask;
-      }
-      if (places[i] == 0) {
-        return;
-      }
-      size--;
-      for (int j = (i + 1) & mask; places[j] != 0; j = (j + 1) & mask) {
-        int home = (int) EntryTable.hash(keys[j]) & mask;
-        boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!stays) {
-          keys[i] = keys[j];
-          places[i] = places[j];
-          i = j;
-        }
-      }
-      places[i] = 0;
-    }
-
-    void clear() {
-      Arrays.fill(places, 0);
-      size = 0;
-    }
-
-    private void grow() {
-      long[] oldKeys = keys;
-      int[] oldPlaces = places;
-      keys = new long[oldKeys.length * 2];
-      places = new int[oldKeys.length * 2];
-      size = 0;
-      for (int i = 0; i < oldKeys.length; i++) {
-        if (oldPlaces[i] != 0) {
-          put(oldKeys[i], oldPlaces[i] - 1);
-        }
-      }
-    }
   }
 
   /** {@return whether k pairs are kept, so that a candidate must beat {@link #worstScore()}} */
