@@ -172,7 +172,7 @@ final class IndexWalk {
    * An unfiltered walk of several signals in parts of the entities, on this thread and one of
    * {@code helpers}', under read locks this thread takes for all; each part is claimed once, by
    * whichever thread is free, so a busy pool delays nothing: this thread walks every part the helper
-   * has not claimed. The parts share the budget.
+   * has not claimed, and waits for the helper only if it started. The parts share the budget.
    *
    * @return null when the parts together met {@code budget} entries without proving the answer
    */
@@ -182,22 +182,22 @@ final class IndexWalk {
     AtomicLong shared = new AtomicLong(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger left = new AtomicInteger(budget);
+    TopK none = new TopK(1);
     long[] stamps = readLockAll(ledger);
     try {
-      Future<TopK> helping;
+      HelperTask<TopK> helping;
       try {
-        helping = helpers.submit(() -> walkParts(ledger, ranking, k, shared, atNanos, left, next, parts));
+        helping = new HelperTask<>(helpers, () -> walkParts(ledger, ranking, k, shared, atNanos, left, next, parts),
+            none);
       } catch (RejectedExecutionException closing) {
         helping = null;
       }
       TopK mine = walkParts(ledger, ranking, k, shared, atNanos, left, next, parts);
-      TopK theirs = helping == null ? null : await(helping);
-      if (mine == null || (helping != null && theirs == null)) {
+      TopK theirs = helping == null || helping.withdraw() ? none : await(helping.future());
+      if (mine == null || theirs == null) {
         return null;
       }
-      if (theirs != null) {
-        mine.addAll(theirs);   // the parts' entities are disjoint
-      }
+      mine.addAll(theirs);   // the parts' entities are disjoint
       return mine.drainBestFirst();
     } finally {
       unlockAll(ledger, stamps);

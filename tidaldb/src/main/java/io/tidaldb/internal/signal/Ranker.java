@@ -99,12 +99,12 @@ final class Ranker implements AutoCloseable {
     scannedQueries.increment();
     int stripes = ledger.stripeCount();
     AtomicInteger next = new AtomicInteger();
-    List<Future<TopK>> helping = new ArrayList<>();
     ExecutorService executor = ledger.size() >= parallelEntries ? pool() : null;
+    List<HelperTask<TopK>> tasks = new ArrayList<>();
     if (executor != null) {
       for (int h = 0; h < Math.min(helpers, stripes - 1); h++) {
         try {
-          helping.add(executor.submit(() -> scan(ranking, k, atNanos, filter, next, stripes)));
+          tasks.add(new HelperTask<>(executor, () -> scan(ranking, k, atNanos, filter, next, stripes), null));
         } catch (RejectedExecutionException closing) {
           break;
         }
@@ -115,9 +115,10 @@ final class Ranker implements AutoCloseable {
       best = scan(ranking, k, atNanos, filter, next, stripes);
     } catch (RuntimeException | Error e) {
       next.set(stripes);
-      awaitQuietly(helping);
+      awaitQuietly(started(tasks));
       throw e;
     }
+    List<Future<TopK>> helping = started(tasks);
     for (Future<TopK> f : helping) {
       best.addAll(await(f, helping));
     }
@@ -189,6 +190,17 @@ final class Ranker implements AutoCloseable {
     return new TidalDbException("a ranking thread failed: " + cause, cause);
   }
 
+  /** The futures of the tasks a helper started; the others are withdrawn (they never run). */
+  private static List<Future<TopK>> started(List<HelperTask<TopK>> tasks) {
+    List<Future<TopK>> started = new ArrayList<>();
+    for (HelperTask<TopK> task : tasks) {
+      if (!task.withdraw()) {
+        started.add(task.future());
+      }
+    }
+    return started;
+  }
+
   private static void awaitQuietly(List<Future<TopK>> helping) {
     for (Future<TopK> f : helping) {
       try {
@@ -202,7 +214,8 @@ final class Ranker implements AutoCloseable {
     }
   }
 
-  private synchronized ExecutorService pool() {
+  /** The helper threads, started on first use; null once closed or on one processor. */
+  synchronized ExecutorService pool() {
     if (closed || helpers < 1) {
       return null;
     }

@@ -1,7 +1,9 @@
 package io.tidaldb.internal.signal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
@@ -18,6 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import net.jqwik.api.ForAll;
@@ -285,6 +289,57 @@ class RankIndexPropertiesTest {
       assertEquals(expected, ranker.top(ranking, 1, T0, null));
       assertEquals(List.of(1L, Runtime.getRuntime().availableProcessors() > 1 ? 1L : 0L),
           List.of(ranker.indexedQueries(), ranker.partedQueries()), "answered by a threshold walk in parts");
+    }
+  }
+
+  /**
+   * The helper threads may be busy with another query: a walk in parts then walks every part, and a
+   * scan scans every stripe, on the calling thread, and returns without waiting for its queued task
+   * to start.
+   */
+  @Test
+  void aWalkInPartsAndAScan_doNotWaitForAHelperBusyWithAnotherQuery() throws Exception {
+    Schema schema = Schema.builder()
+        .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema);
+    TreeSet<Long> ids = new TreeSet<>();
+    SplittableRandom random = new SplittableRandom(5);
+    for (long id = 0; id < 3_000; id++) {
+      ledger.apply(id, 0, 1 + random.nextInt(100), T0);
+      ledger.apply(id, 1, 1 + random.nextInt(100), T0);
+      ids.add(id);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 2).build(),
+        schema);
+    History h = new History(schema, ledger, Long.MAX_VALUE, ids, "3,000 entities");
+    try (Ranker ranker = new Ranker(ledger, Ranker.INDEX_BUDGET, 0)) {
+      ExecutorService pool = ranker.pool();
+      assumeTrue(pool != null, "one processor: the ranker has no helper threads");
+      CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      pool.submit(() -> {
+        busy.countDown();
+        release.await();
+        return null;
+      });
+      busy.await();
+      try {
+        List<ScoredEntity> top = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ranker.top(ranking, 10, T0, null),
+            "the query waited for a helper that was busy elsewhere");
+        assertEquals(bruteForce(h, ranking, 10, T0, null), top);
+        assertEquals(1, ranker.partedQueries(), "answered by a threshold walk in parts");
+        // a scan (a negative weight) shares its stripes with the pool the same way
+        Ranking scanned = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", -1).build(),
+            schema);
+        List<ScoredEntity> best = assertTimeoutPreemptively(Duration.ofSeconds(20),
+            () -> ranker.top(scanned, 10, T0, null), "the scan waited for a helper that was busy elsewhere");
+        assertEquals(bruteForce(h, scanned, 10, T0, null), best);
+        assertEquals(1, ranker.scannedQueries(), "answered by a scan");
+      } finally {
+        release.countDown();
+      }
     }
   }
 

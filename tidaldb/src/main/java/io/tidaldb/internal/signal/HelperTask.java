@@ -1,0 +1,40 @@
+package io.tidaldb.internal.signal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A share of a query handed to the ranking pool that runs only if a helper thread starts it before
+ * the query's own thread is done: a pool busy with another query then costs nothing but the work the
+ * query's thread does itself, instead of a wait for the pool to come round to a task with nothing
+ * left to do. The caller {@link #withdraw}s the task once its own share is done, and waits for the
+ * task's {@link #future} only if that fails (the task started).
+ *
+ * @param <T> the task's result
+ */
+final class HelperTask<T> {
+
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final Future<T> future;
+
+  /**
+   * Submits {@code task}, to run unless withdrawn first ({@code withdrawn} is then its result).
+   *
+   * @throws RejectedExecutionException when the pool is closing
+   */
+  HelperTask(ExecutorService pool, Callable<T> task, T withdrawn) {
+    this.future = pool.submit(() -> started.compareAndSet(false, true) ? task.call() : withdrawn);
+  }
+
+  /** {@return whether the task had not started: it never will, and nothing need wait for it} */
+  boolean withdraw() {
+    return started.compareAndSet(false, true);
+  }
+
+  Future<T> future() {
+    return future;
+  }
+}
