@@ -32,9 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Exact top-100 queries over a loaded ledger: {@code entities} entities with four {@code view}
  * events each over the last week (every window declared), a {@code like} for every second entity
- * and a {@code share} for every fifth. {@code topView} is answered by the rank index; the others by
- * a scan, on both cores from 65,536 entries (the three-signal profile's threshold walk gives up on
- * this data).
+ * and a {@code share} for every fifth. {@code topView} and {@code topViewFilteredTo10Percent} are
+ * answered by the rank index; {@code topThreeDecayed} by the threshold walk over the three signals'
+ * indexes, in parts on both cores (it meets about 11,000 entities on this data);
+ * {@code topThreeDecayedIndexed} by the registered profile's index; {@code topWithWindowAndVelocity}
+ * by a scan, on both cores.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar TopBench -p entities=1000000
