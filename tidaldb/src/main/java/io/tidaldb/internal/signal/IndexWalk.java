@@ -3,12 +3,11 @@ package io.tidaldb.internal.signal;
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongPredicate;
 
 /**
@@ -42,11 +41,10 @@ import java.util.function.LongPredicate;
  * the entities are split into {@value #PARTS} parts by the low bits of the number that, with the
  * signal's number, picks each entry's stripe ({@link SignalLedger#stripeIndexOf}), so that a part is
  * a set of whole stripes of every signal, and each part is a complete threshold walk of its own
- * entities, under the read locks the calling thread took for all. The calling thread and a helper
- * claim parts in turn, each keeping its own heap over the parts it walks and publishing its k-th best:
- * a part stops as soon as the better of the two beats what it has left to walk, and a part walked
- * after others starts with their cut. Small parts keep a helper the machine has descheduled from
- * holding up the query for long.
+ * entities. The calling thread and a helper claim parts in turn, each keeping its own heap over the
+ * parts it walks and publishing its k-th best: a part stops as soon as the better of the two beats
+ * what it has left to walk, and a part walked after others starts with their cut. The calling thread
+ * never waits for the helper ({@link Parts}).
  */
 final class IndexWalk {
 
@@ -169,79 +167,23 @@ final class IndexWalk {
   }
 
   /**
-   * An unfiltered walk of several signals in parts of the entities, on this thread and one of
-   * {@code helpers}', under read locks this thread takes for all; each part is claimed once, by
-   * whichever thread is free, so a busy pool delays nothing: this thread walks every part the helper
-   * has not claimed, and waits for the helper only if it started. The parts share the budget.
+   * An unfiltered walk of several signals in parts of the entities, on this thread and, if one of
+   * {@code helpers}' starts in time, on that one too ({@link Parts}).
    *
    * @return null when the parts together met {@code budget} entries without proving the answer
    */
   private static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget,
       ExecutorService helpers) {
-    int parts = Math.min(PARTS, ledger.stripeCount());
-    AtomicLong shared = new AtomicLong(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger left = new AtomicInteger(budget);
-    TopK none = new TopK(1);
-    long[] stamps = readLockAll(ledger);
-    try {
-      HelperTask<TopK> helping;
-      try {
-        helping = new HelperTask<>(helpers, () -> walkParts(ledger, ranking, k, shared, atNanos, left, next, parts),
-            none);
-      } catch (RejectedExecutionException closing) {
-        helping = null;
-      }
-      TopK mine = walkParts(ledger, ranking, k, shared, atNanos, left, next, parts);
-      TopK theirs = helping == null || helping.withdraw() ? none : await(helping.future());
-      if (mine == null || theirs == null) {
-        return null;
-      }
-      mine.addAll(theirs);   // the parts' entities are disjoint
-      return mine.drainBestFirst();
-    } finally {
-      unlockAll(ledger, stamps);
-    }
+    return inParts(ledger, ranking, k, atNanos, budget, helpers, null);
   }
 
   /**
-   * Walks the parts this thread claims, into one heap of this thread's that keeps each entity once
-   * (an entity met on two signals).
-   *
-   * @return the heap, or null once a part gave up (the others then stop too)
+   * As {@link #inParts(SignalLedger, Ranking, int, long, int, ExecutorService)}; the helper runs
+   * {@code helperClaimed} after claiming each part and before walking it (tests hold it there).
    */
-  private static TopK walkParts(SignalLedger ledger, Ranking ranking, int k, AtomicLong shared, long atNanos,
-      AtomicInteger left, AtomicInteger next, int parts) {
-    Cut cut = new Cut(new TopK(k, true), shared);
-    Scratch scratch = new Scratch(ranking.signals.length);
-    for (int part = next.getAndIncrement(); part < parts; part = next.getAndIncrement()) {
-      if (!walkPart(ledger, ranking, cut, null, atNanos, left, part, parts, scratch)) {
-        next.set(parts);
-        left.set(-1);
-        return null;
-      }
-    }
-    return cut.top;
-  }
-
-  /** The helper's result; it runs under this thread's locks, so this thread waits for it whatever happens. */
-  private static TopK await(Future<TopK> helping) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return helping.get();
-        } catch (InterruptedException e) {
-          interrupted = true;   // the helper reads under our locks: it must end before we release them
-        } catch (ExecutionException e) {
-          throw Ranker.rethrown(e);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget,
+      ExecutorService helpers, Runnable helperClaimed) {
+    return new Parts(ledger, ranking, k, atNanos, budget, helperClaimed).walk(helpers);
   }
 
   /**
@@ -641,6 +583,131 @@ final class IndexWalk {
     }
   }
 
+  /**
+   * One query's walk in parts. The calling thread holds every stripe's read lock throughout and
+   * claims parts in turn; a helper thread joins only if it takes its own read locks while the
+   * calling thread still holds its (so both see one state of the ledger), and then claims parts too,
+   * publishing each part's answer when done. The calling thread never waits for the helper: once no
+   * part is left to claim it withdraws the helper if it has not joined, walks again itself every part
+   * the helper claimed and has not finished (the same locks, the same state: the same answer), and
+   * returns; a helper the machine has descheduled then costs at most a part's work twice, never a
+   * wait, and finishes (or abandons) its part under its own locks.
+   */
+  private static final class Parts {
+    private static final int NEW = 0;
+    private static final int LOCKING = 1;
+    private static final int JOINED = 2;
+    private static final int WITHDRAWN = 3;
+    /** A part's published answer when its walk gave up. */
+    private static final TopK GAVE_UP = new TopK(1);
+
+    private final SignalLedger ledger;
+    private final Ranking ranking;
+    private final int k;
+    private final long atNanos;
+    private final int count;
+    private final AtomicLong shared = new AtomicLong(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger budget;
+    private final AtomicInteger helper = new AtomicInteger(NEW);
+    /** The helper's answers, by part. */
+    private final AtomicReferenceArray<TopK> answers;
+    /** Set once the calling thread has its answer: the helper claims no more parts. */
+    private volatile boolean done;
+    /** Null, or what the helper runs after claiming a part (tests). */
+    private final Runnable helperClaimed;
+
+    Parts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget, Runnable helperClaimed) {
+      this.helperClaimed = helperClaimed;
+      this.ledger = ledger;
+      this.ranking = ranking;
+      this.k = k;
+      this.atNanos = atNanos;
+      this.count = Math.min(PARTS, ledger.stripeCount());
+      this.budget = new AtomicInteger(budget);
+      this.answers = new AtomicReferenceArray<>(count);
+    }
+
+    /** The calling thread's side; {@return the answer, or null when a part gave up} */
+    List<ScoredEntity> walk(ExecutorService helpers) {
+      long[] stamps = readLockAll(ledger);
+      try {
+        try {
+          helpers.execute(this::help);
+        } catch (RejectedExecutionException closing) {
+          // walk alone
+        }
+        Cut cut = new Cut(new TopK(k, true), shared);
+        Scratch scratch = new Scratch(ranking.signals.length);
+        TopK[] mine = new TopK[count];
+        for (int part = next.getAndIncrement(); part < count; part = next.getAndIncrement()) {
+          mine[part] = walkPart(cut, scratch, part);
+          if (mine[part] == null) {
+            return null;
+          }
+        }
+        int state = helper.get();
+        while ((state == NEW || state == LOCKING) && !helper.compareAndSet(state, WITHDRAWN)) {
+          state = helper.get();
+        }
+        done = true;
+        // the parts' entities are disjoint; an entity met on two signals is kept once by its part's heap
+        TopK answer = new TopK(k);
+        for (int part = 0; part < count; part++) {
+          TopK found = mine[part] != null ? mine[part] : answers.get(part);
+          if (found == null) {
+            found = walkPart(cut, scratch, part);   // claimed by the helper, not finished yet
+          }
+          if (found == null || found == GAVE_UP) {
+            return null;
+          }
+          answer.addAll(found);
+        }
+        return answer.drainBestFirst();
+      } finally {
+        unlockAll(ledger, stamps);
+      }
+    }
+
+    /** The helper's side: joins if it takes its read locks while the calling thread still holds its own. */
+    private void help() {
+      if (!helper.compareAndSet(NEW, LOCKING)) {
+        return;
+      }
+      long[] stamps = readLockAll(ledger);
+      try {
+        if (!helper.compareAndSet(LOCKING, JOINED)) {
+          return;   // withdrawn: the calling thread may have let go of its locks before this one took them
+        }
+        Cut cut = new Cut(new TopK(k, true), shared);
+        Scratch scratch = new Scratch(ranking.signals.length);
+        for (int part = next.getAndIncrement(); part < count && !done; part = next.getAndIncrement()) {
+          if (helperClaimed != null) {
+            helperClaimed.run();
+          }
+          TopK found = walkPart(cut, scratch, part);
+          answers.set(part, found == null ? GAVE_UP : found);
+          if (found == null) {
+            return;
+          }
+        }
+      } finally {
+        unlockAll(ledger, stamps);
+      }
+    }
+
+    /** {@return part {@code part}'s best k, or null when it gave up} (the budget is then spent for all) */
+    private TopK walkPart(Cut cut, Scratch scratch, int part) {
+      TopK found = new TopK(k, true);
+      cut.part = found;
+      if (!IndexWalk.walkPart(ledger, ranking, cut, null, atNanos, budget, part, count, scratch)) {
+        budget.set(-1);
+        return null;
+      }
+      return found;
+    }
+  }
+
   /** A thread's buffers for the parts it walks. */
   private static final class Scratch {
     final Bucket bucket = new Bucket();
@@ -653,18 +720,22 @@ final class IndexWalk {
   }
 
   /**
-   * A walk's heap and the cut it may stop at: its own k-th best once it keeps k, or the better k-th
-   * best another thread walking other parts of the same query published ({@code shared}, the bits of
-   * a double; null for a walk on one thread). Both are lower bounds of the whole answer's k-th best,
-   * so an entity bounded strictly below either cannot make it.
+   * A walk's heap and the cut it may stop at: the k-th best of what this thread has scored, once it
+   * has k, or the better k-th best another thread walking other parts of the same query published
+   * ({@code shared}, the bits of a double; null for a walk on one thread). Both are lower bounds of
+   * the whole answer's k-th best, so an entity bounded strictly below either cannot make it. A walk in
+   * parts also keeps each part's own best k ({@link #part}), its answer.
    */
   private static final class Cut {
     final TopK top;
     private final AtomicLong shared;
+    /** The heap of the part being walked: {@link #top} itself for a walk on one thread. */
+    TopK part;
 
     Cut(TopK top, AtomicLong shared) {
       this.top = top;
       this.shared = shared;
+      this.part = top;
     }
 
     /** {@return the score an entity must reach to make the cut, or -infinity while none is known} */
@@ -674,6 +745,9 @@ final class IndexWalk {
     }
 
     void offer(long id, double score) {
+      if (part != top) {
+        part.offer(id, score);
+      }
       if (!top.offer(id, score) || shared == null || !top.isFull()) {
         return;
       }

@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import net.jqwik.api.ForAll;
@@ -341,6 +343,72 @@ class RankIndexPropertiesTest {
         release.countDown();
       }
     }
+  }
+
+  /**
+   * A helper thread the machine deschedules in the middle of a part must not hold up the query: the
+   * calling thread walks that part again itself (same locks, same state, same answer) and returns
+   * while the helper is still stopped; the helper then finishes under its own read locks.
+   */
+  @Test
+  void aWalkInParts_doesNotWaitForAHelperStoppedInThePartItClaimed() throws Exception {
+    Schema schema = Schema.builder()
+        .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
+        .build();
+    SignalLedger ledger = Ledgers.of(schema);
+    TreeSet<Long> ids = new TreeSet<>();
+    SplittableRandom random = new SplittableRandom(8);
+    for (long id = 0; id < 3_000; id++) {
+      ledger.apply(id, 0, 1 + random.nextInt(100), T0);
+      ledger.apply(id, 1, 1 + random.nextInt(100), T0);
+      ids.add(id);
+    }
+    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 2).build(),
+        schema);
+    History h = new History(schema, ledger, Long.MAX_VALUE, ids, "3,000 entities");
+    CountDownLatch claimed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger partsClaimed = new AtomicInteger();
+    ExecutorService helper = Executors.newSingleThreadExecutor(task -> new Thread(task, "test-ranking-helper"));
+    // the helper starts before the calling thread walks anything, and claims the first part
+    ExecutorService startsFirst = new java.util.concurrent.AbstractExecutorService() {
+      @Override public void execute(Runnable command) {
+        helper.execute(command);
+        try {
+          claimed.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      @Override public void shutdown() {}
+      @Override public List<Runnable> shutdownNow() { return List.of(); }
+      @Override public boolean isShutdown() { return false; }
+      @Override public boolean isTerminated() { return false; }
+      @Override public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) { return true; }
+    };
+    Runnable stopped = () -> {
+      partsClaimed.incrementAndGet();
+      claimed.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try {
+      List<ScoredEntity> top = assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> IndexWalk.inParts(ledger, ranking, 10, T0, Ranker.INDEX_BUDGET, startsFirst, stopped),
+          "the query waited for the stopped helper");
+      assertEquals(bruteForce(h, ranking, 10, T0, null), top);
+      assertEquals(1, partsClaimed.get(), "the helper claimed one part and was stopped in it");
+    } finally {
+      release.countDown();
+      helper.shutdown();
+      assertTrue(helper.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS), "the helper finished");
+    }
+    // its read locks are released: a write goes through
+    ledger.apply(1, 0, 1, T0);
   }
 
   @Test
