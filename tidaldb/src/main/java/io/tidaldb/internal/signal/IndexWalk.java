@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 
 /**
@@ -49,7 +50,7 @@ import java.util.function.LongPredicate;
 final class IndexWalk {
 
   /** The parts of a walk on two threads ({@link #inParts}); at most the ledger's stripes. */
-  static final int PARTS = 8;
+  static final int PARTS = 16;
 
   /** Entities a filtered walk collects in its first pass, per entity asked for. */
   static final int FILTERED_FIRST_PASS_PER_K = 16;
@@ -616,6 +617,7 @@ final class IndexWalk {
     private volatile boolean done;
     /** Null, or what the helper runs after claiming a part (tests). */
     private final Runnable helperClaimed;
+    private final Thread caller = Thread.currentThread();
 
     Parts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget, Runnable helperClaimed) {
       this.helperClaimed = helperClaimed;
@@ -642,12 +644,17 @@ final class IndexWalk {
         Cut cut = new Cut(new TopK(k, true), shared);
         Scratch scratch = new Scratch(ranking.signals.length);
         TopK[] mine = new TopK[count];
+        long started = System.nanoTime();
+        int walked = 0;
         for (int part = next.getAndIncrement(); part < count; part = next.getAndIncrement()) {
           mine[part] = walkPart(cut, scratch, part);
           if (mine[part] == null) {
             return null;
           }
+          walked++;
         }
+        // how long a part took here: the most worth waiting for the helper's last one before walking it again
+        long patience = walked == 0 ? 0 : (System.nanoTime() - started) / walked;
         int state = helper.get();
         while ((state == NEW || state == LOCKING) && !helper.compareAndSet(state, WITHDRAWN)) {
           state = helper.get();
@@ -656,9 +663,9 @@ final class IndexWalk {
         // the parts' entities are disjoint; an entity met on two signals is kept once by its part's heap
         TopK answer = new TopK(k);
         for (int part = 0; part < count; part++) {
-          TopK found = mine[part] != null ? mine[part] : answers.get(part);
+          TopK found = mine[part] != null ? mine[part] : awaitAnswer(part, patience);
           if (found == null) {
-            found = walkPart(cut, scratch, part);   // claimed by the helper, not finished yet
+            found = walkPart(cut, scratch, part);   // claimed by the helper, not finished in time
           }
           if (found == null || found == GAVE_UP) {
             return null;
@@ -669,6 +676,21 @@ final class IndexWalk {
       } finally {
         unlockAll(ledger, stamps);
       }
+    }
+
+    /**
+     * The helper's answer for {@code part}, waiting up to {@code patience} ns for it (a helper that is
+     * running finishes a part in about that time; one the machine has descheduled may not): null if
+     * it has none by then.
+     */
+    private TopK awaitAnswer(int part, long patience) {
+      TopK found = answers.get(part);
+      long deadline = System.nanoTime() + patience;
+      for (long left = patience; found == null && left > 0; left = deadline - System.nanoTime()) {
+        LockSupport.parkNanos(this, left);   // the helper unparks this thread as it publishes an answer
+        found = answers.get(part);
+      }
+      return found;
     }
 
     /** The helper's side: joins if it takes its read locks while the calling thread still holds its own. */
@@ -689,6 +711,7 @@ final class IndexWalk {
           }
           TopK found = walkPart(cut, scratch, part);
           answers.set(part, found == null ? GAVE_UP : found);
+          LockSupport.unpark(caller);
           if (found == null) {
             return;
           }
