@@ -618,6 +618,8 @@ final class IndexWalk {
     /** Null, or what the helper runs after claiming a part (tests). */
     private final Runnable helperClaimed;
     private final Thread caller = Thread.currentThread();
+    /** The part whose answer the calling thread is waiting for, or -1. */
+    private volatile int awaited = -1;
 
     Parts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget, Runnable helperClaimed) {
       this.helperClaimed = helperClaimed;
@@ -685,12 +687,20 @@ final class IndexWalk {
      */
     private TopK awaitAnswer(int part, long patience) {
       TopK found = answers.get(part);
-      long deadline = System.nanoTime() + patience;
-      for (long left = patience; found == null && left > 0; left = deadline - System.nanoTime()) {
-        LockSupport.parkNanos(this, left);   // the helper unparks this thread as it publishes an answer
-        found = answers.get(part);
+      if (found != null) {
+        return found;
       }
-      return found;
+      awaited = part;
+      try {
+        long deadline = System.nanoTime() + patience;
+        for (long left = patience; found == null && left > 0; left = deadline - System.nanoTime()) {
+          LockSupport.parkNanos(this, left);   // the helper unparks this thread as it publishes this part
+          found = answers.get(part);
+        }
+        return found;
+      } finally {
+        awaited = -1;
+      }
     }
 
     /** The helper's side: joins if it takes its read locks while the calling thread still holds its own. */
@@ -711,7 +721,9 @@ final class IndexWalk {
           }
           TopK found = walkPart(cut, scratch, part);
           answers.set(part, found == null ? GAVE_UP : found);
-          LockSupport.unpark(caller);
+          if (awaited == part) {
+            LockSupport.unpark(caller);
+          }
           if (found == null) {
             return;
           }
