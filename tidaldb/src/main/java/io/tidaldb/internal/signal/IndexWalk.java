@@ -3,12 +3,6 @@ package io.tidaldb.internal.signal;
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 
 /**
@@ -37,20 +31,8 @@ import java.util.function.LongPredicate;
  * releases them and offers the entities that pass the filter in the order met, stopping at the first
  * step whose threshold the k-th best beats. When the entities collected do not prove the answer, it
  * walks again (a new cut) collecting more, four times as many each time, up to the budget.
- *
- * <p>An unfiltered walk of several signals over a large ledger runs on two threads ({@link #inParts}):
- * the entities are split into {@value #PARTS} parts by the low bits of the number that, with the
- * signal's number, picks each entry's stripe ({@link SignalLedger#stripeIndexOf}), so that a part is
- * a set of whole stripes of every signal, and each part is a complete threshold walk of its own
- * entities. The calling thread and a helper claim parts in turn, each keeping its own heap over the
- * parts it walks and publishing its k-th best: a part stops as soon as the better of the two beats
- * what it has left to walk, and a part walked after others starts with their cut. The calling thread
- * never waits for the helper ({@link Parts}).
  */
 final class IndexWalk {
-
-  /** The parts of a walk on two threads ({@link #inParts}); at most the ledger's stripes. */
-  static final int PARTS = 16;
 
   /** Entities a filtered walk collects in its first pass, per entity asked for. */
   static final int FILTERED_FIRST_PASS_PER_K = 16;
@@ -64,20 +46,7 @@ final class IndexWalk {
    */
   static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
       int budget) {
-    return top(ledger, ranking, k, atNanos, filter, budget, null);
-  }
-
-  /**
-   * As {@link #top(SignalLedger, Ranking, int, long, LongPredicate, int)}; an unfiltered walk of
-   * several signals runs its two halves on the calling thread and one of {@code helpers}' (null:
-   * the calling thread walks alone).
-   */
-  static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
-      int budget, ExecutorService helpers) {
     if (filter == null) {
-      if (helpers != null && ranking.signals.length > 1 && ledger.stripeCount() > 1) {
-        return inParts(ledger, ranking, k, atNanos, budget, helpers);
-      }
       // several signals: an entity met in two walks may be scored twice; the heap keeps it once
       TopK top = new TopK(k, ranking.signals.length > 1);
       return walk(ledger, ranking, top, null, atNanos, budget) ? top.drainBestFirst() : null;
@@ -135,16 +104,6 @@ final class IndexWalk {
    */
   private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, WalkCandidates collected, long atNanos,
       int budget) {
-    long[] stamps = readLockAll(ledger);
-    try {
-      return walkPart(ledger, ranking, new Cut(top, null), collected, atNanos, new AtomicInteger(budget), 0, 1,
-          new Scratch(ranking.signals.length));
-    } finally {
-      unlockAll(ledger, stamps);
-    }
-  }
-
-  private static long[] readLockAll(SignalLedger ledger) {
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
     int locked = 0;
@@ -152,130 +111,94 @@ final class IndexWalk {
       for (; locked < stripes; locked++) {
         stamps[locked] = ledger.stripeAt(locked).lock.readLock();
       }
-      return stamps;
-    } catch (RuntimeException | Error e) {
+      int signals = ranking.signals.length;
+      Walk[] walks = new Walk[signals];
+      for (int s = 0; s < signals; s++) {
+        walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
+      }
+      double[] weightOn = new double[signals];
+      for (int t = 0; t < ranking.termCount; t++) {
+        weightOn[ranking.signalOf[t]] += ranking.weights[t];
+      }
+      boolean several = signals > 1;
+      // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
+      LongIntMap seen = several && collected != null ? new LongIntMap() : null;
+      Bucket bucket = new Bucket();
+      Met met = signals > 1 ? new Met(signals) : null;
+      SignalLayout[] layouts = new SignalLayout[signals];
+      for (int s = 0; s < signals; s++) {
+        layouts[s] = ledger.layout(ranking.signals[s]);
+      }
+      double[] values = new double[ranking.termCount];
+      while (true) {
+        boolean left = false;
+        for (int t = 0; t < ranking.termCount; t++) {
+          Walk walk = walks[ranking.signalOf[t]];
+          left |= walk.best >= 0;
+          values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
+        }
+        double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
+        if (collected == null) {
+          if (!left || (top.isFull() && top.worstScore() > threshold)) {
+            // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
+            if (met != null) {
+              met.score(ledger, ranking, walks, weightOn, atNanos, values, top, null);
+            }
+            return true;
+          }
+        } else {
+          if (!left) {
+            return true;
+          }
+          collected.step(threshold);
+        }
+        int s = signals == 1 ? 0 : next(walks, weightOn);
+        int size = bucket.take(walks[s]);
+        if ((budget -= size) < 0) {
+          return false;
+        }
+        bucket.copy();
+        for (int n = 0; n < size; n++) {
+          long id = bucket.ids[n];
+          if (!several && collected != null) {
+            // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
+            collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
+            continue;
+          }
+          double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
+          if (!several) {
+            Arrays.fill(values, own);
+            double score = ranking.combine(values);
+            if (collected == null) {
+              top.offer(id, score);
+            } else {
+              collected.add(id, score);
+            }
+            continue;
+          }
+          if (seen != null && !seen.add(id)) {
+            continue;
+          }
+          for (int t = 0; t < ranking.termCount; t++) {
+            Walk other = walks[ranking.signalOf[t]];
+            values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
+          }
+          // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
+          // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
+          // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
+          if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
+            met.add(id, s, own, walks);
+          }
+        }
+        // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
+        // filtered, before the next step, whose threshold must follow every entity met before it
+        if (met != null && (collected != null || met.size >= Met.BATCH)) {
+          met.score(ledger, ranking, walks, weightOn, atNanos, values, top, collected);
+        }
+      }
+    } finally {
       for (int i = 0; i < locked; i++) {
         ledger.stripeAt(i).lock.unlockRead(stamps[i]);
-      }
-      throw e;
-    }
-  }
-
-  private static void unlockAll(SignalLedger ledger, long[] stamps) {
-    for (int i = 0; i < stamps.length; i++) {
-      ledger.stripeAt(i).lock.unlockRead(stamps[i]);
-    }
-  }
-
-  /**
-   * An unfiltered walk of several signals in parts of the entities, on this thread and, if one of
-   * {@code helpers}' starts in time, on that one too ({@link Parts}).
-   *
-   * @return null when the parts together met {@code budget} entries without proving the answer
-   */
-  private static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget,
-      ExecutorService helpers) {
-    return inParts(ledger, ranking, k, atNanos, budget, helpers, null);
-  }
-
-  /**
-   * As {@link #inParts(SignalLedger, Ranking, int, long, int, ExecutorService)}; the helper runs
-   * {@code helperClaimed} after claiming each part and before walking it (tests hold it there).
-   */
-  static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget,
-      ExecutorService helpers, Runnable helperClaimed) {
-    return new Parts(ledger, ranking, k, atNanos, budget, helperClaimed).walk(helpers);
-  }
-
-  /**
-   * A threshold walk of the entities of part {@code part} of {@code parts} (a power of two; 1: all
-   * entities), under read locks the caller holds, reading at most what is left of {@code budget}.
-   */
-  private static boolean walkPart(SignalLedger ledger, Ranking ranking, Cut cut, WalkCandidates collected,
-      long atNanos, AtomicInteger budget, int part, int parts, Scratch scratch) {
-    int signals = ranking.signals.length;
-    Walk[] walks = new Walk[signals];
-    for (int s = 0; s < signals; s++) {
-      walks[s] = new Walk(ledger, ranking.signals[s], atNanos, part, parts);
-    }
-    double[] weightOn = new double[signals];
-    for (int t = 0; t < ranking.termCount; t++) {
-      weightOn[ranking.signalOf[t]] += ranking.weights[t];
-    }
-    boolean several = signals > 1;
-    // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
-    LongIntMap seen = several && collected != null ? new LongIntMap() : null;
-    Bucket bucket = scratch.bucket;
-    Met met = scratch.met;
-    SignalLayout[] layouts = new SignalLayout[signals];
-    for (int s = 0; s < signals; s++) {
-      layouts[s] = ledger.layout(ranking.signals[s]);
-    }
-    double[] values = new double[ranking.termCount];
-    while (true) {
-      boolean left = false;
-      for (int t = 0; t < ranking.termCount; t++) {
-        Walk walk = walks[ranking.signalOf[t]];
-        left |= walk.best >= 0;
-        values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
-      }
-      double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
-      if (collected == null) {
-        if (!left || cut.value() > threshold) {
-          // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
-          if (met != null) {
-            met.score(ledger, ranking, walks, weightOn, atNanos, values, cut, null);
-          }
-          return true;
-        }
-      } else {
-        if (!left) {
-          return true;
-        }
-        collected.step(threshold);
-      }
-      int s = signals == 1 ? 0 : next(walks, weightOn);
-      int size = bucket.take(walks[s]);
-      if (budget.addAndGet(-size) < 0) {
-        return false;
-      }
-      bucket.copy();
-      for (int n = 0; n < size; n++) {
-        long id = bucket.ids[n];
-        if (!several && collected != null) {
-          // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
-          collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
-          continue;
-        }
-        double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
-        if (!several) {
-          Arrays.fill(values, own);
-          double score = ranking.combine(values);
-          if (collected == null) {
-            cut.offer(id, score);
-          } else {
-            collected.add(id, score);
-          }
-          continue;
-        }
-        if (seen != null && !seen.add(id)) {
-          continue;
-        }
-        for (int t = 0; t < ranking.termCount; t++) {
-          Walk other = walks[ranking.signalOf[t]];
-          values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
-        }
-        // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
-        // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
-        // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
-        if (!(ranking.combine(values) < cut.value())) {
-          met.add(id, s, own, walks);
-        }
-      }
-      // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
-      // filtered, before the next step, whose threshold must follow every entity met before it
-      if (met != null && (collected != null || met.size >= Met.BATCH)) {
-        met.score(ledger, ranking, walks, weightOn, atNanos, values, cut, collected);
       }
     }
   }
@@ -318,8 +241,7 @@ final class IndexWalk {
     /** The highest bound at the start less the lowest bound of any bucket: how much reading the signal can tell. */
     final double span;
 
-    /** The walk of signal {@code typeId}'s entries of the entities of part {@code part} of {@code parts} ({@link #walkPart}). */
-    Walk(SignalLedger ledger, int typeId, long atNanos, int part, int parts) {
+    Walk(SignalLedger ledger, int typeId, long atNanos) {
       int stripes = ledger.stripeCount();
       this.tables = new EntryTable[stripes];
       this.cursor = new int[stripes];
@@ -331,8 +253,7 @@ final class IndexWalk {
       for (int i = 0; i < stripes; i++) {
         tables[i] = ledger.stripeAt(i).tables[typeId];
         RankIndex rank = tables[i].rank;
-        // stripe i holds the entries of the entities whose stripe number is i - typeId (SignalLedger.stripeIndexOf)
-        cursor[i] = ((i - typeId) & (parts - 1)) == part ? rank.first() : RankIndex.BUCKETS;
+        cursor[i] = rank.first();
         bounds[i] = bound(i);
         if (cursor[i] < RankIndex.BUCKETS) {
           heap[heapSize] = i;
@@ -519,7 +440,7 @@ final class IndexWalk {
 
     /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
     void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, long atNanos,
-        double[] values, Cut cut, WalkCandidates collected) {
+        double[] values, TopK top, WalkCandidates collected) {
       int signals = reads.length;
       boolean[] read = new boolean[signals];
       int alive = size;
@@ -543,12 +464,11 @@ final class IndexWalk {
         for (int j = 0; j < n; j++) {
           into[where[j]] = out[j];
         }
-        double below = cut.value();
-        if (collected == null && below > Double.NEGATIVE_INFINITY && stage + 1 < signals) {
+        if (collected == null && top.isFull() && stage + 1 < signals) {
           // drop the entities whose score, with the signals not yet read at their bounds, cannot make the cut
           int kept = 0;
           for (int m = 0; m < alive; m++) {
-            if (!(combine(ranking, m, values) < below)) {
+            if (!(combine(ranking, m, values) < top.worstScore())) {
               move(m, kept++);
             }
           }
@@ -558,7 +478,7 @@ final class IndexWalk {
       for (int m = 0; m < alive; m++) {
         double score = combine(ranking, m, values);
         if (collected == null) {
-          cut.offer(ids[m], score);
+          top.offer(ids[m], score);
         } else {
           collected.add(ids[m], score);
         }
@@ -580,218 +500,6 @@ final class IndexWalk {
         for (double[] r : reads) {
           r[to] = r[from];
         }
-      }
-    }
-  }
-
-  /**
-   * One query's walk in parts. The calling thread holds every stripe's read lock throughout and
-   * claims parts in turn; a helper thread joins only if it takes its own read locks while the
-   * calling thread still holds its (so both see one state of the ledger), and then claims parts too,
-   * publishing each part's answer when done. The calling thread never waits for the helper: once no
-   * part is left to claim it withdraws the helper if it has not joined, walks again itself every part
-   * the helper claimed and has not finished (the same locks, the same state: the same answer), and
-   * returns; a helper the machine has descheduled then costs at most a part's work twice, never a
-   * wait, and finishes (or abandons) its part under its own locks.
-   */
-  private static final class Parts {
-    private static final int NEW = 0;
-    private static final int LOCKING = 1;
-    private static final int JOINED = 2;
-    private static final int WITHDRAWN = 3;
-    /** A part's published answer when its walk gave up. */
-    private static final TopK GAVE_UP = new TopK(1);
-
-    private final SignalLedger ledger;
-    private final Ranking ranking;
-    private final int k;
-    private final long atNanos;
-    private final int count;
-    private final AtomicLong shared = new AtomicLong(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger budget;
-    private final AtomicInteger helper = new AtomicInteger(NEW);
-    /** The helper's answers, by part. */
-    private final AtomicReferenceArray<TopK> answers;
-    /** Set once the calling thread has its answer: the helper claims no more parts. */
-    private volatile boolean done;
-    /** Null, or what the helper runs after claiming a part (tests). */
-    private final Runnable helperClaimed;
-    private final Thread caller = Thread.currentThread();
-    /** The part whose answer the calling thread is waiting for, or -1. */
-    private volatile int awaited = -1;
-
-    Parts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget, Runnable helperClaimed) {
-      this.helperClaimed = helperClaimed;
-      this.ledger = ledger;
-      this.ranking = ranking;
-      this.k = k;
-      this.atNanos = atNanos;
-      this.count = Math.min(PARTS, ledger.stripeCount());
-      // parts meet about a tenth more entries than one walk, and a part may be walked twice: a quarter
-      // more budget, read on two cores, holds the locks no longer than one walk's on one
-      this.budget = new AtomicInteger(budget + budget / 4);
-      this.answers = new AtomicReferenceArray<>(count);
-    }
-
-    /** The calling thread's side; {@return the answer, or null when a part gave up} */
-    List<ScoredEntity> walk(ExecutorService helpers) {
-      long[] stamps = readLockAll(ledger);
-      try {
-        try {
-          helpers.execute(this::help);
-        } catch (RejectedExecutionException closing) {
-          // walk alone
-        }
-        Cut cut = new Cut(new TopK(k, true), shared);
-        Scratch scratch = new Scratch(ranking.signals.length);
-        TopK[] mine = new TopK[count];
-        long started = System.nanoTime();
-        int walked = 0;
-        for (int part = next.getAndIncrement(); part < count; part = next.getAndIncrement()) {
-          mine[part] = walkPart(cut, scratch, part);
-          if (mine[part] == null) {
-            return null;
-          }
-          walked++;
-        }
-        // how long a part took here: the most worth waiting for the helper's last one before walking it again
-        long patience = walked == 0 ? 0 : (System.nanoTime() - started) / walked;
-        int state = helper.get();
-        while ((state == NEW || state == LOCKING) && !helper.compareAndSet(state, WITHDRAWN)) {
-          state = helper.get();
-        }
-        done = true;
-        // the parts' entities are disjoint; an entity met on two signals is kept once by its part's heap
-        TopK answer = new TopK(k);
-        for (int part = 0; part < count; part++) {
-          TopK found = mine[part] != null ? mine[part] : awaitAnswer(part, patience);
-          if (found == null) {
-            found = walkPart(cut, scratch, part);   // claimed by the helper, not finished in time
-          }
-          if (found == null || found == GAVE_UP) {
-            return null;
-          }
-          answer.addAll(found);
-        }
-        return answer.drainBestFirst();
-      } finally {
-        unlockAll(ledger, stamps);
-      }
-    }
-
-    /**
-     * The helper's answer for {@code part}, waiting up to {@code patience} ns for it (a helper that is
-     * running finishes a part in about that time; one the machine has descheduled may not): null if
-     * it has none by then.
-     */
-    private TopK awaitAnswer(int part, long patience) {
-      TopK found = answers.get(part);
-      if (found != null) {
-        return found;
-      }
-      awaited = part;
-      try {
-        long deadline = System.nanoTime() + patience;
-        for (long left = patience; found == null && left > 0; left = deadline - System.nanoTime()) {
-          LockSupport.parkNanos(this, left);   // the helper unparks this thread as it publishes this part
-          found = answers.get(part);
-        }
-        return found;
-      } finally {
-        awaited = -1;
-      }
-    }
-
-    /** The helper's side: joins if it takes its read locks while the calling thread still holds its own. */
-    private void help() {
-      if (!helper.compareAndSet(NEW, LOCKING)) {
-        return;
-      }
-      long[] stamps = readLockAll(ledger);
-      try {
-        if (!helper.compareAndSet(LOCKING, JOINED)) {
-          return;   // withdrawn: the calling thread may have let go of its locks before this one took them
-        }
-        Cut cut = new Cut(new TopK(k, true), shared);
-        Scratch scratch = new Scratch(ranking.signals.length);
-        for (int part = next.getAndIncrement(); part < count && !done; part = next.getAndIncrement()) {
-          if (helperClaimed != null) {
-            helperClaimed.run();
-          }
-          TopK found = walkPart(cut, scratch, part);
-          answers.set(part, found == null ? GAVE_UP : found);
-          if (awaited == part) {
-            LockSupport.unpark(caller);
-          }
-          if (found == null) {
-            return;
-          }
-        }
-      } finally {
-        unlockAll(ledger, stamps);
-      }
-    }
-
-    /** {@return part {@code part}'s best k, or null when it gave up} (the budget is then spent for all) */
-    private TopK walkPart(Cut cut, Scratch scratch, int part) {
-      TopK found = new TopK(k, true);
-      cut.part = found;
-      if (!IndexWalk.walkPart(ledger, ranking, cut, null, atNanos, budget, part, count, scratch)) {
-        budget.set(-1);
-        return null;
-      }
-      return found;
-    }
-  }
-
-  /** A thread's buffers for the parts it walks. */
-  private static final class Scratch {
-    final Bucket bucket = new Bucket();
-    /** Null for a walk of one signal. */
-    final Met met;
-
-    Scratch(int signals) {
-      met = signals > 1 ? new Met(signals) : null;
-    }
-  }
-
-  /**
-   * A walk's heap and the cut it may stop at: the k-th best of what this thread has scored, once it
-   * has k, or the better k-th best another thread walking other parts of the same query published
-   * ({@code shared}, the bits of a double; null for a walk on one thread). Both are lower bounds of
-   * the whole answer's k-th best, so an entity bounded strictly below either cannot make it. A walk in
-   * parts also keeps each part's own best k ({@link #part}), its answer.
-   */
-  private static final class Cut {
-    final TopK top;
-    private final AtomicLong shared;
-    /** The heap of the part being walked: {@link #top} itself for a walk on one thread. */
-    TopK part;
-
-    Cut(TopK top, AtomicLong shared) {
-      this.top = top;
-      this.shared = shared;
-      this.part = top;
-    }
-
-    /** {@return the score an entity must reach to make the cut, or -infinity while none is known} */
-    double value() {
-      double own = top.isFull() ? top.worstScore() : Double.NEGATIVE_INFINITY;
-      return shared == null ? own : Math.max(own, Double.longBitsToDouble(shared.get()));
-    }
-
-    void offer(long id, double score) {
-      if (part != top) {
-        part.offer(id, score);
-      }
-      if (!top.offer(id, score) || shared == null || !top.isFull()) {
-        return;
-      }
-      double worst = top.worstScore();
-      long seen = shared.get();
-      while (worst > Double.longBitsToDouble(seen) && !shared.compareAndSet(seen, Double.doubleToRawLongBits(worst))) {
-        seen = shared.get();
       }
     }
   }

@@ -23,8 +23,7 @@ import java.util.function.LongPredicate;
  * with a positive weight ({@link IndexWalk}, with or without a filter), else (or when the index walk
  * gives up) with a scan of the ledger ({@link RankScan}): every entry of every signal of the profile
  * is bounded or scored, and a bounded heap keeps the best k. A large ledger is scanned by the
- * calling thread and the helper threads of a small pool together, stripe by stripe (and an
- * unfiltered threshold walk of several signals, in parts of the entities, {@link IndexWalk}); the pool's
+ * calling thread and the helper threads of a small pool together, stripe by stripe; the pool's
  * daemon threads ({@code tidaldb-ranking-N}) start with the first large query and end with
  * {@link #close()}.
  */
@@ -44,7 +43,6 @@ final class Ranker implements AutoCloseable {
   static final int INDEX_BUDGET = 1 << 14;
   private final int indexBudget;
   private final long parallelEntries;
-  private final LongAdder partedQueries = new LongAdder();
   private final LongAdder indexedQueries = new LongAdder();
   private final LongAdder profileQueries = new LongAdder();
   /** The pool's threads, so that {@link #close()} returns once they have ended. */
@@ -84,15 +82,9 @@ final class Ranker implements AutoCloseable {
       }
     }
     if (k <= indexBudget && indexable(ranking)) {
-      // an unfiltered walk of several signals over a large ledger walks parts of the entities on two threads
-      ExecutorService halves = filter == null && ranking.signals.length > 1 && ledger.stripeCount() > 1
-          && ledger.size() >= parallelEntries ? pool() : null;
-      List<ScoredEntity> top = IndexWalk.top(ledger, ranking, k, atNanos, filter, indexBudget, halves);
+      List<ScoredEntity> top = IndexWalk.top(ledger, ranking, k, atNanos, filter, indexBudget);
       if (top != null) {
         indexedQueries.increment();
-        if (halves != null) {
-          partedQueries.increment();
-        }
         return top;
       }
     }
@@ -142,11 +134,6 @@ final class Ranker implements AutoCloseable {
   /** Queries answered by the rank index, and by a scan; for tests. */
   long indexedQueries() {
     return indexedQueries.sum();
-  }
-
-  /** Queries answered by a threshold walk in parts of the entities, on two threads; for tests. */
-  long partedQueries() {
-    return partedQueries.sum();
   }
 
   /** Queries answered by a registered profile's index; for tests. */

@@ -22,8 +22,6 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongPredicate;
 import net.jqwik.api.ForAll;
@@ -133,17 +131,6 @@ class RankIndexPropertiesTest {
       assertEquals(1, ranker.indexedQueries(), description + ": answered by the index");
       assertEquals(0, ranker.scannedQueries(), description + ": answered by the index");
     }
-    if (!oneSignal) {
-      // the walk a large ledger gets: parts of the entities on two threads, sharing the cut
-      try (Ranker ranker = new Ranker(h.ledger(), Ranker.INDEX_BUDGET, 0)) {
-        assertEquals(bruteForce(h, ranking, k, at, null), ranker.top(ranking, k, at, null),
-            description + ", walked in parts");
-        assertEquals(1, ranker.indexedQueries(), description + ": walked in parts, answered by the index");
-        boolean parts = ranking.signals.length > 1 && h.ledger().stripeCount() > 1
-            && Runtime.getRuntime().availableProcessors() > 1;
-        assertEquals(parts ? 1 : 0, ranker.partedQueries(), description + ": walked in parts");
-      }
-    }
     SignalLedger restored = Ledgers.of(h.schema(), h.maxEntries());
     Path file = Files.createTempFile("rank-index", ".snapshot");
     try {
@@ -243,64 +230,11 @@ class RankIndexPropertiesTest {
   }
 
   /**
-   * A walk in parts splits the entities, not the entries: each part walks every signal's entries of
-   * its own entities, so an entity that leads neither signal but has the best sum is met by its part.
-   * Here the best entity (5 + 5) sits below 2,000 others on each signal (up to 9 on one, 6 on the
-   * other, nothing on the second), all in its own part (more than a walk meets before it scores a
-   * batch and knows a cut), and the other parts' entries are all small: a part that walked another
-   * part's entries of one signal would stop before meeting it.
+   * The helper threads may be busy with another query: a scan then scans every stripe on the calling
+   * thread and returns, without waiting for its queued task to start.
    */
   @Test
-  void aWalkInParts_findsTheEntityThatLeadsNeitherSignalButHasTheBestSum() {
-    Schema schema = Schema.builder()
-        .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
-        .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
-        .build();
-    SignalLedger ledger = Ledgers.of(schema);
-    int above = 2_000;
-    TreeSet<Long> ids = new TreeSet<>();
-    int mine = 0;
-    int others = 0;
-    for (long id = 1; mine < 2 * above + 1 || others < above; id++) {
-      boolean inMyPart = (EntryTable.hash(id) >>> 40 & (IndexWalk.PARTS - 1)) == 0;
-      if (inMyPart && mine < 2 * above + 1) {
-        int n = mine++;
-        if (n == 0) {
-          ledger.apply(id, 0, 5, T0);                                      // the best: 5 + 5
-          ledger.apply(id, 1, 5, T0);
-        } else if (n <= above) {
-          ledger.apply(id, 0, 5.5f + 0.5f * n / above, T0);               // above it on s0, nothing on s1
-        } else {
-          ledger.apply(id, 1, 5.5f + 3.5f * (n - above) / above, T0);     // above it on s1 (up to 9), nothing on s0
-        }
-      } else if (!inMyPart && others < above) {
-        others++;
-        ledger.apply(id, 0, 0.1f, T0);
-        ledger.apply(id, 1, 0.1f, T0);
-      } else {
-        continue;
-      }
-      ids.add(id);
-    }
-    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 1).build(),
-        schema);
-    History h = new History(schema, ledger, Long.MAX_VALUE, ids, ids.size() + " entities in parts");
-    List<ScoredEntity> expected = bruteForce(h, ranking, 1, T0, null);
-    assertEquals(10.0, expected.get(0).score(), "the best entity is the one with 5 on each signal");
-    try (Ranker ranker = new Ranker(ledger, Ranker.INDEX_BUDGET, 0)) {
-      assertEquals(expected, ranker.top(ranking, 1, T0, null));
-      assertEquals(List.of(1L, Runtime.getRuntime().availableProcessors() > 1 ? 1L : 0L),
-          List.of(ranker.indexedQueries(), ranker.partedQueries()), "answered by a threshold walk in parts");
-    }
-  }
-
-  /**
-   * The helper threads may be busy with another query: a walk in parts then walks every part, and a
-   * scan scans every stripe, on the calling thread, and returns without waiting for its queued task
-   * to start.
-   */
-  @Test
-  void aWalkInPartsAndAScan_doNotWaitForAHelperBusyWithAnotherQuery() throws Exception {
+  void aScan_doesNotWaitForAHelperBusyWithAnotherQuery() throws Exception {
     Schema schema = Schema.builder()
         .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
         .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
@@ -313,7 +247,8 @@ class RankIndexPropertiesTest {
       ledger.apply(id, 1, 1 + random.nextInt(100), T0);
       ids.add(id);
     }
-    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 2).build(),
+    // a negative weight: scanned
+    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", -1).build(),
         schema);
     History h = new History(schema, ledger, Long.MAX_VALUE, ids, "3,000 entities");
     try (Ranker ranker = new Ranker(ledger, Ranker.INDEX_BUDGET, 0)) {
@@ -328,87 +263,14 @@ class RankIndexPropertiesTest {
       });
       busy.await();
       try {
-        List<ScoredEntity> top = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ranker.top(ranking, 10, T0, null),
-            "the query waited for a helper that was busy elsewhere");
-        assertEquals(bruteForce(h, ranking, 10, T0, null), top);
-        assertEquals(1, ranker.partedQueries(), "answered by a threshold walk in parts");
-        // a scan (a negative weight) shares its stripes with the pool the same way
-        Ranking scanned = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", -1).build(),
-            schema);
         List<ScoredEntity> best = assertTimeoutPreemptively(Duration.ofSeconds(20),
-            () -> ranker.top(scanned, 10, T0, null), "the scan waited for a helper that was busy elsewhere");
-        assertEquals(bruteForce(h, scanned, 10, T0, null), best);
+            () -> ranker.top(ranking, 10, T0, null), "the scan waited for a helper that was busy elsewhere");
+        assertEquals(bruteForce(h, ranking, 10, T0, null), best);
         assertEquals(1, ranker.scannedQueries(), "answered by a scan");
       } finally {
         release.countDown();
       }
     }
-  }
-
-  /**
-   * A helper thread the machine deschedules in the middle of a part must not hold up the query: the
-   * calling thread walks that part again itself (same locks, same state, same answer) and returns
-   * while the helper is still stopped; the helper then finishes under its own read locks.
-   */
-  @Test
-  void aWalkInParts_doesNotWaitForAHelperStoppedInThePartItClaimed() throws Exception {
-    Schema schema = Schema.builder()
-        .signal("s0", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
-        .signal("s1", EntityKind.ITEM, DecaySpec.permanent()).windows(Window.ALL_TIME).add()
-        .build();
-    SignalLedger ledger = Ledgers.of(schema);
-    TreeSet<Long> ids = new TreeSet<>();
-    SplittableRandom random = new SplittableRandom(8);
-    for (long id = 0; id < 3_000; id++) {
-      ledger.apply(id, 0, 1 + random.nextInt(100), T0);
-      ledger.apply(id, 1, 1 + random.nextInt(100), T0);
-      ids.add(id);
-    }
-    Ranking ranking = Ranking.resolve(RankingProfile.builder().decayScore("s0", 1).decayScore("s1", 2).build(),
-        schema);
-    History h = new History(schema, ledger, Long.MAX_VALUE, ids, "3,000 entities");
-    CountDownLatch claimed = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger partsClaimed = new AtomicInteger();
-    ExecutorService helper = Executors.newSingleThreadExecutor(task -> new Thread(task, "test-ranking-helper"));
-    // the helper starts before the calling thread walks anything, and claims the first part
-    ExecutorService startsFirst = new java.util.concurrent.AbstractExecutorService() {
-      @Override public void execute(Runnable command) {
-        helper.execute(command);
-        try {
-          claimed.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      @Override public void shutdown() {}
-      @Override public List<Runnable> shutdownNow() { return List.of(); }
-      @Override public boolean isShutdown() { return false; }
-      @Override public boolean isTerminated() { return false; }
-      @Override public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) { return true; }
-    };
-    Runnable stopped = () -> {
-      partsClaimed.incrementAndGet();
-      claimed.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-    try {
-      List<ScoredEntity> top = assertTimeoutPreemptively(Duration.ofSeconds(20),
-          () -> IndexWalk.inParts(ledger, ranking, 10, T0, Ranker.INDEX_BUDGET, startsFirst, stopped),
-          "the query waited for the stopped helper");
-      assertEquals(bruteForce(h, ranking, 10, T0, null), top);
-      assertEquals(1, partsClaimed.get(), "the helper claimed one part and was stopped in it");
-    } finally {
-      release.countDown();
-      helper.shutdown();
-      assertTrue(helper.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS), "the helper finished");
-    }
-    // its read locks are released: a write goes through
-    ledger.apply(1, 0, 1, T0);
   }
 
   @Test
