@@ -73,13 +73,13 @@ final class LongIntMap {
 
   private void grow() {
     long[] oldKeys = keys;
-    int[] oldPlaces = values;
+    int[] oldValues = values;
     keys = new long[oldKeys.length * 2];
     values = new int[oldKeys.length * 2];
     size = 0;
     for (int i = 0; i < oldKeys.length; i++) {
-      if (oldPlaces[i] != 0) {
-        put(oldKeys[i], oldPlaces[i] - 1);
+      if (oldValues[i] != 0) {
+        put(oldKeys[i], oldValues[i] - 1);
       }
     }
   }

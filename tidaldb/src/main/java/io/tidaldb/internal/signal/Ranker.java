@@ -166,7 +166,7 @@ final class Ranker implements AutoCloseable {
   }
 
   /** A ranking thread's failure, to throw on the query's thread: itself when unchecked (an {@code Error} is thrown here). */
-  static RuntimeException rethrown(ExecutionException e) {
+  private static RuntimeException rethrown(ExecutionException e) {
     Throwable cause = e.getCause();
     if (cause instanceof RuntimeException r) {
       return r;
