@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * events each over the last week (every window declared), a {@code like} for every second entity
  * and a {@code share} for every fifth. {@code topView} and {@code topViewFilteredTo10Percent} are
  * answered by the rank index; {@code topThreeDecayed} by the threshold walk over the three signals'
- * indexes, in parts on both cores (it meets about 11,000 entities on this data);
+ * indexes (it meets about 11,000 entities on this data);
  * {@code topThreeDecayedIndexed} by the registered profile's index; {@code topWithWindowAndVelocity}
  * by a scan, on both cores.
  *
