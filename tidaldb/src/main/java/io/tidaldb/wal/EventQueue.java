@@ -150,13 +150,7 @@ final class EventQueue {
 
   /** Moves the futures into {@code into} (to fail them), wakes the blocking appenders and empties the queue. */
   void drainFutures(List<CompletableFuture<?>> into) {
-    for (int i = 0; i < count; i++) {
-      if (futures[i] != null) {
-        into.add(futures[i]);
-      }
-    }
-    Arrays.fill(futures, null);
-    wakeWaiters();
+    failFutures(into);
     clear();
   }
 

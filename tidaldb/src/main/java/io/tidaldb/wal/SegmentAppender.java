@@ -56,6 +56,8 @@ final class SegmentAppender {
   private FileChannel channel;
   /** The descriptors of {@link #force(int)}, by slot, opened on the current segment as first needed. */
   private final FileChannel[] forceChannels = new FileChannel[WalWriter.FORCES_IN_FLIGHT];
+  /** Serialises the calls of the fsync listener: the fsyncs of two slots may end at once. */
+  private final Object fsyncReports = new Object();
   private Segment segment;
   private long position;
   /** The file's size: {@link #position} plus the prepared space after it. */
@@ -148,7 +150,7 @@ final class SegmentAppender {
   void force() throws IOException {
     long start = System.nanoTime();
     forceSegment(false);
-    WalWriter.reportFsync(config, System.nanoTime() - start);
+    reportFsync(System.nanoTime() - start);
   }
 
   /**
@@ -163,25 +165,20 @@ final class SegmentAppender {
   boolean force(int slot) throws IOException {
     long start = System.nanoTime();
     boolean swallowed = false;
+    if (forceChannels[slot] == null) {
+      forceChannels[slot] = WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
+    }
     for (int attempt = 0; ; attempt++) {
-      FileChannel c = forceChannels[slot];
       try {
-        if (c == null) {
-          c = WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
-          forceChannels[slot] = c;
-        }
-        c.force(false);
+        forceChannels[slot].force(false);
         break;
       } catch (ClosedByInterruptException e) {
-        Thread.interrupted();
         swallowed = true;
-        forceChannels[slot] = null;
-        if (attempt >= MAX_INTERRUPT_RETRIES) {
-          throw e;
-        }
+        forceChannels[slot] = null;   // closed by the interrupt: opened again below, or by the next call
+        forceChannels[slot] = reopened(e, attempt);
       }
     }
-    WalWriter.reportFsync(config, System.nanoTime() - start);
+    reportFsync(System.nanoTime() - start);
     return swallowed;
   }
 
@@ -253,12 +250,30 @@ final class SegmentAppender {
   }
 
   private void reopenAfterInterrupt(ClosedByInterruptException e, int attempt) throws IOException {
-    Thread.interrupted();
     swallowedInterrupt = true;
+    channel = reopened(e, attempt);
+  }
+
+  /**
+   * Clears the interrupt that closed a channel of the segment ({@code e}) and opens the segment
+   * again, or throws {@code e} after {@value #MAX_INTERRUPT_RETRIES} attempts.
+   */
+  private FileChannel reopened(ClosedByInterruptException e, int attempt) throws IOException {
+    Thread.interrupted();
     if (attempt >= MAX_INTERRUPT_RETRIES) {
       throw e;
     }
-    channel = WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
+    return WalWriter.segmentOpener.open(segment.path(), StandardOpenOption.WRITE);
+  }
+
+  /**
+   * Tells the configuration's fsync listener how long an fsync took, one call at a time per log
+   * (two leaders' fsyncs may end at once; another log's do not wait for this one's).
+   */
+  private void reportFsync(long nanos) {
+    synchronized (fsyncReports) {
+      WalWriter.reportFsync(config, nanos);
+    }
   }
 
   /** {@return whether an interrupt was cleared since the last call (the caller restores it on its thread)} */

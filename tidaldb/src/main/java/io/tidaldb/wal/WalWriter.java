@@ -88,9 +88,6 @@ final class WalWriter implements Runnable {
    */
   static final int FORCES_IN_FLIGHT = 2;
 
-  /** Serialises calls of the configuration's fsync listener: fsyncs of two leaders end concurrently. */
-  private static final Object FSYNC_LISTENER = new Object();
-
   /** EventQueues start this small and double as a producer fills them, up to the batch limit. */
   private static final int INITIAL_QUEUE = 1024;
 
@@ -952,14 +949,15 @@ final class WalWriter implements Runnable {
     }
   }
 
-  /** Tells the configuration's fsync listener how long an fsync took; one call at a time. */
+  /**
+   * Tells the configuration's fsync listener how long an fsync took; the caller makes the calls one at
+   * a time (the segment appender of the log, or recovery before it).
+   */
   static void reportFsync(WalConfig config, long nanos) {
-    synchronized (FSYNC_LISTENER) {
-      try {
-        config.fsyncListener().accept(nanos);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
-      }
+    try {
+      config.fsyncListener().accept(nanos);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the WAL's fsync listener failed; ignored", e);
     }
   }
 

@@ -32,7 +32,6 @@ final class WriteSteps {
    */
   final LedgerApplier applier;
 
-
   /**
    * @param pipelined the most pipelined writes the applier queues per queue; 0 for an ephemeral
    *     database, which needs no applier
