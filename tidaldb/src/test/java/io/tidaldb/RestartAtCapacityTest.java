@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -138,38 +139,24 @@ class RestartAtCapacityTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       List<Long> before;
       try (TidalDb db = open(temp, clock, 2_048)) {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> writers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        Writers writers = new Writers(threads, "restart-at-capacity-writer-", t -> {
           SplittableRandom random = new SplittableRandom(t);
-          Thread writer = new Thread(() -> {
-            try {
-              start.await();
-              List<CompletableFuture<Long>> pending = new ArrayList<>();
-              for (int i = 0; i < 4_000; i++) {
-                long entity = random.nextInt(6_000);
-                entities.add(entity);
-                Instant at = T0.minusSeconds(random.nextLong(2 * 86_400));
-                SignalSpec signal = SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size()));
-                if (random.nextBoolean()) {
-                  pending.add(db.signalAsync(signal.name(), entity, 1 + random.nextInt(3), at));
-                } else {
-                  db.signal(signal.name(), entity, 1 + random.nextInt(3), at);
-                }
-              }
-              CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-            } catch (Throwable e) {
-              failures.add(e);
+          List<CompletableFuture<Long>> pending = new ArrayList<>();
+          for (int i = 0; i < 4_000; i++) {
+            long entity = random.nextInt(6_000);
+            entities.add(entity);
+            Instant at = T0.minusSeconds(random.nextLong(2 * 86_400));
+            SignalSpec signal = SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size()));
+            if (random.nextBoolean()) {
+              pending.add(db.signalAsync(signal.name(), entity, 1 + random.nextInt(3), at));
+            } else {
+              db.signal(signal.name(), entity, 1 + random.nextInt(3), at);
             }
-          }, "restart-at-capacity-writer-" + t);
-          writer.setDaemon(true);
-          writers.add(writer);
-          writer.start();
-        }
-        start.countDown();
+          }
+          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        });
         db.checkpoint();
-        before = answersAfter(writers, failures, db, entities);
+        before = writers.answersAfter(db, entities);
       }
       try (TidalDb db = open(temp, clock, 2_048)) {
         assertEquals(before, answers(db, entities));
@@ -191,41 +178,27 @@ class RestartAtCapacityTest {
     try (TempTidalHome temp = TempTidalHome.create()) {
       List<Long> before;
       try (TidalDb db = openSync(temp, clock, 256)) {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> writers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        Writers writers = new Writers(threads, "restart-at-capacity-sync-writer-", t -> {
           SplittableRandom random = new SplittableRandom(100 + t);
-          Thread writer = new Thread(() -> {
-            try {
-              start.await();
-              for (int i = 0; i < 300; i++) {
-                if (random.nextInt(4) == 0) {
-                  SignalBatch batch = db.newBatch();
-                  for (int e = 1 + random.nextInt(5); e > 0; e--) {
-                    long entity = random.nextInt(1_000);
-                    entities.add(entity);
-                    batch.add(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
-                        1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
-                  }
-                  db.write(batch);
-                } else {
-                  long entity = random.nextInt(1_000);
-                  entities.add(entity);
-                  db.signal(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
-                      1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
-                }
+          for (int i = 0; i < 300; i++) {
+            if (random.nextInt(4) == 0) {
+              SignalBatch batch = db.newBatch();
+              for (int e = 1 + random.nextInt(5); e > 0; e--) {
+                long entity = random.nextInt(1_000);
+                entities.add(entity);
+                batch.add(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
+                    1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
               }
-            } catch (Throwable e) {
-              failures.add(e);
+              db.write(batch);
+            } else {
+              long entity = random.nextInt(1_000);
+              entities.add(entity);
+              db.signal(SCHEMA.signals().get(random.nextInt(SCHEMA.signals().size())).name(), entity,
+                  1 + random.nextInt(3), T0.minusSeconds(random.nextLong(2 * 86_400)));
             }
-          }, "restart-at-capacity-sync-writer-" + t);
-          writer.setDaemon(true);
-          writers.add(writer);
-          writer.start();
-        }
-        start.countDown();
-        before = answersAfter(writers, failures, db, entities);
+          }
+        });
+        before = writers.answersAfter(db, entities);
       }
       try (TidalDb db = openSync(temp, clock, 256)) {
         assertEquals(before, answers(db, entities));
@@ -238,15 +211,45 @@ class RestartAtCapacityTest {
         .durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open();
   }
 
-  /** Waits for the writers, checks they failed nowhere and filled the ledger, and reads the answers. */
-  private static List<Long> answersAfter(List<Thread> writers, List<Throwable> failures, TidalDb db, Set<Long> entities)
-      throws InterruptedException {
-    for (Thread writer : writers) {
-      writer.join(120_000);
-      assertTrue(!writer.isAlive(), writer.getName() + " did not finish");
+  /** One writer thread's work: writer {@code t} of the group. */
+  @FunctionalInterface
+  private interface Writing {
+    void write(int t) throws Exception;
+  }
+
+  /** Daemon writer threads named {@code name + t}, started together; what they throw is kept. */
+  private static final class Writers {
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    Writers(int count, String name, Writing writing) {
+      CountDownLatch start = new CountDownLatch(1);
+      for (int t = 0; t < count; t++) {
+        int writer = t;
+        Thread thread = new Thread(() -> {
+          try {
+            start.await();
+            writing.write(writer);
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }, name + t);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+      start.countDown();
     }
-    assertEquals(List.of(), failures);
-    assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
-    return answers(db, entities);
+
+    /** Waits for the writers, checks they failed nowhere and filled the ledger, and reads the answers. */
+    List<Long> answersAfter(TidalDb db, Set<Long> entities) throws InterruptedException {
+      for (Thread thread : threads) {
+        thread.join(120_000);
+        assertTrue(!thread.isAlive(), thread.getName() + " did not finish");
+      }
+      assertEquals(List.of(), failures);
+      assertTrue(db.stats().ledgerEvictions() > 0, "the ledger was full");
+      return answers(db, entities);
+    }
   }
 }

@@ -50,13 +50,9 @@ class PipelinedGroupCommitTest {
   void secondGroupsFsync_startsWhileTheFirstIsInFlight_andIsAcknowledgedOnlyAfterIt() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      HeldForces forces = new HeldForces(false);
-      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), forces, null);
+      HeldForces forces = holdingForces(false);
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        wal.append(0, 0, 1f, 0);   // starts the segment
-        forces.armed.set(0);
-        FutureTask<Long> first = start("appender-first", () -> wal.append(1, 0, 1f, 0));
-        assertTrue(forces.firstStarted.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first group's fsync started");
+        FutureTask<Long> first = firstGroupHeld(wal, forces, () -> wal.append(1, 0, 1f, 0));
         FutureTask<Long> second = start("appender-second", () -> wal.append(2, 0, 1f, 0));
 
         assertTrue(forces.secondReturned.await(BOUND_SECONDS, TimeUnit.SECONDS),
@@ -80,13 +76,9 @@ class PipelinedGroupCommitTest {
   void appenderInterruptedWhileItWaitsForAnEarlierBatch_isAcknowledgedAsUsual_andKeepsItsInterrupt() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      HeldForces forces = new HeldForces(false);
-      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), forces, null);
+      HeldForces forces = holdingForces(false);
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        wal.append(0, 0, 1f, 0);
-        forces.armed.set(0);
-        FutureTask<Long> first = start("appender-first", () -> wal.append(1, 0, 1f, 0));
-        assertTrue(forces.firstStarted.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first group's fsync started");
+        FutureTask<Long> first = firstGroupHeld(wal, forces, () -> wal.append(1, 0, 1f, 0));
         Map<String, Boolean> keptInterrupt = new ConcurrentHashMap<>();
         FutureTask<Long> second = start("appender-second", () -> {
           long sequence = wal.append(2, 0, 1f, 0);
@@ -111,16 +103,12 @@ class PipelinedGroupCommitTest {
   void failedFsyncOfTheFirstGroup_failsTheSecondGroupToo_thoughItsOwnFsyncSucceeded() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      HeldForces forces = new HeldForces(true);
-      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), forces, null);
+      HeldForces forces = holdingForces(true);
       Wal wal = Wal.open(WalConfig.of(dir));
       try {
-        wal.append(0, 0, 1f, 0);
-        forces.armed.set(0);
         Map<Long, String> told = new ConcurrentHashMap<>();
         WalEventSink sink = (seq, entity, type, weight, nanos) -> told.put(seq, Thread.currentThread().getName());
-        FutureTask<Long> first = start("appender-first", () -> wal.append(1, 0, 1f, 0, sink));
-        assertTrue(forces.firstStarted.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first group's fsync started");
+        FutureTask<Long> first = firstGroupHeld(wal, forces, () -> wal.append(1, 0, 1f, 0, sink));
         FutureTask<Long> second = start("appender-second", () -> wal.append(2, 0, 1f, 0, sink));
         assertTrue(forces.secondReturned.await(BOUND_SECONDS, TimeUnit.SECONDS),
             "the second group's fsync returned while the first one's was in flight");
@@ -175,6 +163,25 @@ class PipelinedGroupCommitTest {
             "one thread told the whole batch's events, the others were woken after it");
       }
     }
+  }
+
+  /** Segments from now on hold their first armed fsync ({@link HeldForces}); {@return the forces to arm and release} */
+  private HeldForces holdingForces(boolean failFirst) {
+    HeldForces forces = new HeldForces(failFirst);
+    WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), forces, null);
+    return forces;
+  }
+
+  /**
+   * Starts the segment, arms {@code forces} and starts {@code append} on thread "appender-first";
+   * {@return its task} once its group's fsync has started (and is held).
+   */
+  private FutureTask<Long> firstGroupHeld(Wal wal, HeldForces forces, Callable<Long> append) throws InterruptedException {
+    wal.append(0, 0, 1f, 0);   // starts the segment
+    forces.armed.set(0);
+    FutureTask<Long> first = start("appender-first", append);
+    assertTrue(forces.firstStarted.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first group's fsync started");
+    return first;
   }
 
   private static long checked(long sequence, Map<Long, String> told, Map<Long, Boolean> toldBeforeReturn) {
