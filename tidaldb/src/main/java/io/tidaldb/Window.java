@@ -25,7 +25,10 @@ public enum Window {
   TWENTY_FOUR_HOURS(Duration.ofHours(24)),
   /** The current hour and the 167 hours before it. */
   SEVEN_DAYS(Duration.ofDays(7)),
-  /** Every event since the entity was first recorded (or since it was last evicted). */
+  /**
+   * Every event since the entity was first recorded (or since it was last evicted), up to
+   * 2^40 - 1 (about 1.1 trillion) events of one entity and signal, where the count stays.
+   */
   ALL_TIME(null);
 
   private final Duration length;

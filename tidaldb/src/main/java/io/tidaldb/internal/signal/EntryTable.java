@@ -11,15 +11,18 @@ import java.util.Arrays;
  * in its low 24 bits and 8 bits of the key's hash above them, so that a probe compares the entity
  * id in the entry's hot record only when the tags match (a miss rarely touches an entry at all).
  *
- * <p>Entry {@code d}'s hot record is four longs, {@code [entityId, last, score bits, all-time
- * count]}, at {@code HOT_BASE + d * HOT_STRIDE} of {@code hot}: what a score read touches, in one
- * cache line. One flat array rather than chunks, so that a read does not also miss on a chunk's
- * header (its length, for the bounds check, lies in another line than a record 2 KiB into the chunk):
- * a hit costs the index slot's line and the record's. The array grows by a quarter at a time (at most
- * 8 bytes per entry unused). {@value #HOT_BASE} longs of padding put the records on 32-byte
- * boundaries of a region-aligned (humongous, in G1) array, whose data starts 16 bytes in, so that no
- * record of a large table straddles two cache lines; in a small array the alignment is whatever the
- * allocator gives.
+ * <p>Entry {@code d}'s hot record is four longs, {@code [entityId, last, score bits, total]}, at
+ * {@code HOT_BASE + d * HOT_STRIDE} of {@code hot}: what a score read touches, in one cache line.
+ * {@code total} holds the all-time count in its low 40 bits ({@link #MAX_TOTAL}: it saturates there,
+ * at about 1.1 trillion events of one entity and signal) and, in its high 24, the entry's wide slot
+ * + 1, or 0 while its counters are bytes (see {@code wideSlots} below), so that a write and a ring
+ * read learn where the counters are from the line they load anyway. One flat array rather than
+ * chunks, so that a read does not also miss on a chunk's header (its length, for the bounds check,
+ * lies in another line than a record 2 KiB into the chunk): a hit costs the index slot's line and
+ * the record's. The array grows by a quarter at a time (at most 8 bytes per entry unused).
+ * {@value #HOT_BASE} longs of padding put the records on 32-byte boundaries of a region-aligned
+ * (humongous, in G1) array, whose data starts 16 bytes in, so that no record of a large table
+ * straddles two cache lines; in a small array the alignment is whatever the allocator gives.
  *
  * <p>The rest of entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset
  * {@code d & CHUNK_MASK}:
@@ -28,8 +31,6 @@ import java.util.Arrays;
  *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k}. The counters of
  *       every slot at or past {@link #size} are zero (a chunk is allocated zeroed, and
  *       {@link #remove} zeros the slot it vacates), so that an insert does not clear them;
- *   <li>{@code wide}: null, or an {@code int[stride]} that replaces the bytes once a bucket passes
- *       255 events (a hot entity);
  *   <li>{@code since}, for linear decay only: one long, the time since which the bucket has held
  *       water ({@link SignalLayout#afterLinearWrite});
  *   <li>in {@link #rank}: two ints, the entry's rank bucket and its place there ({@link RankIndex}),
@@ -37,6 +38,11 @@ import java.util.Arrays;
  * </ul>
  * A ring's newest bucket is the minute (hour) of {@code last}, the entry's newest event time; the
  * ring holds the {@code slots} buckets ending there, so no bucket needs a tag of its own.
+ *
+ * <p>Once one of an entry's buckets passes 255 events (a hot entity; rare), its counters move for
+ * good to an {@code int[stride]} in {@code wideSlots}, one table-wide array, at a slot that the
+ * entry's {@code total} names; its bytes are zeroed. A removal frees the removed entry's slot for
+ * the next entry to widen; the last entry, moving into the hole, takes its slot along in its record.
  *
  * <p>Not thread-safe: the {@link Stripe}'s lock guards it. Readers may call the {@code read*}
  * methods under an optimistic stamp: they never throw or loop forever on a torn state, and return
@@ -62,6 +68,10 @@ final class EntryTable implements RankIndex.Keys {
   static final int LAST = 1;
   static final int SCORE = 2;
   static final int TOTAL = 3;
+  /** The largest all-time count, where it saturates: the mask of its bits in {@link #TOTAL}. */
+  static final long MAX_TOTAL = (1L << 40) - 1;
+  /** Where {@link #TOTAL} holds the wide slot + 1: its 24 high bits, room for one slot per entry. */
+  private static final int WIDE_SHIFT = 40;
 
   /** Entries a table can number in a ref's 24 bits. */
   static final int MAX_ENTRIES = TaggedSlots.MAX_ENTRIES;
@@ -78,7 +88,13 @@ final class EntryTable implements RankIndex.Keys {
   /** Entries the chunked arrays have room for. */
   private int chunkRoom;
   private byte[][] counts = new byte[0][];
-  private int[][][] wide = new int[0][][];
+  /** The widened counters, {@code int[stride]} each, by wide slot; null for a free slot. */
+  private int[][] wideSlots = new int[0][];
+  /** Wide slots handed out so far: the number of the next new one. */
+  private int wideSlotsUsed;
+  /** Freed wide slots, the first {@link #freeWideSlots} of them, reused before new ones. */
+  private int[] freeWide = new int[0];
+  private int freeWideSlots;
   /** Null unless the signal decays linearly. */
   private long[][] since;
   private int size;
@@ -226,10 +242,20 @@ final class EntryTable implements RankIndex.Keys {
     return hot;
   }
 
+  /** Field {@code field} of entry {@code d}'s hot record ({@link #TOTAL}: the all-time count); 0 for a torn read. */
   long readLong(int d, int field) {
     long[] records = hot;
     int o = hotOffset(records, d);
-    return o < 0 ? 0 : records[o + field];
+    if (o < 0) {
+      return 0;
+    }
+    long value = records[o + field];
+    return field == TOTAL ? value & MAX_TOTAL : value;
+  }
+
+  /** The wide slot that a hot record's {@code total} names, or -1 if its counters are bytes. */
+  private static int wideSlotOf(long total) {
+    return (int) (total >>> WIDE_SHIFT) - 1;
   }
 
   /** The score read at {@code q}; 0 for a torn read. */
@@ -259,12 +285,12 @@ final class EntryTable implements RankIndex.Keys {
     if (from > to) {
       return 0;
     }
-    int c = d >>> CHUNK_SHIFT;
-    int[][][] wides = wide;
-    int[] w = c < wides.length && wides[c] != null ? wides[c][d & CHUNK_MASK] : null;
+    int ws = wideSlotOf(records[o + TOTAL]);
     long sum = 0;
-    if (w != null) {
-      if (w.length != stride) {
+    if (ws >= 0) {
+      int[][] wides = wideSlots;
+      int[] w = ws < wides.length ? wides[ws] : null;
+      if (w == null || w.length != stride) {
         return 0;
       }
       for (int slot = (int) (from % slots), left = (int) (to - from); left >= 0; left--) {
@@ -273,6 +299,7 @@ final class EntryTable implements RankIndex.Keys {
       }
       return sum;
     }
+    int c = d >>> CHUNK_SHIFT;
     byte[][] countChunks = counts;
     byte[] bytes = c < countChunks.length ? countChunks[c] : null;
     int co = (d & CHUNK_MASK) * stride;
@@ -304,7 +331,7 @@ final class EntryTable implements RankIndex.Keys {
     records[o + LAST] = 0;
     records[o + SCORE] = 0;
     records[o + TOTAL] = 0;
-    // the counters of a slot at or past size are zero and its wide counters null (remove clears them)
+    // the counters of a slot at or past size are zero (remove clears them); TOTAL = 0: not wide
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = 0;
     }
@@ -328,6 +355,7 @@ final class EntryTable implements RankIndex.Keys {
     // place, and the counters of the event's minute and hour (their slots depend on t alone).
     long stored = chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
+    long total = chunk[o + TOTAL];
     int rankBucket = rank.bucketAt(d);
     int[] w = null;
     byte[] bytes = null;
@@ -337,7 +365,8 @@ final class EntryTable implements RankIndex.Keys {
     int hourSlot = 0;
     int hourSeen = 0;
     if (stride > 0) {
-      w = wide[c][e];
+      int ws = wideSlotOf(total);
+      w = ws < 0 ? null : wideSlots[ws];
       bytes = counts[c];
       if (layout.minuteSlots > 0) {
         minuteSlot = slotOf(t, SignalLayout.MINUTE_NANOS, layout.minuteSlots);
@@ -360,7 +389,7 @@ final class EntryTable implements RankIndex.Keys {
       next = layout.afterWrite(score, last, weight, t);
     }
     chunk[o + SCORE] = Double.doubleToRawLongBits(next);
-    chunk[o + TOTAL]++;
+    chunk[o + TOTAL] = (total & MAX_TOTAL) == MAX_TOTAL ? total : total + 1;
     if (layout.minuteSlots > 0) {
       w = countRing(d, w, bytes, co, 0, layout.minuteSlots, SignalLayout.MINUTE_NANOS, last, t, minuteSlot,
           minuteSeen);
@@ -442,7 +471,8 @@ final class EntryTable implements RankIndex.Keys {
   }
 
   private int[] wideOf(int d) {
-    return wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK];
+    int ws = wideSlotOf(hot[HOT_BASE + d * HOT_STRIDE + TOTAL]);
+    return ws < 0 ? null : wideSlots[ws];
   }
 
   private void setCounter(int d, int slot, int value) {
@@ -454,7 +484,7 @@ final class EntryTable implements RankIndex.Keys {
     }
   }
 
-  /** Moves entry {@code d}'s counters from bytes to ints, for good. */
+  /** Moves entry {@code d}'s counters from bytes to ints in a wide slot, for good. */
   private int[] widen(int d) {
     int[] w = new int[stride];
     byte[] bytes = counts[d >>> CHUNK_SHIFT];
@@ -463,8 +493,34 @@ final class EntryTable implements RankIndex.Keys {
       w[i] = bytes[o + i] & 0xFF;
       bytes[o + i] = 0;
     }
-    wide[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = w;
+    int ws;
+    if (freeWideSlots > 0) {
+      ws = freeWide[--freeWideSlots];
+    } else {
+      if (wideSlotsUsed == wideSlots.length) {
+        wideSlots = Arrays.copyOf(wideSlots, Math.max(4, wideSlotsUsed * 2));
+      }
+      ws = wideSlotsUsed++;
+    }
+    wideSlots[ws] = w;
+    int t = HOT_BASE + d * HOT_STRIDE + TOTAL;
+    hot[t] = (hot[t] & MAX_TOTAL) | (long) (ws + 1) << WIDE_SHIFT;
     return w;
+  }
+
+  /** Frees entry {@code d}'s wide slot, if it has one, for the next entry to widen. */
+  private void freeWideSlot(int d) {
+    int t = HOT_BASE + d * HOT_STRIDE + TOTAL;
+    int ws = wideSlotOf(hot[t]);
+    if (ws < 0) {
+      return;
+    }
+    hot[t] &= MAX_TOTAL;
+    wideSlots[ws] = null;
+    if (freeWideSlots == freeWide.length) {
+      freeWide = Arrays.copyOf(freeWide, Math.max(4, freeWideSlots * 2));
+    }
+    freeWide[freeWideSlots++] = ws;
   }
 
   /** Removes entry {@code d}; the last entry moves into its place. */
@@ -472,25 +528,26 @@ final class EntryTable implements RankIndex.Keys {
     rank.unlink(d);
     TaggedSlots.unplace(index.refs, d, hash(keyAt(d)), this::keyAt);
     int lastEntry = size - 1;
+    freeWideSlot(d);
     if (d != lastEntry) {
       move(lastEntry, d);
     }
     if (stride > 0) {
-      // the slot past the entries starts empty for the next insert, which does not clear it
-      wide[lastEntry >>> CHUNK_SHIFT][lastEntry & CHUNK_MASK] = null;
+      // the slot past the entries starts empty for the next insert, which does not clear it (it
+      // writes the whole hot record, the wide slot's bits among it)
       int co = (lastEntry & CHUNK_MASK) * stride;
       Arrays.fill(counts[lastEntry >>> CHUNK_SHIFT], co, co + stride, (byte) 0);
     }
     size--;
   }
 
+  /** Moves entry {@code from} to {@code to}, wide slot and all (it is in the hot record). */
   private void move(int from, int to) {
     rank.moved(from, to);
     System.arraycopy(hot, HOT_BASE + from * HOT_STRIDE, hot, HOT_BASE + to * HOT_STRIDE, HOT_STRIDE);
     if (stride > 0) {
       System.arraycopy(counts[from >>> CHUNK_SHIFT], (from & CHUNK_MASK) * stride,
           counts[to >>> CHUNK_SHIFT], (to & CHUNK_MASK) * stride, stride);
-      wide[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = wide[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
     }
     if (since != null) {
       since[to >>> CHUNK_SHIFT][to & CHUNK_MASK] = since[from >>> CHUNK_SHIFT][from & CHUNK_MASK];
@@ -517,14 +574,19 @@ final class EntryTable implements RankIndex.Keys {
 
   /**
    * Sets the whole state of entry {@code d}, just inserted, for a restore; {@code holdsWaterSince}
-   * matters for linear decay only.
+   * matters for linear decay only. A {@code total} above {@link #MAX_TOTAL} is restored as
+   * {@code MAX_TOTAL}, where it saturates.
    */
   void restore(int d, long last, double score, long total, long holdsWaterSince, int[] counters) {
+    if (total < 0) {
+      throw new IllegalArgumentException("restore of entry " + d + ": all-time count " + total
+          + " is negative; a snapshot's reader refuses such an entry as corrupt");
+    }
     long[] chunk = hot;
     int o = HOT_BASE + d * HOT_STRIDE;
     chunk[o + LAST] = last;
     chunk[o + SCORE] = Double.doubleToRawLongBits(score);
-    chunk[o + TOTAL] = total;
+    chunk[o + TOTAL] = Math.min(total, MAX_TOTAL);
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
@@ -558,7 +620,6 @@ final class EntryTable implements RankIndex.Keys {
     if (c >= counts.length) {
       int chunks = Math.max(4, counts.length * 2);
       counts = Arrays.copyOf(counts, chunks);
-      wide = Arrays.copyOf(wide, chunks);
       if (since != null) {
         since = Arrays.copyOf(since, chunks);
       }
@@ -572,7 +633,6 @@ final class EntryTable implements RankIndex.Keys {
   private void allocate(int c, int entries) {
     if (stride > 0) {
       counts[c] = counts[c] == null ? new byte[entries * stride] : Arrays.copyOf(counts[c], entries * stride);
-      wide[c] = wide[c] == null ? new int[entries][] : Arrays.copyOf(wide[c], entries);
     }
     if (since != null) {
       since[c] = since[c] == null ? new long[entries] : Arrays.copyOf(since[c], entries);
@@ -602,7 +662,8 @@ final class EntryTable implements RankIndex.Keys {
     return since[d >>> CHUNK_SHIFT][d & CHUNK_MASK];
   }
 
+  /** The all-time count of entry {@code d} (under the lock). */
   long totalAt(int d) {
-    return hot[HOT_BASE + d * HOT_STRIDE + TOTAL];
+    return hot[HOT_BASE + d * HOT_STRIDE + TOTAL] & MAX_TOTAL;
   }
 }

@@ -8,11 +8,13 @@ import io.tidaldb.Schema;
 import io.tidaldb.Window;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -246,6 +248,120 @@ class EntryTableTest {
         int kept = table.find(removeLast ? 1L : 2L, EntryTable.hash(removeLast ? 1L : 2L));
         assertEquals(240 - 1 + hot, table.readRing(kept, 60, 168, SignalLayout.HOUR_NANOS, 168, at));
       }
+    }
+  }
+
+  /**
+   * Steps over a handful of keys, each {@code {kind, key, amount}}: kinds 0 to 5 record a burst of
+   * {@code amount} events now (inserting the key if absent; some bursts pass 255 in one minute, and
+   * a few smaller ones in one hour pass 255 there, which widens the entry's counters), 6 and 7
+   * remove the key if present (the last entry moves into the hole), 8 and 9 move the clock on by
+   * {@code amount} minutes or hours.
+   */
+  @Provide
+  Arbitrary<List<int[]>> wideSteps() {
+    Arbitrary<Integer> kind = Arbitraries.integers().between(0, 9);
+    Arbitrary<Integer> key = Arbitraries.integers().between(0, 9);
+    Arbitrary<Integer> amount = Arbitraries.oneOf(Arbitraries.integers().between(1, 5),
+        Arbitraries.of(130, 255, 256, 300, 700));
+    return Combinators.combine(kind, key, amount).as((k, e, a) -> new int[] {k, e, a}).list().ofMaxSize(60);
+  }
+
+  /**
+   * Every live entry's one-hour, 24-hour and seven-day counts, all-time count and ring counters
+   * match a model of its events after every step, while hot entries widen, entries are removed
+   * (the last one moving into the hole, with its widened counters) and keys come back into the
+   * vacated slots (which start empty, with byte counters).
+   */
+  @Property(tries = 300)
+  void wideCounters_followTheirEntryThroughRemovalsAndMoves(@ForAll("wideSteps") List<int[]> steps) {
+    EntryTable table = new EntryTable(LAYOUT);
+    Map<Long, List<long[]>> model = new HashMap<>();
+    long now = Ledgers.T0;
+    for (int[] step : steps) {
+      long key = step[1];
+      long hash = EntryTable.hash(key);
+      int d = table.find(key, hash);
+      if (step[0] <= 5) {
+        boolean fresh = d < 0;
+        if (fresh) {
+          d = table.insert(key, hash);
+        }
+        for (int i = 0; i < step[2]; i++) {
+          table.apply(d, fresh && i == 0, 1f, now + i);
+        }
+        model.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {now, step[2]});
+      } else if (step[0] <= 7) {
+        if (d >= 0) {
+          table.remove(d);
+          model.remove(key);
+        }
+      } else {
+        now += step[2] * (step[0] == 8 ? Ledgers.MINUTE : Ledgers.HOUR);
+      }
+      assertEquals(model.size(), table.size());
+      for (Map.Entry<Long, List<long[]>> entry : model.entrySet()) {
+        assertEntryMatches(table, entry.getKey(), entry.getValue(), now);
+      }
+    }
+  }
+
+  private static void assertEntryMatches(EntryTable table, long key, List<long[]> bursts, long now) {
+    int d = table.find(key, EntryTable.hash(key));
+    long newest = bursts.get(bursts.size() - 1)[0];
+    long total = 0;
+    long lastHour = 0;
+    long lastDay = 0;
+    long lastWeek = 0;
+    long minuteRing = 0;
+    long hourRing = 0;
+    for (long[] burst : bursts) {
+      long minute = burst[0] / Ledgers.MINUTE;
+      long hour = burst[0] / Ledgers.HOUR;
+      total += burst[1];
+      lastHour += minute > now / Ledgers.MINUTE - 60 ? burst[1] : 0;
+      lastDay += hour > now / Ledgers.HOUR - 24 ? burst[1] : 0;
+      lastWeek += hour > now / Ledgers.HOUR - 168 ? burst[1] : 0;
+      minuteRing += minute > newest / Ledgers.MINUTE - 60 ? burst[1] : 0;
+      hourRing += hour > newest / Ledgers.HOUR - 168 ? burst[1] : 0;
+    }
+    String entry = "key " + key + " at entry " + d;
+    assertEquals(total, table.totalAt(d), entry + ": all-time count");
+    assertEquals(total, WindowRings.countAt(table, d, Window.ALL_TIME, now), entry + ": ALL_TIME");
+    assertEquals(lastHour, WindowRings.countAt(table, d, Window.ONE_HOUR, now), entry + ": ONE_HOUR");
+    assertEquals(lastDay, WindowRings.countAt(table, d, Window.TWENTY_FOUR_HOURS, now), entry + ": TWENTY_FOUR_HOURS");
+    assertEquals(lastWeek, WindowRings.countAt(table, d, Window.SEVEN_DAYS, now), entry + ": SEVEN_DAYS");
+    int[] counters = new int[LAYOUT.stride];
+    table.copyCounters(d, counters);
+    assertEquals(minuteRing, Arrays.stream(counters, 0, LAYOUT.minuteSlots).asLongStream().sum(),
+        entry + ": the minute ring's counters");
+    assertEquals(hourRing, Arrays.stream(counters, LAYOUT.minuteSlots, LAYOUT.stride).asLongStream().sum(),
+        entry + ": the hour ring's counters");
+  }
+
+  /**
+   * The all-time count stops at 2^40 - 1 (the rest of its long marks widened counters): a restore
+   * of a larger count reads as 2^40 - 1, events past it leave it there, and the entry's widened
+   * window counters stay its own.
+   */
+  @Test
+  void allTimeCount_saturatesAt2To40Minus1_withoutDisturbingTheWideCounters() {
+    long most = (1L << 40) - 1;
+    for (long restored : new long[] {most - 2, most, 1L << 50, Long.MAX_VALUE}) {
+      EntryTable table = new EntryTable(LAYOUT);
+      int d = table.insert(5L, EntryTable.hash(5L));
+      long at = Ledgers.T0;
+      int[] counters = new int[LAYOUT.stride];
+      counters[(int) (at / Ledgers.MINUTE % LAYOUT.minuteSlots)] = 1_000;
+      counters[LAYOUT.minuteSlots + (int) (at / Ledgers.HOUR % LAYOUT.hourSlots)] = 1_000;
+      table.restore(d, at, 1.0, restored, 0, counters);
+      for (int i = 0; i < 5; i++) {
+        table.apply(d, false, 1f, at + i);
+      }
+      assertEquals(most, table.totalAt(d), "restored " + restored);
+      assertEquals(most, WindowRings.countAt(table, d, Window.ALL_TIME, at), "restored " + restored);
+      assertEquals(1_005, WindowRings.countAt(table, d, Window.ONE_HOUR, at), "restored " + restored);
+      assertEquals(1_005, WindowRings.countAt(table, d, Window.SEVEN_DAYS, at), "restored " + restored);
     }
   }
 }
