@@ -61,6 +61,18 @@ final class EntryTable implements RankIndex.Keys {
   /** The first chunk starts this small and doubles, so that a rarely used table stays small. */
   private static final int FIRST_CHUNK = 8;
 
+  /**
+   * Levels per key unit in {@link #levelAt}: a power of two, so that {@code key * LEVELS_PER_UNIT}
+   * and {@code level / LEVELS_PER_UNIT} are exact.
+   */
+  static final int LEVELS_PER_UNIT = 16;
+  /** The highest level a home slot holds. */
+  private static final int TOP_LEVEL = 255;
+  /** Where a key that moves the levels up lands: one key unit below {@link #TOP_LEVEL}. */
+  private static final int RELEVEL_TO = TOP_LEVEL - LEVELS_PER_UNIT;
+  /** Keys at or beyond this size are not leveled: every level reads as unbounded. */
+  private static final double LEVELED_KEYS_BELOW = 0x1.0p48;
+
   static final int HOT_STRIDE = 4;
   /** Longs before the first hot record (see the class documentation). */
   static final int HOT_BASE = 2;
@@ -83,6 +95,11 @@ final class EntryTable implements RankIndex.Keys {
   final RankIndex rank;
   private final int stride;
   private Index index = EMPTY;
+  /** The key level that level 1 of a home slot stands for ({@link #levelAt}); set by the first positive key. */
+  private long levelBase;
+  private boolean leveled;
+  /** A key too large to level was written: {@link #levelAt} bounds nothing. */
+  private boolean unleveled;
   /** The hot records, {@link #HOT_STRIDE} longs each from {@link #HOT_BASE}; empty until the first entry. */
   private long[] hot = new long[0];
   /** Entries the chunked arrays have room for. */
@@ -110,6 +127,8 @@ final class EntryTable implements RankIndex.Keys {
   private static final class Index {
     /** The slots ({@link TaggedSlots}): {@code tag << 24 | (entry + 1)}, 0 for an empty slot. */
     final int[] refs;
+    /** Per home slot, the level that bounds the keys of the entries whose id hashes there ({@link #levelAt}). */
+    final byte[] levels;
     final int mask;
     final int threshold;
 
@@ -119,6 +138,7 @@ final class EntryTable implements RankIndex.Keys {
 
     Index(int[] refs) {
       this.refs = refs;
+      this.levels = new byte[refs.length];
       mask = refs.length - 1;
       threshold = refs.length == 1 ? 0 : refs.length / 4 * 3;
     }
@@ -144,6 +164,11 @@ final class EntryTable implements RankIndex.Keys {
   @Override
   public double rankKeyAt(int d) {
     return layout.rankKey(scoreAt(d), lastAt(d));
+  }
+
+  @Override
+  public long hashAt(int d) {
+    return hash(keyAt(d));
   }
 
   /**
@@ -206,6 +231,29 @@ final class EntryTable implements RankIndex.Keys {
       i = (i + 1) & mask;
     }
     return -1;
+  }
+
+  /**
+   * A bound on the rank keys of the entries whose id hashes to {@code hash}'s home slot, by key
+   * level (a key unit in {@value #LEVELS_PER_UNIT} levels): every such entry's
+   * {@link SignalLayout#rankKey} is at most {@code level / LEVELS_PER_UNIT}. Returns
+   * {@link Long#MIN_VALUE} when no entry homed there has had a positive read since the index was
+   * built (an absent entity reads 0), and {@link Long#MAX_VALUE} when keys are too large to level.
+   * Each home slot keeps one byte: the highest level written there, raised by every write
+   * ({@link #apply}, {@link #restore}) and rebuilt from the entries when the index grows; a write
+   * that lowers a key, or a removal, leaves it high, which still bounds. So a ranking walk can drop
+   * an entity without reading its record, from a line of an array a sixteenth the size of the
+   * records. Under the stripe's lock.
+   */
+  long levelAt(long hash) {
+    if (unleveled) {
+      return Long.MAX_VALUE;
+    }
+    Index ix = index;
+    int v = ix.levels[(int) hash & ix.mask] & 0xFF;
+    // without a branch on v, which a batch loads ahead (v == 0 gives MIN_VALUE: the sign bit set, the rest 0)
+    long empty = (long) (v - 1) >> 63;
+    return (levelBase + v - 1) & ~empty | Long.MIN_VALUE & empty;
   }
 
   // ---- reads (safe under an optimistic stamp) ----
@@ -345,18 +393,22 @@ final class EntryTable implements RankIndex.Keys {
    * Applies an event to entry {@code d}. {@code fresh} marks an entry just inserted, whose rings
    * are empty and whose {@code last} is not yet meaningful.
    */
-  void apply(int d, boolean fresh, float weight, long t) {
+  void apply(int d, long hash, boolean fresh, float weight, long t) {
     long[] chunk = hot;
     int o = HOT_BASE + d * HOT_STRIDE;
     int c = d >>> CHUNK_SHIFT;
     int e = d & CHUNK_MASK;
     // Every line of the entry the write changes is loaded here, before any of them is needed, so
     // that their cache misses overlap instead of following one another: the hot record, the rank
-    // place, and the counters of the event's minute and hour (their slots depend on t alone).
+    // place, the home slot's level, and the counters of the event's minute and hour (their slots
+    // depend on t alone).
     long stored = chunk[o + LAST];
     double score = Double.longBitsToDouble(chunk[o + SCORE]);
     long total = chunk[o + TOTAL];
     int rankBucket = rank.bucketAt(d);
+    Index ix = index;
+    int home = (int) hash & ix.mask;
+    int level = ix.levels[home] & 0xFF;
     int[] w = null;
     byte[] bytes = null;
     int co = e * stride;
@@ -401,7 +453,55 @@ final class EntryTable implements RankIndex.Keys {
     if (t > last || fresh) {
       chunk[o + LAST] = t;
     }
-    rank.update(this, d, rankBucket, next, chunk[o + LAST]);
+    double key = layout.rankKey(next, chunk[o + LAST]);
+    rank.update(this, d, hash, rankBucket, key);
+    raiseLevel(ix, home, level, key);
+  }
+
+  /** Raises the level of {@code hash}'s home slot in {@code ix} to {@code key}'s (see {@link #levelAt}). */
+  private void raiseLevel(Index ix, long hash, double key) {
+    int home = (int) hash & ix.mask;
+    raiseLevel(ix, home, ix.levels[home] & 0xFF, key);
+  }
+
+  /**
+   * Raises the level of slot {@code home} of {@code ix}, which holds {@code seen}, to {@code key}'s,
+   * first moving every level up if the key's is above them all.
+   */
+  private void raiseLevel(Index ix, int home, int seen, double key) {
+    if (key == Double.NEGATIVE_INFINITY || unleveled) {
+      return;
+    }
+    if (!(Math.abs(key) < LEVELED_KEYS_BELOW)) {
+      unleveled = true;
+      return;
+    }
+    long level = (long) Math.ceil(key * LEVELS_PER_UNIT);
+    int now = seen;
+    if (!leveled) {
+      levelBase = level - RELEVEL_TO + 1;
+      leveled = true;
+    } else if (level - levelBase + 1 > TOP_LEVEL) {
+      relevel(ix, level - RELEVEL_TO + 1);
+      now = ix.levels[home] & 0xFF;
+    }
+    int v = (int) Math.max(1, level - levelBase + 1);
+    if (v > now) {
+      ix.levels[home] = (byte) v;
+    }
+  }
+
+  /** Moves level 1 to {@code base}: every level written falls by the difference, to 1 at least (still a bound). */
+  private void relevel(Index ix, long base) {
+    long shift = base - levelBase;
+    byte[] levels = ix.levels;
+    for (int i = 0; i < levels.length; i++) {
+      int v = levels[i] & 0xFF;
+      if (v != 0) {
+        levels[i] = (byte) Math.max(1, v - shift);
+      }
+    }
+    levelBase = base;
   }
 
   /**
@@ -577,7 +677,7 @@ final class EntryTable implements RankIndex.Keys {
    * matters for linear decay only. A {@code total} above {@link #MAX_TOTAL} is restored as
    * {@code MAX_TOTAL}, where it saturates.
    */
-  void restore(int d, long last, double score, long total, long holdsWaterSince, int[] counters) {
+  void restore(int d, long hash, long last, double score, long total, long holdsWaterSince, int[] counters) {
     if (total < 0) {
       throw new IllegalArgumentException("restore of entry " + d + ": all-time count " + total
           + " is negative; a snapshot's reader refuses such an entry as corrupt");
@@ -590,7 +690,9 @@ final class EntryTable implements RankIndex.Keys {
     if (since != null) {
       since[d >>> CHUNK_SHIFT][d & CHUNK_MASK] = holdsWaterSince;
     }
-    rank.update(this, d, rank.bucketAt(d), score, last);
+    double key = layout.rankKey(score, last);
+    rank.update(this, d, hash, rank.bucketAt(d), key);
+    raiseLevel(index, hash, key);
     if (stride == 0) {
       return;
     }
@@ -641,7 +743,11 @@ final class EntryTable implements RankIndex.Keys {
   }
 
   private void rehash(int capacity) {
-    index = new Index(TaggedSlots.rehash(index.refs, capacity, this::keyAt));
+    Index grown = new Index(TaggedSlots.rehash(index.refs, capacity, this::keyAt));
+    for (int d = 0; d < size; d++) {
+      raiseLevel(grown, hashAt(d), rankKeyAt(d));
+    }
+    index = grown;
   }
 
   /** Entity id of entry {@code d} (under the lock). */

@@ -16,15 +16,17 @@ import java.util.function.LongPredicate;
  * signal whose next visit lowers the threshold (the profile's score of the signals' best bounds
  * left; 0 for a signal walked to its end) the most per entry read, so that a signal whose scores are
  * all nearly equal (one bucket holds most of them) is not walked at all when the others can prove
- * the answer. An entity met is dropped when its score is bounded below the k-th best by its exact
- * read here and the other signals' bounds (an entity not yet met in a walk reads at most that walk's
- * bound); the others are scored in batches ({@link Met}): the other signals are read one at a time,
- * for the whole batch, and an entity is dropped as soon as its reads so far bound it below the k-th
- * best. An unfiltered walk keeps no set of the entities met: one met again in a second walk is
- * dropped or scored again, and the heap keeps each entity once.
+ * the answer. Unfiltered, a bucket whose bound with the other signals' bounds falls below the k-th
+ * best is skipped whole (an entity not yet met in a walk reads at most that walk's bound); the
+ * entities of the others are scored in batches ({@link Met}), by bounds first and reads after: each
+ * is known at first by its bucket's bound and the home bits of its id ({@link RankIndex#member}),
+ * which bound its other signals by their home-slot levels ({@link EntryTable#levelAt}) without a
+ * record read; most fall below the k-th best there, and only the rest have their records read. An
+ * unfiltered walk keeps no set of the entities met: one met again in a second walk is dropped or
+ * scored again, and the heap keeps each entity once.
  *
- * <p>Each step copies its bucket's entries (ids, raw scores, times) in one pass ({@link Bucket}):
- * the bucket is an array, so the loads of the entries' records overlap.
+ * <p>A filtered walk (and a walk of one signal) copies each step's entries (ids, raw scores, times)
+ * in one pass ({@link Bucket}): the bucket is an array, so the loads of the entries' records overlap.
  *
  * <p>A filter is the caller's code, not to be run under the ledger's locks: a filtered walk collects
  * the entities it meets with their scores, and after each step the threshold, under the locks; then
@@ -46,14 +48,23 @@ final class IndexWalk {
    */
   static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
       int budget) {
+    return top(ledger, ranking, k, atNanos, filter, budget, Met.BATCH);
+  }
+
+  /**
+   * The same, scoring the entities met in batches of {@code batch} (tests use small ones, so that
+   * small ledgers take every path a large one takes).
+   */
+  static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
+      int budget, int batch) {
     if (filter == null) {
       // several signals: an entity met in two walks may be scored twice; the heap keeps it once
       TopK top = new TopK(k, ranking.signals.length > 1);
-      return walk(ledger, ranking, top, null, atNanos, budget) ? top.drainBestFirst() : null;
+      return walk(ledger, ranking, top, null, atNanos, budget, batch) ? top.drainBestFirst() : null;
     }
     // a walk collects at most its pass, and a step's buckets more
     return filtered(k, filter, ranking, ledger.layout(ranking.signals[0]), atNanos, budget, Bucket.ENTRIES,
-        (top, collected, pass) -> walk(ledger, ranking, top, collected, atNanos, pass));
+        (top, collected, pass) -> walk(ledger, ranking, top, collected, atNanos, pass, batch));
   }
 
   /** One pass of a filtered walk, under the walk's locks. */
@@ -103,7 +114,7 @@ final class IndexWalk {
    *     or every index walked to its end
    */
   private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, WalkCandidates collected, long atNanos,
-      int budget) {
+      int budget, int batch) {
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
     int locked = 0;
@@ -124,11 +135,11 @@ final class IndexWalk {
       // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
       LongIntMap seen = several && collected != null ? new LongIntMap() : null;
       Bucket bucket = new Bucket();
-      Met met = signals > 1 ? new Met(signals) : null;
       SignalLayout[] layouts = new SignalLayout[signals];
       for (int s = 0; s < signals; s++) {
         layouts[s] = ledger.layout(ranking.signals[s]);
       }
+      Met met = signals > 1 ? new Met(layouts, atNanos) : null;
       double[] values = new double[ranking.termCount];
       while (true) {
         boolean left = false;
@@ -142,7 +153,7 @@ final class IndexWalk {
           if (!left || (top.isFull() && top.worstScore() > threshold)) {
             // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
             if (met != null) {
-              met.score(ledger, ranking, walks, weightOn, atNanos, values, top, null);
+              met.score(ledger, ranking, walks, weightOn, top, null);
             }
             return true;
           }
@@ -157,7 +168,12 @@ final class IndexWalk {
         if ((budget -= size) < 0) {
           return false;
         }
-        bucket.copy();
+        if (several && collected == null) {
+          met.addBuckets(bucket, s, walks, ranking, values, top);
+          size = 0;
+        } else {
+          bucket.copy();
+        }
         for (int n = 0; n < size; n++) {
           long id = bucket.ids[n];
           if (!several && collected != null) {
@@ -176,24 +192,15 @@ final class IndexWalk {
             }
             continue;
           }
-          if (seen != null && !seen.add(id)) {
-            continue;
-          }
-          for (int t = 0; t < ranking.termCount; t++) {
-            Walk other = walks[ranking.signalOf[t]];
-            values[t] = ranking.signalOf[t] == s ? own : other.best >= 0 ? other.bounds[other.best] : 0;
-          }
-          // Met in this walk first: not met in another walk yet, so at most that walk's bound there, and
-          // this bounds the score. Met before in another walk (unfiltered walks keep no set of the
-          // entities met): it was scored or rightly dropped then; dropped or scored again now, no harm.
-          if (!(top.isFull() && ranking.combine(values) < top.worstScore())) {
+          // several signals, filtered (the unfiltered walk adds whole buckets above): each entity once
+          if (seen.add(id)) {
             met.add(id, s, own, walks);
           }
         }
         // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
         // filtered, before the next step, whose threshold must follow every entity met before it
-        if (met != null && (collected != null || met.size >= Met.BATCH)) {
-          met.score(ledger, ranking, walks, weightOn, atNanos, values, top, collected);
+        if (met != null && (collected != null || met.size >= batch)) {
+          met.score(ledger, ranking, walks, weightOn, top, collected);
         }
       }
     } finally {
@@ -345,10 +352,12 @@ final class IndexWalk {
     static final int BUCKETS = 16;
     static final int ENTRIES = 64;
 
-    private final EntryTable[] tables = new EntryTable[BUCKETS];
-    private final int[] numbers = new int[BUCKETS];
-    private int taken;
-    private int size;
+    final EntryTable[] tables = new EntryTable[BUCKETS];
+    /** Per bucket taken: its number in its table, and the table's stripe. */
+    final int[] numbers = new int[BUCKETS];
+    final int[] stripes = new int[BUCKETS];
+    int taken;
+    int size;
     long[] ids = new long[4 * ENTRIES];
     double[] scores = new double[4 * ENTRIES];
     long[] lasts = new long[4 * ENTRIES];
@@ -361,6 +370,7 @@ final class IndexWalk {
         int i = walk.best;
         EntryTable table = walk.tables[i];
         tables[taken] = table;
+        stripes[taken] = i;
         numbers[taken++] = walk.cursor[i];
         size += table.rank.size(walk.cursor[i]);
         walk.advance(i);
@@ -380,9 +390,9 @@ final class IndexWalk {
       for (int b = 0; b < taken; b++) {
         EntryTable table = tables[b];
         RankIndex rank = table.rank;
-        int[] members = rank.members(numbers[b]);
+        long[] members = rank.members(numbers[b]);
         for (int m = 0, end = rank.size(numbers[b]); m < end; m++) {
-          int d = members[m];
+          int d = RankIndex.numberOf(members[m]);
           ids[n] = table.keyAt(d);
           scores[n] = table.scoreAt(d);
           lasts[n++] = table.lastAt(d);
@@ -392,45 +402,91 @@ final class IndexWalk {
   }
 
   /**
-   * The entities met and not yet scored, to score in full in batches: the other signals are read
-   * for all of them together ({@link SignalLedger#decayScores}, whose cache misses overlap), each
-   * value exactly what a point read gives, and summed in the profile's term order as
-   * {@link Ranking#score} sums them. Until a signal is read, an entity holds that signal's bound
-   * from when it was met; the signals are read one at a time, the one that can tell the most first,
-   * and an entity whose bounded score falls below the k-th best is dropped before the next read.
+   * The entities met and not yet scored, to score in full in batches. An unfiltered walk of several
+   * signals adds whole buckets ({@link #addBuckets}): an entity is known by its bucket's bound on the
+   * signal it was met on, its entry number there and the bits of its id's hash that name its home
+   * slot in any table ({@link RankIndex#member}), and no record is read yet. A filtered walk adds
+   * entities it has read ({@link #add}). Scoring, with the k-th best as the cut once the heap is full:
+   * <ol>
+   *   <li>the bounds of every other signal's home-slot level ({@link SignalLedger#levelBounds}), one
+   *       signal at a time, the one that can tell the most first; an entity whose bounded score
+   *       falls below the k-th best is dropped before the next (most are: no record of theirs is read);
+   *   <li>the records of the entities left on the signal they were met on: their ids and exact reads;
+   *   <li>the other signals read for all of them together ({@link SignalLedger#decayScores}, whose
+   *       cache misses overlap), each value exactly what a point read gives, one signal at a time,
+   *       dropping as above.
+   * </ol>
+   * The survivors' scores are summed in the profile's term order as {@link Ranking#score} sums them.
    */
   private static final class Met {
     /** Entities met before an unfiltered walk scores them. */
     static final int BATCH = 512;
 
+    /** The entity's id; 0 until its record is read, for an entity added by its bucket. */
     long[] ids = new long[2 * BATCH];
     /** The signal each entity was met on. */
     int[] on = new int[2 * BATCH];
+    /** For an entity added by its bucket: its entry number, or -1 once its record is read. */
+    private int[] numbers = new int[2 * BATCH];
+    /** For an entity added by its bucket: the table (stripe) of its entry in the walk of {@link #on}. */
+    private int[] stripes = new int[2 * BATCH];
+    /** The entity's hash, or the bits of it that name its home slots ({@link RankIndex#homeHashOf}). */
+    private long[] hashes = new long[2 * BATCH];
     /** {@code reads[s]}: the s-th signal's reads (or bounds, until read) of the entities met. */
     double[][] reads;
     int size;
     private long[] pending = new long[2 * BATCH];
     private int[] where = new int[2 * BATCH];
     private double[] out = new double[2 * BATCH];
+    private long[] records = new long[3 * 2 * BATCH];
+    /** The entities not yet dropped, in the order met: indexes into the arrays above, which never move. */
+    private int[] live = new int[2 * BATCH];
+    /** The bounds an entity added by {@link #addBuckets} starts with, per signal. */
+    private final double[] initial;
 
-    Met(int signals) {
-      reads = new double[signals][2 * BATCH];
+    private final SignalLayout[] layouts;
+    /** Per signal, its bounds by key level at the query's instant. */
+    private final LevelBounds[] levels;
+    private final long atNanos;
+
+    Met(SignalLayout[] layouts, long atNanos) {
+      this.layouts = layouts;
+      this.atNanos = atNanos;
+      reads = new double[layouts.length][2 * BATCH];
+      initial = new double[layouts.length];
+      levels = new LevelBounds[layouts.length];
+      for (int s = 0; s < layouts.length; s++) {
+        levels[s] = new LevelBounds(layouts[s], atNanos);
+      }
     }
 
-    void add(long id, int signal, double own, Walk[] walks) {
-      if (size == ids.length) {
-        int grown = size * 2;
-        ids = Arrays.copyOf(ids, grown);
-        on = Arrays.copyOf(on, grown);
-        pending = Arrays.copyOf(pending, grown);
-        where = Arrays.copyOf(where, grown);
-        out = Arrays.copyOf(out, grown);
-        for (int s = 0; s < reads.length; s++) {
-          reads[s] = Arrays.copyOf(reads[s], grown);
-        }
+    private void room(int more) {
+      if (size + more <= ids.length) {
+        return;
       }
+      int grown = Math.max(size + more, size * 2);
+      ids = Arrays.copyOf(ids, grown);
+      on = Arrays.copyOf(on, grown);
+      numbers = Arrays.copyOf(numbers, grown);
+      stripes = Arrays.copyOf(stripes, grown);
+      hashes = Arrays.copyOf(hashes, grown);
+      pending = Arrays.copyOf(pending, grown);
+      where = Arrays.copyOf(where, grown);
+      out = Arrays.copyOf(out, grown);
+      records = Arrays.copyOf(records, 3 * grown);
+      live = Arrays.copyOf(live, grown);
+      for (int s = 0; s < reads.length; s++) {
+        reads[s] = Arrays.copyOf(reads[s], grown);
+      }
+    }
+
+    /** Adds an entity read on {@code signal}: {@code own} is its exact read there. */
+    void add(long id, int signal, double own, Walk[] walks) {
+      room(1);
       ids[size] = id;
       on[size] = signal;
+      numbers[size] = -1;
+      hashes[size] = EntryTable.hash(id);
       for (int s = 0; s < reads.length; s++) {
         Walk walk = walks[s];
         reads[s][size] = s == signal ? own : walk.best >= 0 ? walk.bounds[walk.best] : 0;
@@ -438,22 +494,94 @@ final class IndexWalk {
       size++;
     }
 
-    /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
-    void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, long atNanos,
-        double[] values, TopK top, WalkCandidates collected) {
-      int signals = reads.length;
-      boolean[] read = new boolean[signals];
-      int alive = size;
-      for (int stage = 0; stage < signals && alive > 0; stage++) {
-        int s = -1;
-        for (int c = 0; c < signals; c++) {
-          if (!read[c] && (s < 0 || weightOn[c] * walks[c].span > weightOn[s] * walks[s].span)) {
-            s = c;
+    /**
+     * Adds the entities of the buckets {@code bucket} took on {@code signal}, each bounded by its
+     * bucket, but not those of a bucket whose bound with the other signals' cannot make the cut.
+     */
+    void addBuckets(Bucket bucket, int signal, Walk[] walks, Ranking ranking, double[] values, TopK top) {
+      room(bucket.size);
+      for (int s = 0; s < walks.length; s++) {
+        initial[s] = walks[s].best >= 0 ? walks[s].bounds[walks[s].best] : 0;
+      }
+      for (int t = 0; t < ranking.termCount; t++) {
+        values[t] = initial[ranking.signalOf[t]];
+      }
+      for (int b = 0; b < bucket.taken; b++) {
+        RankIndex rank = bucket.tables[b].rank;
+        int j = bucket.numbers[b];
+        double bound = rank.bound(j, atNanos);
+        for (int t = 0; t < ranking.termCount; t++) {
+          if (ranking.signalOf[t] == signal) {
+            values[t] = bound;
           }
         }
+        // an entity met in this walk first is at most the other walks' bounds there (met before in
+        // another walk: it was scored or rightly dropped then; dropped or scored again now, no harm)
+        if (top.isFull() && ranking.combine(values) < top.worstScore()) {
+          continue;
+        }
+        long[] members = rank.members(j);
+        int stripe = bucket.stripes[b];
+        int end = rank.size(j);
+        initial[signal] = bound;
+        for (int s = 0; s < reads.length; s++) {
+          Arrays.fill(reads[s], size, size + end, initial[s]);
+        }
+        Arrays.fill(on, size, size + end, signal);
+        Arrays.fill(stripes, size, size + end, stripe);
+        for (int m = 0; m < end; m++) {
+          long member = members[m];
+          numbers[size + m] = RankIndex.numberOf(member);
+          hashes[size + m] = RankIndex.homeHashOf(member);
+        }
+        size += end;
+      }
+    }
+
+    /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
+    void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, TopK top,
+        WalkCandidates collected) {
+      int signals = reads.length;
+      int alive = size;
+      for (int m = 0; m < alive; m++) {
+        live[m] = m;
+      }
+      boolean cut = collected == null && top.isFull();
+      if (cut) {
+        // the other signals' home-slot levels, from arrays a sixteenth the size of the records
+        boolean[] bounded = new boolean[signals];
+        for (int stage = 0; stage < signals && alive > 0; stage++) {
+          int s = mostTelling(bounded, walks, weightOn);
+          bounded[s] = true;
+          int n = 0;
+          for (int i = 0; i < alive; i++) {
+            int m = live[i];
+            if (on[m] != s) {
+              pending[n] = hashes[m];
+              where[n++] = m;
+            }
+          }
+          if (n == 0) {
+            continue;
+          }
+          ledger.levelBounds(ranking.signals[s], pending, n, levels[s], out);
+          double[] into = reads[s];
+          for (int k = 0; k < n; k++) {
+            into[where[k]] = Math.min(into[where[k]], out[k]);
+          }
+          alive = dropBelow(ranking, top, alive);
+        }
+      }
+      if (readOwn(walks, alive) && cut) {
+        alive = dropBelow(ranking, top, alive);
+      }
+      boolean[] read = new boolean[signals];
+      for (int stage = 0; stage < signals && alive > 0; stage++) {
+        int s = mostTelling(read, walks, weightOn);
         read[s] = true;
         int n = 0;
-        for (int m = 0; m < alive; m++) {
+        for (int i = 0; i < alive; i++) {
+          int m = live[i];
           if (on[m] != s) {
             pending[n] = ids[m];
             where[n++] = m;
@@ -461,22 +589,16 @@ final class IndexWalk {
         }
         ledger.decayScores(ranking.signals[s], pending, n, atNanos, out);
         double[] into = reads[s];
-        for (int j = 0; j < n; j++) {
-          into[where[j]] = out[j];
+        for (int k = 0; k < n; k++) {
+          into[where[k]] = out[k];
         }
-        if (collected == null && top.isFull() && stage + 1 < signals) {
-          // drop the entities whose score, with the signals not yet read at their bounds, cannot make the cut
-          int kept = 0;
-          for (int m = 0; m < alive; m++) {
-            if (!(combine(ranking, m, values) < top.worstScore())) {
-              move(m, kept++);
-            }
-          }
-          alive = kept;
+        if (cut && stage + 1 < signals) {
+          alive = dropBelow(ranking, top, alive);
         }
       }
-      for (int m = 0; m < alive; m++) {
-        double score = combine(ranking, m, values);
+      for (int i = 0; i < alive; i++) {
+        int m = live[i];
+        double score = combine(ranking, m);
         if (collected == null) {
           top.offer(ids[m], score);
         } else {
@@ -486,21 +608,69 @@ final class IndexWalk {
       size = 0;
     }
 
-    private double combine(Ranking ranking, int m, double[] values) {
-      for (int t = 0; t < ranking.termCount; t++) {
-        values[t] = reads[ranking.signalOf[t]][m];
-      }
-      return ranking.combine(values);
-    }
-
-    private void move(int from, int to) {
-      if (from != to) {
-        ids[to] = ids[from];
-        on[to] = on[from];
-        for (double[] r : reads) {
-          r[to] = r[from];
+    /**
+     * Reads the records of the {@code alive} entities left that were added by their buckets, on the
+     * signal they were met on: their ids, and their exact reads there (under the walk's locks).
+     * {@return whether any was read}
+     */
+    private boolean readOwn(Walk[] walks, int alive) {
+      boolean any = false;
+      // the loads first, in one pass, so that their cache misses overlap
+      for (int i = 0; i < alive; i++) {
+        int m = live[i];
+        if (numbers[m] >= 0) {
+          walks[on[m]].tables[stripes[m]].readHot(numbers[m], records, 3 * m);
+          any = true;
         }
       }
+      for (int i = 0; i < alive; i++) {
+        int m = live[i];
+        if (numbers[m] >= 0) {
+          ids[m] = records[3 * m];
+          reads[on[m]][m] = layouts[on[m]].readAt(Double.longBitsToDouble(records[3 * m + 2]), records[3 * m + 1],
+              atNanos);
+          numbers[m] = -1;
+        }
+      }
+      return any;
+    }
+
+    /** The signal not yet {@code done} whose read can tell the most: the highest weight times span. */
+    private static int mostTelling(boolean[] done, Walk[] walks, double[] weightOn) {
+      int s = -1;
+      for (int c = 0; c < done.length; c++) {
+        if (!done[c] && (s < 0 || weightOn[c] * walks[c].span > weightOn[s] * walks[s].span)) {
+          s = c;
+        }
+      }
+      return s;
+    }
+
+    /**
+     * Drops, of the {@code alive} entities left, those whose score, with the signals not yet read at
+     * their bounds, cannot make the cut; {@return how many are left}
+     */
+    private int dropBelow(Ranking ranking, TopK top, int alive) {
+      double worst = top.worstScore();
+      int kept = 0;
+      for (int i = 0; i < alive; i++) {
+        int m = live[i];
+        if (!(combine(ranking, m) < worst)) {
+          live[kept++] = m;
+        }
+      }
+      return kept;
+    }
+
+    /** {@link Ranking#combine} of entity {@code m}'s reads (or bounds): the same sum, in the same order. */
+    private double combine(Ranking ranking, int m) {
+      double[] weights = ranking.weights;
+      int[] signalOf = ranking.signalOf;
+      double sum = 0;
+      for (int t = 0; t < weights.length; t++) {
+        sum += weights[t] * reads[signalOf[t]][m];
+      }
+      return sum;
     }
   }
 }

@@ -261,9 +261,9 @@ final class ProfileIndex {
           if ((left -= size) < 0) {
             return false;
           }
-          int[] members = rank.members(cursor[best]);
+          long[] members = rank.members(cursor[best]);
           for (int m = 0; m < size; m++) {
-            int d = members[m];
+            int d = RankIndex.numberOf(members[m]);
             double score = part.score(query, d, atNanos, values);
             if (collected == null) {
               top.offer(part.idAt(d), score);
@@ -327,6 +327,11 @@ final class ProfileIndex {
     @Override
     public double rankKeyAt(int d) {
       return Double.longBitsToDouble(records[at(d) + KEY]);
+    }
+
+    @Override
+    public long hashAt(int d) {
+      return EntryTable.hash(idAt(d));
     }
 
     long idAt(int d) {
@@ -408,7 +413,7 @@ final class ProfileIndex {
       records[o + FIRST_SIGNAL + 2 * s + 1] = last;
       double key = key(o);
       records[o + KEY] = Double.doubleToRawLongBits(key);
-      rank.put(this, d, key);
+      rank.put(this, d, hash, key);
     }
 
     void remove(int s, long id, long hash) {
@@ -423,7 +428,7 @@ final class ProfileIndex {
         if (records[o + FIRST_SIGNAL + 2 * other + 1] != ABSENT) {
           double key = key(o);
           records[o + KEY] = Double.doubleToRawLongBits(key);
-          rank.put(this, d, key);
+          rank.put(this, d, hash, key);
           return;
         }
       }

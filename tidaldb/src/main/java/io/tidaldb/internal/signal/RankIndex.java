@@ -16,8 +16,11 @@ import java.util.Arrays;
  * all zero. A key above the ceiling moves the ceiling {@value #HEADROOM} unit above it and
  * re-buckets the table (rare: keys grow by one unit per half-life, or when a score doubles).
  *
- * <p>Each bucket is an array of its entries' numbers, so that a walk streams it and the loads of the
- * entries' hot records do not depend on one another (a linked list made each step wait for the last).
+ * <p>Each bucket is an array of its entries' {@linkplain #member members}: the entry's number and the
+ * bits of its id's hash that name its stripe and home slot in any table, so that a walk streams it
+ * and can bound the entry's reads of the other signals ({@link EntryTable#levelAt}) before it loads
+ * any record, and the loads of the records it does read do not depend on one another (a linked list
+ * made each step wait for the last).
  * Each entry records its bucket and its position in that array: two ints per entry, in chunks
  * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
  * bucket's last entry takes its place). A bucket's array doubles when full and, past {@value
@@ -34,6 +37,9 @@ final class RankIndex {
     int size();
 
     double rankKeyAt(int d);
+
+    /** {@return the hash ({@link EntryTable#hash}) of entry {@code d}'s id} */
+    long hashAt(int d);
   }
 
   static final int FINE = 2048;
@@ -47,20 +53,28 @@ final class RankIndex {
   private static final int BUCKET = 0;
   private static final int POSITION = 1;
   private static final int STRIDE = 2;
-  private static final int FIRST_CAPACITY = 4;
+  private static final int FIRST_CAPACITY = 2;
   /**
    * A bucket's array shrinks only past this length: the small buckets near the top, which entries
    * enter and leave on nearly every write, would otherwise be copied back and forth.
    */
   private static final int SHRINKS_ABOVE = 64;
-  private static final int[] NONE = new int[0];
+  private static final long[] NONE = new long[0];
+  private static final int NUMBER_BITS = 24;
+  private static final long NUMBER_MASK = (1L << NUMBER_BITS) - 1;
+  /** The hash's low bits: a home slot in a table of up to {@code 2^HOME_BITS} slots (2^24 entries at 3/4 full at most). */
+  private static final int HOME_BITS = 25;
+  private static final long HOME_MASK = (1L << HOME_BITS) - 1;
+  /** The bits of {@code hash >>> STRIPE_SHIFT} that name a stripe among at most 64 ({@link SignalLedger#MAX_STRIPES}). */
+  private static final int STRIPE_SHIFT = 40;
+  private static final long STRIPE_MASK = SignalLedger.MAX_STRIPES - 1;
 
   /** The signal whose read a bucket bounds ({@link #bound}); null in a {@link ProfileIndex}, which bounds its own. */
   private final SignalLayout layout;
   /** Per chunk of entries, {@code [bucket, position]} per entry; bucket -1 for none. */
   private int[][] places = new int[0][];
-  /** Per bucket, its entries' numbers in {@code [0, sizes[j])}; allocated with the first entry. */
-  private int[][] members;
+  /** Per bucket, its entries' {@linkplain #member members} in {@code [0, sizes[j])}; allocated with the first entry. */
+  private long[][] members;
   /** Entries per bucket, allocated with {@link #members}. */
   private int[] sizes;
   /** A bit per bucket, set while it holds entries: the next non-empty bucket in a few words. */
@@ -98,18 +112,42 @@ final class RankIndex {
   }
 
   /**
-   * Puts entry {@code d} in the bucket of its (new) score and time.
-   *
-   * @param bucketNow the entry's bucket before this update ({@link #bucketAt}), which the caller
-   *     loads early so that its cache miss overlaps the entry's others
+   * What a bucket holds of entry {@code d}, whose id hashes to {@code hash}: the number in the low
+   * {@value #NUMBER_BITS} bits, then the hash's {@value #HOME_BITS} low bits, then its 6 stripe bits.
    */
-  void update(EntryTable table, int d, int bucketNow, double score, long last) {
-    put(table, d, bucketNow, layout.rankKey(score, last));
+  static long member(int d, long hash) {
+    return d | (hash & HOME_MASK) << NUMBER_BITS | (hash >>> STRIPE_SHIFT & STRIPE_MASK) << (NUMBER_BITS + HOME_BITS);
   }
 
-  /** Puts entry {@code d} in the bucket of {@code key}; {@code keys} gives every entry's key if the ceiling moves. */
-  void put(Keys keys, int d, double key) {
-    put(keys, d, bucketAt(d), key);
+  /** {@return the entry number in a member} */
+  static int numberOf(long member) {
+    return (int) (member & NUMBER_MASK);
+  }
+
+  /**
+   * {@return the bits of the member's hash that a stripe and a home slot are taken from, in their
+   * places (the others 0)}: enough for {@link SignalLedger#levelBounds}, not for a lookup by id
+   */
+  static long homeHashOf(long member) {
+    return member >>> NUMBER_BITS & HOME_MASK
+        | (member >>> (NUMBER_BITS + HOME_BITS) & STRIPE_MASK) << STRIPE_SHIFT;
+  }
+
+  /**
+   * Puts entry {@code d} in the bucket of its (new) score and time.
+   *
+   * @param hash the hash of the entry's id
+   * @param bucketNow the entry's bucket before this update ({@link #bucketAt}), which the caller
+   *     loads early so that its cache miss overlaps the entry's others
+   * @param key the entry's new {@link SignalLayout#rankKey}
+   */
+  void update(EntryTable table, int d, long hash, int bucketNow, double key) {
+    put(table, d, hash, bucketNow, key);
+  }
+
+  /** Puts entry {@code d} (its id hashes to {@code hash}) in the bucket of {@code key}; {@code keys} gives every entry's key if the ceiling moves. */
+  void put(Keys keys, int d, long hash, double key) {
+    put(keys, d, hash, bucketAt(d), key);
   }
 
   /**
@@ -118,7 +156,7 @@ final class RankIndex {
    * key, so an entry that empties the highest bucket has already made a higher one {@link #first},
    * and leaving does not scan the bitmap for the next one.
    */
-  private void put(Keys keys, int d, int bucketNow, double key) {
+  private void put(Keys keys, int d, long hash, int bucketNow, double key) {
     int old = bucketNow;
     if (key > ceiling || (Double.isNaN(ceiling) && key != Double.NEGATIVE_INFINITY)) {
       rebase(keys, key + HEADROOM);
@@ -127,7 +165,7 @@ final class RankIndex {
     int bucket = bucketOf(key);
     if (old != bucket) {
       int position = places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION];
-      link(d, bucket);
+      link(d, member(d, hash), bucket);
       if (old >= 0) {
         leave(old, position);
       }
@@ -189,7 +227,7 @@ final class RankIndex {
       int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
       if (chunk[o + BUCKET] >= 0) {
         chunk[o + BUCKET] = -1;
-        link(d, bucketOf(keys.rankKeyAt(d)));
+        link(d, member(d, keys.hashAt(d)), bucketOf(keys.rankKeyAt(d)));
       }
     }
   }
@@ -203,20 +241,20 @@ final class RankIndex {
     places[d >>> EntryTable.CHUNK_SHIFT][(d & EntryTable.CHUNK_MASK) * STRIDE + POSITION] = position;
   }
 
-  private void link(int d, int bucket) {
+  private void link(int d, long member, int bucket) {
     if (members == null) {
-      members = new int[BUCKETS][];
+      members = new long[BUCKETS][];
       Arrays.fill(members, NONE);
       sizes = new int[BUCKETS];
       occupied = new long[BUCKETS / Long.SIZE];
     }
     int n = sizes[bucket];
-    int[] array = members[bucket];
+    long[] array = members[bucket];
     if (n == array.length) {
-      array = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, n * 2));
+      array = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, n + (n >> 1) + 1));
       members[bucket] = array;
     }
-    array[n] = d;
+    array[n] = member;
     sizes[bucket] = n + 1;
     occupied[bucket >>> 6] |= 1L << bucket;
     int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
@@ -250,13 +288,13 @@ final class RankIndex {
    * place (or none): the bucket's last entry takes it.
    */
   private void leave(int bucket, int position) {
-    int[] array = members[bucket];
+    long[] array = members[bucket];
     int n = sizes[bucket] - 1;
     sizes[bucket] = n;
     if (position != n) {
-      int moved = array[n];
+      long moved = array[n];
       array[position] = moved;
-      setPosition(moved, position);
+      setPosition(numberOf(moved), position);
     }
     if (n <= array.length / 4 && array.length > SHRINKS_ABOVE) {
       members[bucket] = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, array.length / 2));
@@ -285,7 +323,8 @@ final class RankIndex {
     src[so + BUCKET] = -1;
     src[so + POSITION] = -1;
     if (bucket >= 0) {
-      members[bucket][position] = to;
+      long[] array = members[bucket];
+      array[position] = array[position] & ~NUMBER_MASK | to;
     }
   }
 
@@ -335,8 +374,8 @@ final class RankIndex {
     return (w << 6) + 63 - Long.numberOfLeadingZeros(bits);
   }
 
-  /** {@return bucket {@code j}'s entries' numbers, in its first {@link #size} elements} */
-  int[] members(int j) {
+  /** {@return bucket {@code j}'s entries' {@linkplain #member members}, in its first {@link #size} elements} */
+  long[] members(int j) {
     return members == null ? NONE : members[j];
   }
 

@@ -194,6 +194,11 @@ final class SignalLayout {
     return exponent + log2;
   }
 
+  /** {@return whether {@link #keyBound} is a power of two of the key (exponential and permanent decay), not a sum (linear)} */
+  boolean keysAreLogarithms() {
+    return kind != LINEAR;
+  }
+
   /**
    * A bound on every read at {@code q} of an entry whose {@link #rankKey} is at most {@code key}:
    * never below {@link #readAt}, at any {@code q} (before the entry's {@code last} too, where a read
@@ -206,7 +211,9 @@ final class SignalLayout {
       double left = key - timeTerm;
       return (left > 0 ? left : 0) * (1 + 1e-9) + slack;
     }
-    return Math.pow(2, key - timeTerm + LOG2_SHORTFALL + slack);
+    // below the smallest normal double a power's rounding is absolute, not relative: every read
+    // there is at most MIN_NORMAL, which bounds it
+    return Math.max(Math.pow(2, key - timeTerm + LOG2_SHORTFALL + slack), Double.MIN_NORMAL);
   }
 
   private double fade(double x, long nanos) {

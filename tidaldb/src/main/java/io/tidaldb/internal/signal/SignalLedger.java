@@ -246,6 +246,30 @@ final class SignalLedger {
   }
 
   /**
+   * Bounds on the reads of signal {@code typeId} of the entities whose ids hash to
+   * {@code hashes[0..n)} (or to hashes with the same {@linkplain RankIndex#homeHashOf home bits}),
+   * into {@code out}, from the level of each one's home slot ({@link EntryTable#levelAt}) without
+   * reading any entry: never below what {@link #decayScore} reads at the instant of {@code bounds},
+   * 0 where no entry homed in the slot has a positive read. The caller holds every stripe's read lock.
+   */
+  void levelBounds(int typeId, long[] hashes, int n, LevelBounds bounds, double[] out) {
+    EntryTable[] tables = tablesByType[typeId];
+    ScoreBatch batch = ScoreBatch.forThisThread();
+    long[] levels = batch.hashes;
+    for (int from = 0; from < n; from += ScoreBatch.SIZE) {
+      int to = Math.min(n, from + ScoreBatch.SIZE);
+      // the loads first, with no branch on what they load, so that their cache misses overlap
+      for (int k = from; k < to; k++) {
+        long hash = hashes[k];
+        levels[k - from] = tables[stripeIndex(typeId, hash)].levelAt(hash);
+      }
+      for (int k = from; k < to; k++) {
+        out[k] = bounds.of(levels[k - from]);
+      }
+    }
+  }
+
+  /**
    * The events of the entity in {@code window} as of {@code nowNanos}; 0 for an entity never seen.
    * The signal must count the window.
    */
@@ -322,7 +346,7 @@ final class SignalLedger {
         throw new IllegalStateException("entity " + entityId + " of signal " + typeId + " is already in the ledger");
       }
       int d = stripe.insert(table, entityId, hash, last);
-      table.restore(d, last, score, total, holdsWaterSince, counters);
+      table.restore(d, hash, last, score, total, holdsWaterSince, counters);
       if (stripe.profiles[typeId] != null) {
         stripe.reindex(typeId, entityId, hash, table, d);
       }

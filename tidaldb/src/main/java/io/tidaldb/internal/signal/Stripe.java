@@ -63,7 +63,7 @@ final class Stripe {
     if (fresh) {
       d = insert(table, entityId, hash, t);
     }
-    table.apply(d, fresh, weight, t);
+    table.apply(d, hash, fresh, weight, t);
     if (profiles[typeId] != null) {
       reindex(typeId, entityId, hash, table, d);
     }

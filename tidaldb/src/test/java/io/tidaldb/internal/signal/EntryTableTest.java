@@ -1,6 +1,7 @@
 package io.tidaldb.internal.signal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -26,6 +28,67 @@ class EntryTableTest {
   private static final SignalLayout LAYOUT = new SignalLayout(Schema.builder()
       .signal("s", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(1)))
       .windows(Window.ONE_HOUR, Window.SEVEN_DAYS, Window.ALL_TIME).add().build().signals().get(0));
+
+  private static SignalLayout layout(DecaySpec decay) {
+    return new SignalLayout(Schema.builder().signal("s", EntityKind.ITEM, decay).windows(Window.ALL_TIME)
+        .negativeWeights(!(decay instanceof DecaySpec.Linear)).add().build()
+        .signals().get(0));
+  }
+
+  /**
+   * Every entry's rank key is at most the level of its id's home slot ({@link EntryTable#levelAt}),
+   * which a ranking walk takes as a bound without reading the entry: through inserts, writes that
+   * raise and lower keys, removals (the last entry takes the hole), the index's growth, and the
+   * levels' moves up when a key passes the highest (a minute's half-life and jumps of days).
+   */
+  @Property(tries = 300)
+  void homeSlotLevels_boundTheRankKeysOfTheirEntries(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DecaySpec decay = switch (random.nextInt(4)) {
+      case 0 -> DecaySpec.exponential(Duration.ofMinutes(1));
+      case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(30)));
+      case 2 -> DecaySpec.linear(Duration.ofMinutes(1 + random.nextInt(600)));
+      default -> DecaySpec.permanent();
+    };
+    EntryTable table = new EntryTable(layout(decay));
+    int entities = 1 + random.nextInt(random.nextBoolean() ? 20 : 3_000);
+    long t = Ledgers.T0;
+    String description = "seed " + seed + ", " + decay + ", " + entities + " entities";
+    for (int step = 0, steps = random.nextInt(6_000); step < steps; step++) {
+      long key = random.nextInt(entities);
+      long hash = EntryTable.hash(key);
+      int d = table.find(key, hash);
+      int op = random.nextInt(100);
+      if (op < 10) {
+        if (d >= 0) {
+          table.remove(d);
+        }
+      } else {
+        if (op < 12) {
+          t += random.nextLong(30 * Ledgers.DAY);
+        }
+        t += random.nextLong(10 * Ledgers.MINUTE);
+        long at = random.nextInt(10) == 0 ? t - random.nextLong(Ledgers.DAY) : t;
+        boolean fresh = d < 0;
+        if (fresh) {
+          d = table.insert(key, hash);
+        }
+        boolean lower = !(decay instanceof DecaySpec.Linear) && random.nextInt(5) == 0;
+        float weight = lower ? -random.nextFloat() * 3 : random.nextFloat() * 10;
+        table.apply(d, hash, fresh, weight, at);
+      }
+      if (random.nextInt(500) == 0 || step == steps - 1) {
+        for (int e = 0; e < table.size(); e++) {
+          double rankKey = table.rankKeyAt(e);
+          long level = table.levelAt(EntryTable.hash(table.keyAt(e)));
+          boolean bounded = rankKey == Double.NEGATIVE_INFINITY
+              || level != Long.MIN_VALUE && rankKey <= (double) level / EntryTable.LEVELS_PER_UNIT;
+          assertTrue(bounded, description + ": entity " + table.keyAt(e) + " at step " + step + " has key " + rankKey
+              + " above its home slot's level " + level);
+        }
+      }
+    }
+  }
 
   /** Keys that collide a lot, plus the extremes (0 is a key like any other). */
   @Provide
@@ -50,7 +113,7 @@ class EntryTableTest {
         d = table.insert(key, hash);
         long events = 1 + Math.floorMod(key, 7);
         for (int i = 0; i < events; i++) {
-          table.apply(d, i == 0, 1f, t++);
+          table.apply(d, hash, i == 0, 1f, t++);
         }
         model.put(key, events);
       }
@@ -99,7 +162,7 @@ class EntryTableTest {
         state = new long[2];
         model.put(key, state);
       }
-      table.apply(d, fresh, 1f, t);
+      table.apply(d, hash, fresh, 1f, t);
       state[0]++;
       state[1] = t;
       t += 1_000;
@@ -137,7 +200,7 @@ class EntryTableTest {
       long key = i * 0x9E3779B97F4A7C15L;
       keys.add(key);
       int d = table.insert(key, EntryTable.hash(key));
-      table.apply(d, true, (float) i, Ledgers.T0);
+      table.apply(d, EntryTable.hash(key), true, (float) i, Ledgers.T0);
     }
     for (int i = 0; i < keys.size(); i++) {
       int d = table.find(keys.get(i), EntryTable.hash(keys.get(i)));
@@ -187,7 +250,7 @@ class EntryTableTest {
     for (long[] step : steps) {
       now += step[0] * Ledgers.MINUTE;
       long t = now + step[1] * Ledgers.SECOND - step[2] * Ledgers.MINUTE;
-      table.apply(d, events.isEmpty(), 1f, t);
+      table.apply(d, EntryTable.hash(7L), events.isEmpty(), 1f, t);
       events.add(t);
       newest = Math.max(newest, t);
       if (layout.minuteSlots > 0) {
@@ -228,7 +291,7 @@ class EntryTableTest {
         for (int entry : new int[] {a, b}) {
           for (int i = 0; i < 240; i++) {
             for (int j = 0; j < (i == 0 ? hot : 1); j++) {
-              table.apply(entry, i == 0 && j == 0, 1f, t + i * Ledgers.MINUTE + j);
+              table.apply(entry, EntryTable.hash(entry == a ? 1L : 2L), i == 0 && j == 0, 1f, t + i * Ledgers.MINUTE + j);
             }
           }
         }
@@ -236,7 +299,7 @@ class EntryTableTest {
         int c = table.insert(3L, EntryTable.hash(3L));
         assertEquals(1, c, "the new entry takes the vacated last slot");
         long at = t + 240 * Ledgers.MINUTE;
-        table.apply(c, true, 1f, at);
+        table.apply(c, EntryTable.hash(3L), true, 1f, at);
         for (long k = 0; k < 60; k++) {
           assertEquals(k == 0 ? 1 : 0, table.readRing(c, 0, 60, SignalLayout.MINUTE_NANOS, 1, at - k * Ledgers.MINUTE),
               "minute " + k + " before the new entry's event, hot " + hot + ", removed last " + removeLast);
@@ -288,7 +351,7 @@ class EntryTableTest {
           d = table.insert(key, hash);
         }
         for (int i = 0; i < step[2]; i++) {
-          table.apply(d, fresh && i == 0, 1f, now + i);
+          table.apply(d, hash, fresh && i == 0, 1f, now + i);
         }
         model.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {now, step[2]});
       } else if (step[0] <= 7) {
@@ -354,9 +417,9 @@ class EntryTableTest {
       int[] counters = new int[LAYOUT.stride];
       counters[(int) (at / Ledgers.MINUTE % LAYOUT.minuteSlots)] = 1_000;
       counters[LAYOUT.minuteSlots + (int) (at / Ledgers.HOUR % LAYOUT.hourSlots)] = 1_000;
-      table.restore(d, at, 1.0, restored, 0, counters);
+      table.restore(d, EntryTable.hash(5L), at, 1.0, restored, 0, counters);
       for (int i = 0; i < 5; i++) {
-        table.apply(d, false, 1f, at + i);
+        table.apply(d, EntryTable.hash(5L), false, 1f, at + i);
       }
       assertEquals(most, table.totalAt(d), "restored " + restored);
       assertEquals(most, WindowRings.countAt(table, d, Window.ALL_TIME, at), "restored " + restored);

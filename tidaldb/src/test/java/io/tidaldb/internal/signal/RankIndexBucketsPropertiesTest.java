@@ -84,11 +84,13 @@ class RankIndexBucketsPropertiesTest {
     int lowest = -1;
     for (int j = 0; j < RankIndex.BUCKETS; j++) {
       int size = rank.size(j);
-      int[] members = rank.members(j);
+      long[] members = rank.members(j);
       assertTrue(size <= members.length, description + ": bucket " + j + " holds its entries");
       for (int n = 0; n < size; n++) {
-        int d = members[n];
+        int d = RankIndex.numberOf(members[n]);
         assertTrue(d >= 0 && d < table.size(), description + ": bucket " + j + " names entry " + d);
+        assertEquals(RankIndex.member(d, table.hashAt(d)), members[n],
+            description + ": entry " + d + "'s member carries its id's home bits");
         timesSeen[d]++;
         assertEquals(rank.bucketOf(table.layout.rankKey(table.scoreAt(d), table.lastAt(d))), j,
             description + ": entry " + d + " is in the bucket of its key");

@@ -119,6 +119,25 @@ class RankIndexPropertiesTest {
     assertAnsweredByTheIndexExactly(seed, false);
   }
 
+  /**
+   * The walk scores the entities it meets in batches, and once k are kept drops those that cannot
+   * make the cut on bounds (bucket, home-slot level) before reading their records: in batches of a
+   * few entities every ledger here takes those paths many times per query.
+   */
+  @Property(tries = 200)
+  void thresholdWalkScoringInSmallBatches_dropsOnlyEntitiesThatCannotMakeTheCut(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    History h = history(random, 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
+    long at = queryTime(random);
+    int batch = 1 + random.nextInt(32);
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at
+        + ", batches of " + batch;
+    assertEquals(bruteForce(h, ranking, k, at, null),
+        IndexWalk.top(h.ledger(), ranking, k, at, null, Integer.MAX_VALUE, batch), description);
+  }
+
   private static void assertAnsweredByTheIndexExactly(long seed, boolean oneSignal) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     History h = history(random, oneSignal ? 1 + random.nextInt(2) : 2 + random.nextInt(2));

@@ -1,0 +1,62 @@
+package io.tidaldb.internal.signal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidaldb.DecaySpec;
+import io.tidaldb.EntityKind;
+import io.tidaldb.Schema;
+import io.tidaldb.Window;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/** The bounds of key levels at one instant, against the reads they bound and {@link SignalLayout#keyBound}. */
+class LevelBoundsTest {
+
+  /**
+   * For any entry, the bound of the level its key rounds up to is at least its read at the query's
+   * instant, past or future, and within a millionth of {@code keyBound} of that level: whichever
+   * level the query met first, near it or thousands of levels away.
+   */
+  @Property(tries = 300)
+  void aLevelsBound_isAtLeastTheReadOfEveryEntryBelowIt_andAboutKeyBound(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DecaySpec decay = switch (random.nextInt(4)) {
+      case 0 -> DecaySpec.exponential(Duration.ofSeconds(1 + random.nextInt(3_600)));
+      case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(400)));
+      case 2 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextInt(86_400)));
+      default -> DecaySpec.permanent();
+    };
+    SignalLayout layout = new SignalLayout(Schema.builder().signal("s", EntityKind.ITEM, decay)
+        .windows(Window.ALL_TIME).add().build().signals().get(0));
+    long q = Ledgers.T0 + (random.nextBoolean() ? 1 : -1) * random.nextLong(30 * Ledgers.DAY);
+    LevelBounds bounds = new LevelBounds(layout, q);
+    String description = "seed " + seed + ", " + decay + ", at " + q;
+    assertTrue(bounds.of(Long.MIN_VALUE) == 0, description + ": a slot with no positive key bounds reads by 0");
+    assertTrue(bounds.of(Long.MAX_VALUE) == Double.POSITIVE_INFINITY, description + ": an unleveled table bounds nothing");
+    for (int i = 0; i < 2_000; i++) {
+      double score = switch (random.nextInt(3)) {
+        case 0 -> random.nextDouble() * 10;
+        case 1 -> Math.scalb(1 + random.nextDouble(), random.nextInt(-60, 60));
+        default -> 1 + random.nextInt(1_000);
+      };
+      long last = Ledgers.T0 - random.nextLong(60 * Ledgers.DAY) + random.nextLong(Ledgers.DAY);
+      double key = layout.rankKey(score, last);
+      if (!(Math.abs(key) < 0x1.0p48)) {
+        continue; // a table with such keys is not leveled: its every level reads Long.MAX_VALUE
+      }
+      long level = (long) Math.ceil(key * EntryTable.LEVELS_PER_UNIT) + (random.nextInt(4) == 0 ? random.nextInt(40) : 0);
+      double bound = bounds.of(level);
+      double read = layout.readAt(score, last, q);
+      if (read < 0x1.0p-900) {
+        continue; // a decay factor past 2^-1022 is subnormal: the read itself is rounded to a few bits
+      }
+      assertTrue(bound >= read, description + ": level " + level + " bounds " + bound + " below the read " + read
+          + " of score " + score + " at " + last);
+      double keyBound = layout.keyBound((double) level / EntryTable.LEVELS_PER_UNIT, q);
+      assertTrue(bound >= keyBound * (1 - 1e-12) && bound <= keyBound * (1 + 1e-6) + 1e-300,
+          description + ": level " + level + " bounds " + bound + ", keyBound " + keyBound);
+    }
+  }
+}
