@@ -553,14 +553,7 @@ final class IndexWalk {
         for (int stage = 0; stage < signals && alive > 0; stage++) {
           int s = mostTelling(bounded, walks, weightOn);
           bounded[s] = true;
-          int n = 0;
-          for (int i = 0; i < alive; i++) {
-            int m = live[i];
-            if (on[m] != s) {
-              pending[n] = hashes[m];
-              where[n++] = m;
-            }
-          }
+          int n = gather(s, alive, hashes);
           if (n == 0) {
             continue;
           }
@@ -579,14 +572,7 @@ final class IndexWalk {
       for (int stage = 0; stage < signals && alive > 0; stage++) {
         int s = mostTelling(read, walks, weightOn);
         read[s] = true;
-        int n = 0;
-        for (int i = 0; i < alive; i++) {
-          int m = live[i];
-          if (on[m] != s) {
-            pending[n] = ids[m];
-            where[n++] = m;
-          }
-        }
+        int n = gather(s, alive, ids);
         ledger.decayScores(ranking.signals[s], pending, n, atNanos, out);
         double[] into = reads[s];
         for (int k = 0; k < n; k++) {
@@ -606,6 +592,22 @@ final class IndexWalk {
         }
       }
       size = 0;
+    }
+
+    /**
+     * Puts in {@link #pending} the {@code keys} (ids or hashes) of the {@code alive} entities left
+     * that were not met on signal {@code s}, and in {@link #where} their places; {@return how many}
+     */
+    private int gather(int s, int alive, long[] keys) {
+      int n = 0;
+      for (int i = 0; i < alive; i++) {
+        int m = live[i];
+        if (on[m] != s) {
+          pending[n] = keys[m];
+          where[n++] = m;
+        }
+      }
+      return n;
     }
 
     /**
