@@ -392,7 +392,7 @@ final class IndexWalk {
         RankIndex rank = table.rank;
         long[] members = rank.members(numbers[b]);
         for (int m = 0, end = rank.size(numbers[b]); m < end; m++) {
-          int d = RankIndex.numberOf(members[m]);
+          int d = RankIndex.numberOf(members[RankIndex.FIRST_MEMBER + m]);
           ids[n] = table.keyAt(d);
           scores[n] = table.scoreAt(d);
           lasts[n++] = table.lastAt(d);
@@ -530,7 +530,7 @@ final class IndexWalk {
         Arrays.fill(on, size, size + end, signal);
         Arrays.fill(stripes, size, size + end, stripe);
         for (int m = 0; m < end; m++) {
-          long member = members[m];
+          long member = members[RankIndex.FIRST_MEMBER + m];
           numbers[size + m] = RankIndex.numberOf(member);
           hashes[size + m] = RankIndex.homeHashOf(member);
         }

@@ -263,7 +263,7 @@ final class ProfileIndex {
           }
           long[] members = rank.members(cursor[best]);
           for (int m = 0; m < size; m++) {
-            int d = RankIndex.numberOf(members[m]);
+            int d = RankIndex.numberOf(members[RankIndex.FIRST_MEMBER + m]);
             double score = part.score(query, d, atNanos, values);
             if (collected == null) {
               top.offer(part.idAt(d), score);

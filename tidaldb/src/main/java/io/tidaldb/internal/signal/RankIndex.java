@@ -23,7 +23,7 @@ import java.util.Arrays;
  * made each step wait for the last).
  * Each entry records its bucket and its position in that array: two ints per entry, in chunks
  * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
- * bucket's last entry takes its place). A bucket's array doubles when full and, past {@value
+ * bucket's last entry takes its place). A bucket's array (its count, then its members) grows by half when full and, past {@value
  * #SHRINKS_ABOVE} entries, halves when a quarter full. Not thread-safe: changed under the stripe's
  * write lock, read under its read lock.
  *
@@ -60,6 +60,11 @@ final class RankIndex {
    */
   private static final int SHRINKS_ABOVE = 64;
   private static final long[] NONE = new long[0];
+  private static final int COUNT = 0;
+  private static final int GROUP_SHIFT = 6;
+  private static final int GROUP = 1 << GROUP_SHIFT;
+  /** Where a bucket's array ({@link #members(int)}) holds its first member. */
+  static final int FIRST_MEMBER = 1;
   private static final int NUMBER_BITS = 24;
   private static final long NUMBER_MASK = (1L << NUMBER_BITS) - 1;
   /** The hash's low bits: a home slot in a table of up to {@code 2^HOME_BITS} slots (2^24 entries at 3/4 full at most). */
@@ -73,10 +78,14 @@ final class RankIndex {
   private final SignalLayout layout;
   /** Per chunk of entries, {@code [bucket, position]} per entry; bucket -1 for none. */
   private int[][] places = new int[0][];
-  /** Per bucket, its entries' {@linkplain #member members} in {@code [0, sizes[j])}; allocated with the first entry. */
-  private long[][] members;
-  /** Entries per bucket, allocated with {@link #members}. */
-  private int[] sizes;
+  /**
+   * Per bucket, its entry count in element 0 ({@link #COUNT}; an empty array for a bucket never
+   * used) and its entries' {@linkplain #member members} in {@code [FIRST_MEMBER, FIRST_MEMBER + count)};
+   * in groups of {@value #GROUP} buckets, a group allocated with its first entry (a table's keys
+   * fill a band of the buckets: the rest cost no reference). The count lives in the bucket's own
+   * array, not in a table-wide {@code int[BUCKETS]}: most buckets stay empty.
+   */
+  private long[][][] members;
   /** A bit per bucket, set while it holds entries: the next non-empty bucket in a few words. */
   private long[] occupied;
   /** The highest non-empty bucket, or {@link #BUCKETS}. */
@@ -214,10 +223,7 @@ final class RankIndex {
   private void rebase(Keys keys, double newCeiling) {
     ceiling = newCeiling;
     if (members != null) {
-      for (int j = 0; j < BUCKETS; j++) {
-        sizes[j] = 0;
-        members[j] = NONE;
-      }
+      Arrays.fill(members, null);
       Arrays.fill(occupied, 0);
     }
     first = BUCKETS;
@@ -243,19 +249,23 @@ final class RankIndex {
 
   private void link(int d, long member, int bucket) {
     if (members == null) {
-      members = new long[BUCKETS][];
-      Arrays.fill(members, NONE);
-      sizes = new int[BUCKETS];
+      members = new long[BUCKETS >>> GROUP_SHIFT][][];
       occupied = new long[BUCKETS / Long.SIZE];
     }
-    int n = sizes[bucket];
-    long[] array = members[bucket];
-    if (n == array.length) {
-      array = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, n + (n >> 1) + 1));
-      members[bucket] = array;
+    long[][] group = members[bucket >>> GROUP_SHIFT];
+    if (group == null) {
+      group = new long[GROUP][];
+      Arrays.fill(group, NONE);
+      members[bucket >>> GROUP_SHIFT] = group;
     }
-    array[n] = member;
-    sizes[bucket] = n + 1;
+    long[] array = group[bucket & (GROUP - 1)];
+    int n = countOf(array);
+    if (FIRST_MEMBER + n >= array.length) {
+      array = Arrays.copyOf(array, FIRST_MEMBER + Math.max(FIRST_CAPACITY, n + (n >> 1) + 1));
+      group[bucket & (GROUP - 1)] = array;
+    }
+    array[FIRST_MEMBER + n] = member;
+    array[COUNT] = n + 1;
     occupied[bucket >>> 6] |= 1L << bucket;
     int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
     int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
@@ -288,16 +298,18 @@ final class RankIndex {
    * place (or none): the bucket's last entry takes it.
    */
   private void leave(int bucket, int position) {
-    long[] array = members[bucket];
-    int n = sizes[bucket] - 1;
-    sizes[bucket] = n;
+    long[] array = bucketArray(bucket);
+    int n = countOf(array) - 1;
+    array[COUNT] = n;
     if (position != n) {
-      long moved = array[n];
-      array[position] = moved;
+      long moved = array[FIRST_MEMBER + n];
+      array[FIRST_MEMBER + position] = moved;
       setPosition(numberOf(moved), position);
     }
-    if (n <= array.length / 4 && array.length > SHRINKS_ABOVE) {
-      members[bucket] = Arrays.copyOf(array, Math.max(FIRST_CAPACITY, array.length / 2));
+    int capacity = array.length - FIRST_MEMBER;
+    if (n <= capacity / 4 && capacity > SHRINKS_ABOVE) {
+      members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] =
+          Arrays.copyOf(array, FIRST_MEMBER + Math.max(FIRST_CAPACITY, capacity / 2));
     }
     if (n == 0) {
       occupied[bucket >>> 6] &= ~(1L << bucket);
@@ -323,8 +335,8 @@ final class RankIndex {
     src[so + BUCKET] = -1;
     src[so + POSITION] = -1;
     if (bucket >= 0) {
-      long[] array = members[bucket];
-      array[position] = array[position] & ~NUMBER_MASK | to;
+      long[] array = bucketArray(bucket);
+      array[FIRST_MEMBER + position] = array[FIRST_MEMBER + position] & ~NUMBER_MASK | to;
     }
   }
 
@@ -374,13 +386,25 @@ final class RankIndex {
     return (w << 6) + 63 - Long.numberOfLeadingZeros(bits);
   }
 
-  /** {@return bucket {@code j}'s entries' {@linkplain #member members}, in its first {@link #size} elements} */
+  /**
+   * {@return bucket {@code j}'s array: its entries' {@linkplain #member members} in the {@link #size}
+   * elements from {@link #FIRST_MEMBER}}
+   */
   long[] members(int j) {
-    return members == null ? NONE : members[j];
+    return bucketArray(j);
   }
 
   /** {@return the entries in bucket {@code j}} */
   int size(int j) {
-    return sizes == null ? 0 : sizes[j];
+    return countOf(bucketArray(j));
+  }
+
+  private long[] bucketArray(int j) {
+    long[][] group = members == null ? null : members[j >>> GROUP_SHIFT];
+    return group == null ? NONE : group[j & (GROUP - 1)];
+  }
+
+  private static int countOf(long[] array) {
+    return array.length == 0 ? 0 : (int) array[COUNT];
   }
 }
