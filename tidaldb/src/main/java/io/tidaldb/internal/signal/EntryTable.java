@@ -166,8 +166,8 @@ final class EntryTable implements RankIndex.Keys {
     return layout.rankKey(scoreAt(d), lastAt(d));
   }
 
-  @Override
-  public long hashAt(int d) {
+  /** The hash of entry {@code d}'s id (under the lock). */
+  long hashAt(int d) {
     return hash(keyAt(d));
   }
 

@@ -150,7 +150,7 @@ final class ProfileIndex {
   }
 
   private Part partOf(long hash) {
-    return parts[(int) (hash >>> 40) & partMask];
+    return parts[(int) (hash >>> SignalLedger.STRIPE_HASH_SHIFT) & partMask];
   }
 
   // ---- writes (under the stripe's write lock of the entry they copy) ----
@@ -327,11 +327,6 @@ final class ProfileIndex {
     @Override
     public double rankKeyAt(int d) {
       return Double.longBitsToDouble(records[at(d) + KEY]);
-    }
-
-    @Override
-    public long hashAt(int d) {
-      return EntryTable.hash(idAt(d));
     }
 
     long idAt(int d) {

@@ -37,9 +37,6 @@ final class RankIndex {
     int size();
 
     double rankKeyAt(int d);
-
-    /** {@return the hash ({@link EntryTable#hash}) of entry {@code d}'s id} */
-    long hashAt(int d);
   }
 
   static final int FINE = 2048;
@@ -71,7 +68,7 @@ final class RankIndex {
   private static final int HOME_BITS = 25;
   private static final long HOME_MASK = (1L << HOME_BITS) - 1;
   /** The bits of {@code hash >>> STRIPE_SHIFT} that name a stripe among at most 64 ({@link SignalLedger#MAX_STRIPES}). */
-  private static final int STRIPE_SHIFT = 40;
+  private static final int STRIPE_SHIFT = SignalLedger.STRIPE_HASH_SHIFT;
   private static final long STRIPE_MASK = SignalLedger.MAX_STRIPES - 1;
 
   /** The signal whose read a bucket bounds ({@link #bound}); null in a {@link ProfileIndex}, which bounds its own. */
@@ -220,20 +217,26 @@ final class RankIndex {
     rebase(keys, highest == Double.NEGATIVE_INFINITY ? Double.NaN : highest + HEADROOM);
   }
 
+  /** Re-buckets every entry in a bucket under {@code newCeiling}: each member moves as it is, to the bucket of its key. */
   private void rebase(Keys keys, double newCeiling) {
     ceiling = newCeiling;
-    if (members != null) {
-      Arrays.fill(members, null);
-      Arrays.fill(occupied, 0);
-    }
+    long[][][] old = members;
+    members = null;
     first = BUCKETS;
     lowest = -1;
-    for (int d = 0; d < keys.size(); d++) {
-      int[] chunk = places[d >>> EntryTable.CHUNK_SHIFT];
-      int o = (d & EntryTable.CHUNK_MASK) * STRIDE;
-      if (chunk[o + BUCKET] >= 0) {
-        chunk[o + BUCKET] = -1;
-        link(d, member(d, keys.hashAt(d)), bucketOf(keys.rankKeyAt(d)));
+    if (old == null) {
+      return;
+    }
+    for (long[][] group : old) {
+      if (group == null) {
+        continue;
+      }
+      for (long[] array : group) {
+        for (int m = 0, n = countOf(array); m < n; m++) {
+          long member = array[FIRST_MEMBER + m];
+          int d = numberOf(member);
+          link(d, member, bucketOf(keys.rankKeyAt(d)));
+        }
       }
     }
   }
@@ -298,7 +301,7 @@ final class RankIndex {
    * place (or none): the bucket's last entry takes it.
    */
   private void leave(int bucket, int position) {
-    long[] array = bucketArray(bucket);
+    long[] array = members(bucket);
     int n = countOf(array) - 1;
     array[COUNT] = n;
     if (position != n) {
@@ -335,7 +338,7 @@ final class RankIndex {
     src[so + BUCKET] = -1;
     src[so + POSITION] = -1;
     if (bucket >= 0) {
-      long[] array = bucketArray(bucket);
+      long[] array = members(bucket);
       array[FIRST_MEMBER + position] = array[FIRST_MEMBER + position] & ~NUMBER_MASK | to;
     }
   }
@@ -391,17 +394,13 @@ final class RankIndex {
    * elements from {@link #FIRST_MEMBER}}
    */
   long[] members(int j) {
-    return bucketArray(j);
+    long[][] group = members == null ? null : members[j >>> GROUP_SHIFT];
+    return group == null ? NONE : group[j & (GROUP - 1)];
   }
 
   /** {@return the entries in bucket {@code j}} */
   int size(int j) {
-    return countOf(bucketArray(j));
-  }
-
-  private long[] bucketArray(int j) {
-    long[][] group = members == null ? null : members[j >>> GROUP_SHIFT];
-    return group == null ? NONE : group[j & (GROUP - 1)];
+    return countOf(members(j));
   }
 
   private static int countOf(long[] array) {

@@ -28,6 +28,12 @@ final class SignalLedger {
   /** At most 64, so that a batched read marks the stripes it touched in one {@code long}. */
   static final int MAX_STRIPES = 64;
   /**
+   * An entry's stripe is {@code (hash >>> STRIPE_HASH_SHIFT) + typeId} modulo the stripes (and a
+   * registered profile's part, {@code hash >>> STRIPE_HASH_SHIFT} modulo the parts): bits of the
+   * hash that no table's home slot uses ({@link RankIndex#member} keeps them).
+   */
+  static final int STRIPE_HASH_SHIFT = 40;
+  /**
    * A small bound gets fewer stripes, so that a full ledger has entries to evict in every stripe
    * (and the eviction sample sees a good share of them).
    */
@@ -67,7 +73,7 @@ final class SignalLedger {
   }
 
   private int stripeIndex(int typeId, long hash) {
-    return ((int) (hash >>> 40) + typeId) & stripeMask;
+    return ((int) (hash >>> STRIPE_HASH_SHIFT) + typeId) & stripeMask;
   }
 
   private Stripe stripe(int typeId, long hash) {
