@@ -290,15 +290,15 @@ final class EntryTable implements RankIndex.Keys {
     return hot;
   }
 
-  /** Field {@code field} of entry {@code d}'s hot record ({@link #TOTAL}: the all-time count); 0 for a torn read. */
   long readLong(int d, int field) {
     long[] records = hot;
     int o = hotOffset(records, d);
-    if (o < 0) {
-      return 0;
-    }
-    long value = records[o + field];
-    return field == TOTAL ? value & MAX_TOTAL : value;
+    return o < 0 ? 0 : records[o + field];
+  }
+
+  /** The all-time count of entry {@code d} ({@link #totalAt}, without its wide slot's bits); 0 for a torn read. */
+  long readTotal(int d) {
+    return readLong(d, TOTAL) & MAX_TOTAL;
   }
 
   /** The wide slot that a hot record's {@code total} names, or -1 if its counters are bytes. */

@@ -29,7 +29,7 @@ final class WindowRings {
         return table.readRing(d, layout.minuteSlots, layout.hourSlots, SignalLayout.HOUR_NANOS,
             SignalLayout.WEEK_SLOTS, nowNanos);
       default:
-        return table.readLong(d, EntryTable.TOTAL);
+        return table.readTotal(d);
     }
   }
 
