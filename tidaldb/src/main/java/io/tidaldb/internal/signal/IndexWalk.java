@@ -146,7 +146,7 @@ final class IndexWalk {
         for (int t = 0; t < ranking.termCount; t++) {
           Walk walk = walks[ranking.signalOf[t]];
           left |= walk.best >= 0;
-          values[t] = walk.best >= 0 ? walk.bounds[walk.best] : 0;
+          values[t] = walk.boundLeft();
         }
         double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
         if (collected == null) {
@@ -275,6 +275,11 @@ final class IndexWalk {
 
     private double bound(int i) {
       return cursor[i] < RankIndex.BUCKETS ? tables[i].rank.bound(cursor[i], atNanos) : Double.NEGATIVE_INFINITY;
+    }
+
+    /** The highest bound left on this signal (an entity not met here yet reads at most that), 0 once walked to its end. */
+    double boundLeft() {
+      return best >= 0 ? bounds[best] : 0;
     }
 
     /** How far the best table's bound falls past its next bucket (an estimate: the bucket below may be empty). */
@@ -430,7 +435,7 @@ final class IndexWalk {
     private int[] numbers = new int[2 * BATCH];
     /** For an entity added by its bucket: the table (stripe) of its entry in the walk of {@link #on}. */
     private int[] stripes = new int[2 * BATCH];
-    /** The entity's hash, or the bits of it that name its home slots ({@link RankIndex#homeHashOf}). */
+    /** For an entity added by its bucket: the bits of its hash that name its home slots ({@link RankIndex#homeHashOf}). */
     private long[] hashes = new long[2 * BATCH];
     /** {@code reads[s]}: the s-th signal's reads (or bounds, until read) of the entities met. */
     double[][] reads;
@@ -485,11 +490,10 @@ final class IndexWalk {
       room(1);
       ids[size] = id;
       on[size] = signal;
-      numbers[size] = -1;
-      hashes[size] = EntryTable.hash(id);
+      numbers[size] = -1; // its record is read; its hash is never needed: a filtered walk drops nothing on levels
       for (int s = 0; s < reads.length; s++) {
         Walk walk = walks[s];
-        reads[s][size] = s == signal ? own : walk.best >= 0 ? walk.bounds[walk.best] : 0;
+        reads[s][size] = s == signal ? own : walk.boundLeft();
       }
       size++;
     }
@@ -501,7 +505,7 @@ final class IndexWalk {
     void addBuckets(Bucket bucket, int signal, Walk[] walks, Ranking ranking, double[] values, TopK top) {
       room(bucket.size);
       for (int s = 0; s < walks.length; s++) {
-        initial[s] = walks[s].best >= 0 ? walks[s].bounds[walks[s].best] : 0;
+        initial[s] = walks[s].boundLeft();
       }
       for (int t = 0; t < ranking.termCount; t++) {
         values[t] = initial[ranking.signalOf[t]];
