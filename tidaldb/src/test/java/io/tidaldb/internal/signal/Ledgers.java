@@ -1,8 +1,11 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.DecaySpec;
 import io.tidaldb.Schema;
 import io.tidaldb.SignalSpec;
+import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /** Builds ledgers straight from a schema, for tests below the public API. */
 final class Ledgers {
@@ -26,6 +29,19 @@ final class Ledgers {
 
   static SignalLedger of(Schema schema) {
     return of(schema, Long.MAX_VALUE);
+  }
+
+  /**
+   * A decay of each kind in turn: exponential with a half-life of a second to an hour (keys that grow
+   * fast) or of one to 400 days, linear over a second to a day, or permanent.
+   */
+  static DecaySpec anyDecay(SplittableRandom random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> DecaySpec.exponential(Duration.ofSeconds(1 + random.nextInt(3_600)));
+      case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(400)));
+      case 2 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextInt(86_400)));
+      default -> DecaySpec.permanent();
+    };
   }
 
   static SignalSpec spec(Schema schema, String name) {

@@ -6,7 +6,6 @@ import io.tidaldb.DecaySpec;
 import io.tidaldb.EntityKind;
 import io.tidaldb.Schema;
 import io.tidaldb.Window;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -22,12 +21,7 @@ class LevelBoundsTest {
   @Property(tries = 300)
   void aLevelsBound_isAtLeastTheReadOfEveryEntryBelowIt_andAboutKeyBound(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    DecaySpec decay = switch (random.nextInt(4)) {
-      case 0 -> DecaySpec.exponential(Duration.ofSeconds(1 + random.nextInt(3_600)));
-      case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(400)));
-      case 2 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextInt(86_400)));
-      default -> DecaySpec.permanent();
-    };
+    DecaySpec decay = Ledgers.anyDecay(random);
     SignalLayout layout = new SignalLayout(Schema.builder().signal("s", EntityKind.ITEM, decay)
         .windows(Window.ALL_TIME).add().build().signals().get(0));
     long q = Ledgers.T0 + (random.nextBoolean() ? 1 : -1) * random.nextLong(30 * Ledgers.DAY);

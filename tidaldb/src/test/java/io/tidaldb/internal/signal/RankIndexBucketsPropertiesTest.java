@@ -24,11 +24,7 @@ class RankIndexBucketsPropertiesTest {
   @Property(tries = 200)
   void everyEntryIsInExactlyTheBucketOfItsKey_afterInsertsMovesAndEvictions(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    DecaySpec decay = switch (random.nextInt(3)) {
-      case 0 -> DecaySpec.exponential(Duration.ofSeconds(60 + random.nextLong(86_400)));
-      case 1 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextLong(86_400)));
-      default -> DecaySpec.permanent();
-    };
+    DecaySpec decay = Ledgers.anyDecay(random);
     Schema schema = Schema.builder().signal("s", EntityKind.ITEM, decay).windows(Window.ALL_TIME).add().build();
     long maxEntries = random.nextBoolean() ? 1 + random.nextInt(500) : 1_000_000;
     SignalLedger ledger = Ledgers.of(schema, maxEntries);

@@ -46,12 +46,7 @@ class RankIndexPropertiesTest {
   private static History history(SplittableRandom random, int signals) {
     Schema.Builder schema = Schema.builder();
     for (int s = 0; s < signals; s++) {
-      DecaySpec decay = switch (random.nextInt(4)) {
-        case 0 -> DecaySpec.exponential(Duration.ofSeconds(60 + random.nextLong(3_600)));
-        case 1 -> DecaySpec.exponential(Duration.ofDays(1 + random.nextInt(400)));
-        case 2 -> DecaySpec.linear(Duration.ofSeconds(1 + random.nextLong(Ledgers.DAY / Ledgers.SECOND)));
-        default -> DecaySpec.permanent();
-      };
+      DecaySpec decay = Ledgers.anyDecay(random);
       boolean negative = !(decay instanceof DecaySpec.Linear) && random.nextInt(3) == 0;
       schema.signal("s" + s, EntityKind.ITEM, decay).windows(Window.ONE_HOUR, Window.TWENTY_FOUR_HOURS, Window.SEVEN_DAYS, Window.ALL_TIME)
           .velocity(true).negativeWeights(negative).add();
