@@ -3,7 +3,9 @@ package io.tidaldb.bench.signal;
 import io.tidaldb.TidalDb;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@link TopBench}'s three-signal query ({@code view + 5·like + 10·share}, top 100 of 1,000,000
@@ -15,12 +17,55 @@ import java.util.Arrays;
  * <pre>
  * java -Xmx3g -cp bench/target/benchmarks.jar io.tidaldb.bench.signal.TopCpuTime 1000000 4
  * </pre>
+ *
+ * <p>Two builds side by side in one JVM ({@link io.tidaldb.bench.SideBySide}, a "round" of N
+ * queries, CPU nanoseconds per query; each build loads its own ledger):
+ *
+ * <pre>
+ * java -Xmx6g -cp bench/target/benchmarks.jar io.tidaldb.bench.SideBySide \
+ *     /tmp/old/benchmarks.jar bench/target/benchmarks.jar io.tidaldb.bench.signal.TopCpuTime 14 300
+ * </pre>
  */
-public final class TopCpuTime {
+public final class TopCpuTime implements AutoCloseable {
 
   private static final int QUERIES = 300;
 
-  private TopCpuTime() {}
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final TidalDb db;
+  private List<ScoredEntity> last = List.of();
+
+  /** Loads {@link TopBench}'s 1,000,000 entities; {@link #close} closes the database. Public for a harness. */
+  public TopCpuTime() {
+    db = TopBench.load(1_000_000, false);
+  }
+
+  /**
+   * Answers the three-signal query {@code queries} times.
+   *
+   * @param queries how many
+   * @return the thread's CPU nanoseconds per query
+   */
+  public double round(int queries) {
+    long start = threads.getCurrentThreadCpuTime();
+    for (int q = 0; q < queries; q++) {
+      last = db.top(TopBench.THREE_DECAYED, 100, BenchSchema.NOW);
+    }
+    return (threads.getCurrentThreadCpuTime() - start) / (double) queries;
+  }
+
+  /** {@return a digest of the last answer's ids and scores: equal for two builds that answer the same} */
+  public long digest() {
+    long digest = 17;
+    for (ScoredEntity entity : last) {
+      digest = 31 * (31 * digest + entity.entityId()) + Double.doubleToLongBits(entity.score());
+    }
+    return digest;
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
 
   /**
    * Loads the ledger and prints, per round, the median wall and thread CPU time of a query and the

@@ -256,6 +256,26 @@ final class EntryTable implements RankIndex.Keys {
     return (levelBase + v - 1) & ~empty | Long.MIN_VALUE & empty;
   }
 
+  /** The home slots' levels ({@link #levelAt}) as they stand: replaced when the index grows. Under the stripe's lock. */
+  byte[] levelBytes() {
+    return index.levels;
+  }
+
+  /** {@return the key level that level byte 1 stands for ({@link #levelAt}); meaningless while {@link #leveled()} is false} */
+  long levelBase() {
+    return levelBase;
+  }
+
+  /** {@return whether any positive key has set the levels' base: until then every level byte is 0} */
+  boolean leveled() {
+    return leveled;
+  }
+
+  /** {@return whether a key too large to level was written: {@link #levelAt} bounds nothing} */
+  boolean unleveled() {
+    return unleveled;
+  }
+
   // ---- reads (safe under an optimistic stamp) ----
 
   /** Where entry {@code d}'s hot record starts in {@code records}, or -1 if it does not fit them (a torn read). */

@@ -139,8 +139,11 @@ final class IndexWalk {
       for (int s = 0; s < signals; s++) {
         layouts[s] = ledger.layout(ranking.signals[s]);
       }
-      Met met = signals > 1 ? new Met(layouts, atNanos) : null;
+      Met met = signals > 1 ? new Met(ledger, ranking.signals, layouts, atNanos) : null;
       double[] values = new double[ranking.termCount];
+      // the first batch fills the heap, whose k-th best is the cut of the next: a cut found early
+      // drops more of the entities met after it, so batches start small and double
+      int due = Math.min(batch, Math.max(top.k(), 1));
       while (true) {
         boolean left = false;
         for (int t = 0; t < ranking.termCount; t++) {
@@ -199,8 +202,9 @@ final class IndexWalk {
         }
         // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
         // filtered, before the next step, whose threshold must follow every entity met before it
-        if (met != null && (collected != null || met.size >= batch)) {
+        if (met != null && (collected != null || met.size >= due)) {
           met.score(ledger, ranking, walks, weightOn, top, collected);
+          due = Math.min(batch, 2 * due);
         }
       }
     } finally {
@@ -413,7 +417,7 @@ final class IndexWalk {
    * slot in any table ({@link RankIndex#member}), and no record is read yet. A filtered walk adds
    * entities it has read ({@link #add}). Scoring, with the k-th best as the cut once the heap is full:
    * <ol>
-   *   <li>the bounds of every other signal's home-slot level ({@link SignalLedger#levelBounds}), one
+   *   <li>the bounds of every other signal's home-slot level ({@link LevelBounds#boundOf}), one
    *       signal at a time, the one that can tell the most first; an entity whose bounded score
    *       falls below the k-th best is dropped before the next (most are: no record of theirs is read);
    *   <li>the records of the entities left on the signal they were met on: their ids and exact reads;
@@ -422,6 +426,9 @@ final class IndexWalk {
    *       dropping as above.
    * </ol>
    * The survivors' scores are summed in the profile's term order as {@link Ranking#score} sums them.
+   * The first batch is scored once it can fill the heap (k entities met), and each next one is
+   * twice as large up to {@value #BATCH}: the entities of a batch are cut by the k-th best of the
+   * batches before it, which the first few raise the most.
    */
   private static final class Met {
     /** Entities met before an unfiltered walk scores them. */
@@ -454,14 +461,14 @@ final class IndexWalk {
     private final LevelBounds[] levels;
     private final long atNanos;
 
-    Met(SignalLayout[] layouts, long atNanos) {
+    Met(SignalLedger ledger, int[] typeIds, SignalLayout[] layouts, long atNanos) {
       this.layouts = layouts;
       this.atNanos = atNanos;
       reads = new double[layouts.length][2 * BATCH];
       initial = new double[layouts.length];
       levels = new LevelBounds[layouts.length];
       for (int s = 0; s < layouts.length; s++) {
-        levels[s] = new LevelBounds(layouts[s], atNanos);
+        levels[s] = ledger.levelBounds(typeIds[s], atNanos);
       }
     }
 
@@ -561,7 +568,7 @@ final class IndexWalk {
           if (n == 0) {
             continue;
           }
-          ledger.levelBounds(ranking.signals[s], pending, n, levels[s], out);
+          levels[s].boundsOf(pending, n, out);
           double[] into = reads[s];
           for (int k = 0; k < n; k++) {
             into[where[k]] = Math.min(into[where[k]], out[k]);

@@ -10,10 +10,21 @@ import java.util.Arrays;
  */
 final class LongIntMap {
 
-  private long[] keys = new long[128];
+  private long[] keys;
   /** The value + 1; 0 for an empty slot. */
-  private int[] values = new int[128];
+  private int[] values;
   private int size;
+
+  LongIntMap() {
+    this(64);
+  }
+
+  /** A map with room for {@code expected} keys before it grows. */
+  LongIntMap(int expected) {
+    int capacity = Integer.highestOneBit(Math.max(64, expected) * 2 - 1) << 1;
+    keys = new long[capacity];
+    values = new int[capacity];
+  }
 
   /** {@return the value of {@code id}, or -1} */
   int get(long id) {

@@ -132,7 +132,7 @@ final class RankIndex {
 
   /**
    * {@return the bits of the member's hash that a stripe and a home slot are taken from, in their
-   * places (the others 0)}: enough for {@link SignalLedger#levelBounds}, not for a lookup by id
+   * places (the others 0)}: enough for {@link LevelBounds#boundOf}, not for a lookup by id
    */
   static long homeHashOf(long member) {
     return member >>> NUMBER_BITS & HOME_MASK

@@ -15,7 +15,7 @@ final class ScoreBatch {
 
   private static final ThreadLocal<ScoreBatch> SCRATCH = ThreadLocal.withInitial(ScoreBatch::new);
 
-  /** Per candidate: its hash; for {@link SignalLedger#levelBounds}, its home slot's level. */
+  /** Per candidate: its hash. */
   final long[] hashes = new long[SIZE];
   /** Per candidate: its stripe. */
   final int[] stripes = new int[SIZE];

@@ -73,7 +73,17 @@ final class SignalLedger {
   }
 
   private int stripeIndex(int typeId, long hash) {
+    return stripeIndex(typeId, hash, stripeMask);
+  }
+
+  /** {@return the stripe of signal {@code typeId}'s entry for the id that hashes to {@code hash}, of {@code stripeMask + 1}} */
+  static int stripeIndex(int typeId, long hash, int stripeMask) {
     return ((int) (hash >>> STRIPE_HASH_SHIFT) + typeId) & stripeMask;
+  }
+
+  /** {@return the bounds of signal {@code typeId}'s levels at {@code atNanos}, by id hash: for a walk under every stripe's read lock} */
+  LevelBounds levelBounds(int typeId, long atNanos) {
+    return new LevelBounds(layouts[typeId], atNanos, tablesByType[typeId], typeId);
   }
 
   private Stripe stripe(int typeId, long hash) {
@@ -247,30 +257,6 @@ final class SignalLedger {
         if ((failed & 1L << stripeOf[k]) != 0) {
           out[from + k] = decayScore(typeId, ids[from + k], atNanos);
         }
-      }
-    }
-  }
-
-  /**
-   * Bounds on the reads of signal {@code typeId} of the entities whose ids hash to
-   * {@code hashes[0..n)} (or to hashes with the same {@linkplain RankIndex#homeHashOf home bits}),
-   * into {@code out}, from the level of each one's home slot ({@link EntryTable#levelAt}) without
-   * reading any entry: never below what {@link #decayScore} reads at the instant of {@code bounds},
-   * 0 where no entry homed in the slot has a positive read. The caller holds every stripe's read lock.
-   */
-  void levelBounds(int typeId, long[] hashes, int n, LevelBounds bounds, double[] out) {
-    EntryTable[] tables = tablesByType[typeId];
-    ScoreBatch batch = ScoreBatch.forThisThread();
-    long[] levels = batch.hashes;
-    for (int from = 0; from < n; from += ScoreBatch.SIZE) {
-      int to = Math.min(n, from + ScoreBatch.SIZE);
-      // the loads first, with no branch on what they load, so that their cache misses overlap
-      for (int k = from; k < to; k++) {
-        long hash = hashes[k];
-        levels[k - from] = tables[stripeIndex(typeId, hash)].levelAt(hash);
-      }
-      for (int k = from; k < to; k++) {
-        out[k] = bounds.of(levels[k - from]);
       }
     }
   }

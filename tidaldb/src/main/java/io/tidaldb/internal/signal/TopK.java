@@ -31,10 +31,15 @@ final class TopK {
 
   TopK(int k, boolean distinct) {
     this.k = k;
-    this.where = distinct ? new LongIntMap() : null;
+    this.where = distinct ? new LongIntMap(Math.min(k, 1 << 12)) : null;
     int initial = Math.min(k, 64);
     ids = new long[initial];
     scores = new double[initial];
+  }
+
+  /** {@return how many entities the heap keeps} */
+  int k() {
+    return k;
   }
 
   /** Whether (s1, id1) ranks before (s2, id2). */
