@@ -251,6 +251,8 @@ final class IndexWalk {
     private double drop = Double.NaN;
     /** The highest bound at the start less the lowest bound of any bucket: how much reading the signal can tell. */
     final double span;
+    /** Per table, the bound of its bucket 0 at the query's instant, which scales to the others' ({@link RankIndex#bound(int, long, double)}); NaN until asked. */
+    private final double[] tops;
 
     Walk(SignalLedger ledger, int typeId, long atNanos) {
       int stripes = ledger.stripeCount();
@@ -258,6 +260,8 @@ final class IndexWalk {
       this.cursor = new int[stripes];
       this.bounds = new double[stripes];
       this.heap = new int[stripes];
+      this.tops = new double[stripes];
+      Arrays.fill(tops, Double.NaN);
       this.atNanos = atNanos;
       double highest = 0;
       double lowest = Double.POSITIVE_INFINITY;
@@ -270,7 +274,7 @@ final class IndexWalk {
           heap[heapSize] = i;
           siftUp(heapSize++);
           highest = Math.max(highest, bounds[i]);
-          lowest = Math.min(lowest, rank.bound(rank.lowest(), atNanos));
+          lowest = Math.min(lowest, bucketBound(i, rank.lowest()));
         }
       }
       span = heapSize == 0 ? 0 : highest - lowest;
@@ -278,7 +282,16 @@ final class IndexWalk {
     }
 
     private double bound(int i) {
-      return cursor[i] < RankIndex.BUCKETS ? tables[i].rank.bound(cursor[i], atNanos) : Double.NEGATIVE_INFINITY;
+      return cursor[i] < RankIndex.BUCKETS ? bucketBound(i, cursor[i]) : Double.NEGATIVE_INFINITY;
+    }
+
+    /** {@return a bound on the read at the query's instant of every entry in bucket {@code j} of table {@code i}} */
+    double bucketBound(int i, int j) {
+      double top = tops[i];
+      if (top != top) {
+        top = tops[i] = tables[i].rank.bound(0, atNanos);
+      }
+      return tables[i].rank.bound(j, atNanos, top);
     }
 
     /** The highest bound left on this signal (an entity not met here yet reads at most that), 0 once walked to its end. */
@@ -290,7 +303,7 @@ final class IndexWalk {
     double drop() {
       if (Double.isNaN(drop)) {
         int j = cursor[best];
-        double below = j + 1 < RankIndex.BUCKETS ? tables[best].rank.bound(j + 1, atNanos) : 0;
+        double below = j + 1 < RankIndex.BUCKETS ? bucketBound(best, j + 1) : 0;
         drop = bounds[best] - below;
       }
       return drop;
@@ -520,7 +533,7 @@ final class IndexWalk {
       for (int b = 0; b < bucket.taken; b++) {
         RankIndex rank = bucket.tables[b].rank;
         int j = bucket.numbers[b];
-        double bound = rank.bound(j, atNanos);
+        double bound = walks[signal].bucketBound(bucket.stripes[b], j);
         for (int t = 0; t < ranking.termCount; t++) {
           if (ranking.signalOf[t] == signal) {
             values[t] = bound;

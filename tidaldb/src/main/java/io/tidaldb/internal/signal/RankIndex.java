@@ -195,6 +195,39 @@ final class RankIndex {
     return j <= FINE ? (double) j / FINE_PER_UNIT : FINE_UNITS + (double) (j - FINE) / COARSE_PER_UNIT;
   }
 
+  /** {@code FINE_STEPS[r] >= 2^(-r / FINE_PER_UNIT)}: a fine bucket's share of a halving, rounded up. */
+  private static final double[] FINE_STEPS = new double[FINE_PER_UNIT];
+  private static final int FINE_SHIFT = Integer.numberOfTrailingZeros(FINE_PER_UNIT);
+
+  static {
+    for (int r = 0; r < FINE_STEPS.length; r++) {
+      FINE_STEPS[r] = Math.nextUp(Math.pow(2, -(double) r / FINE_PER_UNIT));
+    }
+  }
+
+  /** {@return {@code depth(j) * FINE_PER_UNIT}: bucket {@code j}'s depth in fine buckets, exactly} */
+  private static int fineDepth(int j) {
+    return j <= FINE ? j : FINE + (j - FINE) * (FINE_PER_UNIT / COARSE_PER_UNIT);
+  }
+
+  /**
+   * {@link #bound} of bucket {@code j} at {@code q}, given {@code top}, the bound of bucket 0 at
+   * {@code q}, without a {@code Math.pow} where keys are logarithms (a walk asks thousands per
+   * query): {@code top * 2^(-depth(j))} from a table rounded up and an exact power of two, times a
+   * margin for the roundings and for the slack {@link SignalLayout#keyBound} gives a larger key
+   * (1e-12 per key unit). Computed directly where it cannot be scaled (linear keys, a top out of
+   * the normal doubles, a result below them).
+   */
+  double bound(int j, long q, double top) {
+    if (layout == null || !layout.keysAreLogarithms() || !(top >= 0x1.0p-900 && top <= 0x1.0p900)) {
+      return bound(j, q);
+    }
+    int d = fineDepth(j);
+    double scaled = Math.scalb(top * FINE_STEPS[d & (FINE_PER_UNIT - 1)], -(d >>> FINE_SHIFT))
+        * (1 + 1e-15 + 1e-12 * ((double) d / FINE_PER_UNIT));
+    return scaled >= Double.MIN_NORMAL ? scaled : bound(j, q);
+  }
+
   /** A bound on the read at {@code q} of every entry in bucket {@code j}. */
   double bound(int j, long q) {
     if (Double.isNaN(ceiling)) {

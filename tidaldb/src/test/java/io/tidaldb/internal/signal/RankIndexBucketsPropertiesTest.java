@@ -43,6 +43,36 @@ class RankIndexBucketsPropertiesTest {
   }
 
   /**
+   * A walk scales every bucket's bound from bucket 0's ({@link RankIndex#bound(int, long, double)})
+   * instead of a power per bucket: for every bucket, fine and coarse and the last, at instants before
+   * and after the events, the scaled bound is never below the direct one (which bounds the bucket's
+   * reads) and within a millionth above it, so a walk visits the same buckets.
+   */
+  @Property(tries = 100)
+  void scaledBucketBounds_areTheDirectBounds_neverBelowAndWithinAMillionth(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DecaySpec decay = Ledgers.anyDecay(random);
+    Schema schema = Schema.builder().signal("s", EntityKind.ITEM, decay).windows(Window.ALL_TIME).add().build();
+    SignalLedger ledger = Ledgers.of(schema);
+    for (int i = 0, events = 1 + random.nextInt(50); i < events; i++) {
+      double magnitude = Math.pow(10, random.nextInt(-3, 6));
+      ledger.apply(random.nextInt(20), 0, (float) (random.nextDouble() * magnitude),
+          Ledgers.T0 - random.nextLong(30 * Ledgers.DAY));
+    }
+    for (int s = random.nextInt(8); s < ledger.stripeCount(); s += 8) {
+      RankIndex rank = ledger.stripeAt(s).tables[0].rank;
+      long q = Ledgers.T0 + (random.nextBoolean() ? 1 : -1) * random.nextLong(60 * Ledgers.DAY);
+      double top = rank.bound(0, q);
+      for (int j = 0; j < RankIndex.BUCKETS; j++) {
+        double direct = rank.bound(j, q);
+        double scaled = rank.bound(j, q, top);
+        assertTrue(scaled >= direct && scaled <= direct * (1 + 1e-6),
+            "seed " + seed + ", " + decay + ", stripe " + s + ", bucket " + j + ": scaled " + scaled + ", direct " + direct);
+      }
+    }
+  }
+
+  /**
    * With negative weights an entry's key also falls (to the last bucket once its score is not
    * positive), so an entry leaves the highest bucket for a lower one and the lowest for a higher
    * one: the first and lowest non-empty buckets, and every entry's place, stay exact after each
