@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A map from long to a non-negative int by open addressing over primitives: linear probing from
- * {@link EntryTable#hash}, at most half full, deletion by shifting the probe chain back. Where a
- * distinct {@link TopK} keeps each entity, and the entities a filtered threshold walk has met
+ * {@link EntryTable#hash}, at most half full, deletion by shifting the probe chain back. The set of
+ * entities a distinct {@link TopK} keeps, and the entities a filtered threshold walk has met
  * ({@link IndexWalk}).
  */
 final class LongIntMap {

@@ -11,7 +11,10 @@ import java.util.List;
  *
  * <p>A distinct heap keeps an entity once, with its best score offered: a scan of several signals
  * that races with writes (an entry evicted between the copy of one signal's table and the check of
- * another's) may offer an entity twice. It tracks where each kept entity is, on accepted offers only.
+ * another's) may offer an entity twice, and so may a threshold walk that meets it in two signals'
+ * indexes (with the same score). It keeps the set of entities kept, changed only when one enters or
+ * leaves (a sift moves pairs without touching it), and finds a kept entity offered again by a pass
+ * over the heap: rare, where every offer is a lookup in the set.
  */
 final class TopK {
 
@@ -19,11 +22,8 @@ final class TopK {
   private long[] ids;
   private double[] scores;
   private int size;
-  /**
-   * For a distinct heap: where each kept entity is; else null. (A {@code HashMap<Long, Integer>} boxed
-   * on every move of a sift: a fifth of a three-signal threshold walk's time.)
-   */
-  private final LongIntMap where;
+  /** For a distinct heap: the entities kept (the values unused); else null. */
+  private final LongIntMap kept;
 
   TopK(int k) {
     this(k, false);
@@ -31,7 +31,7 @@ final class TopK {
 
   TopK(int k, boolean distinct) {
     this.k = k;
-    this.where = distinct ? new LongIntMap(Math.min(k, 1 << 12)) : null;
+    this.kept = distinct ? new LongIntMap(Math.min(k, 1 << 12)) : null;
     int initial = Math.min(k, 64);
     ids = new long[initial];
     scores = new double[initial];
@@ -53,15 +53,19 @@ final class TopK {
     if (size == k && !better(score, id, scores[0], ids[0])) {
       return false;
     }
-    if (where != null) {
-      int at = where.get(id);
-      if (at >= 0) {
+    if (kept != null) {
+      if (kept.get(id) >= 0) {
+        int at = 0;
+        while (ids[at] != id) {
+          at++;
+        }
         if (better(score, id, scores[at], id)) {
           siftDown(at, id, score, size);
           return true;
         }
         return false;
       }
+      kept.put(id, 0);
     }
     if (size < k) {
       if (size == ids.length) {
@@ -80,8 +84,8 @@ final class TopK {
       }
       set(i, id, score);
     } else {
-      if (where != null) {
-        where.remove(ids[0]);
+      if (kept != null) {
+        kept.remove(ids[0]);
       }
       siftDown(0, id, score, size);
     }
@@ -91,9 +95,6 @@ final class TopK {
   private void set(int i, long id, double score) {
     ids[i] = id;
     scores[i] = score;
-    if (where != null) {
-      where.put(id, i);
-    }
   }
 
   /** Puts (id, score) at {@code i} and sinks it while a child is worse, within the first {@code n}. */
@@ -141,8 +142,8 @@ final class TopK {
       siftDown(0, ids[n - 1], scores[n - 1], n - 1);
     }
     size = 0;
-    if (where != null) {
-      where.clear();
+    if (kept != null) {
+      kept.clear();
     }
     return Arrays.asList(out);
   }
