@@ -22,7 +22,7 @@ import java.util.List;
  * queries, CPU nanoseconds per query; each build loads its own ledger):
  *
  * <pre>
- * java -Xmx6g -cp bench/target/benchmarks.jar io.tidaldb.bench.SideBySide \
+ * java -Xmx7g -cp bench/target/benchmarks.jar io.tidaldb.bench.SideBySide \
  *     /tmp/old/benchmarks.jar bench/target/benchmarks.jar io.tidaldb.bench.signal.TopCpuTime 14 300
  * </pre>
  */
