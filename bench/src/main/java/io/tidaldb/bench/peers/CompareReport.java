@@ -200,7 +200,7 @@ public final class CompareReport {
             ratio(byName, tidal)));
       }
     }
-    out.append("\n| ranking, 1,000,000 entities (`TopBench`, µs, p50) | tidalDB | target | holds |\n|---|---:|---|---|\n");
+    out.append("\n| ranking, 1,000,000 entities (`TopBench`, µs, p50 of three forks) | tidalDB | target | holds |\n|---|---:|---|---|\n");
     double view = percentile(results, "signal.TopBench.topView[entities=1000000]", "50.0");
     double[] ranking = {
         view,
