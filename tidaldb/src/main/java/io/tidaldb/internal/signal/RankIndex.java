@@ -24,11 +24,12 @@ import java.util.Arrays;
  * Each entry records its bucket and its position in that array: two ints per entry, in chunks
  * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
  * bucket's last entry takes its place). A bucket's array (its count, then its members) grows by half when full and, past {@value
- * #SHRINKS_ABOVE} entries, halves when a quarter full; the entry that empties a bucket gives its
- * array back (entries pass through many buckets on their way up: an array kept for each cost 40
- * bytes a bucket, about 17 bytes per entry in a ledger of 10,000 entities), and the group of
- * {@value #GROUP} buckets it is in when they are all empty. Not thread-safe: changed under the
- * stripe's write lock, read under its read lock.
+ * #SHRINKS_ABOVE} entries, halves when a quarter full. The entry that empties a bucket whose array
+ * never grew past its first capacity gives the array back (entries pass through many buckets on
+ * their way up: an array kept for each cost 40 bytes a bucket, about 17 bytes per entry in a ledger
+ * of 10,000 entities), and the group of {@value #GROUP} buckets it is in when they are all empty; a
+ * larger array stays for the entries that come back, which would otherwise grow it again, copy by
+ * copy. Not thread-safe: changed under the stripe's write lock, read under its read lock.
  *
  * <p>A registered profile's index ({@link ProfileIndex}) keeps its entities in the same buckets, by
  * its own key ({@link #put}); its entries are numbered and chunked as a table's are.
@@ -53,7 +54,7 @@ final class RankIndex {
   private static final int BUCKET = 0;
   private static final int POSITION = 1;
   private static final int STRIDE = 2;
-  private static final int FIRST_CAPACITY = 2;
+  static final int FIRST_CAPACITY = 2;
   /**
    * A bucket's array shrinks only past this length: the small buckets near the top, which entries
    * enter and leave on nearly every write, would otherwise be copied back and forth.
@@ -80,8 +81,8 @@ final class RankIndex {
   /** Per chunk of entries, {@code [bucket, position]} per entry; bucket -1 for none. */
   private int[][] places = new int[0][];
   /**
-   * Per bucket, its entry count in element 0 ({@link #COUNT}; an empty array for a bucket that
-   * holds no entry) and its entries' {@linkplain #member members} in {@code [FIRST_MEMBER, FIRST_MEMBER + count)};
+   * Per bucket, its entry count in element 0 ({@link #COUNT}; an empty array for a bucket never
+   * used, or emptied while of its first capacity) and its entries' {@linkplain #member members} in {@code [FIRST_MEMBER, FIRST_MEMBER + count)};
    * in groups of {@value #GROUP} buckets (one word of {@link #occupied}), a group allocated with its
    * first entry and null again once its last entry leaves (a table's keys fill a band of the
    * buckets: the rest cost no reference). The count lives in the bucket's own array, not in a
@@ -319,7 +320,7 @@ final class RankIndex {
       occupied[bucket >>> 6] &= ~(1L << bucket);
       if (occupied[bucket >>> 6] == 0) {
         members[bucket >>> GROUP_SHIFT] = null;
-      } else {
+      } else if (capacity <= FIRST_CAPACITY) {
         members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] = NONE;
       }
       if (bucket == first) {
