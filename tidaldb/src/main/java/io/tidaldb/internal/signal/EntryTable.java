@@ -20,7 +20,7 @@ import java.util.Arrays;
  * chunks, so that a read does not also miss on a chunk's header (its length, for the bounds check,
  * lies in another line than a record 2 KiB into the chunk): a hit costs the index slot's line and
  * the record's. The array grows by an eighth at a time (at most 4 bytes per entry unused; a quarter,
- * until 2026-12-01, left 3.6 on average).
+ * until 2026-12-01, left 3.6 at 10,000 and 100,000 entities).
  * {@value #HOT_BASE} longs of padding put the records on 32-byte boundaries of a region-aligned
  * (humongous, in G1) array, whose data starts 16 bytes in, so that no record of a large table
  * straddles two cache lines; in a small array the alignment is whatever the allocator gives.
