@@ -19,13 +19,15 @@ import java.util.Arrays;
  * read learn where the counters are from the line they load anyway. One flat array rather than
  * chunks, so that a read does not also miss on a chunk's header (its length, for the bounds check,
  * lies in another line than a record 2 KiB into the chunk): a hit costs the index slot's line and
- * the record's. The array grows by a quarter at a time (at most 8 bytes per entry unused).
+ * the record's. The array grows by an eighth at a time (at most 4 bytes per entry unused; a quarter,
+ * until 2026-12-01, left 3.6 at 10,000 and 100,000 entities).
  * {@value #HOT_BASE} longs of padding put the records on 32-byte boundaries of a region-aligned
  * (humongous, in G1) array, whose data starts 16 bytes in, so that no record of a large table
  * straddles two cache lines; in a small array the alignment is whatever the allocator gives.
  *
  * <p>The rest of entry {@code d} lives in chunk {@code d >>> CHUNK_SHIFT}, at offset
- * {@code d & CHUNK_MASK}:
+ * {@code d & CHUNK_MASK}; the table's last chunk holds room for only part of its {@value #CHUNK}
+ * entries, grown in steps ({@link #FIRST_CHUNK}, {@link #CHUNK_STEP}) as entries arrive:
  * <ul>
  *   <li>{@code counts}: {@link SignalLayout#stride} unsigned bytes, the minute ring then the hour
  *       ring; slot {@code k % slots} holds the count of minute (or hour) {@code k}. The counters of
@@ -58,8 +60,17 @@ final class EntryTable implements RankIndex.Keys {
   static final int CHUNK_SHIFT = 6;
   static final int CHUNK = 1 << CHUNK_SHIFT;
   static final int CHUNK_MASK = CHUNK - 1;
-  /** The first chunk starts this small and doubles, so that a rarely used table stays small. */
+  /**
+   * A chunk starts this small and doubles to {@link #CHUNK_STEP}, so that a rarely used table
+   * stays small.
+   */
   private static final int FIRST_CHUNK = 8;
+  /**
+   * From this size a chunk grows by this many entries at a time to {@link #CHUNK}, so that the
+   * table's last chunk holds fewer than this many unused entries (a whole chunk's room, 14 KiB
+   * with every window, was about 7 bytes per entry in a table of 1,000 entries).
+   */
+  static final int CHUNK_STEP = CHUNK / 4;
 
   /**
    * Levels per key unit in {@link #levelAt}: a power of two, so that {@code key * LEVELS_PER_UNIT}
@@ -732,7 +743,7 @@ final class EntryTable implements RankIndex.Keys {
   private void ensureRoom(int d) {
     int room = hot.length == 0 ? 0 : (hot.length - HOT_BASE) / HOT_STRIDE;
     if (d >= room) {
-      int grown = Math.max(d + 1, Math.max(FIRST_CHUNK, room + (room >> 2)));
+      int grown = Math.max(d + 1, Math.max(FIRST_CHUNK, room + (room >> 3)));
       hot = Arrays.copyOf(hot, HOT_BASE + Math.min(grown, MAX_ENTRIES) * HOT_STRIDE);
     }
     if (d < chunkRoom) {
@@ -746,7 +757,8 @@ final class EntryTable implements RankIndex.Keys {
         since = Arrays.copyOf(since, chunks);
       }
     }
-    int entries = c > 0 ? CHUNK : chunkRoom == 0 ? FIRST_CHUNK : Math.min(CHUNK, chunkRoom * 2);
+    int held = chunkRoom - (c << CHUNK_SHIFT);
+    int entries = held < CHUNK_STEP ? Math.max(FIRST_CHUNK, held * 2) : Math.min(CHUNK, held + CHUNK_STEP);
     allocate(c, entries);
     chunkRoom = (c << CHUNK_SHIFT) + entries;
   }
@@ -768,6 +780,11 @@ final class EntryTable implements RankIndex.Keys {
       raiseLevel(grown, hashAt(d), rankKeyAt(d));
     }
     index = grown;
+  }
+
+  /** {@return the entries the chunked arrays have room for} (under the lock) */
+  int chunkRoom() {
+    return chunkRoom;
   }
 
   /** Entity id of entry {@code d} (under the lock). */

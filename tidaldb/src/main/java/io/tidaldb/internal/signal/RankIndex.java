@@ -24,8 +24,12 @@ import java.util.Arrays;
  * Each entry records its bucket and its position in that array: two ints per entry, in chunks
  * parallel to the {@link EntryTable}'s, so that an entry leaves its bucket in constant time (the
  * bucket's last entry takes its place). A bucket's array (its count, then its members) grows by half when full and, past {@value
- * #SHRINKS_ABOVE} entries, halves when a quarter full. Not thread-safe: changed under the stripe's
- * write lock, read under its read lock.
+ * #SHRINKS_ABOVE} entries, halves when a quarter full. The entry that empties a bucket whose array
+ * never grew past its first capacity gives the array back (entries pass through many buckets on
+ * their way up: an array kept for each cost 40 bytes a bucket, about 17 bytes per entry in a ledger
+ * of 10,000 entities), and the group of {@value #GROUP} buckets it is in when they are all empty; a
+ * larger array stays for the entries that come back, which would otherwise grow it again, copy by
+ * copy. Not thread-safe: changed under the stripe's write lock, read under its read lock.
  *
  * <p>A registered profile's index ({@link ProfileIndex}) keeps its entities in the same buckets, by
  * its own key ({@link #put}); its entries are numbered and chunked as a table's are.
@@ -50,7 +54,7 @@ final class RankIndex {
   private static final int BUCKET = 0;
   private static final int POSITION = 1;
   private static final int STRIDE = 2;
-  private static final int FIRST_CAPACITY = 2;
+  static final int FIRST_CAPACITY = 2;
   /**
    * A bucket's array shrinks only past this length: the small buckets near the top, which entries
    * enter and leave on nearly every write, would otherwise be copied back and forth.
@@ -58,6 +62,7 @@ final class RankIndex {
   private static final int SHRINKS_ABOVE = 64;
   private static final long[] NONE = new long[0];
   private static final int COUNT = 0;
+  /** A group of buckets is one word of {@link #occupied}: all its buckets are empty when that word is 0. */
   private static final int GROUP_SHIFT = 6;
   private static final int GROUP = 1 << GROUP_SHIFT;
   /** Where a bucket's array ({@link #members(int)}) holds its first member. */
@@ -77,10 +82,11 @@ final class RankIndex {
   private int[][] places = new int[0][];
   /**
    * Per bucket, its entry count in element 0 ({@link #COUNT}; an empty array for a bucket never
-   * used) and its entries' {@linkplain #member members} in {@code [FIRST_MEMBER, FIRST_MEMBER + count)};
-   * in groups of {@value #GROUP} buckets, a group allocated with its first entry (a table's keys
-   * fill a band of the buckets: the rest cost no reference). The count lives in the bucket's own
-   * array, not in a table-wide {@code int[BUCKETS]}: most buckets stay empty.
+   * used, or emptied while of its first capacity) and its entries' {@linkplain #member members} in {@code [FIRST_MEMBER, FIRST_MEMBER + count)};
+   * in groups of {@value #GROUP} buckets (one word of {@link #occupied}), a group allocated with its
+   * first entry and null again once its last entry leaves (a table's keys fill a band of the
+   * buckets: the rest cost no reference). The count lives in the bucket's own array, not in a
+   * table-wide {@code int[BUCKETS]}: most buckets stay empty.
    */
   private long[][][] members;
   /** A bit per bucket, set while it holds entries: the next non-empty bucket in a few words. */
@@ -343,18 +349,22 @@ final class RankIndex {
       setPosition(numberOf(moved), position);
     }
     int capacity = array.length - FIRST_MEMBER;
-    if (n <= capacity / 4 && capacity > SHRINKS_ABOVE) {
-      members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] =
-          Arrays.copyOf(array, FIRST_MEMBER + Math.max(FIRST_CAPACITY, capacity / 2));
-    }
     if (n == 0) {
       occupied[bucket >>> 6] &= ~(1L << bucket);
+      if (occupied[bucket >>> 6] == 0) {
+        members[bucket >>> GROUP_SHIFT] = null;
+      } else if (capacity <= FIRST_CAPACITY) {
+        members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] = NONE;
+      }
       if (bucket == first) {
         first = nextBucket(bucket);
       }
       if (bucket == lowest) {
         lowest = previousBucket(bucket);
       }
+    } else if (n <= capacity / 4 && capacity > SHRINKS_ABOVE) {
+      members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] =
+          Arrays.copyOf(array, FIRST_MEMBER + Math.max(FIRST_CAPACITY, capacity / 2));
     }
   }
 

@@ -208,6 +208,90 @@ class EntryTableTest {
     }
   }
 
+  /**
+   * A chunk grows in steps (8, 16, 32, 48, 64 entries) and only the table's last chunk is partly
+   * allocated: every entry keeps its id, newest time, score, all-time count, every ring counter
+   * (bytes or widened) and its rank place (the bucket of its key, where its member names it) across
+   * every step, while entries come and go (the last entry moving into a hole, across chunks).
+   */
+  @Property(tries = 120)
+  void chunkGrowthSteps_keepEveryEntrysRecordCountersAndRankPlace(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    EntryTable table = new EntryTable(LAYOUT);
+    Map<Long, long[]> model = new HashMap<>();
+    Map<Long, int[]> counters = new HashMap<>();
+    long hourStart = Ledgers.T0 / Ledgers.HOUR * Ledgers.HOUR;
+    int steps = 1 + random.nextInt(random.nextBoolean() ? 80 : 400);
+    String description = "seed " + seed;
+    for (int step = 0; step < steps; step++) {
+      if (!model.isEmpty() && random.nextInt(6) == 0) {
+        long key = model.keySet().stream().skip(random.nextInt(model.size())).findFirst().orElseThrow();
+        table.remove(table.find(key, EntryTable.hash(key)));
+        model.remove(key);
+        counters.remove(key);
+      } else {
+        long key = random.nextLong();
+        long hash = EntryTable.hash(key);
+        int d = table.insert(key, hash);
+        // [last, score bits, total]; every event in one hour, so that a counter holds its minute's (hour's) events
+        long[] expected = {0, 0, 0};
+        int[] ring = new int[LAYOUT.stride];
+        int events = random.nextInt(50) == 0 ? 300 : 1 + random.nextInt(4);
+        int minute = random.nextInt(60);
+        for (int i = 0; i < events; i++) {
+          long t = hourStart + minute * Ledgers.MINUTE + random.nextLong(Ledgers.MINUTE);
+          float weight = 1 + random.nextInt(3);
+          long last = i == 0 ? t : expected[0];
+          expected[1] = Double.doubleToRawLongBits(
+              LAYOUT.afterWrite(Double.longBitsToDouble(expected[1]), last, weight, t));
+          expected[0] = Math.max(last, t);
+          expected[2]++;
+          ring[(int) (t / Ledgers.MINUTE % LAYOUT.minuteSlots)]++;
+          ring[LAYOUT.minuteSlots + (int) (t / Ledgers.HOUR % LAYOUT.hourSlots)]++;
+          table.apply(d, hash, i == 0, weight, t);
+        }
+        model.put(key, expected);
+        counters.put(key, ring);
+      }
+      assertEquals(model.size(), table.size(), description);
+      for (Map.Entry<Long, long[]> entry : model.entrySet()) {
+        long key = entry.getKey();
+        long hash = EntryTable.hash(key);
+        int d = table.find(key, hash);
+        String where = description + ", step " + step + ", " + table.size() + " entries: key " + key + " at entry " + d;
+        assertTrue(d >= 0, where + " is found");
+        assertEquals(key, table.keyAt(d), where + ": id");
+        assertEquals(entry.getValue()[0], table.lastAt(d), where + ": newest time");
+        assertEquals(Double.longBitsToDouble(entry.getValue()[1]), table.scoreAt(d), where + ": score");
+        assertEquals(entry.getValue()[2], table.totalAt(d), where + ": all-time count");
+        int[] actual = new int[LAYOUT.stride];
+        table.copyCounters(d, actual);
+        assertEquals(Arrays.toString(counters.get(key)), Arrays.toString(actual), where + ": ring counters");
+        int bucket = table.rank.bucketAt(d);
+        assertEquals(table.rank.bucketOf(table.rankKeyAt(d)), bucket, where + ": rank bucket");
+        long[] members = table.rank.members(bucket);
+        long named = Arrays.stream(members, RankIndex.FIRST_MEMBER, RankIndex.FIRST_MEMBER + table.rank.size(bucket))
+            .filter(m -> m == RankIndex.member(d, hash)).count();
+        assertEquals(1, named, where + ": its bucket names it once");
+      }
+    }
+  }
+
+  /**
+   * A table's chunks hold room for at most a step ({@link EntryTable#CHUNK_STEP}) of entries more
+   * than it has, at every size: a table of 65 entries no longer pays for 128 entries' counters.
+   */
+  @Test
+  void chunkRoom_exceedsTheEntriesByLessThanAStep_atEverySize() {
+    EntryTable table = new EntryTable(LAYOUT);
+    for (long key = 0; key < 1_000; key++) {
+      table.insert(key, EntryTable.hash(key));
+      int unused = table.chunkRoom() - table.size();
+      assertTrue(unused >= 0 && unused < EntryTable.CHUNK_STEP,
+          table.size() + " entries have room for " + table.chunkRoom() + " in their chunks");
+    }
+  }
+
   /** A signal with only the 24-hour window: an hour ring of 24 and no minute ring. */
   private static final SignalLayout DAY_LAYOUT = new SignalLayout(Schema.builder()
       .signal("d", EntityKind.ITEM, DecaySpec.exponential(Duration.ofDays(1)))
