@@ -2,6 +2,11 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.function.LongPredicate;
 
@@ -52,6 +57,155 @@ final class IndexWalk {
   }
 
   /**
+   * The same; an unfiltered walk of several signals splits the entities in {@value #PARTS} parts
+   * by their hash, walked at once by this thread and a thread of {@code helpers} (null: one after
+   * the other, on this thread). Each part's entities have their entries for every signal in
+   * stripes of their own ({@link #partStripe}), so a part's walk is a threshold walk of those
+   * stripes' indexes and its heap the exact best k of its entities; the parts share the highest
+   * k-th best either has found, which is a cut for both (k entities of one part beat whatever falls
+   * below it), and the answer is the best k of their heaps. Both walks run under the read locks this
+   * thread takes, one consistent cut.
+   */
+  static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
+      int budget, ExecutorService helpers) {
+    if (filter != null || ranking.signals.length == 1) {
+      return top(ledger, ranking, k, atNanos, filter, budget, Met.BATCH);
+    }
+    return inParts(ledger, ranking, k, atNanos, budget, Met.BATCH, helpers);
+  }
+
+  /** Parts of the entities an unfiltered walk of several signals is split in. */
+  static final int PARTS = 2;
+
+  /**
+   * The walk in {@link #PARTS} parts, scoring in batches of {@code batch} (tests use small ones,
+   * and no helpers).
+   *
+   * @return null when a part met {@code budget} entries without proving its answer
+   */
+  static List<ScoredEntity> inParts(SignalLedger ledger, Ranking ranking, int k, long atNanos, int budget, int batch,
+      ExecutorService helpers) {
+    if (ledger.stripeCount() < PARTS) {
+      return top(ledger, ranking, k, atNanos, null, budget, batch); // one stripe holds every part
+    }
+    Cut[] cuts = new Cut[PARTS];
+    AtomicLong shared = new AtomicLong(Double.doubleToLongBits(Double.NEGATIVE_INFINITY));
+    for (int p = 0; p < PARTS; p++) {
+      cuts[p] = new Cut(new TopK(k, true), shared);
+    }
+    long[] stamps = lockAll(ledger);
+    try {
+      HelperTask<Boolean> helper = null;
+      if (helpers != null) {
+        try {
+          helper = new HelperTask<>(helpers,
+              () -> walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1), Boolean.FALSE);
+        } catch (RejectedExecutionException closing) {
+          helper = null;
+        }
+      }
+      boolean proved;
+      try {
+        proved = walkLocked(ledger, ranking, cuts[0], null, atNanos, budget, batch, 0);
+      } catch (RuntimeException | Error e) {
+        if (helper != null && !helper.withdraw()) {
+          joined(helper.future());
+        }
+        throw e;
+      }
+      boolean other = helper == null || helper.withdraw()
+          ? proved && walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1)
+          : joined(helper.future());
+      if (!proved || !other) {
+        return null;
+      }
+    } finally {
+      unlockAll(ledger, stamps);
+    }
+    cuts[0].top.addAll(cuts[1].top);
+    return cuts[0].top.drainBestFirst();
+  }
+
+  /** The helper's part's answer once it has ended: it runs under this thread's locks, so wait whatever happens. */
+  private static boolean joined(Future<Boolean> part) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return part.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException("a ranking thread failed: " + cause, cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * {@return whether stripe {@code stripe}'s table of signal {@code typeId} holds entries of part
+   * {@code part}}: the entities whose hash's stripe bits are {@code part} modulo {@link #PARTS}
+   * have their entry for signal {@code typeId} in the stripes {@code (part + typeId) mod PARTS}
+   * ({@link SignalLedger#stripeIndex}); {@code part} -1 is every entity.
+   */
+  static boolean partStripe(int stripe, int typeId, int part) {
+    return part < 0 || (stripe & (PARTS - 1)) == ((part + typeId) & (PARTS - 1));
+  }
+
+  /**
+   * The k-th best a walk of one part of the entities cuts by: its own heap's, or the highest another
+   * part's heap has published, whichever is higher (k entities beat a score strictly below either).
+   */
+  static final class Cut {
+    final TopK top;
+    /** The highest k-th best any part has published, as double bits; null for a walk of all entities. */
+    private final AtomicLong shared;
+
+    Cut(TopK top, AtomicLong shared) {
+      this.top = top;
+      this.shared = shared;
+    }
+
+    /** {@return whether there is a cut: some heap holds k} */
+    boolean known() {
+      return top.isFull() || shared != null && sharedWorst() > Double.NEGATIVE_INFINITY;
+    }
+
+    /** {@return the cut; meaningful when {@link #known()}} */
+    double worst() {
+      double own = top.isFull() ? top.worstScore() : Double.NEGATIVE_INFINITY;
+      return shared == null ? own : Math.max(own, sharedWorst());
+    }
+
+    private double sharedWorst() {
+      return Double.longBitsToDouble(shared.get());
+    }
+
+    /** Publishes this part's k-th best, if its heap is full and it is higher than the one shared. */
+    void publish() {
+      if (shared == null || !top.isFull()) {
+        return;
+      }
+      double worst = top.worstScore();
+      long seen = shared.get();
+      while (Double.longBitsToDouble(seen) < worst && !shared.compareAndSet(seen, Double.doubleToLongBits(worst))) {
+        seen = shared.get();
+      }
+    }
+  }
+
+  /**
    * The same, scoring the entities met in batches of {@code batch} (tests use small ones, so that
    * small ledgers take every path a large one takes).
    */
@@ -60,11 +214,11 @@ final class IndexWalk {
     if (filter == null) {
       // several signals: an entity met in two walks may be scored twice; the heap keeps it once
       TopK top = new TopK(k, ranking.signals.length > 1);
-      return walk(ledger, ranking, top, null, atNanos, budget, batch) ? top.drainBestFirst() : null;
+      return walk(ledger, ranking, new Cut(top, null), null, atNanos, budget, batch) ? top.drainBestFirst() : null;
     }
     // a walk collects at most its pass, and a step's buckets more
     return filtered(k, filter, ranking, ledger.layout(ranking.signals[0]), atNanos, budget, Bucket.ENTRIES,
-        (top, collected, pass) -> walk(ledger, ranking, top, collected, atNanos, pass, batch));
+        (top, collected, pass) -> walk(ledger, ranking, new Cut(top, null), collected, atNanos, pass, batch));
   }
 
   /** One pass of a filtered walk, under the walk's locks. */
@@ -113,8 +267,18 @@ final class IndexWalk {
    * @return whether the walk ended with every entity that may make the cut met: proved (unfiltered)
    *     or every index walked to its end
    */
-  private static boolean walk(SignalLedger ledger, Ranking ranking, TopK top, WalkCandidates collected, long atNanos,
+  private static boolean walk(SignalLedger ledger, Ranking ranking, Cut cut, WalkCandidates collected, long atNanos,
       int budget, int batch) {
+    long[] stamps = lockAll(ledger);
+    try {
+      return walkLocked(ledger, ranking, cut, collected, atNanos, budget, batch, -1);
+    } finally {
+      unlockAll(ledger, stamps);
+    }
+  }
+
+  /** Takes every stripe's read lock, in stripe order; {@return their stamps} */
+  private static long[] lockAll(SignalLedger ledger) {
     int stripes = ledger.stripeCount();
     long[] stamps = new long[stripes];
     int locked = 0;
@@ -122,10 +286,33 @@ final class IndexWalk {
       for (; locked < stripes; locked++) {
         stamps[locked] = ledger.stripeAt(locked).lock.readLock();
       }
+      return stamps;
+    } catch (RuntimeException | Error e) {
+      for (int i = 0; i < locked; i++) {
+        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+      }
+      throw e;
+    }
+  }
+
+  private static void unlockAll(SignalLedger ledger, long[] stamps) {
+    for (int i = 0; i < stamps.length; i++) {
+      ledger.stripeAt(i).lock.unlockRead(stamps[i]);
+    }
+  }
+
+  /**
+   * {@link #walk} under the read locks the caller holds, of part {@code part} of the entities
+   * ({@link #partStripe}; -1: all of them), cut by {@code cut}.
+   */
+  private static boolean walkLocked(SignalLedger ledger, Ranking ranking, Cut cut, WalkCandidates collected,
+      long atNanos, int budget, int batch, int part) {
+    TopK top = cut.top;
+    {
       int signals = ranking.signals.length;
       Walk[] walks = new Walk[signals];
       for (int s = 0; s < signals; s++) {
-        walks[s] = new Walk(ledger, ranking.signals[s], atNanos);
+        walks[s] = new Walk(ledger, ranking.signals[s], atNanos, part);
       }
       double[] weightOn = new double[signals];
       for (int t = 0; t < ranking.termCount; t++) {
@@ -153,10 +340,10 @@ final class IndexWalk {
         }
         double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
         if (collected == null) {
-          if (!left || (top.isFull() && top.worstScore() > threshold)) {
+          if (!left || (cut.known() && cut.worst() > threshold)) {
             // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
             if (met != null) {
-              met.score(ledger, ranking, walks, weightOn, top, null);
+              met.score(ledger, ranking, walks, weightOn, cut, null);
             }
             return true;
           }
@@ -172,7 +359,7 @@ final class IndexWalk {
           return false;
         }
         if (several && collected == null) {
-          met.addBuckets(bucket, s, walks, ranking, values, top);
+          met.addBuckets(bucket, s, walks, ranking, values, cut);
           size = 0;
         } else {
           bucket.copy();
@@ -203,13 +390,9 @@ final class IndexWalk {
         // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
         // filtered, before the next step, whose threshold must follow every entity met before it
         if (met != null && (collected != null || met.size >= due)) {
-          met.score(ledger, ranking, walks, weightOn, top, collected);
+          met.score(ledger, ranking, walks, weightOn, cut, collected);
           due = Math.min(batch, 2 * due);
         }
-      }
-    } finally {
-      for (int i = 0; i < locked; i++) {
-        ledger.stripeAt(i).lock.unlockRead(stamps[i]);
       }
     }
   }
@@ -254,8 +437,10 @@ final class IndexWalk {
     /** Per table, the bound of its bucket 0 at the query's instant, which scales to the others' ({@link RankIndex#bound(int, long, double)}); NaN until asked. */
     private final double[] tops;
 
-    Walk(SignalLedger ledger, int typeId, long atNanos) {
-      int stripes = ledger.stripeCount();
+    /** The walk of signal {@code typeId}'s tables that hold entries of part {@code part} ({@link #partStripe}; -1: all). */
+    Walk(SignalLedger ledger, int typeId, long atNanos, int part) {
+      int all = ledger.stripeCount();
+      int stripes = part < 0 ? all : all / PARTS;
       this.tables = new EntryTable[stripes];
       this.cursor = new int[stripes];
       this.bounds = new double[stripes];
@@ -265,8 +450,11 @@ final class IndexWalk {
       this.atNanos = atNanos;
       double highest = 0;
       double lowest = Double.POSITIVE_INFINITY;
-      for (int i = 0; i < stripes; i++) {
-        tables[i] = ledger.stripeAt(i).tables[typeId];
+      for (int i = 0, stripe = 0; i < stripes; i++, stripe++) {
+        while (!partStripe(stripe, typeId, part)) {
+          stripe++;
+        }
+        tables[i] = ledger.stripeAt(stripe).tables[typeId];
         RankIndex rank = tables[i].rank;
         cursor[i] = rank.first();
         bounds[i] = bound(i);
@@ -522,7 +710,7 @@ final class IndexWalk {
      * Adds the entities of the buckets {@code bucket} took on {@code signal}, each bounded by its
      * bucket, but not those of a bucket whose bound with the other signals' cannot make the cut.
      */
-    void addBuckets(Bucket bucket, int signal, Walk[] walks, Ranking ranking, double[] values, TopK top) {
+    void addBuckets(Bucket bucket, int signal, Walk[] walks, Ranking ranking, double[] values, Cut cut) {
       room(bucket.size);
       for (int s = 0; s < walks.length; s++) {
         initial[s] = walks[s].boundLeft();
@@ -541,7 +729,7 @@ final class IndexWalk {
         }
         // an entity met in this walk first is at most the other walks' bounds there (met before in
         // another walk: it was scored or rightly dropped then; dropped or scored again now, no harm)
-        if (top.isFull() && ranking.combine(values) < top.worstScore()) {
+        if (cut.known() && ranking.combine(values) < cut.worst()) {
           continue;
         }
         long[] members = rank.members(j);
@@ -563,15 +751,16 @@ final class IndexWalk {
     }
 
     /** Scores the entities met and offers them to {@code collected}, or else to {@code top}; empties the batch. */
-    void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, TopK top,
+    void score(SignalLedger ledger, Ranking ranking, Walk[] walks, double[] weightOn, Cut cut,
         WalkCandidates collected) {
+      TopK top = cut.top;
       int signals = reads.length;
       int alive = size;
       for (int m = 0; m < alive; m++) {
         live[m] = m;
       }
-      boolean cut = collected == null && top.isFull();
-      if (cut) {
+      boolean cutting = collected == null && cut.known();
+      if (cutting) {
         // the other signals' home-slot levels, from arrays a sixteenth the size of the records
         boolean[] bounded = new boolean[signals];
         for (int stage = 0; stage < signals && alive > 0; stage++) {
@@ -586,11 +775,11 @@ final class IndexWalk {
           for (int k = 0; k < n; k++) {
             into[where[k]] = Math.min(into[where[k]], out[k]);
           }
-          alive = dropBelow(ranking, top, alive);
+          alive = dropBelow(ranking, cut, alive);
         }
       }
-      if (readOwn(walks, alive) && cut) {
-        alive = dropBelow(ranking, top, alive);
+      if (readOwn(walks, alive) && cutting) {
+        alive = dropBelow(ranking, cut, alive);
       }
       boolean[] read = new boolean[signals];
       for (int stage = 0; stage < signals && alive > 0; stage++) {
@@ -602,8 +791,8 @@ final class IndexWalk {
         for (int k = 0; k < n; k++) {
           into[where[k]] = out[k];
         }
-        if (cut && stage + 1 < signals) {
-          alive = dropBelow(ranking, top, alive);
+        if (cutting && stage + 1 < signals) {
+          alive = dropBelow(ranking, cut, alive);
         }
       }
       for (int i = 0; i < alive; i++) {
@@ -616,6 +805,7 @@ final class IndexWalk {
         }
       }
       size = 0;
+      cut.publish();
     }
 
     /**
@@ -676,8 +866,8 @@ final class IndexWalk {
      * Drops, of the {@code alive} entities left, those whose score, with the signals not yet read at
      * their bounds, cannot make the cut; {@return how many are left}
      */
-    private int dropBelow(Ranking ranking, TopK top, int alive) {
-      double worst = top.worstScore();
+    private int dropBelow(Ranking ranking, Cut cut, int alive) {
+      double worst = cut.worst();
       int kept = 0;
       for (int i = 0; i < alive; i++) {
         int m = live[i];

@@ -23,7 +23,8 @@ import java.util.function.LongPredicate;
  * with a positive weight ({@link IndexWalk}, with or without a filter), else (or when the index walk
  * gives up) with a scan of the ledger ({@link RankScan}): every entry of every signal of the profile
  * is bounded or scored, and a bounded heap keeps the best k. A large ledger is scanned by the
- * calling thread and the helper threads of a small pool together, stripe by stripe; the pool's
+ * calling thread and the helper threads of a small pool together, stripe by stripe, and its walks of
+ * several signals run in two parts of the entities, one on a helper thread; the pool's
  * daemon threads ({@code tidaldb-ranking-N}) start with the first large query and end with
  * {@link #close()}.
  */
@@ -82,7 +83,9 @@ final class Ranker implements AutoCloseable {
       }
     }
     if (k <= indexBudget && indexable(ranking)) {
-      List<ScoredEntity> top = IndexWalk.top(ledger, ranking, k, atNanos, filter, indexBudget);
+      // a large ledger's walk of several signals runs in two parts, one on a helper thread
+      List<ScoredEntity> top = IndexWalk.top(ledger, ranking, k, atNanos, filter, indexBudget,
+          ledger.size() >= parallelEntries ? pool() : null);
       if (top != null) {
         indexedQueries.increment();
         return top;

@@ -133,6 +133,45 @@ class RankIndexPropertiesTest {
         IndexWalk.top(h.ledger(), ranking, k, at, null, Integer.MAX_VALUE, batch), description);
   }
 
+  /**
+   * The walk of several signals in two parts of the entities ({@link IndexWalk#inParts}): each part's
+   * threshold walk over its stripes, cut by the higher of the two parts' k-th bests, and the best k
+   * of both heaps, equal to the brute force; here both parts on this thread, in batches of any size.
+   */
+  @Property(tries = 200)
+  void thresholdWalkInTwoPartsOfTheEntities_sharingTheirCut_isExact(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    History h = history(random, 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
+    long at = queryTime(random);
+    int batch = 1 + random.nextInt(random.nextBoolean() ? 32 : IndexWalk.PARTS * 512);
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at
+        + ", batches of " + batch + ", " + h.ledger().stripeCount() + " stripes";
+    assertEquals(bruteForce(h, ranking, k, at, null),
+        IndexWalk.inParts(h.ledger(), ranking, k, at, Integer.MAX_VALUE, batch, null), description);
+  }
+
+  /**
+   * Through the ranker with its helper threads on any ledger: the second part walks on a
+   * {@code tidaldb-ranking} thread under the query thread's read locks, and the answer is exact.
+   */
+  @Property(tries = 100)
+  void thresholdWalkInTwoParts_onTheRankingThreads_isExact(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    History h = history(random, 2 + random.nextInt(2));
+    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
+    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
+    long at = queryTime(random);
+    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at;
+    try (Ranker ranker = new Ranker(h.ledger(), Ranker.INDEX_BUDGET, 0)) {
+      for (int q = 0; q < 3; q++) {
+        assertEquals(bruteForce(h, ranking, k, at, null), ranker.top(ranking, k, at, null), description + ", query " + q);
+      }
+      assertEquals(3, ranker.indexedQueries(), description + ": answered by the index");
+    }
+  }
+
   private static void assertAnsweredByTheIndexExactly(long seed, boolean oneSignal) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     History h = history(random, oneSignal ? 1 + random.nextInt(2) : 2 + random.nextInt(2));
