@@ -122,15 +122,26 @@ class RankIndexPropertiesTest {
   @Property(tries = 200)
   void thresholdWalkScoringInSmallBatches_dropsOnlyEntitiesThatCannotMakeTheCut(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    History h = history(random, 2 + random.nextInt(2));
-    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
-    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
-    long at = queryTime(random);
+    SeveralSignals q = SeveralSignals.of(seed, random, 50);
     int batch = 1 + random.nextInt(32);
-    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at
-        + ", batches of " + batch;
-    assertEquals(bruteForce(h, ranking, k, at, null),
-        IndexWalk.top(h.ledger(), ranking, k, at, null, Integer.MAX_VALUE, batch), description);
+    assertEquals(q.bruteForce(), IndexWalk.top(q.h().ledger(), q.ranking(), q.k(), q.at(), null, Integer.MAX_VALUE, batch),
+        q.description() + ", batches of " + batch);
+  }
+
+  /** A random history of two or three signals, a profile of decayed scores over them, k up to {@code maxK}, and a query time. */
+  private record SeveralSignals(History h, Ranking ranking, int k, long at, String description) {
+    static SeveralSignals of(long seed, SplittableRandom random, int maxK) {
+      History h = history(random, 2 + random.nextInt(2));
+      Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
+      int k = 1 + random.nextInt(random.nextBoolean() ? 5 : maxK);
+      long at = queryTime(random);
+      return new SeveralSignals(h, ranking, k, at,
+          "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at);
+    }
+
+    List<ScoredEntity> bruteForce() {
+      return RankIndexPropertiesTest.bruteForce(h, ranking, k, at, null);
+    }
   }
 
   /**
@@ -141,15 +152,10 @@ class RankIndexPropertiesTest {
   @Property(tries = 200)
   void thresholdWalkInTwoPartsOfTheEntities_sharingTheirCut_isExact(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    History h = history(random, 2 + random.nextInt(2));
-    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
-    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
-    long at = queryTime(random);
+    SeveralSignals q = SeveralSignals.of(seed, random, 50);
     int batch = 1 + random.nextInt(random.nextBoolean() ? 32 : IndexWalk.PARTS * 512);
-    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at
-        + ", batches of " + batch + ", " + h.ledger().stripeCount() + " stripes";
-    assertEquals(bruteForce(h, ranking, k, at, null),
-        IndexWalk.inParts(h.ledger(), ranking, k, at, Integer.MAX_VALUE, batch, null), description);
+    assertEquals(q.bruteForce(), IndexWalk.inParts(q.h().ledger(), q.ranking(), q.k(), q.at(), Integer.MAX_VALUE, batch, null),
+        q.description() + ", batches of " + batch + ", " + q.h().ledger().stripeCount() + " stripes");
   }
 
   /**
@@ -158,17 +164,12 @@ class RankIndexPropertiesTest {
    */
   @Property(tries = 100)
   void thresholdWalkInTwoParts_onTheRankingThreads_isExact(@ForAll long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    History h = history(random, 2 + random.nextInt(2));
-    Ranking ranking = Ranking.resolve(decayedTerms(random, h.schema(), false), h.schema());
-    int k = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
-    long at = queryTime(random);
-    String description = "seed " + seed + ": " + h.description() + ", " + ranking.profile + ", k " + k + ", at " + at;
-    try (Ranker ranker = new Ranker(h.ledger(), Ranker.INDEX_BUDGET, 0)) {
-      for (int q = 0; q < 3; q++) {
-        assertEquals(bruteForce(h, ranking, k, at, null), ranker.top(ranking, k, at, null), description + ", query " + q);
+    SeveralSignals q = SeveralSignals.of(seed, new SplittableRandom(seed), 200);
+    try (Ranker ranker = new Ranker(q.h().ledger(), Ranker.INDEX_BUDGET, 0)) {
+      for (int n = 0; n < 3; n++) {
+        assertEquals(q.bruteForce(), ranker.top(q.ranking(), q.k(), q.at(), null), q.description() + ", query " + n);
       }
-      assertEquals(3, ranker.indexedQueries(), description + ": answered by the index");
+      assertEquals(3, ranker.indexedQueries(), q.description() + ": answered by the index");
     }
   }
 
