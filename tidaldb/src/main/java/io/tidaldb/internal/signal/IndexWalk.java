@@ -308,91 +308,89 @@ final class IndexWalk {
   private static boolean walkLocked(SignalLedger ledger, Ranking ranking, Cut cut, WalkCandidates collected,
       long atNanos, int budget, int batch, int part) {
     TopK top = cut.top;
-    {
-      int signals = ranking.signals.length;
-      Walk[] walks = new Walk[signals];
-      for (int s = 0; s < signals; s++) {
-        walks[s] = new Walk(ledger, ranking.signals[s], atNanos, part);
-      }
-      double[] weightOn = new double[signals];
+    int signals = ranking.signals.length;
+    Walk[] walks = new Walk[signals];
+    for (int s = 0; s < signals; s++) {
+      walks[s] = new Walk(ledger, ranking.signals[s], atNanos, part);
+    }
+    double[] weightOn = new double[signals];
+    for (int t = 0; t < ranking.termCount; t++) {
+      weightOn[ranking.signalOf[t]] += ranking.weights[t];
+    }
+    boolean several = signals > 1;
+    // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
+    LongIntMap seen = several && collected != null ? new LongIntMap() : null;
+    Bucket bucket = new Bucket();
+    SignalLayout[] layouts = new SignalLayout[signals];
+    for (int s = 0; s < signals; s++) {
+      layouts[s] = ledger.layout(ranking.signals[s]);
+    }
+    Met met = signals > 1 ? new Met(ledger, ranking.signals, layouts, atNanos) : null;
+    double[] values = new double[ranking.termCount];
+    // the first batch fills the heap, whose k-th best is the cut of the next: a cut found early
+    // drops more of the entities met after it, so batches start small and double
+    int due = Math.min(batch, Math.max(top.k(), 1));
+    while (true) {
+      boolean left = false;
       for (int t = 0; t < ranking.termCount; t++) {
-        weightOn[ranking.signalOf[t]] += ranking.weights[t];
+        Walk walk = walks[ranking.signalOf[t]];
+        left |= walk.best >= 0;
+        values[t] = walk.boundLeft();
       }
-      boolean several = signals > 1;
-      // filtered, the filter sees each entity once; unfiltered, the distinct heap stands for this set
-      LongIntMap seen = several && collected != null ? new LongIntMap() : null;
-      Bucket bucket = new Bucket();
-      SignalLayout[] layouts = new SignalLayout[signals];
-      for (int s = 0; s < signals; s++) {
-        layouts[s] = ledger.layout(ranking.signals[s]);
+      double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
+      if (collected == null) {
+        if (!left || (cut.known() && cut.worst() > threshold)) {
+          // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
+          if (met != null) {
+            met.score(ledger, ranking, walks, weightOn, cut, null);
+          }
+          return true;
+        }
+      } else {
+        if (!left) {
+          return true;
+        }
+        collected.step(threshold);
       }
-      Met met = signals > 1 ? new Met(ledger, ranking.signals, layouts, atNanos) : null;
-      double[] values = new double[ranking.termCount];
-      // the first batch fills the heap, whose k-th best is the cut of the next: a cut found early
-      // drops more of the entities met after it, so batches start small and double
-      int due = Math.min(batch, Math.max(top.k(), 1));
-      while (true) {
-        boolean left = false;
-        for (int t = 0; t < ranking.termCount; t++) {
-          Walk walk = walks[ranking.signalOf[t]];
-          left |= walk.best >= 0;
-          values[t] = walk.boundLeft();
+      int s = signals == 1 ? 0 : next(walks, weightOn);
+      int size = bucket.take(walks[s]);
+      if ((budget -= size) < 0) {
+        return false;
+      }
+      if (several && collected == null) {
+        met.addBuckets(bucket, s, walks, ranking, values, cut);
+        size = 0;
+      } else {
+        bucket.copy();
+      }
+      for (int n = 0; n < size; n++) {
+        long id = bucket.ids[n];
+        if (!several && collected != null) {
+          // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
+          collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
+          continue;
         }
-        double threshold = left ? ranking.combine(values) : Double.NEGATIVE_INFINITY;
-        if (collected == null) {
-          if (!left || (cut.known() && cut.worst() > threshold)) {
-            // the entities met but not yet scored may still make the cut; scoring them only raises the k-th best
-            if (met != null) {
-              met.score(ledger, ranking, walks, weightOn, cut, null);
-            }
-            return true;
+        double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
+        if (!several) {
+          Arrays.fill(values, own);
+          double score = ranking.combine(values);
+          if (collected == null) {
+            top.offer(id, score);
+          } else {
+            collected.add(id, score);
           }
-        } else {
-          if (!left) {
-            return true;
-          }
-          collected.step(threshold);
+          continue;
         }
-        int s = signals == 1 ? 0 : next(walks, weightOn);
-        int size = bucket.take(walks[s]);
-        if ((budget -= size) < 0) {
-          return false;
+        // several signals, filtered (the unfiltered walk adds whole buckets above): each entity once
+        if (seen.add(id)) {
+          met.add(id, s, own, walks);
         }
-        if (several && collected == null) {
-          met.addBuckets(bucket, s, walks, ranking, values, cut);
-          size = 0;
-        } else {
-          bucket.copy();
-        }
-        for (int n = 0; n < size; n++) {
-          long id = bucket.ids[n];
-          if (!several && collected != null) {
-            // one signal, filtered: the read ({@code exp}) waits for the filter, after the locks
-            collected.addRaw(id, bucket.scores[n], bucket.lasts[n]);
-            continue;
-          }
-          double own = layouts[s].readAt(bucket.scores[n], bucket.lasts[n], atNanos);
-          if (!several) {
-            Arrays.fill(values, own);
-            double score = ranking.combine(values);
-            if (collected == null) {
-              top.offer(id, score);
-            } else {
-              collected.add(id, score);
-            }
-            continue;
-          }
-          // several signals, filtered (the unfiltered walk adds whole buckets above): each entity once
-          if (seen.add(id)) {
-            met.add(id, s, own, walks);
-          }
-        }
-        // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
-        // filtered, before the next step, whose threshold must follow every entity met before it
-        if (met != null && (collected != null || met.size >= due)) {
-          met.score(ledger, ranking, walks, weightOn, cut, collected);
-          due = Math.min(batch, 2 * due);
-        }
+      }
+      // unfiltered, the entities met are scored in batches of several buckets (their reads overlap);
+      // filtered, before the next step, whose threshold must follow every entity met before it
+      if (met != null && (collected != null || met.size >= due)) {
+        met.score(ledger, ranking, walks, weightOn, cut, collected);
+        due = Math.min(batch, 2 * due);
       }
     }
   }
