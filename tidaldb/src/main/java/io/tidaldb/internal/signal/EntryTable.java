@@ -264,7 +264,7 @@ final class EntryTable implements RankIndex.Keys {
     int v = ix.levels[(int) hash & ix.mask] & 0xFF;
     // without a branch on v, which a batch loads ahead (v == 0 gives MIN_VALUE: the sign bit set, the rest 0)
     long empty = (long) (v - 1) >> 63;
-    return (levelBase + v - 1) & ~empty | Long.MIN_VALUE & empty;
+    return levelOf(levelBase, v) & ~empty | Long.MIN_VALUE & empty;
   }
 
   /** The home slots' levels ({@link #levelAt}) as they stand: replaced when the index grows. Under the stripe's lock. */
@@ -272,14 +272,17 @@ final class EntryTable implements RankIndex.Keys {
     return index.levels;
   }
 
-  /** {@return the key level that level byte 1 stands for ({@link #levelAt}); meaningless while {@link #leveled()} is false} */
-  long levelBase() {
-    return levelBase;
+  /** {@return the key level that level byte {@code v} (1 to 255) stands for, level byte 1 standing for {@code base}} */
+  static long levelOf(long base, int v) {
+    return base + v - 1;
   }
 
-  /** {@return whether any positive key has set the levels' base: until then every level byte is 0} */
-  boolean leveled() {
-    return leveled;
+  /**
+   * {@return the key level that level byte 1 stands for ({@link #levelOf}), or {@link Long#MIN_VALUE}
+   * while no positive key has set it (every level byte is 0 until then)}
+   */
+  long levelBase() {
+    return leveled ? levelBase : Long.MIN_VALUE;
   }
 
   /** {@return whether a key too large to level was written: {@link #levelAt} bounds nothing} */

@@ -23,16 +23,8 @@ final class LevelBounds {
   /** Key levels the widest spread of the tables' bases may cover for {@link #boundOf} to keep one cache. */
   private static final int CACHED_LEVELS = 1 << 12;
 
-  /** {@code STEPS[i] >= 2^(i / LEVELS_PER_UNIT)}. */
-  private static final double[] STEPS = new double[EntryTable.LEVELS_PER_UNIT];
-  /** Levels farther than this from the first are computed directly (the margin grows with the distance). */
-  private static final long FAR = 1L << 20;
-
-  static {
-    for (int i = 0; i < STEPS.length; i++) {
-      STEPS[i] = Math.nextUp(Math.pow(2, (double) i / EntryTable.LEVELS_PER_UNIT));
-    }
-  }
+  /** {@code STEPS[i] >= 2^(i / LEVELS_PER_UNIT)} ({@link SignalLayout#scaledKeyBound}). */
+  private static final double[] STEPS = SignalLayout.powerSteps(EntryTable.LEVELS_PER_UNIT);
 
   private final SignalLayout layout;
   private final long atNanos;
@@ -79,9 +71,10 @@ final class LevelBounds {
       EntryTable table = tables[i];
       levels[i] = table.levelBytes();
       shared &= !table.unleveled();
-      if (table.leveled()) {
-        low = Math.min(low, table.levelBase());
-        high = Math.max(high, table.levelBase());
+      long base = table.levelBase();
+      if (base != Long.MIN_VALUE) {
+        low = Math.min(low, base);
+        high = Math.max(high, base);
       }
     }
     if (low > high) {
@@ -91,7 +84,8 @@ final class LevelBounds {
     if (shared && tables.length > 0) {
       // level byte v >= 1 of table i stands for key level base_i + v - 1: cache[base_i - low + v]
       for (int i = 0; i < tables.length; i++) {
-        offsets[i] = tables[i].leveled() ? (int) (tables[i].levelBase() - low) : 0;
+        long base = tables[i].levelBase();
+        offsets[i] = base == Long.MIN_VALUE ? 0 : (int) (base - low);
       }
       cache = new double[(int) (high - low) + 256];
       Arrays.fill(cache, Double.NaN);
@@ -123,7 +117,7 @@ final class LevelBounds {
     // v == 0 (no entry homed there) reads cache[0], which is 0
     int at = (offsets[i] + v) & -v >> 31;
     double bound = cache[at];
-    return bound == bound ? bound : (cache[at] = of(cacheLow + at - 1));
+    return bound == bound ? bound : (cache[at] = of(EntryTable.levelOf(cacheLow, at)));
   }
 
   /** {@link #boundOf} of {@code hashes[0..n)}, into {@code out}. */
@@ -147,22 +141,14 @@ final class LevelBounds {
     if (first == Long.MIN_VALUE) {
       double bound = compute(level);
       if (bound > 0x1.0p-900 && bound < 0x1.0p900) {
-        // a reference far from both ends of the doubles, so that the power it is scaled by is exact
+        // a reference far from both ends of the doubles, which scaledKeyBound scales from
         first = level;
         firstBound = bound;
       }
       return bound;
     }
-    long delta = level - first;
-    if (delta > FAR || delta < -FAR) {
-      return compute(level);
-    }
-    // keyBound(level) = 2^(level / L - t + c + slack(level)), slack growing by 1e-12 per key unit:
-    // firstBound * 2^(delta / L), rounded up, times 1 + 1e-12 * |delta| (>= the slack's growth) + 1e-15 (the roundings)
-    double bound = Math.scalb(firstBound * STEPS[(int) (delta & (EntryTable.LEVELS_PER_UNIT - 1))],
-        (int) Math.floorDiv(delta, EntryTable.LEVELS_PER_UNIT)) * (1 + 1e-15 + 1e-12 * Math.abs(delta));
-    // a subnormal product lost bits, an infinite one says nothing: compute those directly
-    return bound >= Double.MIN_NORMAL && bound < Double.POSITIVE_INFINITY ? bound : compute(level);
+    double bound = SignalLayout.scaledKeyBound(firstBound, level - first, EntryTable.LEVELS_PER_UNIT, STEPS);
+    return bound == bound ? bound : compute(level);
   }
 
   private double compute(long level) {

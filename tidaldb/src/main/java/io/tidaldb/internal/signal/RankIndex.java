@@ -63,6 +63,7 @@ final class RankIndex {
   private static final long[] NONE = new long[0];
   private static final int COUNT = 0;
   /** A group of buckets is one word of {@link #occupied}: all its buckets are empty when that word is 0. */
+  /** A group of bucket references is the buckets of one word of {@link #occupied}: 64 = {@link Long#SIZE}. */
   private static final int GROUP_SHIFT = 6;
   private static final int GROUP = 1 << GROUP_SHIFT;
   /** Where a bucket's array ({@link #members(int)}) holds its first member. */
@@ -201,15 +202,8 @@ final class RankIndex {
     return j <= FINE ? (double) j / FINE_PER_UNIT : FINE_UNITS + (double) (j - FINE) / COARSE_PER_UNIT;
   }
 
-  /** {@code FINE_STEPS[r] >= 2^(-r / FINE_PER_UNIT)}: a fine bucket's share of a halving, rounded up. */
-  private static final double[] FINE_STEPS = new double[FINE_PER_UNIT];
-  private static final int FINE_SHIFT = Integer.numberOfTrailingZeros(FINE_PER_UNIT);
-
-  static {
-    for (int r = 0; r < FINE_STEPS.length; r++) {
-      FINE_STEPS[r] = Math.nextUp(Math.pow(2, -(double) r / FINE_PER_UNIT));
-    }
-  }
+  /** {@code FINE_STEPS[r] >= 2^(r / FINE_PER_UNIT)} ({@link SignalLayout#scaledKeyBound}). */
+  private static final double[] FINE_STEPS = SignalLayout.powerSteps(FINE_PER_UNIT);
 
   /** {@return {@code depth(j) * FINE_PER_UNIT}: bucket {@code j}'s depth in fine buckets, exactly} */
   private static int fineDepth(int j) {
@@ -219,19 +213,15 @@ final class RankIndex {
   /**
    * {@link #bound} of bucket {@code j} at {@code q}, given {@code top}, the bound of bucket 0 at
    * {@code q}, without a {@code Math.pow} where keys are logarithms (a walk asks thousands per
-   * query): {@code top * 2^(-depth(j))} from a table rounded up and an exact power of two, times a
-   * margin for the roundings and for the slack {@link SignalLayout#keyBound} gives a larger key
-   * (1e-12 per key unit). Computed directly where it cannot be scaled (linear keys, a top out of
-   * the normal doubles, a result below them).
+   * query): {@code top * 2^(-depth(j))} ({@link SignalLayout#scaledKeyBound}); computed directly
+   * where it cannot be scaled (linear keys, a top or a result out of the normal doubles).
    */
   double bound(int j, long q, double top) {
-    if (layout == null || !layout.keysAreLogarithms() || !(top >= 0x1.0p-900 && top <= 0x1.0p900)) {
+    if (layout == null || !layout.keysAreLogarithms()) {
       return bound(j, q);
     }
-    int d = fineDepth(j);
-    double scaled = Math.scalb(top * FINE_STEPS[d & (FINE_PER_UNIT - 1)], -(d >>> FINE_SHIFT))
-        * (1 + 1e-15 + 1e-12 * ((double) d / FINE_PER_UNIT));
-    return scaled >= Double.MIN_NORMAL ? scaled : bound(j, q);
+    double scaled = SignalLayout.scaledKeyBound(top, -fineDepth(j), FINE_PER_UNIT, FINE_STEPS);
+    return scaled == scaled ? scaled : bound(j, q);
   }
 
   /** A bound on the read at {@code q} of every entry in bucket {@code j}. */
@@ -351,7 +341,7 @@ final class RankIndex {
     int capacity = array.length - FIRST_MEMBER;
     if (n == 0) {
       occupied[bucket >>> 6] &= ~(1L << bucket);
-      if (occupied[bucket >>> 6] == 0) {
+      if (occupied[bucket >>> GROUP_SHIFT] == 0) { // no bucket of its group holds entries
         members[bucket >>> GROUP_SHIFT] = null;
       } else if (capacity <= FIRST_CAPACITY) {
         members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] = NONE;

@@ -199,6 +199,36 @@ final class SignalLayout {
     return kind != LINEAR;
   }
 
+  /** {@return {@code steps[i] >= 2^(i / perUnit)} for {@code i < perUnit}: the table {@link #scaledKeyBound} scales by} */
+  static double[] powerSteps(int perUnit) {
+    double[] steps = new double[perUnit];
+    for (int i = 0; i < perUnit; i++) {
+      steps[i] = Math.nextUp(Math.pow(2, (double) i / perUnit));
+    }
+    return steps;
+  }
+
+  /**
+   * {@link #keyBound} of a key {@code delta / perUnit} units from one whose bound at the same
+   * instant is {@code reference}, where keys are logarithms ({@link #keysAreLogarithms}), without a
+   * {@code Math.pow}: {@code reference * 2^(delta / perUnit)} from {@code steps}
+   * ({@link #powerSteps}{@code (perUnit)}, rounded up) and an exact power of two, times a margin for
+   * the roundings (1e-15) and for the slack {@code keyBound} adds at a larger key (1e-12 per key
+   * unit). Never below {@code keyBound} there, and within about a millionth of it.
+   *
+   * @return NaN where it cannot be scaled (a reference or a result outside the normal doubles, or
+   *     beyond 2^16 units): compute {@code keyBound} directly
+   */
+  static double scaledKeyBound(double reference, long delta, int perUnit, double[] steps) {
+    if (!(reference >= 0x1.0p-900 && reference <= 0x1.0p900) || Math.abs(delta) > (long) perUnit << 16) {
+      return Double.NaN;
+    }
+    double bound = Math.scalb(reference * steps[Math.floorMod(delta, perUnit)], (int) Math.floorDiv(delta, perUnit))
+        * (1 + 1e-15 + 1e-12 * Math.abs((double) delta / perUnit));
+    // a subnormal product lost bits, an infinite one says nothing
+    return bound >= Double.MIN_NORMAL && bound < Double.POSITIVE_INFINITY ? bound : Double.NaN;
+  }
+
   /**
    * A bound on every read at {@code q} of an entry whose {@link #rankKey} is at most {@code key}:
    * never below {@link #readAt}, at any {@code q} (before the entry's {@code last} too, where a read
