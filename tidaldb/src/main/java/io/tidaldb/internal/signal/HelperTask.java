@@ -1,6 +1,8 @@
 package io.tidaldb.internal.signal;
 
+import io.tidaldb.TidalDbException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,5 +38,41 @@ final class HelperTask<T> {
 
   Future<T> future() {
     return future;
+  }
+
+  /**
+   * {@return the task's result once it has ended}, waiting through interrupts (the interrupt is
+   * kept for the caller): for a task that reads under locks the caller holds and must not release
+   * before it ends. Its failure is thrown here ({@link #rethrown}).
+   */
+  T awaitEnd() {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          throw rethrown(e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A ranking thread's failure, to throw on the query's thread: itself when unchecked (an {@code Error} is thrown here). */
+  static RuntimeException rethrown(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new TidalDbException("a ranking thread failed: " + cause, cause);
   }
 }

@@ -2,12 +2,11 @@ package io.tidaldb.internal.signal;
 
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 /**
@@ -47,17 +46,8 @@ final class IndexWalk {
   private IndexWalk() {}
 
   /**
-   * The best {@code k} entities under {@code ranking} that pass {@code filter} (null: all).
-   *
-   * @return null when the walk met {@code budget} entries without proving the answer
-   */
-  static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
-      int budget) {
-    return top(ledger, ranking, k, atNanos, filter, budget, Met.BATCH);
-  }
-
-  /**
-   * The same; an unfiltered walk of several signals splits the entities in {@value #PARTS} parts
+   * The best {@code k} entities under {@code ranking} that pass {@code filter} (null: all). An
+   * unfiltered walk of several signals splits the entities in {@value #PARTS} parts
    * by their hash, walked at once by this thread and a thread of {@code helpers} (null: one after
    * the other, on this thread). Each part's entities have their entries for every signal in
    * stripes of their own ({@link #partStripe}), so a part's walk is a threshold walk of those
@@ -65,6 +55,8 @@ final class IndexWalk {
    * k-th best either has found, which is a cut for both (k entities of one part beat whatever falls
    * below it), and the answer is the best k of their heaps. Both walks run under the read locks this
    * thread takes, one consistent cut.
+   *
+   * @return null when the walk (a part's) met {@code budget} entries without proving the answer
    */
   static List<ScoredEntity> top(SignalLedger ledger, Ranking ranking, int k, long atNanos, LongPredicate filter,
       int budget, ExecutorService helpers) {
@@ -93,13 +85,13 @@ final class IndexWalk {
     for (int p = 0; p < PARTS; p++) {
       cuts[p] = new Cut(new TopK(k, true), shared);
     }
+    BooleanSupplier second = () -> walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1);
     long[] stamps = lockAll(ledger);
     try {
       HelperTask<Boolean> helper = null;
       if (helpers != null) {
         try {
-          helper = new HelperTask<>(helpers,
-              () -> walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1), Boolean.FALSE);
+          helper = new HelperTask<>(helpers, second::getAsBoolean, Boolean.FALSE);
         } catch (RejectedExecutionException closing) {
           helper = null;
         }
@@ -109,13 +101,11 @@ final class IndexWalk {
         proved = walkLocked(ledger, ranking, cuts[0], null, atNanos, budget, batch, 0);
       } catch (RuntimeException | Error e) {
         if (helper != null && !helper.withdraw()) {
-          joined(helper.future());
+          helper.awaitEnd();
         }
         throw e;
       }
-      boolean other = helper == null || helper.withdraw()
-          ? proved && walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1)
-          : joined(helper.future());
+      boolean other = helper == null || helper.withdraw() ? proved && second.getAsBoolean() : helper.awaitEnd();
       if (!proved || !other) {
         return null;
       }
@@ -124,33 +114,6 @@ final class IndexWalk {
     }
     cuts[0].top.addAll(cuts[1].top);
     return cuts[0].top.drainBestFirst();
-  }
-
-  /** The helper's part's answer once it has ended: it runs under this thread's locks, so wait whatever happens. */
-  private static boolean joined(Future<Boolean> part) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return part.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException("a ranking thread failed: " + cause, cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /**
@@ -472,7 +435,7 @@ final class IndexWalk {
     }
 
     /** {@return a bound on the read at the query's instant of every entry in bucket {@code j} of table {@code i}} */
-    double bucketBound(int i, int j) {
+    private double bucketBound(int i, int j) {
       double top = tops[i];
       if (top != top) {
         top = tops[i] = tables[i].rank.bound(0, atNanos);
@@ -561,9 +524,10 @@ final class IndexWalk {
     static final int ENTRIES = 64;
 
     final EntryTable[] tables = new EntryTable[BUCKETS];
-    /** Per bucket taken: its number in its table, and the table's stripe. */
+    /** Per bucket taken: its number in its table, the table's place in the walk ({@link Walk#tables}), and its bound. */
     final int[] numbers = new int[BUCKETS];
-    final int[] stripes = new int[BUCKETS];
+    final int[] walkTables = new int[BUCKETS];
+    final double[] bounds = new double[BUCKETS];
     int taken;
     int size;
     long[] ids = new long[4 * ENTRIES];
@@ -578,7 +542,8 @@ final class IndexWalk {
         int i = walk.best;
         EntryTable table = walk.tables[i];
         tables[taken] = table;
-        stripes[taken] = i;
+        walkTables[taken] = i;
+        bounds[taken] = walk.bounds[i];
         numbers[taken++] = walk.cursor[i];
         size += table.rank.size(walk.cursor[i]);
         walk.advance(i);
@@ -639,8 +604,8 @@ final class IndexWalk {
     int[] on = new int[2 * BATCH];
     /** For an entity added by its bucket: its entry number, or -1 once its record is read. */
     private int[] numbers = new int[2 * BATCH];
-    /** For an entity added by its bucket: the table (stripe) of its entry in the walk of {@link #on}. */
-    private int[] stripes = new int[2 * BATCH];
+    /** For an entity added by its bucket: the place in the walk of {@link #on} of its entry's table ({@link Walk#tables}). */
+    private int[] walkTables = new int[2 * BATCH];
     /** For an entity added by its bucket: the bits of its hash that name its home slots ({@link RankIndex#homeHashOf}). */
     private long[] hashes = new long[2 * BATCH];
     /** {@code reads[s]}: the s-th signal's reads (or bounds, until read) of the entities met. */
@@ -679,7 +644,7 @@ final class IndexWalk {
       ids = Arrays.copyOf(ids, grown);
       on = Arrays.copyOf(on, grown);
       numbers = Arrays.copyOf(numbers, grown);
-      stripes = Arrays.copyOf(stripes, grown);
+      walkTables = Arrays.copyOf(walkTables, grown);
       hashes = Arrays.copyOf(hashes, grown);
       pending = Arrays.copyOf(pending, grown);
       where = Arrays.copyOf(where, grown);
@@ -719,7 +684,7 @@ final class IndexWalk {
       for (int b = 0; b < bucket.taken; b++) {
         RankIndex rank = bucket.tables[b].rank;
         int j = bucket.numbers[b];
-        double bound = walks[signal].bucketBound(bucket.stripes[b], j);
+        double bound = bucket.bounds[b];
         for (int t = 0; t < ranking.termCount; t++) {
           if (ranking.signalOf[t] == signal) {
             values[t] = bound;
@@ -731,14 +696,14 @@ final class IndexWalk {
           continue;
         }
         long[] members = rank.members(j);
-        int stripe = bucket.stripes[b];
+        int walkTable = bucket.walkTables[b];
         int end = rank.size(j);
         initial[signal] = bound;
         for (int s = 0; s < reads.length; s++) {
           Arrays.fill(reads[s], size, size + end, initial[s]);
         }
         Arrays.fill(on, size, size + end, signal);
-        Arrays.fill(stripes, size, size + end, stripe);
+        Arrays.fill(walkTables, size, size + end, walkTable);
         for (int m = 0; m < end; m++) {
           long member = members[RankIndex.FIRST_MEMBER + m];
           numbers[size + m] = RankIndex.numberOf(member);
@@ -833,7 +798,7 @@ final class IndexWalk {
       for (int i = 0; i < alive; i++) {
         int m = live[i];
         if (numbers[m] >= 0) {
-          walks[on[m]].tables[stripes[m]].readHot(numbers[m], records, 3 * m);
+          walks[on[m]].tables[walkTables[m]].readHot(numbers[m], records, 3 * m);
           any = true;
         }
       }

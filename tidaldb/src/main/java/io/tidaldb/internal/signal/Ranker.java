@@ -164,20 +164,8 @@ final class Ranker implements AutoCloseable {
       all.forEach(other -> other.cancel(false));
       throw new TidalDbException("interrupted while waiting for the ranking threads", e);
     } catch (ExecutionException e) {
-      throw rethrown(e);
+      throw HelperTask.rethrown(e);
     }
-  }
-
-  /** A ranking thread's failure, to throw on the query's thread: itself when unchecked (an {@code Error} is thrown here). */
-  private static RuntimeException rethrown(ExecutionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof RuntimeException r) {
-      return r;
-    }
-    if (cause instanceof Error err) {
-      throw err;
-    }
-    return new TidalDbException("a ranking thread failed: " + cause, cause);
   }
 
   /** The futures of the tasks a helper started; the others are withdrawn (they never run). */
