@@ -13,7 +13,8 @@ import java.util.Arrays;
  * absolute numbers move. The class named must have a public no-argument constructor and public
  * methods {@code double round(int events)} (CPU nanoseconds per event) and {@code long digest()}
  * (equal for two builds that answer the same): {@code io.tidaldb.bench.peers.ApplyCpuTime},
- * {@code io.tidaldb.bench.signal.WriteCpuTime}.
+ * {@code io.tidaldb.bench.signal.WriteCpuTime}, {@code io.tidaldb.bench.signal.TopCpuTime},
+ * {@code io.tidaldb.bench.signal.ReadCpuTime}.
  *
  * <pre>
  * java -Xmx3g -cp bench/target/benchmarks.jar io.tidaldb.bench.SideBySide \

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * java -Xmx3g -cp bench/target/benchmarks.jar io.tidaldb.bench.signal.ReadCpuTime 1000000 7
  * </pre>
  */
-public final class ReadCpuTime {
+public final class ReadCpuTime implements AutoCloseable {
 
   private static final String[] CASES = {"SignalType", "by name", "ConcurrentHashMap", "open addressing"};
   /** Rounds run and thrown away first, for the JIT. */
@@ -31,7 +31,60 @@ public final class ReadCpuTime {
   private static final int PASSES = 4;
 
 
-  private ReadCpuTime() {}
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final TidalDb db;
+  private final SignalType view;
+  private final long[] reads;
+  private int next;
+  private double sum;
+
+  /**
+   * Loads 1,000,000 entities and the uniformly random ids to read, for a harness that runs
+   * {@link #round} ({@link io.tidaldb.bench.SideBySide}: two builds' reads alternating in one JVM):
+   *
+   * <pre>
+   * java -Xmx7g -cp bench/target/benchmarks.jar io.tidaldb.bench.SideBySide \
+   *     /tmp/old/benchmarks.jar bench/target/benchmarks.jar io.tidaldb.bench.signal.ReadCpuTime 12 4000000
+   * </pre>
+   */
+  public ReadCpuTime() {
+    long[] loaded = BenchSchema.ids(1_000_000, 1);
+    db = BenchSchema.open(2_000_000L);
+    BenchSchema.load(db, loaded, 4);
+    view = db.signalType("view");
+    reads = ReadOrder.of("uniform", loaded, 1 << 20, 3);
+  }
+
+  /**
+   * Reads {@code count} scores through the {@code SignalType}, going on from where the last round
+   * stopped in the sequence of ids.
+   *
+   * @param count how many
+   * @return the thread's CPU nanoseconds per read
+   */
+  public double round(int count) {
+    Instant at = BenchSchema.NOW;
+    double s = 0;
+    int i = next;
+    long start = threads.getCurrentThreadCpuTime();
+    for (int r = 0; r < count; r++) {
+      s += view.decayScore(reads[i++ & (reads.length - 1)], at);
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - start;
+    next = i;
+    sum += s;
+    return cpu / (double) count;
+  }
+
+  /** {@return a digest of every score read so far: equal for two builds that read the same} */
+  public long digest() {
+    return Double.doubleToLongBits(sum);
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
 
   /**
    * Runs the measurement and prints, per case, the median and fastest round's CPU nanoseconds per read.
@@ -41,10 +94,10 @@ public final class ReadCpuTime {
   public static void main(String[] args) {
     int entities = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-    new ReadCpuTime().run(entities, rounds);
+    run(entities, rounds);
   }
 
-  private void run(int entities, int rounds) {
+  private static void run(int entities, int rounds) {
     long[] loaded = BenchSchema.ids(entities, 1);
     try (TidalDb db = BenchSchema.open(entities * 2L)) {
       BenchSchema.load(db, loaded, 4);
