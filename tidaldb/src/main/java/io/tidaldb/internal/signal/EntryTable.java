@@ -57,7 +57,14 @@ import java.util.Arrays;
  */
 final class EntryTable implements RankIndex.Keys {
 
-  static final int CHUNK_SHIFT = 6;
+  /**
+   * Entries per chunk, as a shift: 256, so that a table of a million entities' signal has about 20
+   * chunks per array rather than 80, and a write's loads of the chunks' headers (each array's length,
+   * for the bounds check, in a line of its own) mostly hit the caches (64 until 2026-12-01: the
+   * apply of {@code PeerWrites}' stream took 0.93x the CPU time with 256; BENCHMARKS.md, "Chunks of
+   * 256 entries").
+   */
+  static final int CHUNK_SHIFT = 8;
   static final int CHUNK = 1 << CHUNK_SHIFT;
   static final int CHUNK_MASK = CHUNK - 1;
   /**
@@ -67,10 +74,11 @@ final class EntryTable implements RankIndex.Keys {
   private static final int FIRST_CHUNK = 8;
   /**
    * From this size a chunk grows by this many entries at a time to {@link #CHUNK}, so that the
-   * table's last chunk holds fewer than this many unused entries (a whole chunk's room, 14 KiB
-   * with every window, was about 7 bytes per entry in a table of 1,000 entries).
+   * table's last chunk holds fewer than this many unused entries (a whole chunk's room of 64, 14 KiB
+   * with every window, was about 7 bytes per entry in a table of 1,000 entries), while an entry is
+   * copied about four times on average as its chunk grows to {@link #CHUNK}.
    */
-  static final int CHUNK_STEP = CHUNK / 4;
+  static final int CHUNK_STEP = 32;
 
   /**
    * Levels per key unit in {@link #levelAt}: a power of two, so that {@code key * LEVELS_PER_UNIT}

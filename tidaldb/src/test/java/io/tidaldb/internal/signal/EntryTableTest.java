@@ -209,7 +209,7 @@ class EntryTableTest {
   }
 
   /**
-   * A chunk grows in steps (8, 16, 32, 48, 64 entries) and only the table's last chunk is partly
+   * A chunk grows in steps (8, 16, 32, 64, 96, ... 256 entries) and only the table's last chunk is partly
    * allocated: every entry keeps its id, newest time, score, all-time count, every ring counter
    * (bytes or widened) and its rank place (the bucket of its key, where its member names it) across
    * every step, while entries come and go (the last entry moving into a hole, across chunks).
@@ -221,7 +221,7 @@ class EntryTableTest {
     Map<Long, long[]> model = new HashMap<>();
     Map<Long, int[]> counters = new HashMap<>();
     long hourStart = Ledgers.T0 / Ledgers.HOUR * Ledgers.HOUR;
-    int steps = 1 + random.nextInt(random.nextBoolean() ? 80 : 400);
+    int steps = 1 + random.nextInt(random.nextBoolean() ? 80 : 800);
     String description = "seed " + seed;
     for (int step = 0; step < steps; step++) {
       if (!model.isEmpty() && random.nextInt(6) == 0) {
