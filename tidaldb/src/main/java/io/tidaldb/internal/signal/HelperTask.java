@@ -31,6 +31,21 @@ final class HelperTask<T> {
     this.future = pool.submit(() -> started.compareAndSet(false, true) ? task.call() : withdrawn);
   }
 
+  /**
+   * {@return {@code task} submitted to {@code pool} as a helper task, or null when there is no pool
+   * or it is closing (the caller then does the work itself)}
+   */
+  static <T> HelperTask<T> offer(ExecutorService pool, Callable<T> task, T withdrawn) {
+    if (pool == null) {
+      return null;
+    }
+    try {
+      return new HelperTask<>(pool, task, withdrawn);
+    } catch (RejectedExecutionException closing) {
+      return null;
+    }
+  }
+
   /** {@return whether the task had not started: it never will, and nothing need wait for it} */
   boolean withdraw() {
     return started.compareAndSet(false, true);

@@ -3,7 +3,6 @@ package io.tidaldb.internal.signal;
 import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -88,14 +87,7 @@ final class IndexWalk {
     BooleanSupplier second = () -> walkLocked(ledger, ranking, cuts[1], null, atNanos, budget, batch, 1);
     long[] stamps = lockAll(ledger);
     try {
-      HelperTask<Boolean> helper = null;
-      if (helpers != null) {
-        try {
-          helper = new HelperTask<>(helpers, second::getAsBoolean, Boolean.FALSE);
-        } catch (RejectedExecutionException closing) {
-          helper = null;
-        }
-      }
+      HelperTask<Boolean> helper = HelperTask.offer(helpers, second::getAsBoolean, Boolean.FALSE);
       boolean proved;
       try {
         proved = walkLocked(ledger, ranking, cuts[0], null, atNanos, budget, batch, 0);

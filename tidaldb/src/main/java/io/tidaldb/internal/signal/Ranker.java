@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,14 +95,12 @@ final class Ranker implements AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     ExecutorService executor = ledger.size() >= parallelEntries ? pool() : null;
     List<HelperTask<TopK>> tasks = new ArrayList<>();
-    if (executor != null) {
-      for (int h = 0; h < Math.min(helpers, stripes - 1); h++) {
-        try {
-          tasks.add(new HelperTask<>(executor, () -> scan(ranking, k, atNanos, filter, next, stripes), null));
-        } catch (RejectedExecutionException closing) {
-          break;
-        }
+    for (int h = 0; h < Math.min(helpers, stripes - 1); h++) {
+      HelperTask<TopK> task = HelperTask.offer(executor, () -> scan(ranking, k, atNanos, filter, next, stripes), null);
+      if (task == null) {
+        break;
       }
+      tasks.add(task);
     }
     TopK best;
     try {
