@@ -62,8 +62,10 @@ final class RankIndex {
   private static final int SHRINKS_ABOVE = 64;
   private static final long[] NONE = new long[0];
   private static final int COUNT = 0;
-  /** A group of buckets is one word of {@link #occupied}: all its buckets are empty when that word is 0. */
-  /** A group of bucket references is the buckets of one word of {@link #occupied}: 64 = {@link Long#SIZE}. */
+  /**
+   * A group of bucket references is the buckets of one word of {@link #occupied} (64 =
+   * {@link Long#SIZE}): all its buckets are empty when that word is 0.
+   */
   private static final int GROUP_SHIFT = 6;
   private static final int GROUP = 1 << GROUP_SHIFT;
   /** Where a bucket's array ({@link #members(int)}) holds its first member. */
@@ -340,11 +342,12 @@ final class RankIndex {
     }
     int capacity = array.length - FIRST_MEMBER;
     if (n == 0) {
-      occupied[bucket >>> 6] &= ~(1L << bucket);
-      if (occupied[bucket >>> GROUP_SHIFT] == 0) { // no bucket of its group holds entries
-        members[bucket >>> GROUP_SHIFT] = null;
+      int group = bucket >>> GROUP_SHIFT;
+      occupied[group] &= ~(1L << bucket);
+      if (occupied[group] == 0) { // no bucket of its group holds entries
+        members[group] = null;
       } else if (capacity <= FIRST_CAPACITY) {
-        members[bucket >>> GROUP_SHIFT][bucket & (GROUP - 1)] = NONE;
+        members[group][bucket & (GROUP - 1)] = NONE;
       }
       if (bucket == first) {
         first = nextBucket(bucket);
