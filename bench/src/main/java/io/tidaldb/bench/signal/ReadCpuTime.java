@@ -30,10 +30,12 @@ public final class ReadCpuTime implements AutoCloseable {
   /** Passes over the 2^20 ids per case and round. */
   private static final int PASSES = 4;
 
-
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  /** The entities loaded, in the order they were loaded. */
+  private final long[] loaded;
   private final TidalDb db;
   private final SignalType view;
+  /** The ids to read, uniformly at random over {@link #loaded}. */
   private final long[] reads;
   private int next;
   private double sum;
@@ -48,8 +50,13 @@ public final class ReadCpuTime implements AutoCloseable {
    * </pre>
    */
   public ReadCpuTime() {
-    long[] loaded = BenchSchema.ids(1_000_000, 1);
-    db = BenchSchema.open(2_000_000L);
+    this(1_000_000);
+  }
+
+  /** Loads {@code entities} entities with four events each (room for twice as many) and the ids to read. */
+  private ReadCpuTime(int entities) {
+    loaded = BenchSchema.ids(entities, 1);
+    db = BenchSchema.open(entities * 2L);
     BenchSchema.load(db, loaded, 4);
     view = db.signalType("view");
     reads = ReadOrder.of("uniform", loaded, 1 << 20, 3);
@@ -98,14 +105,13 @@ public final class ReadCpuTime implements AutoCloseable {
   }
 
   private static void run(int entities, int rounds) {
-    long[] loaded = BenchSchema.ids(entities, 1);
-    try (TidalDb db = BenchSchema.open(entities * 2L)) {
-      BenchSchema.load(db, loaded, 4);
-      SignalType view = db.signalType("view");
+    try (ReadCpuTime bench = new ReadCpuTime(entities)) {
+      TidalDb db = bench.db;
+      SignalType view = bench.view;
+      long[] reads = bench.reads;
+      ThreadMXBean threads = bench.threads;
       Instant at = BenchSchema.NOW;
-      long[] reads = ReadOrder.of("uniform", loaded, 1 << 20, 3);
-      PrecomputedScores scores = PrecomputedScores.of(view, loaded, at);
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      PrecomputedScores scores = PrecomputedScores.of(view, bench.loaded, at);
       double[][] nanos = new double[CASES.length][rounds];
       double sink = 0;
       for (int round = 0; round < WARM_UP + rounds; round++) {

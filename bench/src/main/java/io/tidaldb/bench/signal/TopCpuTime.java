@@ -1,9 +1,9 @@
 package io.tidaldb.bench.signal;
 
+import io.tidaldb.ScoredEntity;
 import io.tidaldb.TidalDb;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import io.tidaldb.ScoredEntity;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,7 +36,11 @@ public final class TopCpuTime implements AutoCloseable {
 
   /** Loads {@link TopBench}'s 1,000,000 entities; {@link #close} closes the database. Public for a harness. */
   public TopCpuTime() {
-    db = TopBench.load(1_000_000, false);
+    this(1_000_000);
+  }
+
+  private TopCpuTime(int entities) {
+    db = TopBench.load(entities, false);
   }
 
   /**
@@ -76,10 +80,11 @@ public final class TopCpuTime implements AutoCloseable {
   public static void main(String[] args) {
     int entities = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (TidalDb db = TopBench.load(entities, false)) {
+    try (TopCpuTime bench = new TopCpuTime(entities)) {
+      TidalDb db = bench.db;
+      ThreadMXBean threads = bench.threads;
       for (int round = 0; round < rounds; round++) {
         long[] wall = new long[QUERIES];
         long[] cpu = new long[QUERIES];
