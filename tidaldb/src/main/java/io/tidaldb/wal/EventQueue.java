@@ -24,6 +24,8 @@ final class EventQueue {
   /** What the blocking appender of each event is told once it is acknowledged, or null. */
   WalEventSink[] sinks;
   int count;
+  /** How many appends (single events or groups) the queue holds: the writers it stands for. */
+  int appends;
   /** How many of {@link #futures} are not null. */
   int futureCount;
   /**
@@ -49,6 +51,7 @@ final class EventQueue {
       Thread waiter, WalEventSink sink, int capacity) {
     ensureRoom(1, capacity);
     int i = count++;
+    appends++;
     entityIds[i] = entityId;
     signalTypeIds[i] = signalTypeId;
     weights[i] = weight;
@@ -78,6 +81,7 @@ final class EventQueue {
       futureCount++;
     }
     count = at + n;
+    appends++;
   }
 
   /** Makes room for {@code more} events, doubling the arrays up to {@code capacity}. */
@@ -159,6 +163,7 @@ final class EventQueue {
     Arrays.fill(sinks, 0, count, null);
     acknowledgeable = false;
     count = 0;
+    appends = 0;
     futureCount = 0;
     handedOver = 0;
   }

@@ -35,7 +35,12 @@ import java.util.function.Consumer;
  * <p><b>Pipelined group commit.</b> Under {@code SYNC} a leader gives the I/O turn back as soon as
  * its batch is written and fsyncs it outside the turn, so the next leader writes and fsyncs its
  * batch while the first fsync is in flight: up to {@value #FORCES_IN_FLIGHT} leaders' fsyncs at
- * once (see the constant for why two). Batches are acknowledged strictly in log order: a batch
+ * once (see the constant for why two). While one is in flight, the next leader starts the second
+ * only for a batch of at least as many writers as the one in flight ({@link #mayForceAnother}): otherwise the
+ * writers woken by the first fsync's acknowledgement would find both slots taken by batches of one or
+ * two and wait out a whole fsync; with sixteen blocking writers a batch then holds 6.4 events rather
+ * than 5.0, and 1.2 to 1.3 times as many are written per second (BENCHMARKS.md, "Batches in flight
+ * of about one size"). Batches are acknowledged strictly in log order: a batch
  * counts as durable when its own fsync and the fsync of every earlier batch have returned, and once
  * the log has failed nothing more is acknowledged. Whoever acknowledges a batch (the thread whose
  * fsync completes the run of durable batches; one thread at a time, in log order) tells each event's
@@ -468,7 +473,23 @@ final class WalWriter implements Runnable {
 
   /** Whether a blocking appender may take the I/O turn now and lead what is queued (holding the lock). */
   private boolean mayTakeTurnToLead() {
-    return !writing && failure == null && (!sync || Integer.bitCount(forceSlots) < FORCES_IN_FLIGHT) && mayLead();
+    return !writing && failure == null && (!sync || mayForceAnother()) && mayLead();
+  }
+
+  /**
+   * Under {@code SYNC}, whether a leader may start another fsync now (holding the lock): a slot is
+   * free and, while another leader's fsync is in flight, what is queued holds at least as many appends
+   * (writers: a group counts once) as the batch written last, so that the batches in flight hold
+   * about as many writers each. A smaller queue waits for the fsync in flight to return, which frees
+   * the turn for it ({@link #turnMayBeFree}), or for more writers to join it.
+   */
+  private boolean mayForceAnother() {
+    int inFlight = Integer.bitCount(forceSlots);
+    if (inFlight == 0) {
+      return true;
+    }
+    EventQueue last = unacknowledged.peekLast();
+    return inFlight < FORCES_IN_FLIGHT && (last == null || queued.appends >= last.appends);
   }
 
   /**

@@ -73,6 +73,76 @@ class PipelinedGroupCommitTest {
   }
 
   @Test
+  void whileAnFsyncIsInFlight_aSecondStartsOnlyForABatchAsLargeAsTheLast_andALoneWriterLeadsOnceItReturns()
+      throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      EachForceHeld forces = new EachForceHeld();
+      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), null, null, forces);
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        wal.append(0, 0, 1f, 0);   // starts the segment
+        forces.armed.set(true);
+        FutureTask<Long> a = start("appender-a", () -> wal.append(1, 0, 1f, 0));
+        forces.awaitStarted(1);
+        FutureTask<Long> b = start("appender-b", () -> wal.append(2, 0, 1f, 0));
+        forces.awaitStarted(2);   // two batches of one event in flight: both fsync slots taken
+        List<FutureTask<Long>> three = List.of(
+            start("appender-c", () -> wal.append(3, 0, 1f, 0)),
+            start("appender-d", () -> wal.append(4, 0, 1f, 0)),
+            start("appender-e", () -> wal.append(5, 0, 1f, 0)));
+        await().atMost(Duration.ofSeconds(BOUND_SECONDS)).until(() -> three.stream().allMatch(f ->
+            threadOf(f).getState() == Thread.State.WAITING));
+        forces.release(0);
+        assertEquals(2, a.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        forces.awaitStarted(3);   // c, d and e: one batch of three, while b's is in flight
+        forces.release(1);
+        assertEquals(3, b.get(BOUND_SECONDS, TimeUnit.SECONDS));
+
+        FutureTask<Long> f = start("appender-f", () -> wal.append(6, 0, 1f, 0));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(BOUND_SECONDS))
+            .until(() -> forces.started() == 3 && !f.isDone());   // one event, against three in flight: it waits
+        forces.release(2);
+        for (FutureTask<Long> appended : three) {
+          appended.get(BOUND_SECONDS, TimeUnit.SECONDS);
+        }
+        forces.awaitStarted(4);   // the batch in flight returned: f leads its own
+        forces.release(3);
+        assertEquals(7, f.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        assertEquals(7, wal.durableSequence());
+        forces.armed.set(false);   // the close's own fsync goes through
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertEquals(7, WalTesting.replay(wal, 1).size());
+      }
+    }
+  }
+
+  @Test
+  void aGroupInFlight_countsAsOneWriter_soASingleEventStartsTheSecondFsyncAtOnce() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      EachForceHeld forces = new EachForceHeld();
+      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), null, null, forces);
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        wal.append(0, 0, 1f, 0);   // starts the segment
+        forces.armed.set(true);
+        int n = 100;
+        FutureTask<Long> group = start("appender-group", () ->
+            wal.appendGroup(new long[n], new int[n], new float[n], new long[n], n));
+        forces.awaitStarted(1);
+        FutureTask<Long> single = start("appender-single", () -> wal.append(1, 0, 1f, 0));
+        forces.awaitStarted(2);   // one writer queued against one writer in flight, though 100 events
+        forces.release(1);
+        forces.release(0);
+        assertEquals(2, group.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        assertEquals(2 + n, single.get(BOUND_SECONDS, TimeUnit.SECONDS));
+        assertEquals(2 + n, wal.durableSequence());
+        forces.armed.set(false);
+      }
+    }
+  }
+
+  @Test
   void appenderInterruptedWhileItWaitsForAnEarlierBatch_isAcknowledgedAsUsual_andKeepsItsInterrupt() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
@@ -257,14 +327,58 @@ class PipelinedGroupCommitTest {
     }
   }
 
+  /** Once armed, holds each fsync, numbered from 0 in the order they start, until it is released. */
+  private static final class EachForceHeld {
+    final AtomicBoolean armed = new AtomicBoolean();
+    private final AtomicInteger started = new AtomicInteger();
+    private final CountDownLatch[] releases = new CountDownLatch[16];
+
+    EachForceHeld() {
+      for (int i = 0; i < releases.length; i++) {
+        releases[i] = new CountDownLatch(1);
+      }
+    }
+
+    void force(FileChannel delegate, boolean metaData) throws IOException {
+      if (armed.get()) {
+        int n = started.getAndIncrement();
+        try {
+          releases[n].await(HOLD_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      delegate.force(metaData);
+    }
+
+    int started() {
+      return started.get();
+    }
+
+    void awaitStarted(int n) {
+      await().atMost(Duration.ofSeconds(BOUND_SECONDS)).until(() -> started.get() >= n);
+      assertEquals(n, started.get(), "fsyncs started");
+    }
+
+    void release(int n) {
+      releases[n].countDown();
+    }
+  }
+
   private static final class Holding extends ForwardingFileChannel {
     private final HeldForces forces;
     private final HeldWrite write;
+    private final EachForceHeld each;
 
     Holding(FileChannel delegate, HeldForces forces, HeldWrite write) {
+      this(delegate, forces, write, null);
+    }
+
+    Holding(FileChannel delegate, HeldForces forces, HeldWrite write, EachForceHeld each) {
       super(delegate);
       this.forces = forces;
       this.write = write;
+      this.each = each;
     }
 
     @Override
@@ -279,6 +393,8 @@ class PipelinedGroupCommitTest {
     public void force(boolean metaData) throws IOException {
       if (forces != null) {
         forces.force(delegate, metaData);
+      } else if (each != null) {
+        each.force(delegate, metaData);
       } else {
         delegate.force(metaData);
       }
