@@ -233,8 +233,11 @@ final class EntryTable implements RankIndex.Keys {
     int[] refs = ix.refs;
     int mask = ix.mask;
     int tag = TaggedSlots.tag(hash);
-    int i = (int) hash & mask;
-    for (int probes = 0; probes <= mask; probes++) {
+    int home = (int) hash & mask;
+    // ends where it began at the latest (every slot probed once, a full torn index included); not a
+    // counted loop, which the JIT would copy into three loops and unroll
+    int i = home;
+    do {
       int ref = refs[i];
       if (ref == 0) {
         return -1;
@@ -248,8 +251,37 @@ final class EntryTable implements RankIndex.Keys {
         }
       }
       i = (i + 1) & mask;
-    }
+    } while (i != home);
     return -1;
+  }
+
+  /**
+   * The score of {@code key} read at {@code q}, or 0 if the table holds no entry for it:
+   * {@link #find} then {@link #readScore} in one pass, with the record array loaded and bounded once.
+   * Safe under an optimistic stamp.
+   */
+  double scoreOf(long key, long hash, long q) {
+    Index ix = index;
+    int[] refs = ix.refs;
+    int mask = ix.mask;
+    long[] records = hot;
+    int tag = TaggedSlots.tag(hash);
+    int home = (int) hash & mask;
+    int i = home;
+    do {
+      int ref = refs[i];
+      if (ref == 0) {
+        return 0;
+      }
+      if (ref >>> 24 == tag) {
+        int o = hotOffset(records, TaggedSlots.entryOf(ref));
+        if (o >= 0 && records[o + ID] == key) {
+          return layout.readAt(Double.longBitsToDouble(records[o + SCORE]), records[o + LAST], q);
+        }
+      }
+      i = (i + 1) & mask;
+    } while (i != home);
+    return 0;
   }
 
   /**

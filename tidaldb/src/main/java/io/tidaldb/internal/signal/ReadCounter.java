@@ -16,9 +16,17 @@ import java.util.List;
  * its own can start, so a loop of random reads at a million entities ran about 3x slower with it
  * than without (docs/BENCHMARKS.md, "decayScore").
  *
+ * <p>A thread finds its cell in {@link #slots} by its id, with a compare of the id the cell holds;
+ * only a thread whose slot another live thread holds finds its cell through a {@code ThreadLocal}
+ * ({@link #addElsewhere}). The {@code ThreadLocal}'s look-up added about 480 bytes to the compiled
+ * {@code SignalType.decayScore}, the slot's about 60: with the first the read compiled to more than
+ * the 2,500 bytes under which C2 inlines a compiled method into its caller's loop, and as a call it
+ * cost a random read at a million entities about a quarter more time (docs/BENCHMARKS.md, "A read
+ * small enough to inline").
+ *
  * <p>A cell outlives its thread until {@link #sum} or the next new thread's first read sweeps it:
- * the count of a thread that ended moves to {@link #retired} and its cell is dropped, so that
- * threads that come and go (a pool's, virtual threads) do not pile up cells.
+ * the count of a thread that ended moves to {@link #retired} and its cell is dropped (and its slot
+ * freed), so that threads that come and go (a pool's, virtual threads) do not pile up cells.
  */
 final class ReadCounter {
 
@@ -32,9 +40,16 @@ final class ReadCounter {
     }
   }
 
+  /** Slots of cells by thread id: a power of two. */
+  private static final int SLOTS = 64;
+
   /** One thread's reads: written by that thread only. */
   private static final class Cell {
+    /** The owner's id: ids are never reused while the JVM runs. */
+    private final long threadId = Thread.currentThread().getId();
     private final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
+    /** Whether the cell holds its slot in {@link #slots}. */
+    private boolean slotted;
     @SuppressWarnings("unused")   // through COUNT
     private long count;
 
@@ -44,6 +59,12 @@ final class ReadCounter {
     }
   }
 
+  /**
+   * Cells by {@code threadId % SLOTS}, each slot held by the first live thread that read with that
+   * remainder (written under this counter's lock; read without it: a stale slot holds a cell of
+   * another id, or none, and sends the read to {@link #addElsewhere}).
+   */
+  private final Cell[] slots = new Cell[SLOTS];
   private final ThreadLocal<Cell> own = ThreadLocal.withInitial(this::register);
   /** The cells of threads that may still read (under this counter's lock). */
   private final List<Cell> cells = new ArrayList<>();
@@ -54,8 +75,20 @@ final class ReadCounter {
 
   /** Counts {@code reads} reads of the calling thread. */
   void add(long reads) {
+    long id = Thread.currentThread().getId();
+    Cell[] cells = slots;
+    Cell cell = cells[(int) id & (cells.length - 1)];
+    if (cell != null && cell.threadId == id) {
+      COUNT.setOpaque(cell, cell.count + reads);
+    } else {
+      addElsewhere(reads);
+    }
+  }
+
+  /** {@link #add} for a thread whose slot does not hold its cell (yet): its first read, or a shared slot. */
+  private void addElsewhere(long reads) {
     Cell cell = own.get();
-    COUNT.setOpaque(cell, (long) COUNT.getOpaque(cell) + reads);
+    COUNT.setOpaque(cell, cell.count + reads);
   }
 
   void increment() {
@@ -88,6 +121,15 @@ final class ReadCounter {
     }
     Cell cell = new Cell();
     cells.add(cell);
+    int slot = (int) cell.threadId & (SLOTS - 1);
+    Cell holder = slots[slot];
+    if (holder == null || holder.ended()) {
+      if (holder != null) {
+        holder.slotted = false;
+      }
+      cell.slotted = true;
+      slots[slot] = cell;   // the cell's final id is seen by a thread that reads it here
+    }
     return cell;
   }
 
@@ -101,6 +143,9 @@ final class ReadCounter {
         return false;
       }
       retired += (long) COUNT.getOpaque(cell);
+      if (cell.slotted) {
+        slots[(int) cell.threadId & (SLOTS - 1)] = null;
+      }
       return true;
     });
   }

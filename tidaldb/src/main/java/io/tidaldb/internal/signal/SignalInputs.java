@@ -20,6 +20,8 @@ final class SignalInputs {
 
   /** The latest event time the log can store: {@code Long.MAX_VALUE} nanoseconds after the epoch. */
   static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+  /** {@link #LATEST}'s second: every time in an earlier second is representable. */
+  private static final long LATEST_SECOND = LATEST.getEpochSecond();
 
   private final Clock clock;
   private final Duration maxFutureSkew;
@@ -108,12 +110,16 @@ final class SignalInputs {
   }
 
   /**
-   * Whether {@code at} fits nanoseconds since the epoch in a signed long: the check every time
-   * passes first, so that the read and write paths build an error message (and allocate) only for a
-   * time they refuse ({@link #nanos} then says why).
+   * Whether {@code at} certainly fits nanoseconds since the epoch in a signed long (false also for
+   * a time in {@link #LATEST}'s own second, which {@link #nanos} then checks to the nanosecond): the
+   * check every time passes first, so that the read and write paths build an error message (and
+   * allocate) only for a time they refuse ({@link #nanos} then says why).
    */
   private static boolean representable(Instant at) {
-    return at != null && at.getEpochSecond() >= 0 && !at.isAfter(LATEST);
+    // one unsigned compare for both ends: a negative second compares above every positive one; the
+    // last second before LATEST, where the nanoseconds decide, goes to nanos(), which accepts its
+    // representable part
+    return at != null && Long.compareUnsigned(at.getEpochSecond(), LATEST_SECOND) < 0;
   }
 
   private static long nanos(String what, String subject, Instant at) {

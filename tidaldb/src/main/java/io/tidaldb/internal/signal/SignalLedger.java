@@ -144,20 +144,23 @@ final class SignalLedger {
     return null;
   }
 
-  /** The decayed score at {@code atNanos}; 0 for an entity never seen. */
+  /**
+   * The decayed score at {@code atNanos}; 0 for an entity never seen. Only the optimistic read is
+   * here; the read under the lock, after a write got in the way, is a method of its own
+   * ({@link #decayScoreLocked}).
+   */
   double decayScore(int typeId, long entityId, long atNanos) {
     long hash = EntryTable.hash(entityId);
     Stripe stripe = stripe(typeId, hash);
     EntryTable table = stripe.tables[typeId];
     long stamp = stripe.lock.tryOptimisticRead();
-    if (stamp != 0) {
-      int d = table.find(entityId, hash);
-      double score = d < 0 ? 0 : table.readScore(d, atNanos);
-      if (stripe.lock.validate(stamp)) {
-        return score;
-      }
-    }
-    stamp = stripe.lock.readLock();
+    double score = table.scoreOf(entityId, hash, atNanos);
+    return stamp != 0 && stripe.lock.validate(stamp) ? score : decayScoreLocked(stripe, table, entityId, hash, atNanos);
+  }
+
+  /** {@link #decayScore} under the stripe's read lock: the read a write got in the way of. */
+  private static double decayScoreLocked(Stripe stripe, EntryTable table, long entityId, long hash, long atNanos) {
+    long stamp = stripe.lock.readLock();
     try {
       int d = table.find(entityId, hash);
       return d < 0 ? 0 : table.readScore(d, atNanos);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class ReadCounterTest {
@@ -28,6 +29,38 @@ class ReadCounterTest {
       thread.join();
     }
     assertEquals(8 * 100_005 + 3, counter.sum(), "every read of every thread, joined, is in the sum");
+  }
+
+  @Test
+  void moreLiveThreadsThanSlots_areCountedExactly_thoseSharingASlotThroughTheirOwnCells() throws Exception {
+    ReadCounter counter = new ReadCounter();
+    int threads = 200;   // more than the 64 slots by id: two or more live threads share every slot
+    CountDownLatch counted = new CountDownLatch(threads);
+    CountDownLatch end = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 1_000; i++) {
+          counter.increment();
+        }
+        counted.countDown();
+        try {
+          end.await();   // alive while the others count, so that no slot is freed for them
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        counter.add(2);
+      }, "sharing-" + t);
+      started.add(thread);
+      thread.start();
+    }
+    counted.await();
+    assertEquals(threads * 1_000L, counter.sum(), "every live thread's reads, those sharing a slot among them");
+    end.countDown();
+    for (Thread thread : started) {
+      thread.join();
+    }
+    assertEquals(threads * 1_002L, counter.sum());
   }
 
   @Test
