@@ -77,11 +77,9 @@ class PipelinedGroupCommitTest {
       throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      EachForceHeld forces = new EachForceHeld();
-      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), null, null, forces);
+      EachForceHeld forces = holdingEachForce();
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        wal.append(0, 0, 1f, 0);   // starts the segment
-        forces.armed.set(true);
+        forces.armAfterStarting(wal);
         FutureTask<Long> a = start("appender-a", () -> wal.append(1, 0, 1f, 0));
         forces.awaitStarted(1);
         FutureTask<Long> b = start("appender-b", () -> wal.append(2, 0, 1f, 0));
@@ -121,11 +119,9 @@ class PipelinedGroupCommitTest {
   void aGroupInFlight_countsAsOneWriter_soASingleEventStartsTheSecondFsyncAtOnce() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      EachForceHeld forces = new EachForceHeld();
-      WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), null, null, forces);
+      EachForceHeld forces = holdingEachForce();
       try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        wal.append(0, 0, 1f, 0);   // starts the segment
-        forces.armed.set(true);
+        forces.armAfterStarting(wal);
         int n = 100;
         FutureTask<Long> group = start("appender-group", () ->
             wal.appendGroup(new long[n], new int[n], new float[n], new long[n], n));
@@ -233,6 +229,13 @@ class PipelinedGroupCommitTest {
             "one thread told the whole batch's events, the others were woken after it");
       }
     }
+  }
+
+  /** Segments from now on hold each fsync once armed ({@link EachForceHeld}); {@return the forces to arm and release} */
+  private EachForceHeld holdingEachForce() {
+    EachForceHeld forces = new EachForceHeld();
+    WalWriter.segmentOpener = (path, options) -> new Holding(healthy.open(path, options), null, null, forces);
+    return forces;
   }
 
   /** Segments from now on hold their first armed fsync ({@link HeldForces}); {@return the forces to arm and release} */
@@ -349,6 +352,12 @@ class PipelinedGroupCommitTest {
         }
       }
       delegate.force(metaData);
+    }
+
+    /** Starts {@code wal}'s segment (with an event of its own, fsynced at once), then holds every fsync after. */
+    void armAfterStarting(Wal wal) {
+      wal.append(0, 0, 1f, 0);
+      armed.set(true);
     }
 
     int started() {

@@ -135,6 +135,7 @@ public final class ReadLayouts {
     table[o + 3] = 4;
   }
 
+  /** The ledger's hash of an entity id (MurmurHash3's finaliser), copied: the layouts are the ledger's, rebuilt. */
   static long hash(long key) {
     long h = key;
     h ^= h >>> 33;

@@ -258,7 +258,10 @@ final class EntryTable implements RankIndex.Keys {
   /**
    * The score of {@code key} read at {@code q}, or 0 if the table holds no entry for it:
    * {@link #find} then {@link #readScore} in one pass, with the record array loaded and bounded once.
-   * Safe under an optimistic stamp.
+   * Safe under an optimistic stamp. The probe loop is {@link #find}'s, written out again on purpose:
+   * with one loop shared by both (returning the record's offset), the compiled
+   * {@code SignalLedger.decayScore} grew from 1,856 to 2,112 bytes, and the whole read past the
+   * size under which the JIT inlines it (BENCHMARKS.md, "A read small enough to inline").
    */
   double scoreOf(long key, long hash, long q) {
     Index ix = index;

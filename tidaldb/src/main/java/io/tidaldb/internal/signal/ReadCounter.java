@@ -50,7 +50,7 @@ final class ReadCounter {
     private final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
     /** Whether the cell holds its slot in {@link #slots}. */
     private boolean slotted;
-    @SuppressWarnings("unused")   // through COUNT
+    /** Written through {@code COUNT} (an opaque store), read plainly by the owner and opaquely by {@code sum()}. */
     private long count;
 
     boolean ended() {

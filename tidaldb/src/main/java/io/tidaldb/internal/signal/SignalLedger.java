@@ -147,7 +147,8 @@ final class SignalLedger {
   /**
    * The decayed score at {@code atNanos}; 0 for an entity never seen. Only the optimistic read is
    * here; the read under the lock, after a write got in the way, is a method of its own
-   * ({@link #decayScoreLocked}).
+   * ({@link #decayScoreLocked}), so that the compiled read stays small enough for the JIT to inline
+   * into its caller's loop (BENCHMARKS.md, "A read small enough to inline").
    */
   double decayScore(int typeId, long entityId, long atNanos) {
     long hash = EntryTable.hash(entityId);
@@ -162,8 +163,7 @@ final class SignalLedger {
   private static double decayScoreLocked(Stripe stripe, EntryTable table, long entityId, long hash, long atNanos) {
     long stamp = stripe.lock.readLock();
     try {
-      int d = table.find(entityId, hash);
-      return d < 0 ? 0 : table.readScore(d, atNanos);
+      return table.scoreOf(entityId, hash, atNanos);
     } finally {
       stripe.lock.unlockRead(stamp);
     }
@@ -198,7 +198,7 @@ final class SignalLedger {
    *   <li>copy every such entry's hot record, id, last and score ({@link EntryTable#readHot});
    *   <li>where the copied id is the candidate's, compute the score from the copy; the others (a key
    *       further than four slots from its home, a tag shared with another key, an absent key) get a
-   *       full probe ({@link EntryTable#find}), after the rest;
+   *       full probe ({@link EntryTable#scoreOf}), after the rest;
    *   <li>validate each stripe's stamp once. The candidates of a stripe that a write got in the way
    *       of are read again one by one ({@link #decayScore}: optimistic, then under the read lock).
    * </ol>
@@ -244,9 +244,7 @@ final class SignalLedger {
     }
     for (int j = 0; j < misled; j++) {
       int k = entries[j];
-      EntryTable table = tables[stripeOf[k]];
-      int d = table.find(ids[from + k], hashes[k]);
-      out[from + k] = d < 0 ? 0 : table.readScore(d, atNanos);
+      out[from + k] = tables[stripeOf[k]].scoreOf(ids[from + k], hashes[k], atNanos);
     }
     long failed = 0;
     for (long left = seen; left != 0; left &= left - 1) {
