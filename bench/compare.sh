@@ -23,17 +23,9 @@ if $writes; then
   exit 0
 fi
 # The top-100 row compares with Redis only if redis-server is on the PATH (the row says so otherwise):
-# installed here where the machine allows (as root, with apt-get; policy-rc.d keeps the package from
-# starting its service: PeerTop starts its own server on a free loopback port).
-if [ "$(id -u)" = 0 ] && ! command -v redis-server >/dev/null && command -v apt-get >/dev/null; then
-  created_policy=
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && created_policy=1
-  fi
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null) \
-    || echo "redis-server not installed: the top-100 row runs without its Redis peer"
-  (service redis-server stop >/dev/null 2>&1 || systemctl stop redis-server >/dev/null 2>&1) || true
-  if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+# installed here where the machine allows (PeerTop starts its own server on a free loopback port).
+if ! command -v redis-server >/dev/null; then
+  .ci/install-package redis-server || echo "redis-server not installed: the top-100 row runs without its Redis peer"
 fi
 top='PeerTop.tidaldbTop'
 if command -v redis-server >/dev/null; then top='PeerTop'; fi

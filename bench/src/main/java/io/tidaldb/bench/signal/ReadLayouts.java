@@ -78,11 +78,7 @@ public final class ReadLayouts {
     refMask = capacity - 1;
     hot = new long[2 + n * HOT];
     for (int d = 0; d < n; d++) {
-      int o = 2 + d * HOT;
-      hot[o] = ids[d];
-      hot[o + 1] = last[d];
-      hot[o + 2] = Double.doubleToRawLongBits(score[d]);
-      hot[o + 3] = 4;
+      put(hot, 2 + d * HOT, ids[d], last[d], score[d]);
       long h = hash(ids[d]);
       int i = (int) h & refMask;
       while (refs[i] != 0) {

@@ -48,8 +48,6 @@ final class ReadCounter {
     /** The owner's id: ids are never reused while the JVM runs. */
     private final long threadId = Thread.currentThread().getId();
     private final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
-    /** Whether the cell holds its slot in {@link #slots}. */
-    private boolean slotted;
     /** Written through {@code COUNT} (an opaque store), read plainly by the owner and opaquely by {@code sum()}. */
     private long count;
 
@@ -72,6 +70,11 @@ final class ReadCounter {
   private long retired;
   /** Sweep ended threads' cells when a new cell takes the list past this (under the lock). */
   private int sweepAt = 64;
+
+  /** {@return the slot of {@code cell}'s thread in {@link #slots}} */
+  private static int slotOf(Cell cell) {
+    return (int) cell.threadId & (SLOTS - 1);
+  }
 
   /** Counts {@code reads} reads of the calling thread. */
   void add(long reads) {
@@ -121,13 +124,8 @@ final class ReadCounter {
     }
     Cell cell = new Cell();
     cells.add(cell);
-    int slot = (int) cell.threadId & (SLOTS - 1);
-    Cell holder = slots[slot];
-    if (holder == null || holder.ended()) {
-      if (holder != null) {
-        holder.slotted = false;
-      }
-      cell.slotted = true;
+    int slot = slotOf(cell);
+    if (slots[slot] == null || slots[slot].ended()) {
       slots[slot] = cell;   // the cell's final id is seen by a thread that reads it here
     }
     return cell;
@@ -143,8 +141,9 @@ final class ReadCounter {
         return false;
       }
       retired += (long) COUNT.getOpaque(cell);
-      if (cell.slotted) {
-        slots[(int) cell.threadId & (SLOTS - 1)] = null;
+      int slot = slotOf(cell);
+      if (slots[slot] == cell) {
+        slots[slot] = null;
       }
       return true;
     });

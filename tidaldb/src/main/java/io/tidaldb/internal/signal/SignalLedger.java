@@ -155,6 +155,8 @@ final class SignalLedger {
     Stripe stripe = stripe(typeId, hash);
     EntryTable table = stripe.tables[typeId];
     long stamp = stripe.lock.tryOptimisticRead();
+    // read even when a writer holds the lock (stamp 0): the read is safe on a torn table, and one
+    // branch fewer keeps the compiled read small; its answer is then discarded
     double score = table.scoreOf(entityId, hash, atNanos);
     return stamp != 0 && stripe.lock.validate(stamp) ? score : decayScoreLocked(stripe, table, entityId, hash, atNanos);
   }
