@@ -1,0 +1,159 @@
+package io.tidaldb.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.tidaldb.Durability;
+import io.tidaldb.test.TempTidalHome;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Interval-mode batches that land in prepared space are copied into a mapping of it
+ * ({@link MappedWindow}), not written with a system call each; the log reads back the same, live
+ * and after a reopen, across windows and segments; and a log whose space cannot be mapped writes
+ * its batches instead.
+ */
+class MappedBatchesTest {
+
+  private static final int SEGMENT = 4 << 20;
+
+  @Test
+  void intervalBatches_areCopiedIntoAMapping_withoutAWriteEach_andReadBackLiveAndAfterAReopen() throws Exception {
+    assumeTrue(MappedWindow.SUPPORTED, "batches are copied into a mapping on Linux only");
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      AtomicLong writes = new AtomicLong();
+      TreeMap<Long, WalEvent> expected = new TreeMap<>();
+      int batches;
+      try (Installed counting = Counting.install(writes, false);
+          Wal wal = Wal.open(WalConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.interval(Duration.ofMillis(5)))
+              .build())) {
+        // ~4.8 MB: five windows of prepared space (1 MiB each) over two segments
+        batches = appendMixed(wal, 150_000, expected);
+        assertTrue(writes.get() < batches / 100, writes.get() + " writes for " + batches + " batches: one per"
+            + " segment header and prepared 64 KiB, none per batch");
+        assertEquals(expected, WalTesting.readAll(dir), "a reader of the files sees every copied batch while the log runs");
+        assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
+      }
+      assertTrue(WalTesting.batches(dir).stream().map(WalTesting.BatchAt::segment).distinct().count() >= 2, "the log rolled");
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertTrue(wal.recovery().truncation().isEmpty(), "every batch was whole: " + wal.recovery().truncation());
+        assertEquals(expected, WalTesting.replay(wal, 1));
+      }
+    }
+  }
+
+  @Test
+  void underSync_eachBatchIsWrittenWithItsOwnWrite() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create()) {
+      Path dir = temp.path().resolve("wal");
+      AtomicLong writes = new AtomicLong();
+      TreeMap<Long, WalEvent> expected = new TreeMap<>();
+      int batches;
+      try (Installed counting = Counting.install(writes, false);
+          Wal wal = Wal.open(WalConfig.builder(dir).durability(Durability.SYNC).build())) {
+        batches = appendMixed(wal, 60, expected);
+        assertTrue(writes.get() >= batches, writes.get() + " writes for " + batches + " batches");
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertEquals(expected, WalTesting.replay(wal, 1));
+      }
+    }
+  }
+
+  @Test
+  void spaceThatCannotBeMapped_batchesAreWrittenInstead_andNothingIsLost() throws Exception {
+    try (TempTidalHome temp = TempTidalHome.create(); AutoCloseable quiet = WalTesting.quietRecovery()) {
+      Path dir = temp.path().resolve("wal");
+      AtomicLong writes = new AtomicLong();
+      TreeMap<Long, WalEvent> expected = new TreeMap<>();
+      int batches;
+      try (Installed counting = Counting.install(writes, true);
+          Wal wal = Wal.open(WalConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.interval(Duration.ofMillis(5)))
+              .build())) {
+        batches = appendMixed(wal, 20_000, expected);
+        assertTrue(writes.get() >= batches, writes.get() + " writes for " + batches + " batches");
+        assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
+      }
+      try (Wal wal = Wal.open(WalConfig.of(dir))) {
+        assertEquals(expected, WalTesting.replay(wal, 1));
+      }
+    }
+  }
+
+  /** Appends {@code events} events, alone and in groups of up to 40; {@return the batches appended} */
+  private static int appendMixed(Wal wal, int events, TreeMap<Long, WalEvent> expected) {
+    SplittableRandom random = new SplittableRandom(7);
+    long[] ids = new long[40];
+    int[] types = new int[40];
+    float[] weights = new float[40];
+    long[] times = new long[40];
+    int batches = 0;
+    for (long i = 1; i <= events; ) {
+      int group = random.nextInt(4) == 0 ? 1 + random.nextInt(40) : 1;
+      group = (int) Math.min(group, events - i + 1);
+      for (int j = 0; j < group; j++) {
+        WalEvent e = WalTesting.event(i + j);
+        ids[j] = e.entityId();
+        types[j] = e.signalTypeId();
+        weights[j] = e.weight();
+        times[j] = e.timestampNanos();
+        expected.put(i + j, e);
+      }
+      long first = group == 1 ? wal.append(ids[0], types[0], weights[0], times[0])
+          : wal.appendGroup(ids, types, weights, times, group);
+      assertEquals(i, first);
+      i += group;
+      batches++;
+    }
+    return batches;
+  }
+
+  /** Segment channels that count their writes and, if told, refuse to be mapped. */
+  private static final class Counting extends ForwardingFileChannel {
+    private final AtomicLong writes;
+    private final boolean refuseMap;
+
+    private Counting(FileChannel delegate, AtomicLong writes, boolean refuseMap) {
+      super(delegate);
+      this.writes = writes;
+      this.refuseMap = refuseMap;
+    }
+
+    static Installed install(AtomicLong writes, boolean refuseMap) {
+      WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
+      WalWriter.segmentOpener = (path, options) -> new Counting(previous.open(path, options), writes, refuseMap);
+      return () -> WalWriter.segmentOpener = previous;
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      writes.incrementAndGet();
+      return delegate.write(src, position);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      if (refuseMap) {
+        throw new IOException("this file system does not map files");
+      }
+      return delegate.map(mode, position, size);
+    }
+  }
+
+  /** Puts the previous segment opener back. */
+  private interface Installed extends AutoCloseable {
+    @Override
+    void close();
+  }
+}
