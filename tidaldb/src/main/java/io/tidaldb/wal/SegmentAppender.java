@@ -73,9 +73,11 @@ final class SegmentAppender {
   private ByteBuffer fill;
   /**
    * Where an interval-mode log copies batches that land in prepared space ({@link MappedWindow});
-   * null under {@code SYNC}, off Linux, and once mapping failed.
+   * null under {@code SYNC} and where {@link MappedWindow#usableIn} says no.
    */
-  private MappedWindow window;
+  private final MappedWindow window;
+  /** Whether batches are copied into {@link #window}: false once that failed in this segment, whose batches are then written. */
+  private boolean copying;
   private ByteBuffer out;
   private boolean swallowedInterrupt;
   private volatile long bytesWritten;
@@ -93,7 +95,9 @@ final class SegmentAppender {
     this.capacity = config.effectiveBatchEvents();
     this.created = created;
     this.out = WalFormat.allocate(WalFormat.batchSize(Math.min(initialEvents, capacity)));
-    this.window = config.durability() instanceof Durability.Interval && MappedWindow.SUPPORTED ? new MappedWindow() : null;
+    this.window = config.durability() instanceof Durability.Interval && MappedWindow.usableIn(dir) ? new MappedWindow()
+        : null;
+    this.copying = window != null;
     if (last != null) {
       channel = open(last.path());
       segment = last;
@@ -128,6 +132,7 @@ final class SegmentAppender {
     DurableFiles.syncDirectory(dir);
     position = WalFormat.SEGMENT_HEADER_SIZE;
     prepared = position;
+    copying = window != null;
     preparing = true;
     bytesWritten += WalFormat.SEGMENT_HEADER_SIZE;
     created.accept(next);
@@ -166,19 +171,23 @@ final class SegmentAppender {
    * {@return false if it was not: no mapping (see {@link #window}), or the batch is not in prepared
    * space; the caller writes it}
    */
-  private boolean copiedIntoPrepared(ByteBuffer batch, long at) {
-    if (window == null || at + batch.limit() > prepared) {
+  private boolean copiedIntoPrepared(ByteBuffer batch, long at) throws IOException {
+    if (!copying || at + batch.limit() > prepared) {
       return false;
     }
-    try {
-      window.write(channel, batch, at, prepared);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      window.release();
-      window = null;
-      System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot map the prepared space of the"
-          + " WAL segment " + segment.path() + " (" + e + "); batches are written with write() from now on");
-      return false;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        window.write(channel, batch, at, prepared);
+        return true;
+      } catch (ClosedByInterruptException e) {
+        reopenAfterInterrupt(e, attempt);   // mapping is a channel operation: interrupts close the channel
+      } catch (IOException | RuntimeException e) {
+        window.release();
+        copying = false;
+        System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot copy batches into a mapping"
+            + " of the WAL segment " + segment.path() + " (" + e + "); its batches are written with write()");
+        return false;
+      }
     }
   }
 

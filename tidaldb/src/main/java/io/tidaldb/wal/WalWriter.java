@@ -111,6 +111,8 @@ final class WalWriter implements Runnable {
   private final Condition space = lock.newCondition();
   /** Wakes appenders and {@link #awaitDurable} callers: sequences moved on, or the I/O turn is free. */
   private final Condition progress = lock.newCondition();
+  /** Signalled, while {@code close()} waits for it, when the I/O turn or an fsync slot is given back. */
+  private final Condition turnReturned = lock.newCondition();
   // Guarded by lock.
   private EventQueue queued;
   /** Emptied batches, for reuse. */
@@ -637,6 +639,9 @@ final class WalWriter implements Runnable {
     if (writing) {
       return;
     }
+    if (closing) {
+      turnReturned.signalAll();
+    }
     if (writerWaitingForTurn && (failure != null ? idle() : writerMayTakeTurn())) {
       work.signal();
     }
@@ -783,6 +788,16 @@ final class WalWriter implements Runnable {
       lock.unlock();
     }
     Threads.joinUninterruptibly(thread);
+    lock.lock();
+    try {
+      // the writer thread takes the last turn; if it died of an Error instead, a leader may still
+      // hold the turn (or a slot's fsync), and the segment must not be closed (unmapped) under it
+      while (writing || forceSlots != 0) {
+        turnReturned.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
     appender.close();
     released = true;
     lock.lock();

@@ -8,6 +8,7 @@ import io.tidaldb.test.TempTidalHome;
 import io.tidaldb.testing.HookedClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,18 +64,22 @@ class LeaderWriteTest {
       Path dir = temp.path().resolve("wal");
       AtomicInteger interruptWrites = new AtomicInteger();
       AtomicInteger interruptForces = new AtomicInteger();
+      AtomicInteger interruptMaps = new AtomicInteger();
       WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
       Thread caller = Thread.currentThread();
       WalWriter.segmentOpener = (path, options) -> new Interrupting(previous.open(path, options), interruptWrites,
-          interruptForces, caller);
+          interruptForces, interruptMaps, caller);
       long appended = 0;
       // in interval mode a batch that lands in prepared space is copied into a mapping, with no write
-      // to interrupt: the leader's next write is the next MiB of space it prepares
+      // to interrupt: the leader's next write is the next MiB of space it prepares, then it maps that
+      // space (every other strike lands there)
       try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).build())) {
         wal.append(0, 0, 1f, 0);
         appended++;
-        for (int strike = 1; strike <= (mode.equals("sync") ? 20 : 3); strike++) {
-          interruptWrites.set(1);
+        for (int strike = 1; strike <= (mode.equals("sync") ? 20 : 4); strike++) {
+          boolean map = MappedWindow.usableIn(dir) && mode.equals("interval") && strike % 2 == 0;
+          AtomicInteger armed = map ? interruptMaps : interruptWrites;
+          armed.set(1);
           interruptForces.set(mode.equals("sync") ? 1 : 0);
           int appends = 0;
           do {
@@ -82,8 +87,8 @@ class LeaderWriteTest {
             appended++;
             appends++;
             assertTrue(appends <= WalFormat.PREPARE_AHEAD / WalFormat.batchSize(1) + 1,
-                "no write of the leader's was struck in " + appends + " appends");
-          } while (interruptWrites.get() > 0);
+                "no " + (map ? "mapping" : "write") + " of the leader's was struck in " + appends + " appends");
+          } while (armed.get() > 0);
           assertTrue(Thread.interrupted(), "the caller's interrupt is its own: it is kept");
           if (mode.equals("sync")) {
             assertEquals(1, appends, "under SYNC each append writes its batch itself");
@@ -103,20 +108,22 @@ class LeaderWriteTest {
   }
 
   /**
-   * A segment channel that interrupts the calling thread just before the next write (or fsync) it
-   * is armed for, as an application's interrupt landing in the middle of it would: the real channel
+   * A segment channel that interrupts the calling thread just before the next write, fsync or
+   * mapping it is armed for, as an application's interrupt landing in the middle of it would: the real channel
    * then closes itself and throws {@code ClosedByInterruptException}. Only the appending thread's
    * own writes are struck (a segment's start is the writer thread's).
    */
   private static final class Interrupting extends ForwardingFileChannel {
     private final AtomicInteger writes;
     private final AtomicInteger forces;
+    private final AtomicInteger maps;
     private final Thread caller;
 
-    Interrupting(FileChannel delegate, AtomicInteger writes, AtomicInteger forces, Thread caller) {
+    Interrupting(FileChannel delegate, AtomicInteger writes, AtomicInteger forces, AtomicInteger maps, Thread caller) {
       super(delegate);
       this.writes = writes;
       this.forces = forces;
+      this.maps = maps;
       this.caller = caller;
     }
 
@@ -136,6 +143,12 @@ class LeaderWriteTest {
     public void force(boolean metaData) throws IOException {
       strike(forces);
       delegate.force(metaData);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      strike(maps);
+      return delegate.map(mode, position, size);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,27 +30,19 @@ class MappedBatchesTest {
 
   @Test
   void intervalBatches_areCopiedIntoAMapping_withoutAWriteEach_andReadBackLiveAndAfterAReopen() throws Exception {
-    assumeTrue(MappedWindow.SUPPORTED, "batches are copied into a mapping on Linux only");
     try (TempTidalHome temp = TempTidalHome.create()) {
+      assumeTrue(MappedWindow.usableIn(temp.path()), "batches are copied into a mapping on Linux, on a file system"
+          + " that overwrites in place (ext4, XFS, tmpfs), which " + temp.path() + " is not");
       Path dir = temp.path().resolve("wal");
-      AtomicLong writes = new AtomicLong();
-      TreeMap<Long, WalEvent> expected = new TreeMap<>();
-      int batches;
-      try (Installed counting = Counting.install(writes, false);
-          Wal wal = Wal.open(WalConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.interval(Duration.ofMillis(5)))
-              .build())) {
-        // ~4.8 MB: five windows of prepared space (1 MiB each) over two segments
-        batches = appendMixed(wal, 150_000, expected);
-        assertTrue(writes.get() < batches / 100, writes.get() + " writes for " + batches + " batches: one per"
-            + " segment header and prepared 64 KiB, none per batch");
-        assertEquals(expected, WalTesting.readAll(dir), "a reader of the files sees every copied batch while the log runs");
+      // ~4.8 MB: five windows of prepared space (1 MiB each) over two segments
+      Run run = run(interval(dir), false, 150_000, (wal, appended) -> {
+        assertEquals(appended, WalTesting.readAll(dir), "a reader of the files sees every copied batch while the log runs");
         assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
-      }
+      });
+      assertTrue(run.writes() < run.batches() / 100, run.writes() + " writes for " + run.batches() + " batches: one"
+          + " per segment header and prepared 64 KiB, none per batch");
       assertTrue(WalTesting.batches(dir).stream().map(WalTesting.BatchAt::segment).distinct().count() >= 2, "the log rolled");
-      try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        assertTrue(wal.recovery().truncation().isEmpty(), "every batch was whole: " + wal.recovery().truncation());
-        assertEquals(expected, WalTesting.replay(wal, 1));
-      }
+      assertReopenedLogReplays(dir, run);
     }
   }
 
@@ -57,17 +50,9 @@ class MappedBatchesTest {
   void underSync_eachBatchIsWrittenWithItsOwnWrite() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       Path dir = temp.path().resolve("wal");
-      AtomicLong writes = new AtomicLong();
-      TreeMap<Long, WalEvent> expected = new TreeMap<>();
-      int batches;
-      try (Installed counting = Counting.install(writes, false);
-          Wal wal = Wal.open(WalConfig.builder(dir).durability(Durability.SYNC).build())) {
-        batches = appendMixed(wal, 60, expected);
-        assertTrue(writes.get() >= batches, writes.get() + " writes for " + batches + " batches");
-      }
-      try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        assertEquals(expected, WalTesting.replay(wal, 1));
-      }
+      Run run = run(WalConfig.builder(dir).durability(Durability.SYNC).build(), false, 60, (wal, appended) -> { });
+      assertTrue(run.writes() >= run.batches(), run.writes() + " writes for " + run.batches() + " batches");
+      assertReopenedLogReplays(dir, run);
     }
   }
 
@@ -75,19 +60,41 @@ class MappedBatchesTest {
   void spaceThatCannotBeMapped_batchesAreWrittenInstead_andNothingIsLost() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create(); AutoCloseable quiet = WalTesting.quietRecovery()) {
       Path dir = temp.path().resolve("wal");
-      AtomicLong writes = new AtomicLong();
-      TreeMap<Long, WalEvent> expected = new TreeMap<>();
-      int batches;
-      try (Installed counting = Counting.install(writes, true);
-          Wal wal = Wal.open(WalConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.interval(Duration.ofMillis(5)))
-              .build())) {
-        batches = appendMixed(wal, 20_000, expected);
-        assertTrue(writes.get() >= batches, writes.get() + " writes for " + batches + " batches");
-        assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
-      }
-      try (Wal wal = Wal.open(WalConfig.of(dir))) {
-        assertEquals(expected, WalTesting.replay(wal, 1));
-      }
+      Run run = run(interval(dir), true, 20_000,
+          (wal, appended) -> assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure()));
+      assertTrue(run.writes() >= run.batches(), run.writes() + " writes for " + run.batches() + " batches");
+      assertReopenedLogReplays(dir, run);
+    }
+  }
+
+  private static WalConfig interval(Path dir) {
+    return WalConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.interval(Duration.ofMillis(5))).build();
+  }
+
+  /** What a run wrote: its batches, the segment channels' writes, its events by sequence. */
+  private record Run(int batches, long writes, TreeMap<Long, WalEvent> events) {}
+
+  /**
+   * Appends {@code events} events to a log of {@code config} whose segment channels count their
+   * writes (and refuse to be mapped if told), then runs {@code whileOpen} with the log and the events
+   * appended, before closing it.
+   */
+  private static Run run(WalConfig config, boolean refuseMap, int events,
+      BiConsumer<Wal, TreeMap<Long, WalEvent>> whileOpen) {
+    AtomicLong writes = new AtomicLong();
+    TreeMap<Long, WalEvent> expected = new TreeMap<>();
+    int batches;
+    try (Installed counting = Counting.install(writes, refuseMap); Wal wal = Wal.open(config)) {
+      batches = appendMixed(wal, events, expected);
+      whileOpen.accept(wal, expected);
+    }
+    return new Run(batches, writes.get(), expected);
+  }
+
+  private static void assertReopenedLogReplays(Path dir, Run run) {
+    try (Wal wal = Wal.open(WalConfig.of(dir))) {
+      assertTrue(wal.recovery().truncation().isEmpty(), "every batch was whole: " + wal.recovery().truncation());
+      assertEquals(run.events(), WalTesting.replay(wal, 1));
     }
   }
 
