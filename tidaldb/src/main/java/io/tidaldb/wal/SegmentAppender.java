@@ -44,10 +44,11 @@ import java.util.zip.CRC32C;
  * ({@code LogScanner}). If it cannot be prepared (a full disk), the appender cuts what it wrote of it
  * and appends without preparing in this segment.
  *
- * <p><b>Mapped batches.</b> In interval mode (on Linux) a batch that lands in prepared space is
- * copied into a shared mapping of that space ({@link MappedWindow}) rather than written with
- * {@code pwrite}: the same bytes in the same page cache, without a system call per batch. Such a
- * copy cannot be interrupted; the space is still prepared, cut and fsynced through the channel.
+ * <p><b>Mapped batches.</b> In interval mode (on Linux, on a file system that overwrites in place) a
+ * batch that lands in prepared space is copied into a shared mapping of that space
+ * ({@link MappedWindow}) rather than written with {@code pwrite}: the same bytes in the same page
+ * cache, without a system call per batch. The copy itself cannot be interrupted (the mapping can,
+ * and is retried as a write is); the space is still prepared, cut and fsynced through the channel.
  */
 final class SegmentAppender {
 
