@@ -3,6 +3,7 @@ package io.tidaldb.wal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidaldb.Durability;
 import io.tidaldb.testing.ChildJvm;
 import io.tidaldb.test.TempTidalHome;
 import java.io.FileDescriptor;
@@ -15,23 +16,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * kill -9 at random moments: every event acknowledged under {@code SYNC} must be in the log
- * afterwards, and the log must be a gapless prefix of what was appended.
+ * kill -9 at random moments: every event acknowledged (under {@code SYNC}, and under
+ * {@code interval(10 ms)}, whose batches are copied into a mapping of the prepared space where the
+ * file system allows) must be in the log afterwards, and the log must be a gapless prefix of what
+ * was appended.
  */
 class KillTest {
 
   private static final int CYCLES = 24;
   private static final int THREADS = 4;
 
-  /** Child process: appends under SYNC from several threads and prints each acknowledged sequence. */
+  /**
+   * Child process: appends from several threads and prints each acknowledged sequence; under
+   * {@code SYNC}, or under {@code interval(10 ms)} when its second argument says {@code interval}.
+   */
   public static final class AppendUntilKilled {
     public static void main(String[] args) throws Exception {
       Path dir = Path.of(args[0]);
       PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.US_ASCII);
-      Wal wal = Wal.open(WalConfig.of(dir));
+      Durability durability = args[1].equals("interval") ? Durability.interval(Duration.ofMillis(10)) : Durability.SYNC;
+      Wal wal = Wal.open(WalConfig.builder(dir).durability(durability).build());
       out.println("READY " + wal.recovery().nextSequence());
       Thread[] threads = new Thread[THREADS];
       for (int t = 0; t < THREADS; t++) {
@@ -51,8 +59,9 @@ class KillTest {
     }
   }
 
-  @Test
-  void killMinus9_atRandomMoments_losesNoAcknowledgedEvent() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "interval"})
+  void killMinus9_atRandomMoments_losesNoAcknowledgedEvent(String mode) throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Map<Long, Long> acknowledged = new TreeMap<>();
@@ -60,10 +69,10 @@ class KillTest {
       Path dir = temp.path().resolve("wal");
       for (int cycle = 0; cycle < CYCLES; cycle++) {
         int target = cycle % 6 == 0 ? 0 : 1 + random.nextInt(1500);
-        String context = "seed " + seed + ", cycle " + cycle + ", killed after " + target + " acknowledgements";
+        String context = mode + ", seed " + seed + ", cycle " + cycle + ", killed after " + target + " acknowledgements";
         Path stderr = temp.path().resolve("child-" + cycle + ".err");
         List<String> lines;
-        try (ChildJvm.Watched child = ChildJvm.watch(ChildJvm.builder(AppendUntilKilled.class, List.of(), dir.toString()), stderr)) {
+        try (ChildJvm.Watched child = ChildJvm.watch(ChildJvm.builder(AppendUntilKilled.class, List.of(), dir.toString(), mode), stderr)) {
           child.awaitOutput(Duration.ofSeconds(60), printed -> printed.size() > target, context);
           lines = child.kill();
         }
