@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tidaldb.Durability;
 import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,17 +30,26 @@ class MappedBatchesTest {
 
   private static final int SEGMENT = 4 << 20;
 
+  /** The JVM's count of mapped buffers not yet unmapped. */
+  private static final BufferPoolMXBean MAPPED = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+      .filter(pool -> pool.getName().equals("mapped")).findFirst().orElseThrow();
+
   @Test
   void intervalBatches_areCopiedIntoAMapping_withoutAWriteEach_andReadBackLiveAndAfterAReopen() throws Exception {
     try (TempTidalHome temp = TempTidalHome.create()) {
       assumeTrue(MappedWindow.usableIn(temp.path()), "batches are copied into a mapping on Linux, on a file system"
           + " that overwrites in place (ext4, XFS, tmpfs), which " + temp.path() + " is not");
       Path dir = temp.path().resolve("wal");
+      long mappedBefore = MAPPED.getCount();
       // ~4.8 MB: five windows of prepared space (1 MiB each) over two segments
       Run run = run(interval(dir), false, 150_000, (wal, appended) -> {
         assertEquals(appended, WalTesting.readAll(dir), "a reader of the files sees every copied batch while the log runs");
         assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
+        assertTrue(MAPPED.getCount() <= mappedBefore + 1, "one window mapped at a time, each unmapped as the log"
+            + " moves on: " + MAPPED.getCount() + " mappings, " + mappedBefore + " before");
       });
+      assertEquals(mappedBefore, MAPPED.getCount(), "the log's windows are unmapped when it closes, not left to the"
+          + " garbage collector");
       assertTrue(run.writes() < run.batches() / 100, run.writes() + " writes for " + run.batches() + " batches: one"
           + " per segment header and prepared 64 KiB, none per batch");
       assertTrue(WalTesting.batches(dir).stream().map(WalTesting.BatchAt::segment).distinct().count() >= 2, "the log rolled");
