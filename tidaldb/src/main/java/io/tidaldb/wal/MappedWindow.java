@@ -43,7 +43,7 @@ import java.util.Set;
 final class MappedWindow {
 
   /** Whether batches may be copied into a mapping here: Linux, whose {@code fdatasync} writes mapped pages. */
-  static final boolean SUPPORTED = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+  private static final boolean SUPPORTED = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
   /**
    * The file systems whose overwrite of an allocated block needs no new space, so that a store into

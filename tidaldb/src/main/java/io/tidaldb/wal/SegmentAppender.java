@@ -123,8 +123,7 @@ final class SegmentAppender {
     finishSegment();
     close();
     Segment next = Segment.of(dir, firstSequence);
-    channel = WalWriter.segmentOpener.open(next.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    channel = create(next.path());
     segment = next;
     ByteBuffer header = WalFormat.allocate(WalFormat.SEGMENT_HEADER_SIZE);
     WalFormat.writeSegmentHeader(header, firstSequence);
@@ -324,6 +323,12 @@ final class SegmentAppender {
   /** Opens an existing segment for writing, and for reading as well, which a mapping of it needs ({@link MappedWindow}). */
   private static FileChannel open(Path segment) throws IOException {
     return WalWriter.segmentOpener.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /** {@link #open} for a segment that does not exist yet. */
+  private static FileChannel create(Path segment) throws IOException {
+    return WalWriter.segmentOpener.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
   }
 
   /**

@@ -49,12 +49,7 @@ public final class BlockingWriteLoop {
         long written = 0;
         while (System.nanoTime() < end) {
           if (all) {
-            for (int i = 0; i < ids.length; i++) {
-              events.next();
-              ids[i] = events.entityId;
-              weights[i] = events.weight;
-              times[i] = events.timestampNanos;
-            }
+            events.nextBatch(ids, weights, times);
             signals[0].recordAll(ids, weights, times);
             written += ids.length;
           } else {

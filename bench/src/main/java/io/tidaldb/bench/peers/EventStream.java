@@ -56,6 +56,19 @@ final class EventStream {
     timestampNanos = START.getEpochSecond() * 1_000_000_000L + n * 1_000_000L;
   }
 
+  /**
+   * Moves through the next {@code ids.length} events, putting their ids, weights and times in the
+   * arrays (their signal is not kept: a {@code recordAll} batch is all of one signal).
+   */
+  void nextBatch(long[] ids, double[] weights, long[] times) {
+    for (int i = 0; i < ids.length; i++) {
+      next();
+      ids[i] = entityId;
+      weights[i] = weight;
+      times[i] = timestampNanos;
+    }
+  }
+
   Instant at() {
     return Instant.ofEpochSecond(0, timestampNanos);
   }

@@ -188,12 +188,7 @@ public class PeerWrites {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long tidaldbSyncRecordAll(Writer w) {
-    for (int i = 0; i < BATCH; i++) {
-      w.events.next();
-      w.ids[i] = w.events.entityId;
-      w.weights[i] = w.events.weight;
-      w.times[i] = w.events.timestampNanos;
-    }
+    w.events.nextBatch(w.ids, w.weights, w.times);
     return w.sync[0].recordAll(w.ids, w.weights, w.times);
   }
 
