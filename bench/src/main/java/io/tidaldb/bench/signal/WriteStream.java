@@ -7,8 +7,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One writer thread's events for the write benchmarks: 100,000 entities (seeded by the thread) in
- * turn, with event times spread over the week before {@link BenchSchema#NOW}.
+ * One writer thread's events for the write benchmarks: 100,000 entities (seeded by the thread; the
+ * system property {@code tidaldb.bench.entities} sets another number) in turn, with event times
+ * spread over the week before {@link BenchSchema#NOW}.
  */
 @State(Scope.Thread)
 public class WriteStream {
@@ -21,7 +22,7 @@ public class WriteStream {
 
   @Setup(Level.Trial)
   public void prepare() {
-    ids = BenchSchema.ids(100_000, Thread.currentThread().getId());
+    ids = BenchSchema.ids(Integer.getInteger("tidaldb.bench.entities", 100_000), Thread.currentThread().getId());
     times = new Instant[TIMES];
     long[] offsets = BenchSchema.ids(TIMES, 3);
     for (int i = 0; i < TIMES; i++) {
