@@ -24,6 +24,9 @@ import java.time.ZoneOffset;
  * <pre>
  * java -Xmx2g -cp bench/target/benchmarks.jar io.tidaldb.bench.peers.ApplyCpuTime 12 1000000
  * </pre>
+ *
+ * <p>With {@code -Dtidaldb.bench.batch=1000} it writes the stream's events as {@code recordAll}
+ * batches of 1,000, all of {@code view}.
  */
 public final class ApplyCpuTime implements AutoCloseable {
 
@@ -33,6 +36,11 @@ public final class ApplyCpuTime implements AutoCloseable {
   private final TidalDb db = TidalDb.builder().ephemeral().schema(EventStream.SCHEMA).clock(clock).open();
   private final SignalType[] handles = EventStream.handles(db);
   private long sink;
+  /** Events per {@code recordAll} of {@code view} ({@code -Dtidaldb.bench.batch}); 0 (the default) records one event at a time. */
+  private final int batch = Integer.getInteger("tidaldb.bench.batch", 0);
+  private final long[] ids = new long[Math.max(1, batch)];
+  private final double[] weights = new double[Math.max(1, batch)];
+  private final long[] times = new long[Math.max(1, batch)];
 
   /** Opens the database; {@link #close} closes it. Public so that a harness can drive two builds side by side. */
   public ApplyCpuTime() {}
@@ -61,9 +69,16 @@ public final class ApplyCpuTime implements AutoCloseable {
    */
   public double round(int events) {
     long start = threads.getCurrentThreadCpuTime();
-    for (int i = 0; i < events; i++) {
-      stream.next();
-      sink += handles[stream.signalTypeId].record(stream.entityId, stream.weight, stream.at());
+    if (batch > 0) {
+      for (int i = 0; i < events; i += batch) {
+        stream.nextBatch(ids, weights, times);
+        sink += handles[0].recordAll(ids, weights, times);
+      }
+    } else {
+      for (int i = 0; i < events; i++) {
+        stream.next();
+        sink += handles[stream.signalTypeId].record(stream.entityId, stream.weight, stream.at());
+      }
     }
     return (threads.getCurrentThreadCpuTime() - start) / (double) events;
   }
