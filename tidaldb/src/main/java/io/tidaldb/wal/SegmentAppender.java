@@ -175,19 +175,18 @@ final class SegmentAppender {
     if (!copying || at + batch.limit() > prepared) {
       return false;
     }
-    for (int attempt = 0; ; attempt++) {
-      try {
-        window.write(channel, batch, at, prepared);
-        return true;
-      } catch (ClosedByInterruptException e) {
-        reopenAfterInterrupt(e, attempt);   // mapping is a channel operation: interrupts close the channel
-      } catch (IOException | RuntimeException e) {
-        window.release();
-        copying = false;
-        System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot copy batches into a mapping"
-            + " of the WAL segment " + segment.path() + " (" + e + "); its batches are written with write()");
-        return false;
-      }
+    try {
+      // mapping is a channel operation: an interrupt closes the channel, as during a write
+      onChannel(channel -> window.write(channel, batch, at, prepared));
+      return true;
+    } catch (ClosedByInterruptException e) {
+      throw e;   // interrupted again and again: as a write would be
+    } catch (IOException | RuntimeException e) {
+      window.release();
+      copying = false;
+      System.getLogger(Wal.class.getName()).log(System.Logger.Level.WARNING, "cannot copy batches into a mapping"
+          + " of the WAL segment " + segment.path() + " (" + e + "); its batches are written with write()");
+      return false;
     }
   }
 
@@ -281,31 +280,36 @@ final class SegmentAppender {
   }
 
   private void writeAt(ByteBuffer buffer, long at) throws IOException {
-    for (int attempt = 0; ; attempt++) {
+    onChannel(channel -> {
       buffer.position(0);
-      try {
-        DurableFiles.writeFully(channel, buffer, at);
-        return;
-      } catch (ClosedByInterruptException e) {
-        reopenAfterInterrupt(e, attempt);
-      }
-    }
+      DurableFiles.writeFully(channel, buffer, at);
+    });
   }
 
   private void forceSegment(boolean metadata) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        channel.force(metadata);
-        return;
-      } catch (ClosedByInterruptException e) {
-        reopenAfterInterrupt(e, attempt);
-      }
-    }
+    onChannel(channel -> channel.force(metadata));
   }
 
-  private void reopenAfterInterrupt(ClosedByInterruptException e, int attempt) throws IOException {
-    swallowedInterrupt = true;
-    channel = reopened(e, attempt);
+  /** An operation on the segment's channel. */
+  private interface ChannelIo {
+    void run(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * Runs {@code io} on the segment's channel; an interrupt that closed the channel is cleared (and
+   * remembered for {@link #takeSwallowedInterrupt()}), the segment opened again and {@code io} run
+   * again, up to {@value #MAX_INTERRUPT_RETRIES} times.
+   */
+  private void onChannel(ChannelIo io) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        io.run(channel);
+        return;
+      } catch (ClosedByInterruptException e) {
+        swallowedInterrupt = true;
+        channel = reopened(e, attempt);
+      }
+    }
   }
 
   /**
