@@ -65,15 +65,14 @@ class LeaderWriteTest {
       AtomicInteger interruptWrites = new AtomicInteger();
       AtomicInteger interruptForces = new AtomicInteger();
       AtomicInteger interruptMaps = new AtomicInteger();
-      WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
       Thread caller = Thread.currentThread();
-      WalWriter.segmentOpener = (path, options) -> new Interrupting(previous.open(path, options), interruptWrites,
-          interruptForces, interruptMaps, caller);
       long appended = 0;
       // in interval mode a batch that lands in prepared space is copied into a mapping, with no write
       // to interrupt: the leader's next write is the next MiB of space it prepares, then it maps that
       // space (every other strike lands there)
-      try (Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).build())) {
+      try (WalTesting.SegmentsWrapped striking = WalTesting.wrapSegments(c -> new Interrupting(c, interruptWrites,
+          interruptForces, interruptMaps, caller));
+          Wal wal = Wal.open(WalConfig.builder(dir).durability(durability(mode)).build())) {
         wal.append(0, 0, 1f, 0);
         appended++;
         for (int strike = 1; strike <= (mode.equals("sync") ? 20 : 4); strike++) {
@@ -96,7 +95,6 @@ class LeaderWriteTest {
         }
         assertTrue(wal.failure().isEmpty(), "the log goes on: " + wal.failure());
       } finally {
-        WalWriter.segmentOpener = previous;
         Thread.interrupted();
       }
       try (Wal wal = Wal.open(WalConfig.of(dir))) {

@@ -95,7 +95,8 @@ class MappedBatchesTest {
     AtomicLong writes = new AtomicLong();
     TreeMap<Long, WalEvent> expected = new TreeMap<>();
     int batches;
-    try (Installed counting = Counting.install(writes, refuseMap); Wal wal = Wal.open(config)) {
+    try (WalTesting.SegmentsWrapped counting = WalTesting.wrapSegments(c -> new Counting(c, writes, refuseMap));
+        Wal wal = Wal.open(config)) {
       batches = appendMixed(wal, events, expected);
       whileOpen.accept(wal, expected);
     }
@@ -148,12 +149,6 @@ class MappedBatchesTest {
       this.refuseMap = refuseMap;
     }
 
-    static Installed install(AtomicLong writes, boolean refuseMap) {
-      WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
-      WalWriter.segmentOpener = (path, options) -> new Counting(previous.open(path, options), writes, refuseMap);
-      return () -> WalWriter.segmentOpener = previous;
-    }
-
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
       writes.incrementAndGet();
@@ -167,11 +162,5 @@ class MappedBatchesTest {
       }
       return delegate.map(mode, position, size);
     }
-  }
-
-  /** Puts the previous segment opener back. */
-  private interface Installed extends AutoCloseable {
-    @Override
-    void close();
   }
 }

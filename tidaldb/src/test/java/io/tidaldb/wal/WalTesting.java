@@ -5,6 +5,7 @@ import io.tidaldb.TidalHome;
 import io.tidaldb.test.TempTidalHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** Shared helpers for the WAL tests: events that tell their own index, reading a log back, file copies. */
@@ -58,6 +60,22 @@ final class WalTesting {
    * Mutes the WAL's recovery warnings while a test cuts thousands of torn tails on purpose; restores
    * the level on close.
    */
+  /** Puts back the segment opener that {@link #wrapSegments} replaced. */
+  interface SegmentsWrapped extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Opens every WAL segment channel through {@code wrap}, around the opener installed now, until the
+   * result is closed: how a test counts, holds or strikes a log's writes.
+   */
+  static SegmentsWrapped wrapSegments(UnaryOperator<FileChannel> wrap) {
+    WalWriter.SegmentOpener previous = WalWriter.segmentOpener;
+    WalWriter.segmentOpener = (path, options) -> wrap.apply(previous.open(path, options));
+    return () -> WalWriter.segmentOpener = previous;
+  }
+
   static AutoCloseable quietRecovery() {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Wal.class.getName());
     java.util.logging.Level before = logger.getLevel();
