@@ -38,9 +38,9 @@ public final class ApplyCpuTime implements AutoCloseable {
   private long sink;
   /** Events per {@code recordAll} of {@code view} ({@code -Dtidaldb.bench.batch}); 0 (the default) records one event at a time. */
   private final int batch = Integer.getInteger("tidaldb.bench.batch", 0);
-  private final long[] ids = new long[Math.max(1, batch)];
-  private final double[] weights = new double[Math.max(1, batch)];
-  private final long[] times = new long[Math.max(1, batch)];
+  private final long[] ids = new long[batch];
+  private final double[] weights = new double[batch];
+  private final long[] times = new long[batch];
 
   /** Opens the database; {@link #close} closes it. Public so that a harness can drive two builds side by side. */
   public ApplyCpuTime() {}
@@ -62,25 +62,24 @@ public final class ApplyCpuTime implements AutoCloseable {
   }
 
   /**
-   * Records the stream's next {@code events} events.
+   * Records the stream's next {@code events} events (in batches, rounded up to a whole batch).
    *
    * @param events how many
-   * @return the thread's CPU nanoseconds per event
+   * @return the thread's CPU nanoseconds per event written
    */
   public double round(int events) {
     long start = threads.getCurrentThreadCpuTime();
-    if (batch > 0) {
-      for (int i = 0; i < events; i += batch) {
-        stream.nextBatch(ids, weights, times);
-        sink += handles[0].recordAll(ids, weights, times);
-      }
-    } else {
-      for (int i = 0; i < events; i++) {
-        stream.next();
-        sink += handles[stream.signalTypeId].record(stream.entityId, stream.weight, stream.at());
+    int written = 0;
+    while (written < events) {
+      if (batch > 0) {
+        sink += stream.recordNextBatch(handles[0], ids, weights, times);
+        written += batch;
+      } else {
+        sink += stream.recordNext(handles);
+        written++;
       }
     }
-    return (threads.getCurrentThreadCpuTime() - start) / (double) events;
+    return (threads.getCurrentThreadCpuTime() - start) / (double) written;
   }
 
   /** {@return the (entity, signal) entries the ledger holds} */

@@ -49,13 +49,11 @@ public final class BlockingWriteLoop {
         long written = 0;
         while (System.nanoTime() < end) {
           if (all) {
-            events.nextBatch(ids, weights, times);
-            signals[0].recordAll(ids, weights, times);
+            events.recordNextBatch(signals[0], ids, weights, times);
             written += ids.length;
           } else {
             for (int i = 0; i < 1_000; i++) {
-              events.next();
-              signals[events.signalTypeId].record(events.entityId, events.weight, events.at());
+              events.recordNext(signals);
             }
             written += 1_000;
           }

@@ -60,13 +60,28 @@ final class EventStream {
    * Moves through the next {@code ids.length} events, putting their ids, weights and times in the
    * arrays (their signal is not kept: a {@code recordAll} batch is all of one signal).
    */
-  void nextBatch(long[] ids, double[] weights, long[] times) {
+  private void nextBatch(long[] ids, double[] weights, long[] times) {
     for (int i = 0; i < ids.length; i++) {
       next();
       ids[i] = entityId;
       weights[i] = weight;
       times[i] = timestampNanos;
     }
+  }
+
+  /** Moves to the next event and records it through its signal's handle in {@code handles} ({@link #handles}); {@return its sequence} */
+  long recordNext(SignalType[] handles) {
+    next();
+    return handles[signalTypeId].record(entityId, weight, at());
+  }
+
+  /**
+   * Records the next {@code ids.length} events as one {@code recordAll} of {@code signal}, filling the
+   * arrays with them ({@link #nextBatch}); {@return the first event's sequence}
+   */
+  long recordNextBatch(SignalType signal, long[] ids, double[] weights, long[] times) {
+    nextBatch(ids, weights, times);
+    return signal.recordAll(ids, weights, times);
   }
 
   Instant at() {

@@ -60,8 +60,7 @@ public class PeerApply {
   public long record(Ledger l) {
     long sequence = 0;
     for (int i = 0; i < PeerWrites.BATCH; i++) {
-      l.events.next();
-      sequence = l.handles[l.events.signalTypeId].record(l.events.entityId, l.events.weight, l.events.at());
+      sequence = l.events.recordNext(l.handles);
     }
     return sequence;
   }

@@ -156,8 +156,7 @@ public class PeerWrites {
 
   @Benchmark
   public long tidaldbSyncOneAtATime(Writer w) {
-    w.events.next();
-    return w.sync[w.events.signalTypeId].record(w.events.entityId, w.events.weight, w.events.at());
+    return w.events.recordNext(w.sync);
   }
 
   @Benchmark
@@ -188,8 +187,7 @@ public class PeerWrites {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long tidaldbSyncRecordAll(Writer w) {
-    w.events.nextBatch(w.ids, w.weights, w.times);
-    return w.sync[0].recordAll(w.ids, w.weights, w.times);
+    return w.events.recordNextBatch(w.sync[0], w.ids, w.weights, w.times);
   }
 
   /**
@@ -285,8 +283,7 @@ public class PeerWrites {
 
   @Benchmark
   public long tidaldbIntervalOneAtATime(Writer w) {
-    w.events.next();
-    return w.interval[w.events.signalTypeId].record(w.events.entityId, w.events.weight, w.events.at());
+    return w.events.recordNext(w.interval);
   }
 
   @Benchmark
