@@ -2,6 +2,7 @@ package io.tidaldb.bench;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,6 +68,9 @@ public class FsyncBaseline {
   private MappedByteBuffer mapping;
   private long mappedStart;
   private long mappedEnd;
+  /** {@code sun.misc.Unsafe} and its {@code invokeCleaner}, which {@link #unmap} calls. */
+  private Object unsafe;
+  private Method invokeCleaner;
 
   @Setup(Level.Trial)
   public void open() throws IOException {
@@ -170,10 +174,14 @@ public class FsyncBaseline {
     if (mapping == null) {
       return;
     }
-    Class<?> type = Class.forName("sun.misc.Unsafe");
-    Field field = type.getDeclaredField("theUnsafe");
-    field.setAccessible(true);
-    type.getMethod("invokeCleaner", ByteBuffer.class).invoke(field.get(null), mapping);
+    if (invokeCleaner == null) {   // looked up once, not at every window
+      Class<?> type = Class.forName("sun.misc.Unsafe");
+      Field field = type.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      unsafe = field.get(null);
+      invokeCleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
+    }
+    invokeCleaner.invoke(unsafe, mapping);
     mapping = null;
   }
 
